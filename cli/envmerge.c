@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* LD_PRELOAD and GODEBUG merging. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "envmerge.h"
+
+/* True if list (split on any of seps) has an entry equal to item. */
+static bool list_has(const char *list, const char *seps, const char *item,
+		     size_t item_len, bool prefix)
+{
+	const char *p = list;
+
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, seps);
+		n = strcspn(p, seps);
+		if (n && (prefix ? n >= item_len : n == item_len) &&
+		    memcmp(p, item, item_len) == 0)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static char *join(const char *existing, char sep, const char *item)
+{
+	size_t len = strlen(existing);
+	char *out;
+
+	/* Drop trailing separators so we never produce "a::b" or "a,,b". */
+	while (len && (existing[len - 1] == sep || existing[len - 1] == ' '))
+		len--;
+	if (len == 0)
+		return strdup(item);
+	if (asprintf(&out, "%.*s%c%s", (int)len, existing, sep, item) < 0)
+		return NULL;
+	return out;
+}
+
+char *envmerge_preload(const char *existing, const char *lib)
+{
+	if (!existing || !*existing)
+		return strdup(lib);
+	if (list_has(existing, ": ", lib, strlen(lib), false))
+		return strdup(existing);
+	return join(existing, ':', lib);
+}
+
+char *envmerge_godebug(const char *existing)
+{
+	static const char key[] = "multipathtcp=";
+
+	if (!existing || !*existing)
+		return strdup("multipathtcp=1");
+	if (list_has(existing, ",", key, strlen(key), true))
+		return strdup(existing);
+	return join(existing, ',', "multipathtcp=1");
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Adding the shim to an environment without taking anything away: the app's
+ * own preloads and GODEBUG settings stay. Shared by `run`, `env` and the
+ * systemd drop-ins so that all three merge the same way.
+ */
+#ifndef MPTCPSHIM_ENVMERGE_H
+#define MPTCPSHIM_ENVMERGE_H
+
+/*
+ * LD_PRELOAD with lib appended (after the app's preloads, so they see the
+ * app's own socket() arguments), unless lib is already listed. Entries are
+ * separated by ':' or spaces, as ld.so accepts. Returns malloc'd text.
+ */
+char *envmerge_preload(const char *existing, const char *lib);
+
+/* GODEBUG with multipathtcp=1 added unless a multipathtcp= is already set
+ * (an explicit choice wins). Returns malloc'd text. */
+char *envmerge_godebug(const char *existing);
+
+#endif

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* Locating the shim library for `run`, `env` and the drop-ins. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build_config.h"
+#include "libpath.h"
+
+static int accept_candidate(const char *path, char *buf, size_t len)
+{
+	char resolved[PATH_MAX];
+
+	if (access(path, R_OK) != 0 || !realpath(path, resolved))
+		return -1;
+	if (strlen(resolved) >= len)
+		return -1;
+	strcpy(buf, resolved);
+	return 0;
+}
+
+int libpath_find(char *buf, size_t len)
+{
+	const char *override = secure_getenv("MPTCPSHIM_LIBRARY");
+	char exe[PATH_MAX], path[PATH_MAX * 2];
+	ssize_t n;
+
+	if (override && *override)
+		return accept_candidate(override, buf, len);
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		/* Build tree: build/cli/mptcpshim beside build/shim/. */
+		snprintf(path, sizeof(path), "%s/../shim/libmptcpshim.so", exe);
+		if (accept_candidate(path, buf, len) == 0)
+			return 0;
+		snprintf(path, sizeof(path), "%s/%s/libmptcpshim.so", exe,
+			 MPTCPSHIM_BIN_TO_LIB);
+		if (accept_candidate(path, buf, len) == 0)
+			return 0;
+	}
+	return accept_candidate(MPTCPSHIM_INSTALLED_LIBRARY, buf, len);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Finding libmptcpshim.so by absolute path, from the build tree or installed. */
+#ifndef MPTCPSHIM_LIBPATH_H
+#define MPTCPSHIM_LIBPATH_H
+
+#include <stddef.h>
+
+/*
+ * Writes the absolute path of the shim library into buf. Looks at
+ * $MPTCPSHIM_LIBRARY, then beside the running CLI (build tree, then the
+ * installed layout relative to bindir), then the configured libdir.
+ * Returns 0, or -1 when no readable library was found.
+ */
+int libpath_find(char *buf, size_t len);
+
+#endif

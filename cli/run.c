@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* Running a command with the shim preloaded. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "envmerge.h"
+#include "libpath.h"
+#include "run.h"
+
+static void run_usage(FILE *out, bool mptcpize)
+{
+	if (mptcpize) {
+		fprintf(out, "Usage: mptcpize run [-d] CMD [ARGS...]\n");
+		return;
+	}
+	fprintf(out,
+		"Usage: mptcpshim run [-d|--debug] [-c FILE] [--stats [--json]"
+		" [--stats-file FILE]] [--] CMD [ARGS...]\n"
+		"Runs CMD with libmptcpshim.so added to LD_PRELOAD and "
+		"GODEBUG=multipathtcp=1,\nso its TCP sockets use Multipath TCP "
+		"where the policy allows.\n\n"
+		"  -d, --debug        log each converted socket "
+		"(MPTCPSHIM_LOG=debug)\n"
+		"  -c, --config FILE  use FILE as the policy "
+		"(MPTCPSHIM_CONFIG)\n"
+		"      --stats        print per-process counts and MPTCP MIB "
+		"deltas on exit\n"
+		"      --json         with --stats: as JSON\n"
+		"      --stats-file FILE  with --stats: write the report to FILE\n"
+		"\nExit status: CMD's, 128+N if it was killed by signal N, "
+		"127 if CMD was not found.\n");
+}
+
+int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
+	      bool *done)
+{
+	static const struct option longopts[] = {
+		{ "debug", no_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "stats-file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(opt, 0, sizeof(*opt));
+	*done = false;
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at CMD so its own options stay its own. */
+	while ((c = getopt_long(argc, argv, mptcpize ? "+dh" : "+dc:h",
+				mptcpize ? longopts + 5 : longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			opt->debug = true;
+			break;
+		case 'c':
+			opt->config = optarg;
+			break;
+		case 's':
+			opt->stats = true;
+			break;
+		case 'j':
+			opt->json = true;
+			break;
+		case 'f':
+			opt->stats_file = optarg;
+			break;
+		case 'h':
+			run_usage(stdout, mptcpize);
+			*done = true;
+			return CLI_OK;
+		default:
+			if (optopt)
+				cli_error("run", "unknown option '-%c'",
+					  optopt);
+			else
+				cli_error("run", "unknown option '%s'",
+					  argv[optind - 1]);
+			run_usage(stderr, mptcpize);
+			return CLI_USAGE;
+		}
+	}
+	if ((opt->json || opt->stats_file) && !opt->stats) {
+		cli_error("run", "--json and --stats-file need --stats");
+		return CLI_USAGE;
+	}
+	if (optind >= argc) {
+		cli_error("run", "missing command to run");
+		run_usage(stderr, mptcpize);
+		return CLI_USAGE;
+	}
+	opt->command = argv + optind;
+	return CLI_OK;
+}
+
+int run_exit_code(int wait_status)
+{
+	if (WIFEXITED(wait_status))
+		return WEXITSTATUS(wait_status);
+	if (WIFSIGNALED(wait_status))
+		return 128 + WTERMSIG(wait_status);
+	return 1;
+}
+
+static int set_merged(const char *name, char *value)
+{
+	int rc;
+
+	if (!value)
+		return -1;
+	rc = setenv(name, value, 1);
+	free(value);
+	return rc;
+}
+
+int run_prepare_env(const struct run_options *opt, const char *library)
+{
+	if (set_merged("LD_PRELOAD",
+		       envmerge_preload(getenv("LD_PRELOAD"), library)) ||
+	    set_merged("GODEBUG", envmerge_godebug(getenv("GODEBUG"))))
+		return -1;
+	if (opt->debug && setenv("MPTCPSHIM_LOG", "debug", 1))
+		return -1;
+	if (opt->config) {
+		char abs[PATH_MAX];
+
+		/* The command may chdir; an absolute path still finds it. */
+		if (!realpath(opt->config, abs)) {
+			cli_error("run", "policy file '%s': %s", opt->config,
+				  strerror(errno));
+			return -1;
+		}
+		if (setenv("MPTCPSHIM_CONFIG", abs, 1))
+			return -1;
+	}
+	return 0;
+}
+
+static int exec_command(char **command)
+{
+	execvp(command[0], command);
+	cli_error("run", "cannot run '%s': %s", command[0], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	bool mptcpize = strcmp(cli_program, "mptcpize") == 0;
+	struct run_options opt;
+	char library[PATH_MAX];
+	int status;
+	bool done;
+	pid_t pid;
+	int rc;
+
+	rc = run_parse(argc, argv, mptcpize, &opt, &done);
+	if (rc != CLI_OK || done)
+		return rc;
+	if (libpath_find(library, sizeof(library)) != 0) {
+		cli_error("run", "cannot find libmptcpshim.so (set "
+				 "MPTCPSHIM_LIBRARY, or reinstall)");
+		return 127;
+	}
+	if (run_prepare_env(&opt, library) != 0)
+		return CLI_USAGE;
+	if (!opt.stats)
+		return exec_command(opt.command);
+
+	pid = fork();
+	if (pid < 0) {
+		cli_error("run", "fork: %s", strerror(errno));
+		return 126;
+	}
+	if (pid == 0)
+		_exit(exec_command(opt.command));
+	/* Like system(): the terminal's ^C is the child's to handle. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 126;
+	return run_exit_code(status);
+}

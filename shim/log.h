@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Diagnostics to stderr as "mptcpshim[PID]: ...", written with one write(2). */
+#ifndef MPTCPSHIM_LOG_H
+#define MPTCPSHIM_LOG_H
+
+enum shim_log_level {
+	SHIM_LOG_ERROR = 0,
+	SHIM_LOG_WARN,
+	SHIM_LOG_INFO,
+	SHIM_LOG_DEBUG,
+};
+
+extern int shim_log_threshold;
+
+/* Parses error|warn|info|debug; returns -1 for anything else. */
+int shim_log_parse_level(const char *name);
+
+void shim_log_write(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Checked before formatting, so a disabled level costs one compare. */
+#define shim_log(level, ...)                                                   \
+	do {                                                                   \
+		if ((level) <= shim_log_threshold)                             \
+			shim_log_write((level), __VA_ARGS__);                  \
+	} while (0)
+
+#endif

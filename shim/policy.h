@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The policy model: parsed once from INI files, immutable afterwards, and
+ * shared by the shim (which acts on it) and the CLI (`policy check|explain|
+ * show`), so that what the CLI predicts is what the shim does.
+ *
+ * Memory: policy_load() allocates; nothing else here allocates, so the
+ * decision functions are safe on the shim's hot and fork-child paths.
+ */
+#ifndef MPTCPSHIM_POLICY_H
+#define MPTCPSHIM_POLICY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+enum policy_choice { POLICY_TCP = 0, POLICY_MPTCP = 1 };
+
+/* What to do when MPTCP refuses a socket option that TCP accepts. */
+enum policy_unsupported {
+	POLICY_UNSUP_TCP = 0,	/* rebuild the socket as TCP, then apply */
+	POLICY_UNSUP_IGNORE,	/* report success, remember the value */
+	POLICY_UNSUP_FAIL,	/* hand the kernel's error to the app */
+};
+
+enum policy_role { POLICY_CONNECT = 0, POLICY_LISTEN = 1 };
+
+/* Where a decision or a setting came from; file == NULL: built-in default. */
+struct policy_origin {
+	const char *file;
+	unsigned line;
+};
+
+struct policy_decision {
+	enum policy_choice choice;
+	struct policy_origin origin;
+	const char *reason;	/* static or owned by the policy; never freed */
+};
+
+struct policy_keepalive {
+	bool enabled;
+	bool all_tcp;		/* also plain TCP sockets, not only MPTCP */
+	int idle, interval, count;	/* seconds, seconds, probes */
+};
+
+/*
+ * One program's view of the policy, resolved once per process. The shim
+ * reads the flat fields on its hot path; the pointer is for the slow
+ * per-destination decisions.
+ */
+struct policy_view {
+	const struct policy *policy;
+	const void *app;		/* the matching [app:NAME], or NULL */
+	struct policy_decision initial;	/* protocol to create at socket() */
+	bool decide_at_connect;		/* connect() may need the other protocol */
+	bool decide_at_listen;		/* listen() may need the other protocol */
+	enum policy_unsupported unsupported;	/* default for any option */
+	bool per_option_unsupported;	/* some option has its own mode */
+	struct policy_keepalive keepalive;
+};
+
+/* Where policy_load() looks, in increasing precedence; NULL entries skipped. */
+struct policy_sources {
+	const char *system_file;	/* ${sysconfdir}/mptcpshim/mptcpshim.conf */
+	const char *apps_dir;		/* ${sysconfdir}/mptcpshim/apps.d */
+	const char *user_file;		/* $XDG_CONFIG_HOME/...; NULL if secure */
+	const char *env_file;		/* $MPTCPSHIM_CONFIG; NULL if secure */
+	const char *const *program_names; /* NULL-terminated; apps.d/<name>.conf */
+};
+
+/* One problem found while loading; file:line when known (line 0: whole file). */
+typedef void (*policy_diag_fn)(void *ctx, const char *file, unsigned line,
+			       const char *message);
+
+struct policy;
+
+/*
+ * Loads every existing source in order. A file that is unsafe (writable by
+ * group/others, owned by another user, not regular, > 1 MiB) or has any error
+ * is reported through diag and ignored as a whole. Returns NULL only when out
+ * of memory (errno set); an empty policy is the built-in defaults.
+ */
+struct policy *policy_load(const struct policy_sources *src,
+			   policy_diag_fn diag, void *ctx);
+
+/* Parses one file with no safety checks of ownership; for `policy check`.
+ * Returns the number of problems reported (0 = clean), -1 if unreadable. */
+int policy_check_file(const char *path, policy_diag_fn diag, void *ctx);
+
+void policy_free(struct policy *policy);
+
+/* Resolves the view for a program known by any of the NULL-terminated names. */
+void policy_resolve(const struct policy *policy, const char *const *names,
+		    struct policy_view *view);
+
+/* The protocol for a socket that connects to / listens on addr. */
+struct policy_decision policy_decide(const struct policy_view *view,
+				     enum policy_role role,
+				     const struct sockaddr *addr,
+				     socklen_t addrlen);
+
+/* The unsupported_option mode for one (level, optname). */
+enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
+					       int level, int optname);
+
+/* Prints the effective merged policy, as INI or as JSON. */
+void policy_show(const struct policy *policy, FILE *out, bool json);
+
+#endif

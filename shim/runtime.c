@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * One-time initialisation: environment, real symbols, program identity and
+ * the policy. Runs lazily so that a process that opens no socket pays for
+ * none of it. There is no constructor: start-up stays as cheap as loading
+ * any small library.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#include "build_config.h"
+#include "log.h"
+#include "real.h"
+#include "runtime.h"
+
+struct shim_runtime shim_rt;
+_Atomic int shim_state;
+_Atomic int shim_mptcp_unavailable;
+__thread int shim_busy __attribute__((tls_model("initial-exec")));
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* secure_getenv semantics, decided once for all variables. */
+static const char *shim_getenv(const char *name)
+{
+	return shim_rt.secure ? NULL : getenv(name);
+}
+
+static void report_policy_problem(void *ctx, const char *file, unsigned line,
+				  const char *message)
+{
+	(void)ctx;
+	if (line)
+		shim_log(SHIM_LOG_WARN, "%s:%u: %s", file, line, message);
+	else
+		shim_log(SHIM_LOG_WARN, "%s: %s", file, message);
+}
+
+static void load_policy(void)
+{
+	static char exe_name[NAME_MAX + 1];
+	static char user_file[PATH_MAX];
+	const char *names[3] = { NULL, NULL, NULL };
+	struct policy_sources src = { 0 };
+	char exe[PATH_MAX];
+	ssize_t n;
+	int k = 0;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *base;
+
+		exe[n] = '\0';
+		base = strrchr(exe, '/');
+		base = base ? base + 1 : exe;
+		size_t len = strnlen(base, sizeof(exe_name) - 1);
+
+		memcpy(exe_name, base, len);
+		exe_name[len] = '\0';
+		names[k++] = exe_name;
+	}
+	if (program_invocation_short_name && *program_invocation_short_name &&
+	    (k == 0 || strcmp(program_invocation_short_name, exe_name) != 0))
+		names[k++] = program_invocation_short_name;
+
+	src.system_file = MPTCPSHIM_SYSCONFDIR "/mptcpshim.conf";
+	src.apps_dir = MPTCPSHIM_SYSCONFDIR "/apps.d";
+	src.program_names = names;
+	if (!shim_rt.secure) {
+		const char *xdg = getenv("XDG_CONFIG_HOME");
+		const char *home = getenv("HOME");
+		int len = -1;
+
+		if (xdg && *xdg == '/')
+			len = snprintf(user_file, sizeof(user_file),
+				       "%s/mptcpshim/mptcpshim.conf", xdg);
+		else if (home && *home == '/')
+			len = snprintf(user_file, sizeof(user_file),
+				       "%s/.config/mptcpshim/mptcpshim.conf",
+				       home);
+		if (len > 0 && len < (int)sizeof(user_file))
+			src.user_file = user_file;
+		src.env_file = shim_getenv("MPTCPSHIM_CONFIG");
+		if (src.env_file && !*src.env_file)
+			src.env_file = NULL;
+	}
+
+	shim_rt.policy = policy_load(&src, report_policy_problem, NULL);
+	policy_resolve(shim_rt.policy, names, &shim_rt.view);
+}
+
+static void init_once_fn(void)
+{
+	const char *value;
+	int saved = errno;
+
+	shim_busy++;
+	shim_real_resolve_once();
+	shim_rt.secure = getauxval(AT_SECURE) != 0;
+
+	value = shim_getenv("MPTCPSHIM_LOG");
+	if (value && *value) {
+		int level = shim_log_parse_level(value);
+
+		if (level < 0)
+			shim_log(SHIM_LOG_WARN,
+				 "MPTCPSHIM_LOG=%s is not error|warn|info|debug; using warn",
+				 value);
+		else
+			shim_log_threshold = level;
+	}
+
+	value = shim_getenv("MPTCPSHIM_DISABLE");
+	if (value && strcmp(value, "0") != 0 && *value) {
+		shim_log(SHIM_LOG_INFO, "disabled by MPTCPSHIM_DISABLE");
+		atomic_store_explicit(&shim_state, SHIM_PASSTHROUGH,
+				      memory_order_release);
+		goto out;
+	}
+
+	shim_rt.stats_path = shim_getenv("MPTCPSHIM_STATS");
+	shim_rt.stats = shim_rt.stats_path && *shim_rt.stats_path;
+	load_policy();
+	shim_rt.track_tcp = shim_rt.view.decide_at_connect ||
+			    shim_rt.view.decide_at_listen || shim_rt.stats ||
+			    (shim_rt.view.keepalive.enabled &&
+			     shim_rt.view.keepalive.all_tcp);
+	atomic_store_explicit(&shim_state, SHIM_ACTIVE, memory_order_release);
+out:
+	shim_busy--;
+	errno = saved;
+}
+
+void shim_init_slow(void)
+{
+	pthread_once(&init_once, init_once_fn);
+}

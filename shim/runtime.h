@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The process-wide state of the shim, built once on the first intercepted
+ * call and read-only afterwards (fork children inherit it as is).
+ */
+#ifndef MPTCPSHIM_RUNTIME_H
+#define MPTCPSHIM_RUNTIME_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "policy.h"
+
+enum shim_state {
+	SHIM_UNINIT = 0,
+	SHIM_ACTIVE,		/* converting per policy */
+	SHIM_PASSTHROUGH,	/* MPTCPSHIM_DISABLE=1, or init failed */
+};
+
+struct shim_runtime {
+	struct policy_view view;
+	struct policy *policy;
+	bool secure;		/* AT_SECURE: environment overrides ignored */
+	bool stats;		/* MPTCPSHIM_STATS given: count and report */
+	bool track_tcp;		/* plain TCP sockets need an fd entry too */
+	const char *stats_path;
+};
+
+extern struct shim_runtime shim_rt;
+extern _Atomic int shim_state;
+/* Set once socket(IPPROTO_MPTCP) has failed for want of MPTCP. */
+extern _Atomic int shim_mptcp_unavailable;
+/* Non-zero while this thread runs shim code that may call hooked functions. */
+extern __thread int shim_busy __attribute__((tls_model("initial-exec")));
+
+void shim_init_slow(void);
+
+/* The state after making sure init ran; cheap once it has. */
+static inline int shim_ready(void)
+{
+	int state = atomic_load_explicit(&shim_state, memory_order_acquire);
+
+	if (__builtin_expect(state == SHIM_UNINIT, 0)) {
+		if (shim_busy)
+			return SHIM_PASSTHROUGH;
+		shim_init_slow();
+		state = atomic_load_explicit(&shim_state,
+					     memory_order_acquire);
+	}
+	return state;
+}
+
+#endif
