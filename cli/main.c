@@ -3,14 +3,11 @@
  * Entry point: picks the subcommand, or the mptcpize personality when
  * invoked under that name so that existing scripts keep working.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "build_config.h"
 #include "cli.h"
-
-const char *cli_program = "mptcpshim";
 
 static const struct {
 	const char *name;
@@ -27,25 +24,6 @@ static const struct {
 	{ "status", cmd_status, "whether a unit runs with the shim" },
 	{ "env", cmd_env, "print the lines that activate the shim" },
 };
-
-void cli_error(const char *subcommand, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (subcommand)
-		fprintf(stderr, "%s %s: ", cli_program, subcommand);
-	else
-		fprintf(stderr, "%s: ", cli_program);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-bool cli_is_help(const char *arg)
-{
-	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
-}
 
 static void usage(FILE *out)
 {

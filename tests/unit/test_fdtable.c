@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* The per-fd table: claim, forget, option log limits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fdtable.h"
+
+static void test_claim_and_forget(void **state)
+{
+	struct shim_fd *e;
+
+	(void)state;
+	assert_null(shim_fd_get(5));
+	e = shim_fd_claim(5, 2, 1, 0);
+	assert_non_null(e);
+	assert_ptr_equal(shim_fd_get(5), e);
+	assert_null(shim_fd_get(6));
+	/* A far chunk is independent of the first. */
+	assert_non_null(shim_fd_claim(70000, 10, 1, 6));
+	assert_int_equal(shim_fd_get(70000)->domain, 10);
+	shim_fd_forget(5);
+	assert_null(shim_fd_get(5));
+	assert_non_null(shim_fd_get(70000));
+	/* Out of range and negative fds are never tracked. */
+	assert_null(shim_fd_claim(-1, 2, 1, 0));
+	assert_null(shim_fd_claim(SHIM_FD_CHUNK_SIZE * SHIM_FD_MAX_CHUNKS, 2,
+				  1, 0));
+	assert_null(shim_fd_get(-3));
+}
+
+static void test_option_log(void **state)
+{
+	struct shim_fd *e = shim_fd_claim(9, 2, 1, 0);
+	const struct shim_optrec *r;
+	int v = 1, w = 7;
+	char big[64] = { 0 };
+
+	(void)state;
+	shim_fd_record_opt(e, 6, 1, &v, sizeof(v), false);
+	shim_fd_record_opt(e, 6, 1, &w, sizeof(w), false);
+	assert_int_equal(e->nopts, 1);
+	r = shim_fd_find_opt(e, 6, 1);
+	assert_non_null(r);
+	assert_memory_equal(r->value, &w, sizeof(w));
+	assert_null(shim_fd_find_opt(e, 1, 1));
+
+	for (int i = 0; i < SHIM_FD_MAX_OPTS - 1; i++)
+		shim_fd_record_opt(e, 1, 100 + i, &v, sizeof(v), i & 1);
+	assert_int_equal(e->nopts, SHIM_FD_MAX_OPTS);
+	assert_false(e->flags & SHIM_FD_UNREPLAYABLE);
+	shim_fd_record_opt(e, 1, 200, &v, sizeof(v), false);
+	assert_true(e->flags & SHIM_FD_UNREPLAYABLE);
+
+	/* A value too large to keep makes the socket unreplayable too. */
+	e = shim_fd_claim(10, 2, 1, 0);
+	shim_fd_record_opt(e, 6, 2, big, sizeof(big), false);
+	assert_int_equal(e->nopts, 0);
+	assert_true(e->flags & SHIM_FD_UNREPLAYABLE);
+	/* A re-claimed fd starts empty. */
+	e = shim_fd_claim(10, 2, 1, 0);
+	assert_false(e->flags & SHIM_FD_UNREPLAYABLE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_claim_and_forget),
+		cmocka_unit_test(test_option_log),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* `run`: LD_PRELOAD/GODEBUG merging, option parsing, exit-status mapping. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "envmerge.h"
+#include "run.h"
+
+#define LIB "/usr/lib/x86_64-linux-gnu/libmptcpshim.so"
+
+static void expect_merge(char *(*fn)(const char *, const char *),
+			 const char *in, const char *want)
+{
+	char *got = fn(in, LIB);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_preload_merge(void **state)
+{
+	(void)state;
+	expect_merge(envmerge_preload, NULL, LIB);
+	expect_merge(envmerge_preload, "", LIB);
+	expect_merge(envmerge_preload, "/opt/a.so", "/opt/a.so:" LIB);
+	expect_merge(envmerge_preload, "/opt/a.so:", "/opt/a.so:" LIB);
+	expect_merge(envmerge_preload, "/opt/a.so /opt/b.so",
+		     "/opt/a.so /opt/b.so:" LIB);
+	/* Already there (anywhere in the list): unchanged, never twice. */
+	expect_merge(envmerge_preload, LIB, LIB);
+	expect_merge(envmerge_preload, "/opt/a.so " LIB " /opt/b.so",
+		     "/opt/a.so " LIB " /opt/b.so");
+	/* A longer name that merely starts with ours is someone else's. */
+	expect_merge(envmerge_preload, LIB ".1", LIB ".1:" LIB);
+}
+
+static void expect_godebug(const char *in, const char *want)
+{
+	char *got = envmerge_godebug(in);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_godebug_merge(void **state)
+{
+	(void)state;
+	expect_godebug(NULL, "multipathtcp=1");
+	expect_godebug("", "multipathtcp=1");
+	expect_godebug("http2client=0", "http2client=0,multipathtcp=1");
+	expect_godebug("http2client=0,", "http2client=0,multipathtcp=1");
+	/* An explicit choice wins, including "off". */
+	expect_godebug("multipathtcp=0", "multipathtcp=0");
+	expect_godebug("a=1,multipathtcp=2,b=3", "a=1,multipathtcp=2,b=3");
+	expect_godebug("xmultipathtcp=0", "xmultipathtcp=0,multipathtcp=1");
+}
+
+static void test_exit_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(run_exit_code(0), 0);
+	assert_int_equal(run_exit_code(7 << 8), 7);
+	assert_int_equal(run_exit_code(255 << 8), 255);
+	/* Killed by a signal: the shell's 128+N. */
+	assert_int_equal(run_exit_code(SIGTERM), 128 + SIGTERM);
+	assert_int_equal(run_exit_code(SIGKILL | 0x80), 128 + SIGKILL);
+}
+
+static int parse(bool mptcpize, struct run_options *opt, bool *done, ...)
+{
+	char *argv[16];
+	va_list ap;
+	int argc = 0;
+
+	va_start(ap, done);
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	return run_parse(argc, argv, mptcpize, opt, done);
+}
+
+static void test_parse(void **state)
+{
+	struct run_options o;
+	bool done;
+
+	(void)state;
+	assert_int_equal(parse(false, &o, &done, "run", "-d", "curl", "-v",
+			       "x", NULL),
+			 CLI_OK);
+	assert_true(o.debug);
+	assert_string_equal(o.command[0], "curl");
+	/* The command's own options are not ours. */
+	assert_string_equal(o.command[1], "-v");
+
+	assert_int_equal(parse(false, &o, &done, "run", "-c", "p.conf",
+			       "--stats", "--json", "--", "-x", NULL),
+			 CLI_OK);
+	assert_string_equal(o.config, "p.conf");
+	assert_true(o.stats && o.json);
+	assert_string_equal(o.command[0], "-x");
+
+	assert_int_equal(parse(false, &o, &done, "run", NULL), CLI_USAGE);
+	assert_int_equal(parse(false, &o, &done, "run", "--bogus", "x", NULL),
+			 CLI_USAGE);
+	assert_int_equal(parse(false, &o, &done, "run", "--json", "x", NULL),
+			 CLI_USAGE);
+	assert_int_equal(parse(false, &o, &done, "run", "-c", NULL),
+			 CLI_USAGE);
+	/* mptcpize knows only -d, as mptcpd's does. */
+	assert_int_equal(parse(true, &o, &done, "run", "-d", "x", NULL),
+			 CLI_OK);
+	assert_int_equal(parse(true, &o, &done, "run", "--stats", "x", NULL),
+			 CLI_USAGE);
+	assert_int_equal(parse(false, &o, &done, "run", "--help", NULL),
+			 CLI_OK);
+	assert_true(done);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_preload_merge),
+		cmocka_unit_test(test_godebug_merge),
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_parse),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
