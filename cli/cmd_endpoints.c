@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * `mptcpshim endpoints`: the path manager's endpoints and limits, and the
+ * warnings that explain why a connection may never get a second subflow.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "pm.h"
+
+#define MAX_WARNINGS 64
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: mptcpshim endpoints [--json]\n"
+		"Lists the in-kernel path manager's endpoints and limits of "
+		"this network namespace\n(like 'ip mptcp endpoint show' and "
+		"'ip mptcp limits show') and warns when no\nextra subflow can "
+		"be created.\n\n"
+		"  -j, --json   print JSON\n"
+		"\nExit status: 0 listed, 1 the MPTCP path manager is not "
+		"available, 2 usage.\n");
+}
+
+static void print_endpoint(struct out *out, const struct pm_endpoint *ep)
+{
+	const char *names[8];
+	size_t n = pm_flag_names(ep->flags, names, 8);
+	char flags[96] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < n; i++)
+		used += snprintf(flags + used, sizeof(flags) - used, "%s%s",
+				 i ? "," : "", names[i]);
+	out_object_open(out, NULL);
+	out_uint(out, "id", "%-4llu", ep->id);
+	out_string(out, "address", "%-40s ", ep->address);
+	out_uint(out, "port", ep->port ? "%-6llu" : NULL, ep->port);
+	if (!ep->port)
+		out_text(out, "%-6s", "-");
+	out_array_open(out, "flags");
+	for (size_t i = 0; i < n; i++)
+		out_string(out, NULL, NULL, names[i]);
+	out_array_close(out);
+	out_text(out, "%-24s", n ? flags : "-");
+	out_string(out, "interface", "%s",
+		   ep->ifname[0] ? ep->ifname : NULL);
+	out_int(out, "ifindex", NULL, ep->ifindex);
+	out_bool(out, "interface_up", NULL, ep->if_exists && ep->if_up);
+	out_bool(out, "address_present", NULL, ep->address_present);
+	out_object_close(out);
+	out_text(out, "\n");
+}
+
+static void endpoints_print(struct out *out, const struct pm_state *st)
+{
+	struct pm_warning w[MAX_WARNINGS];
+	size_t nw = pm_check(st, w, MAX_WARNINGS);
+
+	if (st->n)
+		out_text(out, "%-4s%-41s%-6s%-24s%s\n", "ID", "ADDRESS",
+			 "PORT", "FLAGS", "INTERFACE");
+	else
+		out_text(out, "no endpoints\n");
+	out_array_open(out, "endpoints");
+	for (size_t i = 0; i < st->n; i++)
+		print_endpoint(out, &st->ep[i]);
+	out_array_close(out);
+
+	out_object_open(out, "limits");
+	if (st->limits_known) {
+		out_uint(out, "subflows", "limits: subflows %llu",
+			 st->subflows);
+		out_uint(out, "add_addr_accepted", " add_addr_accepted %llu\n",
+			 st->add_addr_accepted);
+	}
+	out_object_close(out);
+
+	out_array_open(out, "warnings");
+	for (size_t i = 0; i < nw; i++) {
+		out_object_open(out, NULL);
+		out_string(out, "id", NULL, w[i].id);
+		out_bool(out, "fatal", NULL, w[i].fatal);
+		out_string(out, "message", "warning: %s\n", w[i].message);
+		out_string(out, "fix", "  fix: %s\n", w[i].fix);
+		out_object_close(out);
+	}
+	out_array_close(out);
+}
+
+int cmd_endpoints(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pm_state st;
+	struct out *out;
+	bool json = false;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		default:
+			cli_error("endpoints", "unknown option '%s'",
+				  argv[optind - 1]);
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("endpoints", "unexpected argument '%s'",
+			  argv[optind]);
+		return CLI_USAGE;
+	}
+	if (pm_fetch(&st) < 0) {
+		if (errno == ENOENT)
+			cli_error("endpoints",
+				  "the generic netlink family 'mptcp_pm' does "
+				  "not exist: this kernel has no MPTCP "
+				  "(CONFIG_MPTCP) or predates 5.7");
+		else
+			cli_error("endpoints", "cannot query the path "
+					       "manager: %s", strerror(errno));
+		return CLI_CHECK_FAILED;
+	}
+	pm_probe_interfaces(&st);
+	out = out_new(stdout, json);
+	if (!out) {
+		pm_state_free(&st);
+		return CLI_CHECK_FAILED;
+	}
+	endpoints_print(out, &st);
+	out_end(out);
+	pm_state_free(&st);
+	return CLI_OK;
+}

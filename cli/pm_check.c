@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * What the path-manager configuration allows: whether endpoints can be used
+ * (interface up, address present) and whether any extra subflow can ever be
+ * created. Pure logic over struct pm_state, apart from the interface probe.
+ */
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pm.h"
+
+static const struct {
+	unsigned flag;
+	const char *name;
+} flag_names[] = {
+	{ PM_FLAG_SIGNAL, "signal" },	{ PM_FLAG_SUBFLOW, "subflow" },
+	{ PM_FLAG_BACKUP, "backup" },	{ PM_FLAG_FULLMESH, "fullmesh" },
+	{ PM_FLAG_IMPLICIT, "implicit" }, { PM_FLAG_LAMINAR, "laminar" },
+};
+
+size_t pm_flag_names(unsigned flags, const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]);
+	     i++)
+		if ((flags & flag_names[i].flag) && n < max)
+			names[n++] = flag_names[i].name;
+	return n;
+}
+
+static bool same_address(const struct pm_endpoint *ep,
+			 const struct sockaddr *sa)
+{
+	char text[INET6_ADDRSTRLEN];
+	const void *raw;
+
+	if (!sa || sa->sa_family != ep->family)
+		return false;
+	if (sa->sa_family == AF_INET)
+		raw = &((const struct sockaddr_in *)sa)->sin_addr;
+	else
+		raw = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	return inet_ntop(sa->sa_family, raw, text, sizeof(text)) &&
+	       strcmp(text, ep->address) == 0;
+}
+
+/* Flags of the interface called name, from the AF_PACKET entries. */
+static bool interface_flags(const struct ifaddrs *list, const char *name,
+			    unsigned *flags)
+{
+	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next)
+		if (strcmp(ifa->ifa_name, name) == 0) {
+			*flags = ifa->ifa_flags;
+			return true;
+		}
+	return false;
+}
+
+static void probe_endpoint(struct pm_endpoint *ep, const struct ifaddrs *list)
+{
+	const char *ifname = ep->ifindex > 0 ? ep->ifname : NULL;
+	const char *holder = NULL;
+	unsigned flags;
+
+	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next)
+		if (same_address(ep, ifa->ifa_addr)) {
+			holder = ifa->ifa_name;
+			break;
+		}
+	ep->address_present = holder != NULL;
+	/* Without "dev", the interface that holds the address is the one
+	 * whose state matters. */
+	if (!ifname)
+		ifname = holder;
+	if (ep->ifindex > 0 && !ep->ifname[0]) {
+		ep->if_exists = false;
+		ep->if_up = ep->if_running = false;
+		return;
+	}
+	if (!ifname || !interface_flags(list, ifname, &flags)) {
+		ep->if_exists = ep->ifindex <= 0;
+		ep->if_up = ep->if_running = ep->ifindex <= 0;
+		return;
+	}
+	ep->if_exists = true;
+	ep->if_up = flags & IFF_UP;
+	ep->if_running = flags & IFF_RUNNING;
+}
+
+void pm_probe_interfaces(struct pm_state *st)
+{
+	struct ifaddrs *list = NULL;
+
+	if (getifaddrs(&list) < 0)
+		return;
+	for (size_t i = 0; i < st->n; i++)
+		probe_endpoint(&st->ep[i], list);
+	freeifaddrs(list);
+}
+
+static bool endpoint_usable(const struct pm_endpoint *ep)
+{
+	return ep->if_exists && ep->if_up && ep->address_present;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void say(struct pm_warning *w, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->message, sizeof(w->message), fmt, ap);
+	va_end(ap);
+	snprintf(w->fix, sizeof(w->fix), "%s", fix);
+}
+
+static struct pm_warning *add(struct pm_warning *w, size_t max, size_t *n,
+			      const char *id, bool fatal)
+{
+	static struct pm_warning overflow;
+	struct pm_warning *slot = *n < max ? &w[*n] : &overflow;
+
+	if (*n < max)
+		(*n)++;
+	memset(slot, 0, sizeof(*slot));
+	slot->id = id;
+	slot->fatal = fatal;
+	return slot;
+}
+
+static void check_endpoint(const struct pm_endpoint *ep, struct pm_warning *w,
+			   size_t max, size_t *n)
+{
+	const char *dev = ep->ifname[0] ? ep->ifname : "?";
+
+	if (ep->flags & PM_FLAG_IMPLICIT)
+		return;
+	if (!ep->if_exists) {
+		say(add(w, max, n, "interface_missing", false),
+		    "re-create the endpoint on an existing interface: ip "
+		    "mptcp endpoint delete id N; ip mptcp endpoint add ...",
+		    "endpoint %u (%s): its interface (index %d) no longer "
+		    "exists", ep->id, ep->address, ep->ifindex);
+		return;
+	}
+	if (!ep->if_up) {
+		struct pm_warning *slot = add(w, max, n, "interface_down",
+					      false);
+
+		say(slot, "", "endpoint %u (%s): interface %s is down, so no "
+			      "subflow can use it", ep->id, ep->address, dev);
+		snprintf(slot->fix, sizeof(slot->fix),
+			 "bring the interface up: ip link set %s up", dev);
+	}
+	else if (!ep->if_running)
+		say(add(w, max, n, "interface_no_carrier", false),
+		    "check the link (cable, peer end of a veth)",
+		    "endpoint %u (%s): interface %s has no carrier",
+		    ep->id, ep->address, dev);
+	if (!ep->address_present)
+		say(add(w, max, n, "address_missing", false),
+		    "add the address (ip addr add ADDR dev DEV) or delete "
+		    "the endpoint",
+		    "endpoint %u: address %s is not configured on this host",
+		    ep->id, ep->address);
+}
+
+size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max)
+{
+	size_t n = 0, subflow_eps = 0, signal_eps = 0, usable_subflow = 0;
+
+	for (size_t i = 0; i < st->n; i++) {
+		const struct pm_endpoint *ep = &st->ep[i];
+
+		if (ep->flags & PM_FLAG_SUBFLOW) {
+			subflow_eps++;
+			usable_subflow += endpoint_usable(ep);
+		}
+		if (ep->flags & PM_FLAG_SIGNAL)
+			signal_eps++;
+		check_endpoint(ep, w, max, &n);
+	}
+
+	if (st->limits_known && st->subflows == 0)
+		say(add(w, max, &n, "subflow_limit_zero", true),
+		    "ip mptcp limits set subflows 2 add_addr_accepted 2",
+		    "the subflows limit is 0: no connection can get an extra "
+		    "subflow, whether this host or the peer opens it");
+	if (subflow_eps == 0 && signal_eps == 0) {
+		bool deaf = st->limits_known && st->add_addr_accepted == 0;
+
+		say(add(w, max, &n, "no_endpoints", deaf),
+		    "as a client: ip mptcp endpoint add ADDR dev DEV subflow; "
+		    "as a server: ip mptcp endpoint add ADDR dev DEV signal",
+		    "no subflow or signal endpoint: this host never opens an "
+		    "extra subflow itself nor announces an address%s",
+		    deaf ? ", and it ignores the peer's announcements "
+			   "(add_addr_accepted 0)"
+			 : "");
+	} else if (subflow_eps > 0 && usable_subflow == 0) {
+		say(add(w, max, &n, "no_usable_subflow_endpoint", false),
+		    "fix the endpoints listed above",
+		    "none of the %zu subflow endpoints is usable now",
+		    subflow_eps);
+	}
+	if (st->limits_known && st->subflows > 0 &&
+	    usable_subflow > st->subflows)
+		say(add(w, max, &n, "subflow_limit_low", false),
+		    "raise it: ip mptcp limits set subflows N",
+		    "the subflows limit (%u) is below the number of usable "
+		    "subflow endpoints (%zu): some will not be used",
+		    st->subflows, usable_subflow);
+	if (st->limits_known && st->add_addr_accepted == 0 &&
+	    subflow_eps == 0 && signal_eps > 0)
+		say(add(w, max, &n, "add_addr_accepted_zero", false),
+		    "ip mptcp limits set add_addr_accepted 2",
+		    "add_addr_accepted is 0: addresses the peer announces are "
+		    "ignored, so as a client this host opens no extra subflow");
+	return n;
+}
