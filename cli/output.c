@@ -236,6 +236,17 @@ void out_bool(struct out *out, const char *key, const char *fmt, bool value)
 	}
 }
 
+void out_double(struct out *out, const char *key, const char *fmt,
+		double value)
+{
+	if (out->json) {
+		json_key(out, key);
+		fprintf(out->fp, "%g", value);
+	} else if (fmt) {
+		fprintf(out->fp, fmt, value);
+	}
+}
+
 #pragma GCC diagnostic pop
 
 void out_text(struct out *out, const char *fmt, ...)

@@ -9,7 +9,7 @@
  * "key": value in the current object, or a bare element inside an array
  * (key NULL). The text formats take exactly one argument of the type the
  * function names: out_uint "%llu", out_int "%lld", out_string "%s",
- * out_bool "%s" (given "yes"/"no").
+ * out_bool "%s" (given "yes"/"no"), out_double "%g".
  */
 #ifndef MPTCPSHIM_OUTPUT_H
 #define MPTCPSHIM_OUTPUT_H
@@ -39,6 +39,9 @@ void out_int(struct out *out, const char *key, const char *fmt,
 void out_string(struct out *out, const char *key, const char *fmt,
 		const char *value);
 void out_bool(struct out *out, const char *key, const char *fmt, bool value);
+/* "%g"-style; JSON gets up to 6 significant digits. */
+void out_double(struct out *out, const char *key, const char *fmt,
+		double value);
 
 /* Text only (JSON ignores it). */
 void out_text(struct out *out, const char *fmt, ...)

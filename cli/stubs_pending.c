@@ -12,7 +12,6 @@
 	}
 
 PENDING(cmd_policy, "policy")
-PENDING(cmd_mib, "mib")
 PENDING(cmd_doctor, "doctor")
 PENDING(cmd_env, "env")
 PENDING(cmd_status, "status")
