@@ -13,22 +13,3 @@
 
 PENDING(cmd_policy, "policy")
 PENDING(cmd_doctor, "doctor")
-PENDING(cmd_env, "env")
-PENDING(cmd_status, "status")
-
-int cmd_enable(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	cli_error("enable", "systemd drop-ins are not in this build yet; use "
-			    "'mptcpshim env --systemd' lines by hand");
-	return CLI_USAGE;
-}
-
-int cmd_disable(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	cli_error("disable", "systemd drop-ins are not in this build yet");
-	return CLI_USAGE;
-}
