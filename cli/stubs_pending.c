@@ -12,4 +12,3 @@
 	}
 
 PENDING(cmd_policy, "policy")
-PENDING(cmd_doctor, "doctor")

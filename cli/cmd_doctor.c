@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * `mptcpshim doctor [CMD]`: everything that decides whether a program will
+ * get MPTCP from the shim, as PASS/WARN/FAIL lines each with its fix: the
+ * kernel and path manager of this namespace, the shim library itself, and
+ * for CMD what would keep LD_PRELOAD from acting (static binary, Go,
+ * setuid/setgid, file capabilities).
+ */
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "elfcheck.h"
+#include "explain.h"
+#include "libpath.h"
+#include "mib.h"
+#include "output.h"
+#include "pm.h"
+#include "uapi_compat.h"
+
+#define MAX_CHECKS 64
+#define MAX_SHEBANG_DEPTH 4
+/* Go honours GODEBUG=multipathtcp from this release on. */
+#define GO_MPTCP_MAJOR 1
+#define GO_MPTCP_MINOR 21
+
+enum status { ST_PASS, ST_WARN, ST_FAIL };
+
+static const char *const status_names[] = { "PASS", "WARN", "FAIL" };
+
+struct check {
+	const char *id;
+	enum status status;
+	char message[320];
+	char fix[320];
+};
+
+struct report {
+	struct check c[MAX_CHECKS];
+	size_t n;
+};
+
+__attribute__((format(printf, 4, 5)))
+static struct check *add(struct report *r, const char *id, enum status st,
+			 const char *fmt, ...)
+{
+	static struct check overflow;
+	struct check *c = r->n < MAX_CHECKS ? &r->c[r->n++] : &overflow;
+	va_list ap;
+
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->status = st;
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof(c->message), fmt, ap);
+	va_end(ap);
+	return c;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void fix(struct check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->fix, sizeof(c->fix), fmt, ap);
+	va_end(ap);
+}
+
+static void check_sysctl(struct report *r, const struct explain_sysctl *s)
+{
+	struct check *c;
+
+	if (!s->present) {
+		c = add(r, "mptcp_enabled", ST_FAIL,
+			"%s is missing: this kernel has no MPTCP",
+			EXPLAIN_SYSCTL_DIR);
+		fix(c, "boot a kernel with CONFIG_MPTCP=y (5.6+, 6.1+ "
+		       "recommended)");
+	} else if (s->enabled == 0) {
+		c = add(r, "mptcp_enabled", ST_FAIL,
+			"net.mptcp.enabled = 0: MPTCP is off in this network "
+			"namespace");
+		fix(c, "sysctl -w net.mptcp.enabled=1 (and persist it in "
+		       "/etc/sysctl.d/)");
+	} else {
+		add(r, "mptcp_enabled", ST_PASS, "net.mptcp.enabled = %d",
+		    s->enabled);
+	}
+}
+
+static void check_socket(struct report *r)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+	struct check *c;
+
+	if (fd >= 0) {
+		close(fd);
+		add(r, "mptcp_socket", ST_PASS,
+		    "socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) works");
+		return;
+	}
+	c = add(r, "mptcp_socket", ST_FAIL,
+		"socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) fails: %s (%s)",
+		strerrorname_np(errno) ? strerrorname_np(errno) : "?",
+		strerror(errno));
+	fix(c, "%s", errno == ENOPROTOOPT ?
+			     "sysctl -w net.mptcp.enabled=1" :
+			     "use a kernel with CONFIG_MPTCP=y; the shim "
+			     "falls back to TCP meanwhile");
+}
+
+static void check_path_manager(struct report *r,
+			       const struct explain_sysctl *s)
+{
+	struct check *c;
+	bool userspace = strcmp(s->path_manager, "userspace") == 0 ||
+			 (!s->path_manager[0] && s->pm_type == 1);
+
+	if (!s->present)
+		return;
+	if (userspace) {
+		c = add(r, "path_manager", ST_WARN,
+			"the userspace path manager is selected: only a daemon "
+			"(such as mptcpd) creates extra subflows");
+		fix(c, "run the daemon, or sysctl -w "
+		       "net.mptcp.path_manager=kernel (pm_type=0 before 6.15)");
+		return;
+	}
+	add(r, "path_manager", ST_PASS, "path manager: %s",
+	    s->path_manager[0] ? s->path_manager : "kernel (pm_type 0)");
+}
+
+static void check_endpoints(struct report *r)
+{
+	struct pm_warning w[32];
+	struct pm_state pm;
+	struct check *c;
+	size_t nw;
+
+	if (pm_fetch(&pm) < 0) {
+		c = add(r, "endpoints", ST_WARN,
+			"cannot read the path manager (genl family "
+			"'mptcp_pm'): %s", strerror(errno));
+		fix(c, "needs a kernel with MPTCP; see the checks above");
+		return;
+	}
+	pm_probe_interfaces(&pm);
+	nw = pm_check(&pm, w, 32);
+	for (size_t i = 0; i < nw; i++) {
+		c = add(r, "endpoints", ST_WARN, "%s", w[i].message);
+		fix(c, "%s", w[i].fix);
+	}
+	if (nw == 0)
+		add(r, "endpoints", ST_PASS,
+		    "%zu endpoint(s); limits subflows %u add_addr_accepted "
+		    "%u", pm.n, pm.subflows, pm.add_addr_accepted);
+	pm_state_free(&pm);
+}
+
+static void check_blackhole(struct report *r, const struct explain_sysctl *s)
+{
+	unsigned long long detected, skipped;
+	struct mib_set mib;
+	struct check *c;
+
+	if (mib_read(MIB_NETSTAT, &mib) != 0)
+		return;
+	detected = mib_value(&mib, "Blackhole");
+	skipped = mib_value(&mib, "MPCapableSYNTXDisabled");
+	mib_free(&mib);
+	if (!detected && !skipped) {
+		add(r, "blackhole", ST_PASS, "no MPTCP blackhole detected");
+		return;
+	}
+	c = add(r, "blackhole", ST_WARN,
+		"MPTCP blackholes detected %llu time(s); %llu connection(s) "
+		"skipped MPTCP since: active MPTCP is disabled for up to "
+		"%ld s (blackhole_timeout, growing if it recurs)",
+		detected, skipped, s->blackhole_timeout);
+	fix(c, "let SYNs with TCP option 30 through the firewall; 'sysctl -w "
+	       "net.mptcp.blackhole_timeout=0' ends the back-off");
+}
+
+static void check_library(struct report *r, int *lib_class, int *lib_machine)
+{
+	char path[PATH_MAX];
+	struct check *c;
+	void *handle;
+
+	*lib_class = *lib_machine = -1;
+	if (libpath_find(path, sizeof(path)) != 0) {
+		c = add(r, "shim_library", ST_FAIL,
+			"libmptcpshim.so not found");
+		fix(c, "reinstall mptcpshim, or set MPTCPSHIM_LIBRARY to the "
+		       "library's absolute path");
+		return;
+	}
+	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		c = add(r, "shim_library", ST_FAIL, "%s does not load: %s",
+			path, dlerror());
+		fix(c, "reinstall mptcpshim (the library is damaged or built "
+		       "for another system)");
+		return;
+	}
+	dlclose(handle);
+	elf_inspect_header(path, lib_class, lib_machine);
+	add(r, "shim_library", ST_PASS, "%s loads", path);
+}
+
+/* execvp()'s search: the path of name, or false. */
+static bool find_in_path(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	const char *p;
+
+	if (strchr(name, '/')) {
+		snprintf(out, len, "%s", name);
+		return access(out, X_OK) == 0;
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p = strchr(p, ':') + 1) {
+		size_t dir = strcspn(p, ":");
+
+		if ((size_t)snprintf(out, len, "%.*s%s%s", (int)dir,
+				     dir ? p : ".", dir ? "/" : "",
+				     name) < len) {
+			struct stat st;
+
+			if (stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
+			    access(out, X_OK) == 0)
+				return true;
+		}
+		if (!p[dir])
+			return false;
+	}
+}
+
+static void check_ids(struct report *r, const char *path,
+		      const struct stat *st)
+{
+	struct check *c;
+	const char *what = (st->st_mode & S_ISUID) ?
+				   ((st->st_mode & S_ISGID) ? "setuid and "
+							      "setgid" :
+							      "setuid") :
+				   "setgid";
+
+	if (!(st->st_mode & (S_ISUID | S_ISGID))) {
+		add(r, "setid", ST_PASS, "%s is not setuid/setgid", path);
+		return;
+	}
+	c = add(r, "setid", ST_FAIL,
+		"%s is %s: the loader runs it in secure mode for other users "
+		"and ignores an LD_PRELOAD path", path, what);
+	fix(c, "run it without the set-id bit, or preload system-wide "
+	       "(libmptcpshim.so listed in /etc/ld.so.preload), or use the "
+	       "program's native MPTCP support");
+}
+
+static void check_caps(struct report *r, const char *path)
+{
+	cap_t caps = cap_get_file(path);
+	struct check *c;
+	char *text;
+
+	if (!caps) {
+		if (errno == ENODATA || errno == ENOTSUP || errno == 0)
+			add(r, "file_caps", ST_PASS,
+			    "%s has no file capabilities", path);
+		else
+			add(r, "file_caps", ST_WARN,
+			    "cannot read the file capabilities of %s: %s",
+			    path, strerror(errno));
+		return;
+	}
+	text = cap_to_text(caps, NULL);
+	c = add(r, "file_caps", ST_FAIL,
+		"%s has file capabilities (%s): the loader runs it in secure "
+		"mode for every user but root and ignores an LD_PRELOAD path",
+		path, text ? text : "?");
+	fix(c, "drop them (setcap -r %s) if the program does not need them, "
+	       "or preload system-wide (/etc/ld.so.preload), or use the "
+	       "program's native MPTCP support", path);
+	cap_free(text);
+	cap_free(caps);
+}
+
+static void check_go(struct report *r, const char *path,
+		     const struct elf_facts *f)
+{
+	struct check *c;
+	int ok = f->go_version[0] ?
+			 elf_go_at_least(f->go_version, GO_MPTCP_MAJOR,
+					 GO_MPTCP_MINOR) :
+			 -1;
+
+	if (ok == 1) {
+		add(r, "go", ST_PASS,
+		    "%s is a Go program (%s): Go makes its own system calls, "
+		    "so LD_PRELOAD does not reach its sockets, but 'mptcpshim "
+		    "run' sets GODEBUG=multipathtcp=1, which it honours",
+		    path, f->go_version);
+		return;
+	}
+	if (ok == 0) {
+		c = add(r, "go", ST_FAIL,
+			"%s is a Go program built with %s: Go makes its own "
+			"system calls (LD_PRELOAD cannot act) and only Go "
+			"1.21+ knows GODEBUG=multipathtcp", path,
+			f->go_version);
+		fix(c, "rebuild it with Go 1.21 or newer, then run it with "
+		       "'mptcpshim run' (or call net.Dialer.SetMultipathTCP)");
+		return;
+	}
+	c = add(r, "go", ST_WARN,
+		"%s is a Go program of unknown version: LD_PRELOAD cannot "
+		"act; only GODEBUG=multipathtcp=1 (Go 1.21+) can", path);
+	fix(c, "run it with 'mptcpshim run' (it sets GODEBUG); check 'go "
+	       "version %s' is 1.21 or newer", path);
+}
+
+static void check_binary(struct report *r, const char *path, int lib_class,
+			 int lib_machine)
+{
+	struct elf_facts f;
+	struct check *c;
+
+	if (elf_inspect(path, &f) < 0) {
+		c = add(r, "binary", ST_FAIL, "cannot read %s: %s", path,
+			strerror(errno));
+		fix(c, "check the file's permissions");
+		return;
+	}
+	if (!f.is_elf || !f.native) {
+		c = add(r, "binary", ST_WARN,
+			"%s is not an ELF executable for this machine", path);
+		fix(c, "run doctor on the program that actually opens the "
+		       "sockets");
+		return;
+	}
+	if (lib_class > 0 &&
+	    (f.elf_class != lib_class || f.machine != lib_machine)) {
+		c = add(r, "binary", ST_FAIL,
+			"%s is a %d-bit program (machine %d); the shim is "
+			"%d-bit (machine %d), so the loader skips it",
+			path, f.elf_class == ELFCLASS32 ? 32 : 64, f.machine,
+			lib_class == ELFCLASS32 ? 32 : 64, lib_machine);
+		fix(c, "install a libmptcpshim.so built for that "
+		       "architecture and preload it instead");
+	}
+	if (f.go) {
+		check_go(r, path, &f);
+		return;
+	}
+	if (!f.dynamic) {
+		c = add(r, "binary", ST_FAIL,
+			"%s is statically linked: no dynamic loader runs, so "
+			"LD_PRELOAD cannot act", path);
+		fix(c, "use a dynamically linked build, the program's native "
+		       "MPTCP support, or a BPF route (a cgroup program that "
+		       "makes TCP sockets MPTCP)");
+		return;
+	}
+	add(r, "binary", ST_PASS,
+	    "%s is dynamically linked (loader %s): LD_PRELOAD applies", path,
+	    f.interp);
+}
+
+static void check_command(struct report *r, const char *name, int lib_class,
+			  int lib_machine)
+{
+	char path[PATH_MAX], interp[PATH_MAX], arg[PATH_MAX];
+	struct check *c;
+	struct stat st;
+	int depth;
+
+	if (!find_in_path(name, path, sizeof(path)) ||
+	    stat(path, &st) < 0) {
+		c = add(r, "command", ST_FAIL,
+			"'%s' is not an executable file%s", name,
+			strchr(name, '/') ? "" : " in PATH");
+		fix(c, "check the name, or give its full path");
+		return;
+	}
+	add(r, "command", ST_PASS, "%s", path);
+
+	/* For scripts the interpreter is what runs (and what preloads);
+	 * the kernel ignores set-id bits and capabilities on scripts. */
+	for (depth = 0; depth < MAX_SHEBANG_DEPTH; depth++) {
+		int rc = elf_read_shebang(path, interp, sizeof(interp), arg,
+					  sizeof(arg));
+		const char *next = interp;
+
+		if (rc <= 0)
+			break;
+		if (strcmp(interp, "/usr/bin/env") == 0 ||
+		    strcmp(interp, "/bin/env") == 0) {
+			next = arg[0] == '-' ? NULL : arg;
+			if (next && strchr(next, ' '))
+				*strchr(arg, ' ') = '\0';
+		}
+		if (!next || !*next ||
+		    !find_in_path(next, path, sizeof(path))) {
+			c = add(r, "interpreter", ST_WARN,
+				"cannot find the interpreter of the script "
+				"(#!%s%s%s)", interp, arg[0] ? " " : "",
+				arg);
+			fix(c, "run doctor on the interpreter itself");
+			return;
+		}
+		add(r, "interpreter", ST_PASS,
+		    "a script: %s runs it; checking that instead", path);
+	}
+	if (stat(path, &st) == 0)
+		check_ids(r, path, &st);
+	check_caps(r, path);
+	check_binary(r, path, lib_class, lib_machine);
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: mptcpshim doctor [--json] [CMD [ARGS...]]\n"
+		"Checks what decides whether programs get MPTCP here: "
+		"net.mptcp.enabled,\nsocket(IPPROTO_MPTCP), the path manager, "
+		"endpoints and limits, blackhole\nstate, the shim library; "
+		"and for CMD whether LD_PRELOAD can act on it\n(static binary, "
+		"Go, setuid/setgid, file capabilities). Each problem comes\n"
+		"with its fix.\n\n"
+		"  -j, --json   print JSON\n"
+		"\nExit status: 0 nothing failed (warnings allowed), 1 a check "
+		"failed, 2 usage.\n");
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct report r;
+	struct explain_sysctl sys;
+	int lib_class, lib_machine, c;
+	size_t failed = 0, warned = 0;
+	bool json = false;
+	struct out *out;
+
+	optind = 1;
+	opterr = 0;
+	/* '+': CMD's own options are CMD's. */
+	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		default:
+			cli_error("doctor", "unknown option '%s'",
+				  argv[optind - 1]);
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	r.n = 0;
+	explain_sysctl_read(EXPLAIN_SYSCTL_DIR, &sys);
+	check_sysctl(&r, &sys);
+	check_socket(&r);
+	check_path_manager(&r, &sys);
+	check_endpoints(&r);
+	check_blackhole(&r, &sys);
+	check_library(&r, &lib_class, &lib_machine);
+	if (optind < argc)
+		check_command(&r, argv[optind], lib_class, lib_machine);
+
+	out = out_new(stdout, json);
+	if (!out)
+		return CLI_CHECK_FAILED;
+	out_string(out, "command", NULL,
+		   optind < argc ? argv[optind] : NULL);
+	out_array_open(out, "checks");
+	for (size_t i = 0; i < r.n; i++) {
+		const struct check *k = &r.c[i];
+
+		failed += k->status == ST_FAIL;
+		warned += k->status == ST_WARN;
+		out_object_open(out, NULL);
+		out_string(out, "id", NULL, k->id);
+		out_string(out, "status", "%-5s ", status_names[k->status]);
+		out_string(out, "message", "%s\n", k->message);
+		if (k->fix[0])
+			out_string(out, "fix", "      fix: %s\n", k->fix);
+		out_object_close(out);
+	}
+	out_array_close(out);
+	out_uint(out, "failed", "\n%llu failed", failed);
+	out_uint(out, "warnings", ", %llu warning(s)\n", warned);
+	out_end(out);
+	return failed ? CLI_CHECK_FAILED : CLI_OK;
+}
