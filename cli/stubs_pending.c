@@ -11,4 +11,3 @@
 		return CLI_USAGE;                                              \
 	}
 
-PENDING(cmd_policy, "policy")

@@ -57,6 +57,10 @@ struct policy_view {
 	enum policy_unsupported unsupported;	/* default for any option */
 	bool per_option_unsupported;	/* some option has its own mode */
 	struct policy_keepalive keepalive;
+	/* Additions (policy module): */
+	int log_level;		/* [global] log: 0 error .. 3 debug; -1 unset */
+	const char *app_name;	/* NAME of the matching [app:NAME], or NULL */
+	struct policy_origin app_origin;	/* its (last) section header */
 };
 
 /* Where policy_load() looks, in increasing precedence; NULL entries skipped. */
@@ -105,5 +109,54 @@ enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
 
 /* Prints the effective merged policy, as INI or as JSON. */
 void policy_show(const struct policy *policy, FILE *out, bool json);
+
+/* ---- Additions of the policy module ---- */
+
+/* Largest policy file accepted, in bytes. */
+#define POLICY_MAX_FILE_SIZE (1024 * 1024)
+
+/*
+ * Fills src with the standard locations so that the shim and the CLI read
+ * the same files: system file and apps.d under MPTCPSHIM_SYSCONFDIR; the
+ * user file from $XDG_CONFIG_HOME (absolute) or $HOME/.config, formatted
+ * into user_buf; env_file from $MPTCPSHIM_CONFIG (NULL when empty). When
+ * secure (AT_SECURE), user_file and env_file are NULL and the environment
+ * is not read at all. program_names is stored as is (may be NULL).
+ */
+void policy_sources_default(struct policy_sources *src,
+			    const char *const *program_names, bool secure,
+			    char *user_buf, size_t user_buf_len);
+
+/*
+ * The checks policy_load() makes before it parses a file (regular file, at
+ * most POLICY_MAX_FILE_SIZE, not writable by group/others, owned by root
+ * or the effective user, readable). Returns the number of problems
+ * reported through diag (0: safe); -1 with nothing reported if the file
+ * does not exist (errno ENOENT/ENOTDIR).
+ */
+int policy_file_safety(const char *path, policy_diag_fn diag, void *ctx);
+
+/* policy_check_file() for an open stream; name is used in messages.
+ * Returns the number of problems (0 = clean). */
+int policy_check_stream(FILE *in, const char *name, policy_diag_fn diag,
+			void *ctx);
+
+/*
+ * Built-in defaults with one stream on top (ignored as a whole if it has
+ * any problem), without file safety checks: for tests, the fuzzer and
+ * tools that hold the text already. NULL only when out of memory.
+ */
+struct policy *policy_load_stream(FILE *in, const char *name,
+				  policy_diag_fn diag, void *ctx);
+
+/* Every file policy_load() looked at, in order; used == false: ignored
+ * (unsafe or erroneous; the diag said why). */
+typedef void (*policy_source_fn)(void *ctx, const char *file, bool used);
+void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
+			    void *ctx);
+
+/* "tcp"/"mptcp" and "tcp"/"ignore"/"fail", for messages. */
+const char *policy_choice_name(enum policy_choice choice);
+const char *policy_unsupported_name(enum policy_unsupported mode);
 
 #endif

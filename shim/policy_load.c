@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Finding, vetting and merging policy files. Every source is parsed on its
+ * own and merged only if it is safe and clean, so a broken file behaves as
+ * if it did not exist; later sources win key by key.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build_config.h"
+#include "policy_internal.h"
+
+#define KEY_INFO(id, sec, name, app_name, type, def, min, max, help)          \
+	[KEY_##id] = { sec, name, app_name, type, def, min, max, help },
+const struct key_info policy_key_info[KEY_COUNT] = { POLICY_KEYS(KEY_INFO) };
+#undef KEY_INFO
+
+bool policy_grow(void **items, size_t *cap, size_t count, size_t size)
+{
+	size_t new_cap;
+	void *p;
+
+	if (count < *cap)
+		return true;
+	new_cap = *cap ? *cap * 2 : 4;
+	p = realloc(*items, new_cap * size);
+	if (!p)
+		return false;
+	*items = p;
+	*cap = new_cap;
+	return true;
+}
+
+void policy_settings_init_defaults(struct settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < KEY_COUNT; i++)
+		s->key[i].value = policy_key_info[i].def;
+}
+
+void policy_settings_release(struct settings *s)
+{
+	for (int i = 0; i < KEY_COUNT; i++)
+		free(s->key[i].list.items);
+	free(s->opts);
+	memset(s, 0, sizeof(*s));
+}
+
+void policy_free(struct policy *policy)
+{
+	if (!policy)
+		return;
+	policy_settings_release(&policy->global);
+	for (size_t i = 0; i < policy->n_apps; i++) {
+		free(policy->apps[i].name);
+		policy_settings_release(&policy->apps[i].s);
+	}
+	free(policy->apps);
+	for (size_t i = 0; i < policy->n_files; i++)
+		free(policy->files[i]);
+	free(policy->files);
+	free(policy->sources);
+	free(policy);
+}
+
+/* Later wins per key; a list replaces the earlier list as a whole. */
+static bool merge_settings(struct settings *dst, struct settings *src)
+{
+	for (int i = 0; i < KEY_COUNT; i++) {
+		if (!src->key[i].set)
+			continue;
+		free(dst->key[i].list.items);
+		dst->key[i] = src->key[i];
+		src->key[i].list = (struct rule_list){ 0 };
+	}
+	for (size_t i = 0; i < src->n_opts; i++) {
+		size_t j;
+
+		for (j = 0; j < dst->n_opts; j++)
+			if (dst->opts[j].level == src->opts[i].level &&
+			    dst->opts[j].optname == src->opts[i].optname)
+				break;
+		if (j == dst->n_opts) {
+			if (!policy_grow((void **)&dst->opts, &dst->cap_opts,
+					 dst->n_opts, sizeof(*dst->opts)))
+				return false;
+			dst->n_opts++;
+		}
+		dst->opts[j] = src->opts[i];
+	}
+	return true;
+}
+
+static bool merge_policy(struct policy *dst, struct policy *src)
+{
+	if (!merge_settings(&dst->global, &src->global))
+		return false;
+	for (size_t i = 0; i < src->n_apps; i++) {
+		struct policy_app *app = &src->apps[i], *into = NULL;
+
+		for (size_t j = 0; j < dst->n_apps && !into; j++)
+			if (strcmp(dst->apps[j].name, app->name) == 0)
+				into = &dst->apps[j];
+		if (!into) {
+			if (!policy_grow((void **)&dst->apps, &dst->cap_apps,
+					 dst->n_apps, sizeof(*dst->apps)))
+				return false;
+			into = &dst->apps[dst->n_apps++];
+			memset(into, 0, sizeof(*into));
+			into->name = app->name;
+			app->name = NULL;
+		}
+		into->origin = app->origin;
+		if (!merge_settings(&into->s, &app->s))
+			return false;
+	}
+	return true;
+}
+
+static struct policy *policy_new(void)
+{
+	struct policy *p = calloc(1, sizeof(*p));
+
+	if (p)
+		policy_settings_init_defaults(&p->global);
+	return p;
+}
+
+/* Keeps a copy of a file name for origins to point at. */
+static const char *own_file_name(struct policy *p, const char *name)
+{
+	char *copy;
+
+	if (!policy_grow((void **)&p->files, &p->cap_files, p->n_files,
+			 sizeof(*p->files)))
+		return NULL;
+	copy = strdup(name);
+	if (copy)
+		p->files[p->n_files++] = copy;
+	return copy;
+}
+
+static bool record_source(struct policy *p, const char *file, bool used)
+{
+	if (!policy_grow((void **)&p->sources, &p->cap_sources, p->n_sources,
+			 sizeof(*p->sources)))
+		return false;
+	p->sources[p->n_sources++] = (struct source_record){ file, used };
+	return true;
+}
+
+static void report(policy_diag_fn diag, void *ctx, const char *file,
+		   const char *message)
+{
+	if (diag)
+		diag(ctx, file, 0, message);
+}
+
+/* Parses in and merges it into p unless it has a problem. Returns the
+ * number of problems, -1 when out of memory. */
+static int add_stream(struct policy *p, FILE *in, const char *name,
+		      policy_diag_fn diag, void *ctx)
+{
+	const char *file = own_file_name(p, name);
+	struct policy *layer;
+	int problems;
+
+	if (!file)
+		return -1;
+	problems = policy_parse(in, file, diag, ctx, &layer);
+	if (problems < 0)
+		return -1;
+	if (problems == 0 && !merge_policy(p, layer)) {
+		policy_free(layer);
+		return -1;
+	}
+	if (problems > 0)
+		report(diag, ctx, file,
+		       "ignoring this file: it has errors (built-in defaults "
+		       "and the other files apply)");
+	policy_free(layer);
+	if (!record_source(p, file, problems == 0))
+		return -1;
+	return problems;
+}
+
+/*
+ * Opens path for reading if it passes the safety rules. O_NONBLOCK keeps a
+ * FIFO from hanging us before fstat() tells us it is not a regular file.
+ * Returns the fd, -1 after reporting a problem, -2 if it does not exist,
+ * -3 after reporting that it cannot be opened or examined.
+ */
+static int open_checked(const char *path, bool check_owner,
+			policy_diag_fn diag, void *ctx, int *problems)
+{
+	char message[256];
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return -2;
+		snprintf(message, sizeof(message), "cannot read: %s",
+			 strerror(errno));
+		report(diag, ctx, path, message);
+		(*problems)++;
+		return -3;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(message, sizeof(message), "cannot stat: %s",
+			 strerror(errno));
+		report(diag, ctx, path, message);
+		(*problems)++;
+		close(fd);
+		return -3;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		report(diag, ctx, path, "refused: not a regular file");
+		(*problems)++;
+	} else if (st.st_size > POLICY_MAX_FILE_SIZE) {
+		snprintf(message, sizeof(message),
+			 "refused: larger than %d bytes",
+			 POLICY_MAX_FILE_SIZE);
+		report(diag, ctx, path, message);
+		(*problems)++;
+	}
+	if (check_owner) {
+		if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+			report(diag, ctx, path,
+			       "refused: writable by group or others "
+			       "(chmod go-w)");
+			(*problems)++;
+		}
+		if (st.st_uid != 0 && st.st_uid != geteuid()) {
+			snprintf(message, sizeof(message),
+				 "refused: owned by uid %u, neither root nor "
+				 "the user (uid %u)",
+				 (unsigned)st.st_uid, (unsigned)geteuid());
+			report(diag, ctx, path, message);
+			(*problems)++;
+		}
+	}
+	if (*problems) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int policy_file_safety(const char *path, policy_diag_fn diag, void *ctx)
+{
+	int problems = 0;
+	int fd = open_checked(path, true, diag, ctx, &problems);
+
+	if (fd == -2) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return problems;
+}
+
+/* Loads one source file into p if it exists and is safe. */
+static int add_file(struct policy *p, const char *path, bool must_exist,
+		    policy_diag_fn diag, void *ctx)
+{
+	int problems = 0;
+	int fd = open_checked(path, true, diag, ctx, &problems);
+	FILE *in;
+	int rc;
+
+	if (fd == -2) {
+		if (must_exist)
+			report(diag, ctx, path, "cannot read: no such file");
+		return 0;
+	}
+	if (fd < 0) {
+		const char *file = own_file_name(p, path);
+
+		return file && record_source(p, file, false) ? 0 : -1;
+	}
+	in = fdopen(fd, "r");
+	if (!in) {
+		close(fd);
+		return -1;
+	}
+	rc = add_stream(p, in, path, diag, ctx);
+	fclose(in);
+	return rc < 0 ? -1 : 0;
+}
+
+static bool usable_program_name(const char *name)
+{
+	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0;
+}
+
+struct policy *policy_load(const struct policy_sources *src,
+			   policy_diag_fn diag, void *ctx)
+{
+	struct policy *p = policy_new();
+	char path[4096];
+
+	if (!p)
+		return NULL;
+	if (src->system_file && add_file(p, src->system_file, false, diag, ctx))
+		goto oom;
+	for (size_t i = 0; src->apps_dir && src->program_names &&
+			   src->program_names[i]; i++) {
+		const char *name = src->program_names[i];
+		int len;
+
+		if (!usable_program_name(name))
+			continue;
+		len = snprintf(path, sizeof(path), "%s/%s.conf", src->apps_dir,
+			       name);
+		if (len < 0 || len >= (int)sizeof(path))
+			continue;
+		if (add_file(p, path, false, diag, ctx))
+			goto oom;
+	}
+	if (src->user_file && add_file(p, src->user_file, false, diag, ctx))
+		goto oom;
+	if (src->env_file && add_file(p, src->env_file, true, diag, ctx))
+		goto oom;
+	return p;
+oom:
+	policy_free(p);
+	errno = ENOMEM;
+	return NULL;
+}
+
+struct policy *policy_load_stream(FILE *in, const char *name,
+				  policy_diag_fn diag, void *ctx)
+{
+	struct policy *p = policy_new();
+
+	if (!p)
+		return NULL;
+	if (add_stream(p, in, name, diag, ctx) < 0) {
+		policy_free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+int policy_check_stream(FILE *in, const char *name, policy_diag_fn diag,
+			void *ctx)
+{
+	struct policy *layer;
+	int problems = policy_parse(in, name, diag, ctx, &layer);
+
+	policy_free(layer);
+	return problems;
+}
+
+int policy_check_file(const char *path, policy_diag_fn diag, void *ctx)
+{
+	int problems = 0;
+	int fd = open_checked(path, false, diag, ctx, &problems);
+	FILE *in;
+
+	if (fd == -2) {
+		report(diag, ctx, path, "cannot read: no such file");
+		return -1;
+	}
+	if (fd == -3)
+		return -1;
+	if (fd < 0)
+		return problems;
+	in = fdopen(fd, "r");
+	if (!in) {
+		close(fd);
+		return -1;
+	}
+	problems = policy_check_stream(in, path, diag, ctx);
+	fclose(in);
+	return problems;
+}
+
+void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
+			    void *ctx)
+{
+	for (size_t i = 0; policy && i < policy->n_sources; i++)
+		fn(ctx, policy->sources[i].file, policy->sources[i].used);
+}
+
+void policy_sources_default(struct policy_sources *src,
+			    const char *const *program_names, bool secure,
+			    char *user_buf, size_t user_buf_len)
+{
+	const char *xdg, *home, *env;
+	int len = -1;
+
+	*src = (struct policy_sources){
+		.system_file = MPTCPSHIM_SYSCONFDIR "/mptcpshim.conf",
+		.apps_dir = MPTCPSHIM_SYSCONFDIR "/apps.d",
+		.program_names = program_names,
+	};
+	if (secure)
+		return;
+	xdg = getenv("XDG_CONFIG_HOME");
+	home = getenv("HOME");
+	if (user_buf && xdg && *xdg == '/')
+		len = snprintf(user_buf, user_buf_len,
+			       "%s/mptcpshim/mptcpshim.conf", xdg);
+	else if (user_buf && home && *home == '/')
+		len = snprintf(user_buf, user_buf_len,
+			       "%s/.config/mptcpshim/mptcpshim.conf", home);
+	if (len > 0 && (size_t)len < user_buf_len)
+		src->user_file = user_buf;
+	env = getenv("MPTCPSHIM_CONFIG");
+	if (env && *env)
+		src->env_file = env;
+}
