@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stats record format, shared by the writer (shim/stats.c) and the
+ * reader (cli/runstats.c) so the two cannot disagree.
+ *
+ * $MPTCPSHIM_STATS is a private directory made by `mptcpshim run --stats`.
+ * Every process appends to STATS_RECORDS_FILE in it, one record per write(2)
+ * (O_APPEND, at most STATS_RECORD_MAX bytes, so records never interleave):
+ *
+ *   v1 TAB pid TAB program TAB event TAB fd TAB a TAB b TAB text LF
+ *
+ * program is the basename of /proc/self/exe; program and text never hold
+ * TAB, LF or other control bytes (replaced by '?'). Events and fields:
+ *   socket     a = converted | kept_tcp | creation_fallback, b = errno,
+ *              text = the policy's reason
+ *   switch     a = mptcp | tcp (the new protocol), text = why
+ *   handshake  a = mptcp | tcp (what the connection runs), b = 1 if
+ *              accepted (server side), 0 if connected
+ *   subflows   a = extra subflows MPTCP_INFO reported at close
+ *   option     a = level, b = optname, text = rescued | ignored
+ *   keepalive  (no fields)
+ * Unused fields are 0 or empty.
+ */
+#ifndef MPTCPSHIM_STATS_RECORD_H
+#define MPTCPSHIM_STATS_RECORD_H
+
+#define STATS_RECORDS_FILE "records"
+#define STATS_RECORD_VERSION "v1"
+#define STATS_RECORD_MAX 512
+#define STATS_PROGRAM_MAX 64
+#define STATS_TEXT_MAX 160
+
+#endif
