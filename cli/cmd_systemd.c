@@ -747,10 +747,11 @@ out:
 
 /* ---- disable ----------------------------------------------------------- */
 
+/* Removes one drop-in; the directories it recorded join *dirs. */
 static int remove_dropin(const struct sd *sd, const struct target *t,
-			 bool *changed)
+			 char ***dirs, size_t *n_dirs, bool *changed)
 {
-	char **created = NULL, *old, path[PATH_MAX];
+	char **created = NULL, *old;
 	size_t n_created = 0;
 
 	*changed = false;
@@ -766,57 +767,88 @@ static int remove_dropin(const struct sd *sd, const struct target *t,
 		return CLI_CHECK_FAILED;
 	}
 	free(old);
+	for (size_t i = 0; i < n_created; i++) {
+		char **nv = realloc(*dirs, (*n_dirs + 1) * sizeof(*nv));
+
+		if (!nv) {
+			dropin_strv_free(created + i, n_created - i);
+			return CLI_CHECK_FAILED;
+		}
+		*dirs = nv;
+		(*dirs)[(*n_dirs)++] = created[i];
+	}
+	free(created);
+	*changed = true;
 	if (sd->dry_run) {
 		printf("would remove %s\n", t->file);
-		for (size_t i = n_created; i-- > 0;)
-			printf("would remove directory %s%s if empty\n",
-			       sd->root, created[i]);
-		*changed = true;
-		dropin_strv_free(created, n_created);
 		return CLI_OK;
 	}
 	if (unlink(t->file) < 0) {
 		cli_error(sd->cmd, "cannot remove %s: %s", t->file,
 			  strerror(errno));
-		dropin_strv_free(created, n_created);
 		return CLI_CHECK_FAILED;
 	}
 	printf("removed %s\n", t->file);
-	*changed = true;
-	/* Bottom up, and only while empty: anything else is not ours. */
-	for (size_t i = n_created; i-- > 0;) {
-		snprintf(path, sizeof(path), "%s%s", sd->root, created[i]);
-		if (rmdir(path) < 0)
-			break;
+	return CLI_OK;
+}
+
+static int deepest_first(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a,
+						    *(char *const *)b);
+}
+
+/*
+ * The directories enable created, deepest first, each only if empty:
+ * anything else in them is not ours. Then the surviving parent is synced.
+ */
+static void remove_created_dirs(const struct sd *sd, char **dirs, size_t n,
+				const char *dropin_dir)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	qsort(dirs, n, sizeof(*dirs), deepest_first);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s%s", sd->root, dirs[i]);
+		if (sd->dry_run)
+			printf("would remove directory %s if empty\n", path);
+		else if (rmdir(path) < 0 && errno != ENOENT)
+			continue;
 	}
-	snprintf(path, sizeof(path), "%s", t->dir);
+	if (sd->dry_run)
+		return;
+	snprintf(path, sizeof(path), "%s", dropin_dir);
 	while (access(path, F_OK) != 0 && strrchr(path, '/') &&
 	       strrchr(path, '/') != path)
 		*strrchr(path, '/') = '\0';
-	{
-		int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
 	}
-	dropin_strv_free(created, n_created);
-	return CLI_OK;
 }
 
 static int do_disable(struct sd *sd)
 {
 	struct target svc_t, sock_t;
 	bool changed = false, sock_changed = false;
+	char **dirs = NULL;
+	size_t n_dirs = 0;
 	int rc;
 
 	if (target_init(sd, &sd->unit, &svc_t) < 0 ||
 	    target_init(sd, &sd->socket_unit, &sock_t) < 0)
 		return CLI_CHECK_FAILED;
-	rc = remove_dropin(sd, &svc_t, &changed);
+	rc = remove_dropin(sd, &svc_t, &dirs, &n_dirs, &changed);
 	if (rc == CLI_OK)
-		rc = remove_dropin(sd, &sock_t, &sock_changed);
+		rc = remove_dropin(sd, &sock_t, &dirs, &n_dirs,
+				   &sock_changed);
+	if (changed || sock_changed)
+		remove_created_dirs(sd, dirs, n_dirs, svc_t.dir);
+	dropin_strv_free(dirs, n_dirs);
 	if (rc != CLI_OK)
 		return rc;
 	if (!changed && !sock_changed) {
