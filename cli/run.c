@@ -14,6 +14,7 @@
 #include "envmerge.h"
 #include "libpath.h"
 #include "run.h"
+#include "runstats.h"
 
 static void run_usage(FILE *out, bool mptcpize)
 {
@@ -158,6 +159,7 @@ static int exec_command(char **command)
 int cmd_run(int argc, char **argv)
 {
 	bool mptcpize = strcmp(cli_program, "mptcpize") == 0;
+	struct runstats_session stats;
 	struct run_options opt;
 	char library[PATH_MAX];
 	int status;
@@ -178,9 +180,12 @@ int cmd_run(int argc, char **argv)
 	if (!opt.stats)
 		return exec_command(opt.command);
 
+	if (runstats_begin(&stats) < 0)
+		return 126;
 	pid = fork();
 	if (pid < 0) {
 		cli_error("run", "fork: %s", strerror(errno));
+		runstats_end(&stats, &opt, 126);
 		return 126;
 	}
 	if (pid == 0)
@@ -188,8 +193,16 @@ int cmd_run(int argc, char **argv)
 	/* Like system(): the terminal's ^C is the child's to handle. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 126;
-	return run_exit_code(status);
+	for (;;) {
+		if (waitpid(pid, &status, 0) == pid) {
+			rc = run_exit_code(status);
+			break;
+		}
+		if (errno != EINTR) {
+			rc = 126;
+			break;
+		}
+	}
+	runstats_end(&stats, &opt, rc);
+	return rc;
 }

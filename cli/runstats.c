@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The --stats side of `run`: hand the shim a private directory, then turn
+ * the records every process appended there into one summary per process,
+ * next to the MPTcpExt deltas of the namespace over the same time.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "runstats.h"
+#include "sockopt_names.h"
+#include "stats_record.h"
+
+#define FIELDS 8
+
+static int tally_add(struct runstats_tally *t, const char *key)
+{
+	struct runstats_tally_entry *grown;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].key, key) == 0) {
+			t->v[i].n++;
+			return 0;
+		}
+	grown = realloc(t->v, (t->n + 1) * sizeof(*t->v));
+	if (!grown)
+		return -1;
+	t->v = grown;
+	snprintf(t->v[t->n].key, sizeof(t->v[t->n].key), "%s", key);
+	t->v[t->n].n = 1;
+	t->n++;
+	return 0;
+}
+
+static struct runstats_proc *proc_for(struct runstats *rs, long pid,
+				      const char *program)
+{
+	struct runstats_proc *grown, *p;
+
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->p[i].pid == pid &&
+		    strcmp(rs->p[i].program, program) == 0)
+			return &rs->p[i];
+	grown = realloc(rs->p, (rs->n + 1) * sizeof(*rs->p));
+	if (!grown)
+		return NULL;
+	rs->p = grown;
+	p = &rs->p[rs->n++];
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	snprintf(p->program, sizeof(p->program), "%s", program);
+	return p;
+}
+
+static bool parse_long(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return *s && !*end && !errno;
+}
+
+/* Applies one record; false if it does not parse. */
+static int apply(struct runstats *rs, char **f)
+{
+	struct runstats_proc *p;
+	long pid, fd, a = 0, b;
+	const char *ev = f[3], *as = f[5], *text = f[7];
+	char name[64];
+	int rc = 0;
+
+	if (strcmp(f[0], STATS_RECORD_VERSION) != 0 ||
+	    !parse_long(f[1], &pid) || pid <= 0 || !parse_long(f[4], &fd) ||
+	    !parse_long(f[6], &b))
+		return 1;
+	p = proc_for(rs, pid, f[2]);
+	if (!p)
+		return -1;
+	if (strcmp(ev, "socket") == 0) {
+		p->sockets++;
+		if (strcmp(as, "converted") == 0) {
+			p->converted++;
+		} else if (strcmp(as, "kept_tcp") == 0) {
+			p->kept_tcp++;
+			rc = tally_add(&p->kept_reasons,
+				       *text ? text : "policy");
+		} else if (strcmp(as, "creation_fallback") == 0) {
+			const char *e = strerrorname_np((int)b);
+
+			p->creation_fallbacks++;
+			if (!e) {
+				snprintf(name, sizeof(name), "errno %ld", b);
+				e = name;
+			}
+			rc = tally_add(&p->fallback_errors, e);
+		} else {
+			p->sockets--;
+			return 1;
+		}
+	} else if (strcmp(ev, "switch") == 0) {
+		if (strcmp(as, "mptcp") == 0)
+			p->switched_to_mptcp++;
+		else if (strcmp(as, "tcp") == 0)
+			p->switched_to_tcp++;
+		else
+			return 1;
+		rc = tally_add(&p->switch_reasons, *text ? text : "policy");
+	} else if (strcmp(ev, "handshake") == 0) {
+		bool mptcp = strcmp(as, "mptcp") == 0;
+
+		if (!mptcp && strcmp(as, "tcp") != 0)
+			return 1;
+		if (b)
+			mptcp ? p->accept_mptcp++ : p->accept_tcp++;
+		else
+			mptcp ? p->connect_mptcp++ : p->connect_fallback++;
+	} else if (strcmp(ev, "subflows") == 0) {
+		if (!parse_long(as, &a) || a < 0)
+			return 1;
+		if ((unsigned long)a + 1 > p->max_subflows)
+			p->max_subflows = (unsigned long)a + 1;
+	} else if (strcmp(ev, "option") == 0) {
+		const char *opt;
+
+		if (!parse_long(as, &a))
+			return 1;
+		opt = sockopt_describe((int)a, (int)b, name, sizeof(name));
+		if (strcmp(text, "rescued") == 0)
+			rc = tally_add(&p->options_rescued, opt);
+		else if (strcmp(text, "ignored") == 0)
+			rc = tally_add(&p->options_ignored, opt);
+		else
+			return 1;
+	} else if (strcmp(ev, "keepalive") == 0) {
+		p->keepalive++;
+	} else {
+		return 1;
+	}
+	return rc;
+}
+
+int runstats_parse(FILE *fp, struct runstats *rs)
+{
+	char *line = NULL, *f[FIELDS];
+	size_t cap = 0;
+	ssize_t len;
+
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		char *s = line;
+		int i, rc;
+
+		if (line[len - 1] != '\n') {
+			/* A record cut short (the writer died mid-way). */
+			rs->bad_records++;
+			continue;
+		}
+		line[len - 1] = '\0';
+		for (i = 0; i < FIELDS; i++) {
+			f[i] = s;
+			s = strchr(s, '\t');
+			if (!s)
+				break;
+			*s++ = '\0';
+		}
+		if (i != FIELDS - 1) {
+			rs->bad_records++;
+			continue;
+		}
+		rc = apply(rs, f);
+		if (rc < 0) {
+			free(line);
+			return -1;
+		}
+		rs->bad_records += rc;
+	}
+	free(line);
+	return 0;
+}
+
+static void tally_free(struct runstats_tally *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+void runstats_free(struct runstats *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		tally_free(&rs->p[i].kept_reasons);
+		tally_free(&rs->p[i].fallback_errors);
+		tally_free(&rs->p[i].switch_reasons);
+		tally_free(&rs->p[i].options_rescued);
+		tally_free(&rs->p[i].options_ignored);
+	}
+	free(rs->p);
+	rs->p = NULL;
+	rs->n = 0;
+}
+
+/* "(a x2, b)" in text; an object {"a": 2, "b": 1} in JSON. */
+static void print_tally(struct out *out, const char *key,
+			const struct runstats_tally *t)
+{
+	out_object_open(out, key);
+	for (size_t i = 0; i < t->n; i++) {
+		out_text(out, "%s%s", i ? ", " : " (", t->v[i].key);
+		out_uint(out, t->v[i].key, t->v[i].n > 1 ? " x%llu" : NULL,
+			 t->v[i].n);
+	}
+	out_object_close(out);
+	out_text(out, "%s", t->n ? ")" : "");
+}
+
+/* One "label value" line; whatever follows goes on the same line. */
+static void count(struct out *out, const char *key, const char *label,
+		  unsigned long v)
+{
+	out_text(out, "\n    %-28s", label);
+	out_uint(out, key, "%llu", v);
+}
+
+static void print_options(struct out *out, const char *key,
+			  const char *label, const struct runstats_tally *t)
+{
+	out_text(out, "\n    %-28s%s", label, t->n ? "" : "none");
+	print_tally(out, key, t);
+}
+
+static void print_proc(struct out *out, const struct runstats_proc *p)
+{
+	out_object_open(out, NULL);
+	out_string(out, "program", "%s", p->program);
+	out_int(out, "pid", "[%lld]", p->pid);
+	count(out, "sockets", "sockets seen", p->sockets);
+	count(out, "converted", "converted to MPTCP", p->converted);
+	count(out, "kept_tcp", "kept TCP by policy", p->kept_tcp);
+	print_tally(out, "kept_tcp_reasons", &p->kept_reasons);
+	count(out, "creation_fallbacks", "creation fallbacks",
+	      p->creation_fallbacks);
+	print_tally(out, "creation_fallback_errors", &p->fallback_errors);
+	if (out_is_json(out) || p->switched_to_mptcp || p->switched_to_tcp) {
+		count(out, "switched_to_mptcp", "switched to MPTCP later",
+		      p->switched_to_mptcp);
+		count(out, "switched_to_tcp", "switched to TCP later",
+		      p->switched_to_tcp);
+		print_tally(out, "switch_reasons", &p->switch_reasons);
+	}
+	count(out, "mptcp_connections", "connections with MPTCP",
+	      p->connect_mptcp + p->accept_mptcp);
+	out_text(out, " (%lu connected, %lu accepted)", p->connect_mptcp,
+		 p->accept_mptcp);
+	count(out, "handshake_fallbacks", "handshake fallbacks to TCP",
+	      p->connect_fallback + p->accept_tcp);
+	out_text(out, " (%lu connected, %lu accepted from TCP peers)",
+		 p->connect_fallback, p->accept_tcp);
+	out_uint(out, "connect_mptcp", NULL, p->connect_mptcp);
+	out_uint(out, "connect_fallback", NULL, p->connect_fallback);
+	out_uint(out, "accept_mptcp", NULL, p->accept_mptcp);
+	out_uint(out, "accept_tcp", NULL, p->accept_tcp);
+	count(out, "max_subflows", "max subflows", p->max_subflows);
+	print_options(out, "options_rescued", "options rescued (now TCP)",
+		      &p->options_rescued);
+	print_options(out, "options_ignored", "options ignored",
+		      &p->options_ignored);
+	count(out, "keepalive", "keepalive applied", p->keepalive);
+	out_text(out, "\n");
+	out_object_close(out);
+}
+
+void runstats_print(struct out *out, const struct runstats *rs,
+		    const struct mib_set *mib_delta, int status)
+{
+	size_t shown = 0;
+
+	out_text(out, "mptcpshim run --stats: ");
+	out_int(out, "exit_status", "exit status %lld\n", status);
+	if (!rs->n)
+		out_text(out, "  no process reported sockets (none opened a "
+			      "TCP socket, or the shim was not loaded: see "
+			      "'mptcpshim doctor CMD')\n");
+	out_array_open(out, "processes");
+	for (size_t i = 0; i < rs->n; i++) {
+		out_text(out, "  process ");
+		print_proc(out, &rs->p[i]);
+	}
+	out_array_close(out);
+	if (rs->bad_records)
+		out_text(out, "  (%lu unreadable records skipped)\n",
+			 rs->bad_records);
+	out_uint(out, "bad_records", NULL, rs->bad_records);
+
+	out_string(out, "mib_scope", NULL, "namespace");
+	if (!mib_delta) {
+		out_text(out, "  MPTcpExt counters unavailable\n");
+		return;
+	}
+	out_text(out, "  MPTcpExt changes over the run (namespace-wide: every "
+		      "process in this network namespace counts):\n");
+	out_object_open(out, "mib_delta");
+	for (size_t i = 0; i < mib_delta->n; i++) {
+		const struct mib_counter *c = &mib_delta->v[i];
+
+		if (!c->value || mib_is_gauge(c->name))
+			continue;
+		out_text(out, "    %-30s", c->name);
+		out_uint(out, c->name, "%llu\n", c->value);
+		shown++;
+	}
+	out_object_close(out);
+	if (!shown)
+		out_text(out, "    (none)\n");
+}
+
+int runstats_begin(struct runstats_session *s)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	memset(s, 0, sizeof(*s));
+	if (!tmp || *tmp != '/')
+		tmp = "/tmp";
+	if ((size_t)snprintf(s->dir, sizeof(s->dir),
+			     "%s/mptcpshim-stats.XXXXXX", tmp) >=
+		    sizeof(s->dir) ||
+	    !mkdtemp(s->dir)) {
+		cli_error("run", "cannot create a stats directory in %s: %s",
+			  tmp, strerror(errno));
+		s->dir[0] = '\0';
+		return -1;
+	}
+	if (setenv("MPTCPSHIM_STATS", s->dir, 1) < 0) {
+		rmdir(s->dir);
+		s->dir[0] = '\0';
+		return -1;
+	}
+	s->have_mib = mib_read(MIB_NETSTAT, &s->mib_before) == 0;
+	return 0;
+}
+
+static void remove_dir(const char *dir)
+{
+	char path[PATH_MAX + sizeof(STATS_RECORDS_FILE) + 1];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STATS_RECORDS_FILE);
+	unlink(path);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		cli_error("run", "cannot remove %s: %s", dir, strerror(errno));
+}
+
+int runstats_end(struct runstats_session *s, const struct run_options *opt,
+		 int status)
+{
+	struct runstats rs = { 0 };
+	struct mib_set after, delta;
+	bool have_delta = false;
+	char path[PATH_MAX + sizeof(STATS_RECORDS_FILE) + 1];
+	struct out *out;
+	FILE *fp, *dest = stderr;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, STATS_RECORDS_FILE);
+	fp = fopen(path, "re");
+	if (fp) {
+		if (runstats_parse(fp, &rs) < 0)
+			cli_error("run", "out of memory reading the stats");
+		fclose(fp);
+	}
+	if (s->have_mib && mib_read(MIB_NETSTAT, &after) == 0) {
+		have_delta = mib_delta(&s->mib_before, &after, &delta) == 0;
+		mib_free(&after);
+	}
+	if (opt->stats_file) {
+		dest = fopen(opt->stats_file, "we");
+		if (!dest) {
+			cli_error("run", "cannot write '%s': %s",
+				  opt->stats_file, strerror(errno));
+			rc = -1;
+		}
+	}
+	if (dest) {
+		out = out_new(dest, opt->json);
+		if (out) {
+			runstats_print(out, &rs, have_delta ? &delta : NULL,
+				       status);
+			out_end(out);
+		}
+		if (dest != stderr && fclose(dest) != 0)
+			rc = -1;
+	}
+	if (have_delta)
+		mib_free(&delta);
+	if (s->have_mib)
+		mib_free(&s->mib_before);
+	runstats_free(&rs);
+	remove_dir(s->dir);
+	return rc;
+}
