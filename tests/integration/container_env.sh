@@ -35,8 +35,12 @@ EOF
 chmod 644 "$POLICY"
 
 # --- two namespaces: the "host" side and the container's ------------------
-CTR=$(ns_new ctr)
-HOST=$(ns_new host)
+# Called directly, not in $(...): a subshell would not record the
+# namespaces for lib.sh's cleanup.
+ns_new ctr >/dev/null
+ns_new host >/dev/null
+CTR=$T_PREFIX-ctr
+HOST=$T_PREFIX-host
 ip link add name "c0$$" netns "$CTR" type veth peer name "h0$$" netns "$HOST"
 nsx "$CTR" ip addr add 10.77.0.2/24 dev "c0$$"
 nsx "$HOST" ip addr add 10.77.0.1/24 dev "h0$$"
