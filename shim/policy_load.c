@@ -222,8 +222,11 @@ static int open_checked(const char *path, bool check_owner,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		report(diag, ctx, path, "refused: not a regular file");
+		close(fd);
 		(*problems)++;
-	} else if (st.st_size > POLICY_MAX_FILE_SIZE) {
+		return -1;
+	}
+	if (st.st_size > POLICY_MAX_FILE_SIZE) {
 		snprintf(message, sizeof(message),
 			 "refused: larger than %d bytes",
 			 POLICY_MAX_FILE_SIZE);

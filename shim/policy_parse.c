@@ -220,6 +220,7 @@ static void finish_line(struct parse_ctx *ctx)
 {
 	if (ctx->lineno == 0 || ctx->handled_line == ctx->lineno)
 		return;
+	ctx->handled_line = ctx->lineno;	/* finish it once */
 	switch (ctx->kind) {
 	case LINE_BLANK:
 		break;
@@ -416,11 +417,16 @@ static void append_items(struct parse_ctx *ctx, const char *key,
 				r->origin = (struct policy_origin){
 					ctx->file, ctx->lineno };
 		}
+		if (item[0] == '#') {
+			problem(ctx, ctx->lineno,
+				"%s: '#' does not start a comment after a "
+				"value; use ' ;'",
+				key);
+			return;
+		}
 		if (err) {
-			problem(ctx, ctx->lineno, "%s: '%s': %s%s", key, item,
-				err,
-				item[0] == '#' ? " (comments after a value "
-						 "start with ';')" : "");
+			problem(ctx, ctx->lineno, "%s: '%s': %s", key, item,
+				err);
 			continue;
 		}
 		list->count++;
@@ -502,9 +508,20 @@ static int handle_pair(void *user, const char *section, const char *name,
 			return 1;
 		k = &policy_key_info[ctx->last_key];
 		if (k->type == KT_CIDRS || k->type == KT_PORTS) {
+			char text[INI_MAX_LINE];
+
+			/* This inih strips ' ;' comments on first lines only. */
+			snprintf(text, sizeof(text), "%s", value);
+			for (char *c = text; *c; c++) {
+				if (*c == ';' && c > text &&
+				    isspace((unsigned char)c[-1])) {
+					*c = '\0';
+					break;
+				}
+			}
 			append_items(ctx, name, k->type,
 				     &ctx->target->key[ctx->last_key].list,
-				     value);
+				     text);
 			return 1;
 		}
 		problem(ctx, ctx->lineno,
