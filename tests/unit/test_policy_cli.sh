@@ -1,1 +1,117 @@
-exit 0
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# `mptcpshim policy check|explain|show`: output shape and exit codes, run
+# against the built CLI with the unit fixtures and the shipped conf/ files.
+set -u
+BIN=${MPTCPSHIM_BIN:?}
+FIX=${FIXTURES:?}
+CONF=${CONF_DIR:?}
+failures=0
+work=$(mktemp -d /tmp/test_policy_cli.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+# Keep the caller's own policy files out of these runs.
+export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
+unset MPTCPSHIM_CONFIG
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_rc RC CMD...: runs CMD, keeps stdout+stderr in $out.
+expect_rc() {
+	local want=$1 rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	[ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want: $out"
+}
+
+expect_out() {
+	grep -qF -- "$1" <<<"$out" || fail "expected '$1' in: $out"
+}
+
+# check: clean files exit 0, each bad one 2 with FILE:LINE: message.
+for f in "$FIX"/good*.conf "$CONF"/mptcpshim.conf "$CONF"/apps.d/*.conf; do
+	expect_rc 0 "$BIN" policy check "$f"
+	expect_out "$f: ok"
+done
+for f in "$FIX"/bad*.conf; do
+	expect_rc 2 "$BIN" policy check "$f"
+	grep -qE "^$f:[0-9]+: " <<<"$out" || fail "no FILE:LINE for $f: $out"
+done
+expect_rc 2 "$BIN" policy check "$FIX/bad20-mixed.conf"
+expect_out "$FIX/bad20-mixed.conf:5: exclude: '10.0.0.0/33': IPv4 prefix length must be 0..32"
+expect_out "$FIX/bad20-mixed.conf:7: idle: '-1' is not a number"
+[ "$(wc -l <<<"$out")" = 2 ] || fail "bad20: expected exactly 2 lines: $out"
+# One bad file among good ones still fails the run, and all are reported.
+expect_rc 2 "$BIN" policy check "$FIX/good02-all-keys.conf" \
+	"$FIX/bad01-unknown-key.conf"
+expect_out "$FIX/good02-all-keys.conf: ok"
+expect_out "$FIX/bad01-unknown-key.conf:3: unknown key 'colour' in [global]"
+expect_rc 2 "$BIN" policy check "$work/none.conf"
+expect_out "$work/none.conf: cannot read"
+install -m 0664 "$FIX/good01-empty.conf" "$work/gw.conf"
+expect_rc 2 "$BIN" policy check "$work/gw.conf"
+expect_out "$work/gw.conf: refused: writable by group or others"
+expect_rc 2 "$BIN" policy check "$work"
+expect_out "not a regular file"
+# Without FILE: the default sources (here only MPTCPSHIM_CONFIG).
+MPTCPSHIM_CONFIG=$FIX/bad06-duplicate-key.conf expect_rc 2 "$BIN" policy check
+expect_out "bad06-duplicate-key.conf:4: duplicate key 'mode' (first set at line 2)"
+expect_rc 0 "$BIN" policy check --help
+expect_out "Usage: mptcpshim policy check"
+
+# explain: decision, rule and reason, from -c or MPTCPSHIM_CONFIG.
+cfg=$FIX/good02-all-keys.conf
+expect_rc 0 "$BIN" policy explain -c "$cfg" curl 192.0.2.200:8080
+expect_out "decision: tcp"
+expect_out "rule:     $cfg:34"
+expect_out "reason:   not converted: address in the exclude list"
+expect_out "section:  [app:curl] at $cfg:22"
+expect_rc 0 "$BIN" policy explain curl 192.0.2.5:8080 --config "$cfg"
+expect_out "decision: mptcp"
+expect_out "rule:     $cfg:33"
+MPTCPSHIM_CONFIG=$cfg expect_rc 0 "$BIN" policy explain curl '[2001:db8::1]:8080'
+expect_out "decision: tcp"
+expect_out "reason:   not converted: address not in the include list"
+expect_rc 0 "$BIN" policy explain -c "$FIX/good04-listed.conf" redis-server \
+	'[::]:6379' --listen
+expect_out "decision: mptcp"
+expect_out "for:      listen on [::]:6379"
+expect_out "socket:   tcp"
+expect_out "listen:   decided per local address"
+expect_rc 0 "$BIN" policy explain -c "$FIX/good04-listed.conf" python3
+expect_out "decision: tcp"
+expect_out "rule:     $FIX/good04-listed.conf:3"
+expect_rc 0 "$BIN" policy explain -c "$FIX/good05-edges.conf" x ::ffff:192.0.2.1
+expect_out "decision: tcp"
+expect_out "rule:     $FIX/good05-edges.conf:4"
+expect_rc 0 "$BIN" policy explain curl
+expect_out "decision: mptcp"
+expect_out "rule:     built-in default"
+# A broken -c file: warned about (file:line), ignored, defaults apply.
+expect_rc 0 "$BIN" policy explain -c "$FIX/bad04-bad-port-range.conf" curl 192.0.2.1:80
+expect_out "bad04-bad-port-range.conf:2: ports: '9000-8000'"
+expect_out "decision: mptcp"
+expect_rc 2 "$BIN" policy explain curl not-an-address
+expect_rc 2 "$BIN" policy explain
+expect_rc 2 "$BIN" policy explain curl 1.2.3.4:99999
+expect_rc 2 "$BIN" policy explain --json curl
+
+# show: INI that checks clean, and JSON that parses.
+expect_rc 0 "$BIN" policy show -c "$cfg"
+expect_out "mode = listed ; $cfg:3"
+sed 's/ ; .*//' <<<"$out" >"$work/shown.conf"
+expect_rc 0 "$BIN" policy check "$work/shown.conf"
+expect_rc 0 "$BIN" policy show --json -c "$cfg"
+/usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); assert d['global']['mode']['value']=='listed'; assert d['apps']['curl']['keepalive.idle']['value']==120" <<<"$out" ||
+	fail "show --json is not the expected JSON: $out"
+expect_rc 0 "$BIN" policy show
+expect_out "mode = all ; default"
+expect_rc 2 "$BIN" policy show --listen
+expect_rc 2 "$BIN" policy frobnicate
+expect_rc 0 "$BIN" policy --help
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failure(s)"
+	exit 1
+fi
+echo "all policy CLI checks passed"
