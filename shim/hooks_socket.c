@@ -15,10 +15,14 @@
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
+/*
+ * Info, not warning: a host without MPTCP is a normal place to run, and a
+ * line on stderr can break programs whose output is parsed.
+ */
 static void note_mptcp_unavailable(int err)
 {
 	if (atomic_exchange(&shim_mptcp_unavailable, 1) == 0)
-		shim_log(SHIM_LOG_WARN,
+		shim_log(SHIM_LOG_INFO,
 			 "MPTCP is not available (socket: %s); using TCP",
 			 strerrorname_np(err) ? strerrorname_np(err) : "?");
 }

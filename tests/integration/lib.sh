@@ -8,6 +8,15 @@ set -eu
 : "${SHIM_LIB:?set by CTest: libmptcpshim.so}"
 export MPTCPSHIM_LIBRARY="$SHIM_LIB"
 
+# An ASan+UBSan build of the shim needs the sanitizer runtimes loaded
+# before it in programs that were not built with them (python3, curl...).
+if ldd "$SHIM_LIB" | grep -q libasan; then
+	LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)${LD_PRELOAD:+ $LD_PRELOAD}"
+	export LD_PRELOAD
+	export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export T_SANITIZED=1
+fi
+
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root for network namespaces" >&2
 	exit 77
@@ -117,3 +126,17 @@ finish() {
 
 # A python3 from Debian, not whatever a developer's PATH prefers.
 PY=/usr/bin/python3
+
+# http_get [RUN...] -- URL OUT: fetch URL into OUT with curl, or with python3
+# in sanitizer runs (curl deadlocks in setlocale when libasan is preloaded,
+# shim or not). Prefix with the run command to fetch under the shim.
+http_get() {
+	local pre=()
+	while [ "$1" != -- ]; do pre+=("$1"); shift; done
+	shift
+	if [ -n "${T_SANITIZED:-}" ]; then
+		"${pre[@]}" "$PY" -c 'import sys, urllib.request; open(sys.argv[2], "wb").write(urllib.request.urlopen(sys.argv[1], timeout=20).read())' "$1" "$2"
+	else
+		"${pre[@]}" curl -sS --max-time 20 -o "$2" "$1"
+	fi
+}
