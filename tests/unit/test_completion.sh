@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The bash completion offers every subcommand and every long option each
+# subcommand's --help lists (so the two cannot drift), completes files,
+# directories and the command given to run/doctor, and covers mptcpize.
+set -u
+: "${MPTCPSHIM_BIN:?}" "${COMPLETION:?}"
+failed=0
+
+bash -n "$COMPLETION" || { echo "FAIL: syntax" >&2; exit 1; }
+. "$COMPLETION"
+
+# complete_line WORDS...: COMPREPLY for the last word, via the registered
+# function of the first word.
+complete_line() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMPREPLY=()
+	case $1 in
+	mptcpshim) _mptcpshim ;;
+	mptcpize) _mptcpize ;;
+	esac
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+
+expect() {	# expect DESCRIPTION WORD OUTPUT
+	if grep -qx -- "$2" <<<"$3"; then
+		echo "ok: $1"
+	else
+		echo "FAIL: $1: '$2' not offered (got: $(echo $3))" >&2
+		failed=1
+	fi
+}
+
+refuse() {	# refuse DESCRIPTION WORD OUTPUT
+	if grep -qx -- "$2" <<<"$3"; then
+		echo "FAIL: $1: '$2' offered" >&2
+		failed=1
+	else
+		echo "ok: $1"
+	fi
+}
+
+subs=$("$MPTCPSHIM_BIN" --help | awk '/^Commands:/ { on = 1; next }
+	on && !NF { exit } on { print $1 }')
+[ -n "$subs" ] || { echo "FAIL: no subcommands in --help" >&2; exit 1; }
+for sub in $subs; do
+	expect "subcommand $sub" "$sub" "$(complete_line mptcpshim "")"
+	help=$("$MPTCPSHIM_BIN" "$sub" --help 2>&1)
+	offered=$(complete_line mptcpshim "$sub" -)
+	if [ "$sub" = policy ]; then
+		offered=$(for v in check explain show; do
+			complete_line mptcpshim policy "$v" -; done)
+	fi
+	for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u); do
+		expect "$sub $opt" "$opt" "$offered"
+	done
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+touch "$tmp/policy.conf"
+mkdir "$tmp/root.d"
+expect "run -c completes files" "$tmp/policy.conf" \
+	"$(complete_line mptcpshim run -c "$tmp/pol")"
+expect "run --stats-file completes files" "$tmp/policy.conf" \
+	"$(complete_line mptcpshim run --stats --stats-file "$tmp/p")"
+expect "enable --root completes directories" "$tmp/root.d" \
+	"$(complete_line mptcpshim enable --root "$tmp/ro")"
+expect "run completes the command" bash \
+	"$(complete_line mptcpshim run --stats bas)"
+expect "run -- completes the command" bash \
+	"$(complete_line mptcpshim run -- bas)"
+refuse "run after -c is not a command" bash \
+	"$(complete_line mptcpshim run -c bas)"
+expect "doctor completes the command" bash \
+	"$(complete_line mptcpshim doctor --json bas)"
+expect "the command's own arguments are files" "$tmp/policy.conf" \
+	"$(complete_line mptcpshim run bash "$tmp/po")"
+refuse "mib --count takes a number" --json \
+	"$(complete_line mptcpshim mib --count "")"
+expect "mptcpize run" run "$(complete_line mptcpize r)"
+expect "mptcpize run -d" -d "$(complete_line mptcpize run -)"
+expect "mptcpize run CMD" bash "$(complete_line mptcpize run -d bas)"
+
+if [ "$failed" = 0 ]; then
+	echo "PASS: completion"
+	exit 0
+fi
+exit 1
