@@ -315,8 +315,14 @@ struct policy *policy_load(const struct policy_sources *src,
 		return NULL;
 	if (src->system_file && add_file(p, src->system_file, false, diag, ctx))
 		goto oom;
-	for (size_t i = 0; src->apps_dir && src->program_names &&
-			   src->program_names[i]; i++) {
+	/* Last name first: the first name (the executable's) wins, as it
+	 * does when policy_resolve() picks the [app:NAME] section. */
+	size_t n_names = 0;
+
+	while (src->apps_dir && src->program_names &&
+	       src->program_names[n_names])
+		n_names++;
+	for (size_t i = n_names; i-- > 0;) {
 		const char *name = src->program_names[i];
 		int len;
 

@@ -733,6 +733,7 @@ static void test_sockopt_names(void **state)
 /* ---- sources, precedence, file safety ---- */
 
 static char tmpdir[256];
+static void write_text(const char *path, const char *text, mode_t mode);
 
 static void copy_file(const char *from, const char *to, mode_t mode)
 {
@@ -862,6 +863,31 @@ static void test_precedence(void **state)
 	assert_true(has_diag(&ds, 0, "no such file"));
 	resolve(p, "wget", &view);
 	assert_int_equal(view.keepalive.idle, 100);
+	policy_free(p);
+}
+
+static void test_apps_d_two_names(void **state)
+{
+	const char *names[] = { "python3.11", "python3", NULL };
+	struct policy_sources src = {
+		.apps_dir = tmp("apps.d"),
+		.program_names = names,
+	};
+	struct policy_view view;
+	struct diags ds = { 0 };
+	struct policy *p;
+
+	(void)state;
+	write_text(tmp("apps.d/python3.conf"),
+		   "[keepalive]\nidle = 11\ncount = 3\n", 0644);
+	write_text(tmp("apps.d/python3.11.conf"), "[keepalive]\nidle = 22\n",
+		   0644);
+	p = policy_load(&src, collect, &ds);
+	assert_int_equal(ds.n, 0);
+	policy_resolve(p, names, &view);
+	/* Both files apply; the executable's name (first) wins. */
+	assert_int_equal(view.keepalive.idle, 22);
+	assert_int_equal(view.keepalive.count, 3);
 	policy_free(p);
 }
 
@@ -1174,6 +1200,7 @@ int main(void)
 		cmocka_unit_test(test_sockopt_names),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_broken_source_ignored),
+		cmocka_unit_test(test_apps_d_two_names),
 		cmocka_unit_test(test_unsafe_files),
 		cmocka_unit_test(test_oversized_file),
 		cmocka_unit_test(test_non_regular_files),
