@@ -32,6 +32,24 @@ static const char *shim_getenv(const char *name)
 	return shim_rt.secure ? NULL : getenv(name);
 }
 
+static bool log_level_from_env(void)
+{
+	const char *value = shim_getenv("MPTCPSHIM_LOG");
+	int level;
+
+	if (!value || !*value)
+		return false;
+	level = shim_log_parse_level(value);
+	if (level < 0) {
+		shim_log(SHIM_LOG_WARN,
+			 "MPTCPSHIM_LOG=%s is not error|warn|info|debug; using warn",
+			 value);
+		return false;
+	}
+	shim_log_threshold = level;
+	return true;
+}
+
 static void report_policy_problem(void *ctx, const char *file, unsigned line,
 				  const char *message)
 {
@@ -46,8 +64,8 @@ static void load_policy(void)
 {
 	static char exe_name[NAME_MAX + 1];
 	static char user_file[PATH_MAX];
-	const char *names[3] = { NULL, NULL, NULL };
-	struct policy_sources src = { 0 };
+	static const char *names[3];
+	struct policy_sources src;
 	char exe[PATH_MAX];
 	ssize_t n;
 	int k = 0;
@@ -55,42 +73,23 @@ static void load_policy(void)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *base;
+		size_t len;
 
 		exe[n] = '\0';
 		base = strrchr(exe, '/');
 		base = base ? base + 1 : exe;
-		size_t len = strnlen(base, sizeof(exe_name) - 1);
-
+		len = strnlen(base, sizeof(exe_name) - 1);
 		memcpy(exe_name, base, len);
 		exe_name[len] = '\0';
 		names[k++] = exe_name;
 	}
+	/* python3 runs as /usr/bin/python3.11: [app:python3] must match. */
 	if (program_invocation_short_name && *program_invocation_short_name &&
 	    (k == 0 || strcmp(program_invocation_short_name, exe_name) != 0))
 		names[k++] = program_invocation_short_name;
 
-	src.system_file = MPTCPSHIM_SYSCONFDIR "/mptcpshim.conf";
-	src.apps_dir = MPTCPSHIM_SYSCONFDIR "/apps.d";
-	src.program_names = names;
-	if (!shim_rt.secure) {
-		const char *xdg = getenv("XDG_CONFIG_HOME");
-		const char *home = getenv("HOME");
-		int len = -1;
-
-		if (xdg && *xdg == '/')
-			len = snprintf(user_file, sizeof(user_file),
-				       "%s/mptcpshim/mptcpshim.conf", xdg);
-		else if (home && *home == '/')
-			len = snprintf(user_file, sizeof(user_file),
-				       "%s/.config/mptcpshim/mptcpshim.conf",
-				       home);
-		if (len > 0 && len < (int)sizeof(user_file))
-			src.user_file = user_file;
-		src.env_file = shim_getenv("MPTCPSHIM_CONFIG");
-		if (src.env_file && !*src.env_file)
-			src.env_file = NULL;
-	}
-
+	policy_sources_default(&src, names, shim_rt.secure, user_file,
+			       sizeof(user_file));
 	shim_rt.policy = policy_load(&src, report_policy_problem, NULL);
 	policy_resolve(shim_rt.policy, names, &shim_rt.view);
 }
@@ -99,22 +98,13 @@ static void init_once_fn(void)
 {
 	const char *value;
 	int saved = errno;
+	bool env_log;
 
 	shim_busy++;
 	shim_real_resolve_once();
 	shim_rt.secure = getauxval(AT_SECURE) != 0;
 
-	value = shim_getenv("MPTCPSHIM_LOG");
-	if (value && *value) {
-		int level = shim_log_parse_level(value);
-
-		if (level < 0)
-			shim_log(SHIM_LOG_WARN,
-				 "MPTCPSHIM_LOG=%s is not error|warn|info|debug; using warn",
-				 value);
-		else
-			shim_log_threshold = level;
-	}
+	env_log = log_level_from_env();
 
 	value = shim_getenv("MPTCPSHIM_DISABLE");
 	if (value && strcmp(value, "0") != 0 && *value) {
@@ -127,6 +117,10 @@ static void init_once_fn(void)
 	shim_rt.stats_path = shim_getenv("MPTCPSHIM_STATS");
 	shim_rt.stats = shim_rt.stats_path && *shim_rt.stats_path;
 	load_policy();
+	/* The environment outranks the policy's [global] log. */
+	if (!env_log && shim_rt.view.log_level >= 0)
+		shim_log_threshold = shim_rt.view.log_level;
+	shim_rt.slow_socket_path = shim_rt.stats || shim_rt.view.keepalive.enabled;
 	shim_rt.track_tcp = shim_rt.view.decide_at_connect ||
 			    shim_rt.view.decide_at_listen || shim_rt.stats ||
 			    (shim_rt.view.keepalive.enabled &&

@@ -23,12 +23,14 @@ struct shim_runtime {
 	bool secure;		/* AT_SECURE: environment overrides ignored */
 	bool stats;		/* MPTCPSHIM_STATS given: count and report */
 	bool track_tcp;		/* plain TCP sockets need an fd entry too */
+	bool slow_socket_path;	/* socket() has keepalive or stats work */
 	const char *stats_path;
 };
 
 extern struct shim_runtime shim_rt;
 extern _Atomic int shim_state;
-/* Set once socket(IPPROTO_MPTCP) has failed for want of MPTCP. */
+/* The errno of the first socket(IPPROTO_MPTCP) that failed for want of
+ * MPTCP; 0 while MPTCP works. Later sockets go straight to TCP. */
 extern _Atomic int shim_mptcp_unavailable;
 /* Non-zero while this thread runs shim code that may call hooked functions. */
 extern __thread int shim_busy __attribute__((tls_model("initial-exec")));

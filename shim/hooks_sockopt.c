@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * setsockopt()/getsockopt(): recording what the app sets (to replay it on a
+ * rebuilt socket) and rescuing options MPTCP refuses, as the policy's
+ * unsupported_option says. What MPTCP refuses is learnt from the kernel's
+ * answer, never from a list, so a kernel that adds support needs no change.
+ */
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "fdtable.h"
+#include "log.h"
+#include "real.h"
+#include "rebuild.h"
+#include "runtime.h"
+#include "sockopt_names.h"
+#include "stats.h"
+#include "uapi_compat.h"
+
+#define SHIM_EXPORT __attribute__((visibility("default")))
+
+static bool is_keepalive_option(int level, int name)
+{
+	return (level == SOL_SOCKET && name == SO_KEEPALIVE) ||
+	       (level == IPPROTO_TCP &&
+		(name == TCP_KEEPIDLE || name == TCP_KEEPINTVL ||
+		 name == TCP_KEEPCNT));
+}
+
+static bool refused_by_mptcp(int err)
+{
+	return err == ENOPROTOOPT || err == EOPNOTSUPP;
+}
+
+/*
+ * Would plain TCP accept this? Asked of a scratch socket, so that an option
+ * TCP rejects as well keeps its error: the app sees what it would without us.
+ * Returns 0, or the errno TCP gives.
+ */
+static int tcp_would_accept(const struct shim_fd *entry, int level, int name,
+			    const void *value, socklen_t len, bool get)
+{
+	int scratch, err = 0;
+	char buf[64];
+	socklen_t blen = sizeof(buf);
+
+	scratch = shim_real.socket(entry->domain, SOCK_STREAM | SOCK_CLOEXEC,
+				   entry->protocol);
+	if (scratch < 0)
+		return errno;
+	if (get ? shim_real.getsockopt(scratch, level, name, buf, &blen) :
+		  shim_real.setsockopt(scratch, level, name, value, len))
+		err = errno;
+	shim_real.close(scratch);
+	return err;
+}
+
+/* Logs an ignored option once per option and process. */
+static void note_ignored(int fd, int level, int name)
+{
+	static _Atomic unsigned long seen[8];
+	unsigned bit = ((unsigned)level * 31u + (unsigned)name) % 512u;
+	char buf[48];
+
+	if (atomic_fetch_or(&seen[bit / 64], 1ul << (bit % 64)) &
+	    (1ul << (bit % 64)))
+		return;
+	shim_log(SHIM_LOG_INFO,
+		 "fd %d: MPTCP refuses %s; reporting success without it", fd,
+		 sockopt_describe(level, name, buf, sizeof(buf)));
+}
+
+static bool can_rebuild(const struct shim_fd *entry)
+{
+	return !(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING |
+				 SHIM_FD_UNREPLAYABLE | SHIM_FD_ACCEPTED));
+}
+
+/* The refused-option path of setsockopt(); returns what the app gets. */
+static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
+		      const void *value, socklen_t len, int err)
+{
+	enum policy_unsupported mode;
+	char buf[48];
+	int tcp_err;
+
+	mode = policy_unsupported_for(&shim_rt.view, level, name);
+	if (mode == POLICY_UNSUP_FAIL || !shim_fd_is_mptcp_socket(fd))
+		goto fail;
+	tcp_err = tcp_would_accept(entry, level, name, value, len, false);
+	if (tcp_err) {
+		err = tcp_err;
+		goto fail;
+	}
+	if (mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
+	    shim_rebuild(fd, entry, false,
+			 sockopt_describe(level, name, buf, sizeof(buf))) ==
+		    0) {
+		int rc = shim_real.setsockopt(fd, level, name, value, len);
+
+		if (rc == 0) {
+			shim_fd_record_opt(entry, level, name, value, len,
+					   false);
+			if (shim_rt.stats)
+				shim_stats_option(fd, level, name, true);
+		}
+		return rc;
+	}
+	/* ignore, or tcp once the socket is connected: keep MPTCP. */
+	shim_fd_record_opt(entry, level, name, value, len, true);
+	note_ignored(fd, level, name);
+	if (shim_rt.stats)
+		shim_stats_option(fd, level, name, false);
+	return 0;
+fail:
+	errno = err;
+	return -1;
+}
+
+SHIM_EXPORT int setsockopt(int fd, int level, int name, const void *value,
+			   socklen_t len)
+{
+	struct shim_fd *entry = shim_fd_get(fd);
+	int saved = errno;
+	int rc;
+
+	if (!entry || shim_busy)
+		return shim_real.setsockopt(fd, level, name, value, len);
+	if (is_keepalive_option(level, name))
+		entry->flags |= SHIM_FD_APP_KEEPALIVE;
+	rc = shim_real.setsockopt(fd, level, name, value, len);
+	if (rc == 0) {
+		if (!(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING)))
+			shim_fd_record_opt(entry, level, name, value, len,
+					   false);
+		return 0;
+	}
+	if (!(entry->flags & SHIM_FD_MPTCP) || !refused_by_mptcp(errno) ||
+	    atomic_load_explicit(&shim_state, memory_order_relaxed) !=
+		    SHIM_ACTIVE)
+		return rc;
+	rc = rescue_set(fd, entry, level, name, value, len, errno);
+	if (rc == 0)
+		errno = saved;
+	return rc;
+}
+
+/* Answers a refused get from what we remember, else from TCP's default. */
+static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
+		      void *value, socklen_t *len, int err)
+{
+	const struct shim_optrec *rec;
+	enum policy_unsupported mode;
+	char buf[48];
+	int scratch, rc;
+
+	mode = policy_unsupported_for(&shim_rt.view, level, name);
+	if (mode == POLICY_UNSUP_FAIL || !shim_fd_is_mptcp_socket(fd))
+		goto fail;
+	rec = shim_fd_find_opt(entry, level, name);
+	if (rec && rec->ignored) {
+		socklen_t n = *len < rec->len ? *len : rec->len;
+
+		memcpy(value, rec->value, n);
+		*len = n;
+		return 0;
+	}
+	if (mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
+	    tcp_would_accept(entry, level, name, NULL, 0, true) == 0 &&
+	    shim_rebuild(fd, entry, false,
+			 sockopt_describe(level, name, buf, sizeof(buf))) ==
+		    0) {
+		if (shim_rt.stats)
+			shim_stats_option(fd, level, name, true);
+		return shim_real.getsockopt(fd, level, name, value, len);
+	}
+	/* The value a TCP socket would report: consistent with "ignore". */
+	scratch = shim_real.socket(entry->domain, SOCK_STREAM | SOCK_CLOEXEC,
+				   entry->protocol);
+	if (scratch < 0)
+		goto fail;
+	rc = shim_real.getsockopt(scratch, level, name, value, len);
+	if (rc < 0)
+		err = errno;
+	shim_real.close(scratch);
+	if (rc < 0)
+		goto fail;
+	note_ignored(fd, level, name);
+	return 0;
+fail:
+	errno = err;
+	return -1;
+}
+
+/* SO_ERROR reads 0 before a connect completes, too: ask the peer. */
+static void classify_if_connected(int fd, struct shim_fd *entry)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+	int saved = errno;
+
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+		shim_classify_connection(fd, entry, false);
+	errno = saved;
+}
+
+SHIM_EXPORT int getsockopt(int fd, int level, int name, void *value,
+			   socklen_t *len)
+{
+	struct shim_fd *entry = shim_fd_get(fd);
+	int saved = errno;
+	int rc;
+
+	rc = shim_real.getsockopt(fd, level, name, value, len);
+	if (!entry || shim_busy ||
+	    atomic_load_explicit(&shim_state, memory_order_relaxed) !=
+		    SHIM_ACTIVE)
+		return rc;
+	if (rc == 0) {
+		/* A non-blocking connect is seen complete here. */
+		if (level == SOL_SOCKET && name == SO_ERROR && value &&
+		    *(int *)value == 0 && (entry->flags & SHIM_FD_CONNECTING) &&
+		    !(entry->flags & SHIM_FD_CLASSIFIED) &&
+		    wants_classification(entry))
+			classify_if_connected(fd, entry);
+		return 0;
+	}
+	if (!(entry->flags & SHIM_FD_MPTCP) || !refused_by_mptcp(errno) ||
+	    level == SOL_MPTCP)
+		return rc;
+	rc = rescue_get(fd, entry, level, name, value, len, errno);
+	if (rc == 0)
+		errno = saved;
+	return rc;
+}
