@@ -58,6 +58,7 @@ struct parse_ctx {
 	/* Where keys go. */
 	enum section_state state;
 	int section_kind;	/* SEC_* */
+	char section_name[SECTION_NAME_MAX];
 	struct settings *target;
 	struct seen_section *seen;
 	size_t n_seen, cap_seen;
@@ -134,6 +135,7 @@ static void enter_section(struct parse_ctx *ctx, const char *name,
 {
 	ctx->last_key_valid = false;
 	ctx->state = SECTION_IGNORED;
+	snprintf(ctx->section_name, sizeof(ctx->section_name), "%s", name);
 	if (!remember_section(ctx, name, line))
 		return;
 
@@ -550,10 +552,7 @@ static int handle_pair(void *user, const char *section, const char *name,
 	id = find_key(ctx->section_kind, name);
 	if (id < 0) {
 		problem(ctx, ctx->lineno, "unknown key '%s' in [%s]", name,
-			ctx->section_kind == SEC_APP ? "app:NAME"
-			: ctx->section_kind == SEC_GLOBAL ? "global"
-			: ctx->section_kind == SEC_KEEPALIVE ? "keepalive"
-							     : "destinations");
+			ctx->section_name);
 		return 1;
 	}
 	k = &policy_key_info[id];
