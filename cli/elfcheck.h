@@ -15,7 +15,7 @@ struct elf_facts {
 	bool native;		/* this host's byte order, so we can read it */
 	int elf_class;		/* ELFCLASS32 | ELFCLASS64 */
 	int machine;		/* e_machine */
-	bool dynamic;		/* has PT_INTERP: the loader runs, preload works */
+	bool dynamic;		/* PT_INTERP: the loader runs, preload works */
 	char interp[256];	/* PT_INTERP path */
 	bool go;		/* .go.buildinfo or a Go build ID note */
 	char go_version[32];	/* "go1.21.4"; "" when not recorded inline */

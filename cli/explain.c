@@ -2,9 +2,8 @@
 /*
  * Why connections did not get (multipath) MPTCP. One table of rules, most
  * decisive first: a namespace-wide switch-off (or nobody trying MPTCP)
- * beats a blackhole, which beats
- * what the counters show about peers and middleboxes, which beats what the
- * configuration merely allows. A rule fires on counters (any non-zero), on
+ * beats a blackhole, which beats what the counters show about peers and
+ * middleboxes, which beats what the configuration merely allows. A rule fires on counters (any non-zero), on
  * a check of sysctls/counters, or on path-manager warnings (pm_check()).
  */
 #include <dirent.h>

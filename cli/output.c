@@ -12,7 +12,7 @@
 struct out {
 	FILE *fp;
 	bool json;
-	int depth;			/* open containers, top object included */
+	int depth;		/* open containers, top object included */
 	bool first[OUT_MAX_DEPTH];	/* nothing printed yet at that level */
 	bool is_array[OUT_MAX_DEPTH];
 };

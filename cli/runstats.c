@@ -202,18 +202,20 @@ void runstats_free(struct runstats *rs)
 	rs->n = 0;
 }
 
-/* "(a x2, b)" in text; an object {"a": 2, "b": 1} in JSON. */
+/* "a x2, b" in text (in parentheses after a count); an object
+ * {"a": 2, "b": 1} in JSON. */
 static void print_tally(struct out *out, const char *key,
-			const struct runstats_tally *t)
+			const struct runstats_tally *t, bool paren)
 {
 	out_object_open(out, key);
 	for (size_t i = 0; i < t->n; i++) {
-		out_text(out, "%s%s", i ? ", " : " (", t->v[i].key);
+		out_text(out, "%s%s", i ? ", " : paren ? " (" : "",
+			 t->v[i].key);
 		out_uint(out, t->v[i].key, t->v[i].n > 1 ? " x%llu" : NULL,
 			 t->v[i].n);
 	}
 	out_object_close(out);
-	out_text(out, "%s", t->n ? ")" : "");
+	out_text(out, "%s", t->n && paren ? ")" : "");
 }
 
 /* One "label value" line; whatever follows goes on the same line. */
@@ -228,7 +230,7 @@ static void print_options(struct out *out, const char *key,
 			  const char *label, const struct runstats_tally *t)
 {
 	out_text(out, "\n    %-28s%s", label, t->n ? "" : "none");
-	print_tally(out, key, t);
+	print_tally(out, key, t, false);
 }
 
 static void print_proc(struct out *out, const struct runstats_proc *p)
@@ -239,16 +241,16 @@ static void print_proc(struct out *out, const struct runstats_proc *p)
 	count(out, "sockets", "sockets seen", p->sockets);
 	count(out, "converted", "converted to MPTCP", p->converted);
 	count(out, "kept_tcp", "kept TCP by policy", p->kept_tcp);
-	print_tally(out, "kept_tcp_reasons", &p->kept_reasons);
+	print_tally(out, "kept_tcp_reasons", &p->kept_reasons, true);
 	count(out, "creation_fallbacks", "creation fallbacks",
 	      p->creation_fallbacks);
-	print_tally(out, "creation_fallback_errors", &p->fallback_errors);
+	print_tally(out, "creation_fallback_errors", &p->fallback_errors, true);
 	if (out_is_json(out) || p->switched_to_mptcp || p->switched_to_tcp) {
 		count(out, "switched_to_mptcp", "switched to MPTCP later",
 		      p->switched_to_mptcp);
 		count(out, "switched_to_tcp", "switched to TCP later",
 		      p->switched_to_tcp);
-		print_tally(out, "switch_reasons", &p->switch_reasons);
+		print_tally(out, "switch_reasons", &p->switch_reasons, true);
 	}
 	count(out, "mptcp_connections", "connections with MPTCP",
 	      p->connect_mptcp + p->accept_mptcp);

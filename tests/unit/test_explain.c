@@ -95,12 +95,14 @@ static void load_fixture(const char *path, struct fixture *fx)
 			*value++ = '\0';
 			explain_sysctl_set(&fx->sys, line, value);
 		} else if (strcmp(section, "endpoints") == 0) {
+			struct pm_state *pm = &fx->pm;
+
 			if (strncmp(line, "limits ", 7) == 0) {
 				assert_int_equal(sscanf(line, "limits %u %u",
-							&fx->pm.subflows,
-							&fx->pm.add_addr_accepted),
+							&pm->subflows,
+							&pm->add_addr_accepted),
 						 2);
-				fx->pm.limits_known = true;
+				pm->limits_known = true;
 			} else {
 				parse_endpoint(&fx->pm, line);
 			}
