@@ -47,6 +47,18 @@ struct policy_keepalive {
  * One program's view of the policy, resolved once per process. The shim
  * reads the flat fields on its hot path; the pointer is for the slow
  * per-destination decisions.
+ *
+ * initial: what policy_decide(POLICY_CONNECT) gives an address that no
+ *   rule mentions: TCP when the program is off (mode = listed without a
+ *   section, or enabled = false) or connect = false, or when an include or
+ *   ports list is set (connect() then converts the matches); else MPTCP.
+ * decide_at_connect: the program is on, connect = true and an include,
+ *   exclude or ports list is set (conservative: may be true when every
+ *   address happens to get the same answer).
+ * decide_at_listen: listen = true and a destination list is set, or the
+ *   listen answer for an unmentioned address differs from initial (e.g.
+ *   connect = false, listen = true); with listen = false or the program
+ *   off: true iff initial is MPTCP.
  */
 struct policy_view {
 	const struct policy *policy;
@@ -97,7 +109,19 @@ void policy_free(struct policy *policy);
 void policy_resolve(const struct policy *policy, const char *const *names,
 		    struct policy_view *view);
 
-/* The protocol for a socket that connects to / listens on addr. */
+/*
+ * The protocol for a socket that connects to (peer address) / listens on
+ * (local address it is bound to) addr. Rules, first match decides:
+ * program off -> role off -> exclude -> include (if set) -> ports (if set)
+ * -> MPTCP. origin is the deciding rule: the matching list entry's
+ * file:line, the include/ports key's line when the address is not in it,
+ * or the key that turned the program/role off; for an unrestricted MPTCP,
+ * the connect/listen key, the app's enabled key or section header, the
+ * mode key, or NULL (built-in default). A NULL addr, or one that is not a
+ * full AF_INET/AF_INET6 sockaddr, keeps initial's choice with reason
+ * "kept as created: ...". v4-mapped IPv6 is matched as IPv4. No allocation,
+ * no lock, no syscall.
+ */
 struct policy_decision policy_decide(const struct policy_view *view,
 				     enum policy_role role,
 				     const struct sockaddr *addr,
