@@ -86,5 +86,7 @@ void shim_fd_record_opt(struct shim_fd *entry, int level, int name,
 	rec->name = (int16_t)name;
 	rec->len = (uint8_t)len;
 	rec->ignored = ignored;
+	if (ignored)
+		entry->flags |= SHIM_FD_HAS_IGNORED;
 	memcpy(rec->value, value, len);
 }

@@ -27,6 +27,7 @@ enum shim_fd_flag {
 	SHIM_FD_FALLBACK = 1 << 9,	/* handshake fell back to TCP */
 	SHIM_FD_DECIDED = 1 << 10,	/* destination decision already made */
 	SHIM_FD_KEEPALIVE_SET = 1 << 11, /* policy keepalive applied */
+	SHIM_FD_HAS_IGNORED = 1 << 12,	/* some option record is ignored */
 };
 
 /* One setsockopt() the application made; replayed after a rebuild. */

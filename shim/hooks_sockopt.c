@@ -131,7 +131,8 @@ SHIM_EXPORT int setsockopt(int fd, int level, int name, const void *value,
 		entry->flags |= SHIM_FD_APP_KEEPALIVE;
 	rc = shim_real.setsockopt(fd, level, name, value, len);
 	if (rc == 0) {
-		if (!(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING)))
+		if (!(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING)) ||
+		    (entry->flags & SHIM_FD_HAS_IGNORED))
 			shim_fd_record_opt(entry, level, name, value, len,
 					   false);
 		return 0;
@@ -150,7 +151,6 @@ SHIM_EXPORT int setsockopt(int fd, int level, int name, const void *value,
 static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 		      void *value, socklen_t *len, int err)
 {
-	const struct shim_optrec *rec;
 	enum policy_unsupported mode;
 	char buf[48];
 	int scratch, rc;
@@ -158,14 +158,6 @@ static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 	mode = policy_unsupported_for(&shim_rt.view, level, name);
 	if (mode == POLICY_UNSUP_FAIL || !shim_fd_is_mptcp_socket(fd))
 		goto fail;
-	rec = shim_fd_find_opt(entry, level, name);
-	if (rec && rec->ignored) {
-		socklen_t n = *len < rec->len ? *len : rec->len;
-
-		memcpy(value, rec->value, n);
-		*len = n;
-		return 0;
-	}
 	if (mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
 	    tcp_would_accept(entry, level, name, NULL, 0, true) == 0 &&
 	    shim_rebuild(fd, entry, false,
@@ -212,6 +204,20 @@ SHIM_EXPORT int getsockopt(int fd, int level, int name, void *value,
 	int saved = errno;
 	int rc;
 
+	/* An ignored option reads back as set, even after a fallback to TCP
+	 * made the kernel answer for the subflow: one consistent story. */
+	if (entry && (entry->flags & SHIM_FD_HAS_IGNORED) && value && len) {
+		const struct shim_optrec *rec = shim_fd_find_opt(entry, level,
+								 name);
+
+		if (rec && rec->ignored) {
+			socklen_t n = *len < rec->len ? *len : rec->len;
+
+			memcpy(value, rec->value, n);
+			*len = n;
+			return 0;
+		}
+	}
 	rc = shim_real.getsockopt(fd, level, name, value, len);
 	if (!entry || shim_busy ||
 	    atomic_load_explicit(&shim_state, memory_order_relaxed) !=
