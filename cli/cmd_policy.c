@@ -449,7 +449,8 @@ static int policy_explain(int argc, char **argv)
 	printf("%-9s %s\n", "decision:", policy_choice_name(d.choice));
 	print_origin("rule:", d.origin);
 	printf("%-9s %s\n", "reason:", d.reason);
-	printf("%-9s %s\n", "options:", policy_unsupported_name(view.unsupported));
+	printf("%-9s %s\n", "options:",
+	       policy_unsupported_name(view.unsupported));
 	if (view.keepalive.enabled)
 		printf("%-9s idle %d, interval %d, count %d%s\n", "keepalive:",
 		       view.keepalive.idle, view.keepalive.interval,

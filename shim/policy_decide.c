@@ -139,8 +139,8 @@ static bool has_destination_rules(const struct policy_view *view)
 }
 
 /* The decision for an address no rule mentions (also socket()'s). */
-static struct policy_decision unknown_destination(const struct policy_view *view,
-						  enum policy_role role)
+static struct policy_decision
+unknown_destination(const struct policy_view *view, enum policy_role role)
 {
 	const struct setting *include = get(view, KEY_INCLUDE);
 	const struct setting *ports = get(view, KEY_PORTS);

@@ -32,6 +32,7 @@ enum section_state {
 	SECTION_KNOWN,
 };
 
+/* Longer than any line we accept, so never truncated. */
 #define SECTION_NAME_MAX 256
 
 struct seen_section {
@@ -227,8 +228,6 @@ static void finish_line(struct parse_ctx *ctx)
 	case LINE_BLANK:
 		break;
 	case LINE_SECTION:
-		if (strlen(ctx->section_text) >= SECTION_NAME_MAX - 1)
-			problem(ctx, ctx->lineno, "section name too long");
 		enter_section(ctx, ctx->section_text, ctx->lineno);
 		break;
 	case LINE_SECTION_OPEN:
@@ -355,7 +354,7 @@ static bool parse_scalar(struct parse_ctx *ctx, const struct key_info *k,
 
 		errno = 0;
 		n = strtol(value, &end, 10);
-		if (!*value || *end || errno || !isdigit((unsigned char)*value)) {
+		if (!isdigit((unsigned char)*value) || *end || errno) {
 			problem(ctx, line, "%s: '%s' is not a number", key,
 				value);
 			return false;
@@ -405,16 +404,18 @@ static void append_items(struct parse_ctx *ctx, const char *key,
 		if (type == KT_CIDRS) {
 			struct cidr *c = &list->cidrs[list->count];
 
-			err = len >= sizeof(item) ? "not an IPv4 or IPv6 address"
-						  : policy_cidr_parse(item, c);
+			err = len >= sizeof(item)
+				      ? "not an IPv4 or IPv6 address"
+				      : policy_cidr_parse(item, c);
 			if (!err)
 				c->origin = (struct policy_origin){
 					ctx->file, ctx->lineno };
 		} else {
 			struct port_range *r = &list->ports[list->count];
 
-			err = len >= sizeof(item) ? "port must be a number 1..65535"
-						  : policy_ports_parse(item, r);
+			err = len >= sizeof(item)
+				      ? "port must be a number 1..65535"
+				      : policy_ports_parse(item, r);
 			if (!err)
 				r->origin = (struct policy_origin){
 					ctx->file, ctx->lineno };
@@ -512,7 +513,7 @@ static int handle_pair(void *user, const char *section, const char *name,
 		if (k->type == KT_CIDRS || k->type == KT_PORTS) {
 			char text[INI_MAX_LINE];
 
-			/* This inih strips ' ;' comments on first lines only. */
+			/* Our inih strips ' ;' comments on first lines only */
 			snprintf(text, sizeof(text), "%s", value);
 			for (char *c = text; *c; c++) {
 				if (*c == ';' && c > text &&

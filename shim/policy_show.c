@@ -187,7 +187,8 @@ static void show_ini(const struct policy *p, FILE *out)
 	      out);
 	for (size_t i = 0; i < p->n_sources; i++)
 		fprintf(out, "; source: %s (%s)\n", p->sources[i].file,
-			p->sources[i].used ? "used" : "ignored: see its errors");
+			p->sources[i].used ? "used"
+					   : "ignored: see its errors");
 	for (size_t sec = 0; sec < sizeof(sections) / sizeof(sections[0]);
 	     sec++) {
 		fprintf(out, "\n[%s]\n", sections[sec].name);

@@ -327,7 +327,8 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	{ "bad01-unknown-key.conf", 1, { { 3, "unknown key 'colour'" } } },
-	{ "bad02-unknown-section.conf", 1, { { 3, "unknown section [servers]" } } },
+	{ "bad02-unknown-section.conf", 1,
+	  { { 3, "unknown section [servers]" } } },
 	{ "bad03-bad-cidr.conf", 3,
 	  { { 3, "bits set beyond the prefix" },
 	    { 4, "'300.1.1.1': not an IPv4 or IPv6" },
@@ -414,7 +415,8 @@ static void test_inline_errors(void **state)
 		{ "[destinations]\ninclude = /8\n", 2, "missing address" },
 		{ "[destinations]\ninclude = 10/8\n", 2, "not an IPv4" },
 		{ "[destinations]\nexclude = ::1/-1\n", 2, "not a number" },
-		{ "[keepalive]\nidle = 99999999999999999999\n", 2, "not a number" },
+		{ "[keepalive]\nidle = 99999999999999999999\n", 2,
+		  "not a number" },
 		{ "[keepalive]\ninterval = 32768\n", 2, "out of range" },
 		{ "[keepalive]\nidle = +5\n", 2, "not a number" },
 		{ "[global]\nlog = loud\n", 2, "error|warn|info|debug" },
@@ -1170,7 +1172,8 @@ static void test_show_mentions_every_key(void **state)
 		assert_non_null(strstr(ini, keys[i]));
 	}
 	assert_non_null(strstr(json, "\"mode\": {\"value\": \"listed\", "
-				     "\"origin\": \"good02-all-keys.conf:3\"}"));
+				     "\"origin\": "
+				     "\"good02-all-keys.conf:3\"}"));
 	assert_non_null(strstr(json, "\"idle\": {\"value\": 30,"));
 	assert_non_null(strstr(json, "\"include\": {\"value\": "
 				     "[\"10.0.0.0/8\", \"2001:db8::/32\"]"));
