@@ -50,14 +50,28 @@ static bool log_level_from_env(void)
 	return true;
 }
 
+/*
+ * One warning per broken file, the first problem with its file:line: the
+ * file is ignored as a whole, and `policy check` lists the rest. Runs only
+ * inside policy_load(), which the once-guard serialises.
+ */
 static void report_policy_problem(void *ctx, const char *file, unsigned line,
 				  const char *message)
 {
+	static char last_file[PATH_MAX];
+
 	(void)ctx;
+	if (strcmp(last_file, file) == 0)
+		return;
+	snprintf(last_file, sizeof(last_file), "%s", file);
 	if (line)
-		shim_log(SHIM_LOG_WARN, "%s:%u: %s", file, line, message);
+		shim_log(SHIM_LOG_WARN,
+			 "%s:%u: %s; file ignored (see 'mptcpshim policy check %s')",
+			 file, line, message, file);
 	else
-		shim_log(SHIM_LOG_WARN, "%s: %s", file, message);
+		shim_log(SHIM_LOG_WARN,
+			 "%s: %s; file ignored (see 'mptcpshim policy check %s')",
+			 file, message, file);
 }
 
 static void load_policy(void)
