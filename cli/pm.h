@@ -51,6 +51,9 @@ struct pm_state {
  */
 int pm_fetch(struct pm_state *st);
 
+/* pm_fetch() from the generic netlink family called name (for tests). */
+int pm_fetch_family(const char *name, struct pm_state *st);
+
 /* Fills the if_ and address_ fields from the host's interfaces. */
 void pm_probe_interfaces(struct pm_state *st);
 

@@ -79,13 +79,14 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 			      data);
 }
 
-static int resolve_family(struct genl_conn *c, uint16_t *id)
+static int resolve_family(struct genl_conn *c, const char *name,
+			  uint16_t *id)
 {
 	struct nlmsghdr *nlh = put_request(c, GENL_ID_CTRL, NLM_F_ACK,
 					   CTRL_CMD_GETFAMILY, 1);
 
 	*id = 0;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, MPTCP_PM_NAME);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
 	if (transact(c, nlh, family_cb, id) < 0)
 		return -1;
 	if (*id == 0) {
@@ -193,6 +194,11 @@ static int endpoint_cb(const struct nlmsghdr *nlh, void *data)
 
 int pm_fetch(struct pm_state *st)
 {
+	return pm_fetch_family(MPTCP_PM_NAME, st);
+}
+
+int pm_fetch_family(const char *name, struct pm_state *st)
+{
 	struct genl_conn c = { 0 };
 	struct nlmsghdr *nlh;
 	uint16_t family;
@@ -212,7 +218,7 @@ int pm_fetch(struct pm_state *st)
 	c.portid = mnl_socket_get_portid(c.nl);
 	c.seq = (unsigned)time(NULL);
 
-	if (resolve_family(&c, &family) < 0)
+	if (resolve_family(&c, name, &family) < 0)
 		goto out;
 
 	nlh = put_request(&c, family, NLM_F_ACK, MPTCP_PM_CMD_GET_LIMITS,
