@@ -20,6 +20,8 @@
 
 #include "pm.h"
 
+#define GENL_REQUEST_MAX 256
+
 struct genl_conn {
 	struct mnl_socket *nl;
 	unsigned portid;
@@ -32,8 +34,12 @@ static struct nlmsghdr *put_request(struct genl_conn *c, uint16_t type,
 				    uint16_t flags, uint8_t cmd,
 				    uint8_t version)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(c->buf);
+	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
+
+	/* Requests are small; zero them so attribute padding is defined. */
+	memset(c->buf, 0, GENL_REQUEST_MAX);
+	nlh = mnl_nlmsg_put_header(c->buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
