@@ -156,10 +156,44 @@ static int exec_command(char **command)
 	return errno == ENOENT ? 127 : 126;
 }
 
+/*
+ * With --stats the CLI stays as the command's parent. A SIGTERM or SIGHUP
+ * (timeout(1), a closing terminal) goes on to the command, and the CLI
+ * still reports and removes its private directory once the command exits.
+ */
+static volatile sig_atomic_t forward_pid;
+
+static void forward_signal(int sig)
+{
+	int saved = errno;
+
+	if (forward_pid > 0)
+		kill(forward_pid, sig);
+	errno = saved;
+}
+
+/* Blocked across fork(), so each side picks them up with its own action. */
+static void forwarded_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+static void catch_forwarded(void)
+{
+	struct sigaction sa = { .sa_handler = forward_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	bool mptcpize = strcmp(cli_program, "mptcpize") == 0;
 	struct runstats_session stats;
+	sigset_t forwarded, saved_mask;
 	struct run_options opt;
 	char library[PATH_MAX];
 	int status;
@@ -182,14 +216,24 @@ int cmd_run(int argc, char **argv)
 
 	if (runstats_begin(&stats) < 0)
 		return 126;
+	forwarded_signals(&forwarded);
+	sigprocmask(SIG_BLOCK, &forwarded, &saved_mask);
+	catch_forwarded();
 	pid = fork();
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+		_exit(exec_command(opt.command));
+	}
+	if (pid > 0)
+		forward_pid = pid;
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	if (pid < 0) {
 		cli_error("run", "fork: %s", strerror(errno));
 		runstats_end(&stats, &opt, 126);
 		return 126;
 	}
-	if (pid == 0)
-		_exit(exec_command(opt.command));
 	/* Like system(): the terminal's ^C is the child's to handle. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);

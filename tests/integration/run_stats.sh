@@ -195,9 +195,16 @@ check "disabled: per process" "$CLIENT $p | python3 $p | python3 $p" \
 check "disabled: no MPTCP SYN" 0 "$(mib_delta off MPCapableSYNTX)"
 nsx "$C" sysctl -qw net.mptcp.enabled=1
 
-# Exit status passes through; the private directory is always removed.
+# Exit status passes through; the private directory is always removed,
+# also when the run is terminated (timeout(1) signals CLI and command).
 stats_run exit3 sh -c 'exit 3'
 check "exit status passes through" 3 "$RC"
+RC=0
+nsx "$C" timeout 1 "$MPTCPSHIM_BIN" run --stats --json \
+	--stats-file "$T_TMP/term.json" -- sleep 60 || RC=$?
+check "SIGTERM: timeout's own status" 124 "$RC"
+check "SIGTERM: report written with the command's status" 143 \
+	"$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["exit_status"])' "$T_TMP/term.json")"
 check "stats directories removed" "" "$(ls "$T_TMP/tmp")"
 # Without --stats the shim gets no stats location at all.
 check "no MPTCPSHIM_STATS without --stats" 0 \
