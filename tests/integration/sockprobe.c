@@ -4,14 +4,15 @@
  * calls real programs make and prints what the kernel says about them.
  *   sockprobe table            SO_PROTOCOL (or errno name) per socket() row
  *   sockprobe threads N M      N threads x M socket()+close(), all checked
- *   sockprobe connect ADDR PORT [nonblock] [OPTION=VALUE...]
+ *   sockprobe connect ADDR PORT [nonblock] [OPTION=VALUE | get:OPTION...]
  *       sets the options, connects (with poll() if nonblock), sends a line;
  *       prints setsockopt results, then SO_PROTOCOL, TCP_IS_MPTCP and each
  *       option as getsockopt reads it back after connect
- *   sockprobe listen ADDR PORT [OPTION=VALUE...]
+ *   sockprobe listen ADDR PORT [OPTION=VALUE | get:OPTION...]
  *       binds, listens, prints SO_PROTOCOL, accepts one connection and
  *       prints the accepted socket's SO_PROTOCOL and TCP_IS_MPTCP
- * OPTION is a name such as TCP_USER_TIMEOUT, SO_KEEPALIVE or IP_TTL.
+ * OPTION is a name such as TCP_USER_TIMEOUT, SO_KEEPALIVE or IP_TTL;
+ * get:OPTION only reads it back (what a policy set, not the probe).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -197,18 +198,31 @@ static void set_options(int fd, char **opts, int n)
 	}
 }
 
+/* The option an OPTION=VALUE or get:OPTION argument names, into name. */
+static bool option_name(const char *arg, char *name, size_t size)
+{
+	const char *end = strchr(arg, '=');
+
+	if (strncmp(arg, "get:", 4) == 0) {
+		arg += 4;
+		end = arg + strlen(arg);
+	}
+	if (!end || (size_t)(end - arg) >= size)
+		return false;
+	memcpy(name, arg, end - arg);
+	name[end - arg] = '\0';
+	return true;
+}
+
 static void print_options(int fd, char **opts, int n)
 {
 	for (int i = 0; i < n; i++) {
 		char name[64];
-		const char *eq = strchr(opts[i], '=');
 		const struct sockopt_name *o;
 		int v;
 
-		if (!eq || eq - opts[i] >= (int)sizeof(name))
+		if (!option_name(opts[i], name, sizeof(name)))
 			continue;
-		memcpy(name, opts[i], eq - opts[i]);
-		name[eq - opts[i]] = '\0';
 		o = sockopt_by_name(name);
 		if (!o)
 			continue;
@@ -318,7 +332,7 @@ int main(int argc, char **argv)
 		return do_listen(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fprintf(stderr, "usage: sockprobe table | threads N M PROTO | "
-			"connect ADDR PORT [nonblock] [OPT=V...] | "
-			"listen ADDR PORT [OPT=V...]\n");
+			"connect ADDR PORT [nonblock] [OPT=V|get:OPT...] | "
+			"listen ADDR PORT [OPT=V|get:OPT...]\n");
 	return 2;
 }

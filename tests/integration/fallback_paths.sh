@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# What the shim learns when a connection cannot run MPTCP, with curl
+# fetching a checksummed file across client -- router -- server: a plain TCP
+# server, a router stripping the MPTCP option, a router dropping MPTCP SYNs
+# (blackhole), and MPTCP disabled on the client. Each case asserts that the
+# download worked, what `run --stats` and the debug log reported, and the
+# kernel's MPTcpExt counters; where mptcpize's program fails instead, the
+# contrast is shown.
+. "$TESTS_DIR/lib.sh"
+. "$TESTS_DIR/topo.sh"
+
+topo_new
+cd "$T_TMP"
+mkdir www tmp
+head -c 1048576 /dev/urandom >www/blob
+printf '[global]\nmode = all\n' >policy.conf
+export XDG_CONFIG_HOME="$T_TMP/xdg" TMPDIR="$T_TMP/tmp"
+
+# Plain TCP on 8080; MPTCP on 8081 (python under the shim). Both dual-stack.
+bg_in "$S" 60 $PY -m http.server --bind :: --directory www 8080 \
+	>/dev/null 2>&1
+bg_in "$S" 60 "$MPTCPSHIM_BIN" run -c "$T_TMP/policy.conf" -- \
+	$PY -m http.server --bind :: --directory www 8081 >/dev/null 2>&1
+wait_listen "$S" 8080
+wait_listen "$S" 8081
+
+# fetch NAME URL: curl under `run -d --stats` in the client namespace;
+# NAME.json is the report, NAME.log the debug log, RC curl's status.
+fetch() {
+	RC=0
+	rm -f "$1.out"
+	nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -d --stats --json \
+		--stats-file "$1.json" -- \
+		curl -sS --max-time 30 -o "$1.out" "$2" 2>"$1.log" || RC=$?
+}
+
+# verdict NAME: what the shim said about the one connection, in one line.
+verdict() {
+	echo "converted=$(stats_get "$1.json" converted)" \
+		"creation_fallbacks=$(stats_get "$1.json" creation_fallback_errors)" \
+		"connect_mptcp=$(stats_get "$1.json" connect_mptcp)" \
+		"connect_fallback=$(stats_get "$1.json" connect_fallback)"
+}
+
+# logged NAME TEXT: how many debug log lines contain TEXT.
+logged() {
+	grep -c -- "$2" "$1.log" || true
+}
+
+# Control: the MPTCP server, nothing on the path; the detection can say
+# "MPTCP" too, over IPv4 and IPv6.
+for v in 4 6; do
+	[ $v = 4 ] && url="http://$SRV4:8081/blob" || url="http://[$SRV6]:8081/blob"
+	fetch ctl$v "$url"
+	check "control v$v: curl exit status" 0 "$RC"
+	check "control v$v: bytes" same "$(same_bytes www/blob ctl$v.out)"
+	check "control v$v: shim saw MPTCP" \
+		"converted=1 creation_fallbacks=- connect_mptcp=1 connect_fallback=0" \
+		"$(verdict ctl$v)"
+	check "control v$v: debug log" 1 "$(logged ctl$v 'connection runs MPTCP')"
+	check "control v$v: MP_CAPABLE SYN/ACK received" 1 \
+		"$(stats_mib ctl$v.json MPCapableSYNACKRX)"
+done
+
+# 1. The peer is not MPTCP capable.
+for v in 4 6; do
+	[ $v = 4 ] && url="http://$SRV4:8080/blob" || url="http://[$SRV6]:8080/blob"
+	before=$(mib "$C" MPCapableFallbackSYNACK)
+	fetch plain$v "$url"
+	check "plain server v$v: curl exit status" 0 "$RC"
+	check "plain server v$v: bytes" same "$(same_bytes www/blob plain$v.out)"
+	check "plain server v$v: shim saw the fallback" \
+		"converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1" \
+		"$(verdict plain$v)"
+	check "plain server v$v: debug log" 1 \
+		"$(logged plain$v 'connection fell back to TCP')"
+	check "plain server v$v: MPCapableFallbackSYNACK grew" 1 \
+		"$(($(mib "$C" MPCapableFallbackSYNACK) - before))"
+done
+rc=0
+nsx "$C" mptcpize run curl -sS --max-time 30 -o mz.out \
+	"http://$SRV4:8080/blob" 2>/dev/null || rc=$?
+echo "contrast: mptcpize run curl to the plain server: exit $rc," \
+	"bytes $(same_bytes www/blob mz.out); it cannot tell that the" \
+	"connection fell back"
+
+# 2. A middlebox strips the MPTCP option from every forwarded segment: the
+# server never sees MP_CAPABLE, the client sees a plain SYN/ACK.
+topo_middlebox tcp option mptcp exists counter reset tcp option mptcp
+for v in 4 6; do
+	[ $v = 4 ] && url="http://$SRV4:8081/blob" || url="http://[$SRV6]:8081/blob"
+	before=$(mib "$C" MPCapableFallbackSYNACK)
+	srv_before=$(mib "$S" MPCapableSYNRX)
+	fetch strip$v "$url"
+	check "stripped v$v: curl exit status" 0 "$RC"
+	check "stripped v$v: bytes" same "$(same_bytes www/blob strip$v.out)"
+	check "stripped v$v: shim saw the fallback" \
+		"converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1" \
+		"$(verdict strip$v)"
+	check "stripped v$v: debug log" 1 \
+		"$(logged strip$v 'connection fell back to TCP')"
+	check "stripped v$v: MPCapableFallbackSYNACK grew" 1 \
+		"$(($(mib "$C" MPCapableFallbackSYNACK) - before))"
+	check "stripped v$v: server got no MP_CAPABLE SYN" 0 \
+		"$(($(mib "$S" MPCapableSYNRX) - srv_before))"
+done
+check_ge "stripped: the router rewrote packets" 2 \
+	"$(nsx "$R" nft list chain inet mbox transit | grep -o 'packets [0-9]*' | head -1 | cut -d' ' -f2)"
+topo_clear
+
+# 4. MPTCP disabled on the client: socket() itself refuses MPTCP. (Before
+# the blackhole case, which leaves active MPTCP off in this namespace.)
+nsx "$C" sysctl -qw net.mptcp.enabled=0
+fetch off "http://$SRV4:8081/blob"
+check "disabled: curl exit status" 0 "$RC"
+check "disabled: bytes" same "$(same_bytes www/blob off.out)"
+check "disabled: creation fallback with ENOPROTOOPT" \
+	"converted=0 creation_fallbacks=ENOPROTOOPT:1 connect_mptcp=0 connect_fallback=0" \
+	"$(verdict off)"
+check "disabled: log says MPTCP is unavailable" 1 \
+	"$(logged off 'MPTCP is not available (socket: ENOPROTOOPT); using TCP')"
+check "disabled: no MP_CAPABLE SYN" 0 "$(stats_mib off.json MPCapableSYNTX)"
+rc=0
+nsx "$C" mptcpize run curl -sS --max-time 30 -o mz-off.out \
+	"http://$SRV4:8081/blob" 2>mz-off.err || rc=$?
+if [ "$rc" != 0 ]; then
+	echo "contrast: mptcpize run curl with net.mptcp.enabled=0: exit $rc" \
+		"($(head -1 mz-off.err)); mptcpshim: exit 0, same bytes"
+	check "contrast: mptcpize's curl got nothing" differ \
+		"$(same_bytes www/blob mz-off.out)"
+else
+	echo "note: mptcpize run curl with net.mptcp.enabled=0 succeeded here"
+fi
+nsx "$C" sysctl -qw net.mptcp.enabled=1
+
+# 3. A firewall drops SYNs carrying MP_CAPABLE: the kernel retries without
+# it after syn_retrans_before_tcp_fallback retransmissions (seconds).
+topo_middlebox tcp flags syn tcp option mptcp exists counter drop
+drop_before=$(mib "$C" MPCapableSYNTXDrop)
+hole_before=$(mib "$C" Blackhole)
+fetch hole "http://$SRV4:8081/blob"
+check "blackhole: curl exit status" 0 "$RC"
+check "blackhole: bytes" same "$(same_bytes www/blob hole.out)"
+check "blackhole: shim saw the fallback" \
+	"converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1" \
+	"$(verdict hole)"
+check "blackhole: debug log" 1 "$(logged hole 'connection fell back to TCP')"
+check_ge "blackhole: MPCapableSYNTXDrop grew" 1 \
+	"$(($(mib "$C" MPCapableSYNTXDrop) - drop_before))"
+check_ge "blackhole: Blackhole grew" 1 \
+	"$(($(mib "$C" Blackhole) - hole_before))"
+check_ge "blackhole: the router dropped MPTCP SYNs" 1 \
+	"$(nsx "$R" nft list chain inet mbox transit | grep -o 'packets [0-9]*' | head -1 | cut -d' ' -f2)"
+# Active MPTCP is now off in the client namespace for blackhole_timeout:
+# the next connection does not even try, and the shim still reports it.
+fetch after "http://$SRV4:8081/blob"
+check "after blackhole: curl exit status" 0 "$RC"
+check "after blackhole: bytes" same "$(same_bytes www/blob after.out)"
+check "after blackhole: shim saw the fallback" \
+	"converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1" \
+	"$(verdict after)"
+check "after blackhole: MPCapableSYNTXDisabled" 1 \
+	"$(stats_mib after.json MPCapableSYNTXDisabled)"
+topo_clear
+
+finish
