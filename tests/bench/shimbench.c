@@ -2,7 +2,9 @@
 /*
  * The timed loops behind tests/bench/run. Each mode runs one variant in a
  * fresh process (the runner chooses what is preloaded), so the runner can
- * interleave variants and compare medians measured side by side.
+ * interleave variants and compare medians measured side by side. Times are
+ * CPU time (this process, plus its children for spawn), so other load on a
+ * shared machine does not land in one variant's figure.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,12 +37,18 @@ static void usage(void)
 	exit(2);
 }
 
-static double now_ns(void)
+static double cpu_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static double rusage_ns(const struct rusage *ru)
+{
+	return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e9 +
+	       (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1e3;
 }
 
 static int parse_protocol(const char *name)
@@ -87,9 +96,9 @@ static int bench_socket(long n, int protocol)
 	double start;
 
 	socket_loop(1000, protocol);
-	start = now_ns();
+	start = cpu_ns();
 	socket_loop(n, protocol);
-	printf("ns_per_op=%.1f\n", (now_ns() - start) / n);
+	printf("ns_per_op=%.1f\n", (cpu_ns() - start) / n);
 	return 0;
 }
 
@@ -126,7 +135,7 @@ static int bench_connect(long n, int protocol)
 		die("listener");
 	for (long i = -100; i < n; i++) {
 		if (i == 0)
-			start = now_ns();
+			start = cpu_ns();
 		client = socket(AF_INET, SOCK_STREAM, protocol);
 		if (client < 0)
 			die("socket");
@@ -144,7 +153,7 @@ static int bench_connect(long n, int protocol)
 		close(peer);
 	}
 	printf("ns_per_op=%.1f client_protocol=%d accepted_protocol=%d "
-	       "listener_protocol=%d\n", (now_ns() - start) / n, client_proto,
+	       "listener_protocol=%d\n", (cpu_ns() - start) / n, client_proto,
 	       peer_proto, protocol_of(listener));
 	close(listener);
 	return 0;
@@ -177,28 +186,31 @@ static int bench_spawn(long n, const char *preload)
 {
 	char *argv[] = { "/bin/true", NULL };
 	char **env = child_environment(preload);
-	double start = 0;
+	double start = 0, children = 0;
 
 	for (long i = -20; i < n; i++) {
+		struct rusage ru;
 		pid_t pid;
 		int status, err;
 
 		if (i == 0)
-			start = now_ns();
+			start = cpu_ns();
 		err = posix_spawn(&pid, argv[0], NULL, NULL, argv, env);
 		if (err) {
 			errno = err;
 			die("posix_spawn /bin/true");
 		}
-		if (waitpid(pid, &status, 0) < 0)
-			die("waitpid");
+		if (wait4(pid, &status, 0, &ru) < 0)
+			die("wait4");
+		if (i >= 0)
+			children += rusage_ns(&ru);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			fprintf(stderr, "shimbench: /bin/true failed (%d)\n",
 				status);
 			return 1;
 		}
 	}
-	printf("ns_per_op=%.1f\n", (now_ns() - start) / n);
+	printf("ns_per_op=%.1f\n", (cpu_ns() - start + children) / n);
 	free(env);
 	return 0;
 }
