@@ -37,11 +37,17 @@ fetch() {
 
 # verdict NAME: what the shim said about the one connection, in one line.
 verdict() {
+	local errors
+	errors=$(stats_get "$1.json" creation_fallback_errors)
 	echo "converted=$(stats_get "$1.json" converted)" \
-		"creation_fallbacks=$(stats_get "$1.json" creation_fallback_errors)" \
+		"creation_fallbacks=$errors" \
 		"connect_mptcp=$(stats_get "$1.json" connect_mptcp)" \
 		"connect_fallback=$(stats_get "$1.json" connect_fallback)"
 }
+
+# The verdicts on a converted connection.
+RAN_MPTCP="converted=1 creation_fallbacks=- connect_mptcp=1 connect_fallback=0"
+FELL_BACK="converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1"
 
 # logged NAME TEXT: how many debug log lines contain TEXT.
 logged() {
@@ -51,27 +57,31 @@ logged() {
 # Control: the MPTCP server, nothing on the path; the detection can say
 # "MPTCP" too, over IPv4 and IPv6.
 for v in 4 6; do
-	[ $v = 4 ] && url="http://$SRV4:8081/blob" || url="http://[$SRV6]:8081/blob"
+	url=http://$SRV4:8081/blob
+	[ $v = 4 ] || url="http://[$SRV6]:8081/blob"
 	fetch ctl$v "$url"
 	check "control v$v: curl exit status" 0 "$RC"
 	check "control v$v: bytes" same "$(same_bytes www/blob ctl$v.out)"
 	check "control v$v: shim saw MPTCP" \
-		"converted=1 creation_fallbacks=- connect_mptcp=1 connect_fallback=0" \
+		"$RAN_MPTCP" \
 		"$(verdict ctl$v)"
-	check "control v$v: debug log" 1 "$(logged ctl$v 'connection runs MPTCP')"
+	check "control v$v: debug log" 1 \
+		"$(logged ctl$v 'connection runs MPTCP')"
 	check "control v$v: MP_CAPABLE SYN/ACK received" 1 \
 		"$(stats_mib ctl$v.json MPCapableSYNACKRX)"
 done
 
 # 1. The peer is not MPTCP capable.
 for v in 4 6; do
-	[ $v = 4 ] && url="http://$SRV4:8080/blob" || url="http://[$SRV6]:8080/blob"
+	url=http://$SRV4:8080/blob
+	[ $v = 4 ] || url="http://[$SRV6]:8080/blob"
 	before=$(mib "$C" MPCapableFallbackSYNACK)
 	fetch plain$v "$url"
 	check "plain server v$v: curl exit status" 0 "$RC"
-	check "plain server v$v: bytes" same "$(same_bytes www/blob plain$v.out)"
+	check "plain server v$v: bytes" same \
+		"$(same_bytes www/blob plain$v.out)"
 	check "plain server v$v: shim saw the fallback" \
-		"converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1" \
+		"$FELL_BACK" \
 		"$(verdict plain$v)"
 	check "plain server v$v: debug log" 1 \
 		"$(logged plain$v 'connection fell back to TCP')"
@@ -89,14 +99,15 @@ echo "contrast: mptcpize run curl to the plain server: exit $rc," \
 # server never sees MP_CAPABLE, the client sees a plain SYN/ACK.
 topo_middlebox tcp option mptcp exists counter reset tcp option mptcp
 for v in 4 6; do
-	[ $v = 4 ] && url="http://$SRV4:8081/blob" || url="http://[$SRV6]:8081/blob"
+	url=http://$SRV4:8081/blob
+	[ $v = 4 ] || url="http://[$SRV6]:8081/blob"
 	before=$(mib "$C" MPCapableFallbackSYNACK)
 	srv_before=$(mib "$S" MPCapableSYNRX)
 	fetch strip$v "$url"
 	check "stripped v$v: curl exit status" 0 "$RC"
 	check "stripped v$v: bytes" same "$(same_bytes www/blob strip$v.out)"
 	check "stripped v$v: shim saw the fallback" \
-		"converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1" \
+		"$FELL_BACK" \
 		"$(verdict strip$v)"
 	check "stripped v$v: debug log" 1 \
 		"$(logged strip$v 'connection fell back to TCP')"
@@ -105,8 +116,7 @@ for v in 4 6; do
 	check "stripped v$v: server got no MP_CAPABLE SYN" 0 \
 		"$(($(mib "$S" MPCapableSYNRX) - srv_before))"
 done
-check_ge "stripped: the router rewrote packets" 2 \
-	"$(nsx "$R" nft list chain inet mbox transit | grep -o 'packets [0-9]*' | head -1 | cut -d' ' -f2)"
+check_ge "stripped: the router rewrote packets" 2 "$(topo_mbox_packets)"
 topo_clear
 
 # 4. MPTCP disabled on the client: socket() itself refuses MPTCP. (Before
@@ -143,22 +153,21 @@ fetch hole "http://$SRV4:8081/blob"
 check "blackhole: curl exit status" 0 "$RC"
 check "blackhole: bytes" same "$(same_bytes www/blob hole.out)"
 check "blackhole: shim saw the fallback" \
-	"converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1" \
+	"$FELL_BACK" \
 	"$(verdict hole)"
 check "blackhole: debug log" 1 "$(logged hole 'connection fell back to TCP')"
 check_ge "blackhole: MPCapableSYNTXDrop grew" 1 \
 	"$(($(mib "$C" MPCapableSYNTXDrop) - drop_before))"
 check_ge "blackhole: Blackhole grew" 1 \
 	"$(($(mib "$C" Blackhole) - hole_before))"
-check_ge "blackhole: the router dropped MPTCP SYNs" 1 \
-	"$(nsx "$R" nft list chain inet mbox transit | grep -o 'packets [0-9]*' | head -1 | cut -d' ' -f2)"
+check_ge "blackhole: the router dropped MPTCP SYNs" 1 "$(topo_mbox_packets)"
 # Active MPTCP is now off in the client namespace for blackhole_timeout:
 # the next connection does not even try, and the shim still reports it.
 fetch after "http://$SRV4:8081/blob"
 check "after blackhole: curl exit status" 0 "$RC"
 check "after blackhole: bytes" same "$(same_bytes www/blob after.out)"
 check "after blackhole: shim saw the fallback" \
-	"converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1" \
+	"$FELL_BACK" \
 	"$(verdict after)"
 check "after blackhole: MPCapableSYNTXDisabled" 1 \
 	"$(stats_mib after.json MPCapableSYNTXDisabled)"

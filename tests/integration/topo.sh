@@ -114,3 +114,9 @@ same_bytes() {
 		echo differ
 	fi
 }
+
+# topo_mbox_packets: packets the middlebox rule has matched so far.
+topo_mbox_packets() {
+	nsx "$R" nft list chain inet mbox transit |
+		grep -o 'packets [0-9]*' | head -1 | cut -d' ' -f2
+}
