@@ -6,6 +6,7 @@
 #include "fdtable.h"
 
 _Atomic(struct shim_fd *) shim_fd_chunks[SHIM_FD_MAX_CHUNKS];
+uint8_t shim_fd_marks[SHIM_FD_MARKS];
 
 /*
  * mmap rather than malloc: this can run in a signal handler or a vfork
@@ -30,27 +31,50 @@ static struct shim_fd *map_chunk(unsigned chunk)
 	return fresh;
 }
 
-struct shim_fd *shim_fd_claim(int fd, int domain, int type, int protocol)
+struct shim_fd *shim_fd_slot_slow(int fd)
 {
 	unsigned chunk = (unsigned)fd >> SHIM_FD_CHUNK_BITS;
-	struct shim_fd *base, *entry;
+	struct shim_fd *base;
 
 	if (fd < 0 || chunk >= SHIM_FD_MAX_CHUNKS)
 		return NULL;
 	base = atomic_load_explicit(&shim_fd_chunks[chunk],
 				    memory_order_acquire);
-	if (!base) {
+	if (!base)
 		base = map_chunk(chunk);
-		if (!base)
-			return NULL;
-	}
-	entry = base + ((unsigned)fd & (SHIM_FD_CHUNK_SIZE - 1));
-	entry->flags = SHIM_FD_TRACKED;
-	entry->nopts = 0;
-	entry->domain = domain;
-	entry->type = type;
-	entry->protocol = protocol;
+	if (!base)
+		return NULL;
+	return base + ((unsigned)fd & (SHIM_FD_CHUNK_SIZE - 1));
+}
+
+static uint32_t head_for(unsigned flags, int domain, int protocol)
+{
+	unsigned origin = (domain == AF_INET6 ? SHIM_FD_INET6 : 0) |
+			  (protocol == IPPROTO_TCP ? SHIM_FD_PROTO_TCP : 0);
+
+	return (uint32_t)(flags | SHIM_FD_TRACKED) | (origin << 24);
+}
+
+struct shim_fd *shim_fd_claim(int fd, int domain, int protocol,
+			      unsigned flags)
+{
+	struct shim_fd *entry = shim_fd_slot_slow(fd);
+
+	if (!entry)
+		return NULL;
+	entry->head = head_for(flags, domain, protocol);
+	if ((unsigned)fd < SHIM_FD_MARKS)
+		shim_fd_marks[fd] = SHIM_MARK_TRACKED | SHIM_MARK_ENTRY;
 	return entry;
+}
+
+struct shim_fd *shim_fd_promote(int fd)
+{
+	unsigned mark = shim_fd_marks[fd];
+
+	return shim_fd_claim(fd, mark & SHIM_MARK_INET6 ? AF_INET6 : AF_INET,
+			     mark & SHIM_MARK_PROTO_TCP ? IPPROTO_TCP : 0,
+			     mark & SHIM_MARK_MPTCP ? SHIM_FD_MPTCP : 0);
 }
 
 const struct shim_optrec *shim_fd_find_opt(const struct shim_fd *entry,

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 enum shim_fd_flag {
 	SHIM_FD_TRACKED = 1 << 0,	/* a TCP candidate created through us */
@@ -42,15 +44,28 @@ struct shim_optrec {
 
 #define SHIM_FD_MAX_OPTS 7
 
-struct shim_fd {
-	uint16_t flags;
-	uint8_t nopts;
-	uint8_t pad;
-	int32_t type;		/* socket() type argument, with flag bits */
-	int32_t protocol;	/* socket() protocol argument (0 or TCP) */
-	int32_t domain;
-	struct shim_optrec opts[SHIM_FD_MAX_OPTS];
+/* How the app created the socket: all a rebuild needs besides the fd. */
+enum shim_fd_origin {
+	SHIM_FD_INET6 = 1 << 0,		/* AF_INET6, else AF_INET */
+	SHIM_FD_PROTO_TCP = 1 << 1,	/* protocol IPPROTO_TCP, else 0 */
 };
+
+struct shim_fd {
+	/* One word, so that socket() claims an entry with a single store. */
+	union {
+		struct {
+			uint16_t flags;
+			uint8_t nopts;
+			uint8_t origin;
+		};
+		uint32_t head;
+	};
+	uint32_t reserved;
+	struct shim_optrec opts[SHIM_FD_MAX_OPTS];
+	unsigned char pad[24];
+};
+
+_Static_assert(sizeof(struct shim_fd) == 256, "entries are indexed by shift");
 
 #define SHIM_FD_CHUNK_BITS 10
 #define SHIM_FD_CHUNK_SIZE (1 << SHIM_FD_CHUNK_BITS)
@@ -58,32 +73,106 @@ struct shim_fd {
 
 extern _Atomic(struct shim_fd *) shim_fd_chunks[SHIM_FD_MAX_CHUNKS];
 
-/* The entry for fd, or NULL when fd was never tracked. */
-static inline struct shim_fd *shim_fd_get(int fd)
+/* The slot for fd when its chunk is mapped, tracked or not; else NULL. */
+static inline struct shim_fd *shim_fd_slot(int fd)
 {
 	unsigned chunk = (unsigned)fd >> SHIM_FD_CHUNK_BITS;
 	struct shim_fd *base;
 
-	if (chunk >= SHIM_FD_MAX_CHUNKS)
+	if (__builtin_expect(chunk >= SHIM_FD_MAX_CHUNKS, 0))
 		return NULL;
 	base = atomic_load_explicit(&shim_fd_chunks[chunk],
 				    memory_order_acquire);
 	if (!base)
 		return NULL;
-	base += (unsigned)fd & (SHIM_FD_CHUNK_SIZE - 1);
-	return base->flags ? base : NULL;
+	return base + ((unsigned)fd & (SHIM_FD_CHUNK_SIZE - 1));
 }
 
-/* A fresh entry for fd (mapping its chunk if needed); NULL if untrackable. */
-struct shim_fd *shim_fd_claim(int fd, int domain, int type, int protocol);
+/*
+ * socket() and close() touch only a byte per fd: the full entry above is
+ * filled in the first time another hook needs it. fds beyond the byte map
+ * use entries straight away.
+ */
+#define SHIM_FD_MARKS 65536
+
+enum shim_fd_mark {
+	SHIM_MARK_TRACKED = 1 << 0,
+	SHIM_MARK_MPTCP = 1 << 1,
+	SHIM_MARK_INET6 = 1 << 2,
+	SHIM_MARK_PROTO_TCP = 1 << 3,
+	SHIM_MARK_ENTRY = 1 << 7,	/* the full entry is authoritative */
+};
+
+extern uint8_t shim_fd_marks[SHIM_FD_MARKS];
+
+/* Maps fd's chunk (first socket in it) and returns the slot, or NULL. */
+struct shim_fd *shim_fd_slot_slow(int fd);
+
+/* Builds the full entry of a marked fd; NULL if no memory. */
+struct shim_fd *shim_fd_promote(int fd);
+
+/* A fresh full entry for fd with the given flags; NULL if untrackable. */
+struct shim_fd *shim_fd_claim(int fd, int domain, int protocol,
+			      unsigned flags);
+
+/* The entry for fd, or NULL when fd is not tracked. */
+static inline struct shim_fd *shim_fd_get(int fd)
+{
+	struct shim_fd *entry;
+
+	if ((unsigned)fd < SHIM_FD_MARKS) {
+		unsigned mark = shim_fd_marks[fd];
+
+		if (__builtin_expect(!mark, 1))
+			return NULL;
+		if (mark & SHIM_MARK_ENTRY)
+			return shim_fd_slot(fd);
+		return shim_fd_promote(fd);
+	}
+	entry = shim_fd_slot(fd);
+	return entry && entry->flags ? entry : NULL;
+}
+
+/* The hot-path claim: one byte for the common fds. */
+static inline void shim_fd_mark(int fd, int domain, int protocol, bool mptcp)
+{
+	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1))
+		shim_fd_marks[fd] =
+			SHIM_MARK_TRACKED | (mptcp ? SHIM_MARK_MPTCP : 0) |
+			(domain == AF_INET6 ? SHIM_MARK_INET6 : 0) |
+			(protocol == IPPROTO_TCP ? SHIM_MARK_PROTO_TCP : 0);
+	else
+		shim_fd_claim(fd, domain, protocol, mptcp ? SHIM_FD_MPTCP : 0);
+}
+
+static inline int shim_fd_domain(const struct shim_fd *entry)
+{
+	return entry->origin & SHIM_FD_INET6 ? AF_INET6 : AF_INET;
+}
+
+/* The protocol the application asked for: 0 or IPPROTO_TCP. */
+static inline int shim_fd_protocol(const struct shim_fd *entry)
+{
+	return entry->origin & SHIM_FD_PROTO_TCP ? IPPROTO_TCP : 0;
+}
 
 /* Drops what is known about fd; cheap when nothing is. */
 static inline void shim_fd_forget(int fd)
 {
-	struct shim_fd *entry = shim_fd_get(fd);
+	struct shim_fd *entry;
 
+	if ((unsigned)fd < SHIM_FD_MARKS) {
+		unsigned mark = shim_fd_marks[fd];
+
+		if (__builtin_expect(!mark, 1))
+			return;
+		shim_fd_marks[fd] = 0;
+		if (!(mark & SHIM_MARK_ENTRY))
+			return;
+	}
+	entry = shim_fd_slot(fd);
 	if (entry)
-		entry->flags = 0;
+		entry->head = 0;
 }
 
 /* Records one option set by the application (replacing an earlier value). */

@@ -175,11 +175,12 @@ static void accepted(int listener, int fd)
 	shim_fd_forget(fd);
 	if (!parent || !wants_classification(parent) || shim_busy)
 		return;
-	entry = shim_fd_claim(fd, parent->domain, parent->type,
-			      parent->protocol);
+	entry = shim_fd_claim(fd, shim_fd_domain(parent),
+			      shim_fd_protocol(parent),
+			      SHIM_FD_ACCEPTED | SHIM_FD_CONNECTING |
+				      SHIM_FD_MPTCP);
 	if (!entry)
 		return;
-	entry->flags |= SHIM_FD_ACCEPTED | SHIM_FD_CONNECTING | SHIM_FD_MPTCP;
 	shim_classify_connection(fd, entry, true);
 	if (entry->flags & SHIM_FD_FALLBACK)
 		entry->flags &= ~SHIM_FD_MPTCP;

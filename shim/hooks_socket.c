@@ -30,30 +30,22 @@ static void note_mptcp_unavailable(int err)
 			 strerrorname_np(err) ? strerrorname_np(err) : "?");
 }
 
-/* Creates the MPTCP socket, or the app's TCP socket when MPTCP is refused. */
-static int open_mptcp_or_tcp(int domain, int type, int protocol, bool *mptcp,
-			     int *err)
+/* socket(IPPROTO_MPTCP) failed with err: TCP if MPTCP is unavailable. */
+static int mptcp_refused(int domain, int type, int protocol, int saved,
+			 int *err)
 {
-	int unavailable = atomic_load_explicit(&shim_mptcp_unavailable,
-					       memory_order_relaxed);
-	int saved = errno;
 	int fd;
 
-	if (!unavailable) {
-		fd = shim_real.socket(domain, type, IPPROTO_MPTCP);
-		if (fd >= 0) {
-			*mptcp = true;
-			return fd;
-		}
-		if (!shim_errno_means_no_mptcp(errno))
-			return -1;
-		*err = errno;
-		note_mptcp_unavailable(errno);
+	*err = errno;
+	if (!shim_errno_means_no_mptcp(*err))
+		return -1;	/* EMFILE and friends are the app's to see */
+	note_mptcp_unavailable(*err);
+	atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_SLOW,
+			      memory_order_relaxed);
+	fd = shim_real.socket(domain, type, protocol);
+	if (fd >= 0)
 		errno = saved;
-	}
-	*err = unavailable ? unavailable : *err;
-	*mptcp = false;
-	return shim_real.socket(domain, type, protocol);
+	return fd;
 }
 
 /* Once per socket: keepalive policy and the stats record. */
@@ -71,38 +63,111 @@ static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err)
 				  err, shim_rt.view.initial.reason);
 }
 
-SHIM_EXPORT int socket(int domain, int type, int protocol)
+/* Everything but the plain conversion: init, policy TCP-first, keepalive,
+ * stats, debug logging, MPTCP unavailable. */
+static __attribute__((noinline)) int socket_slow(int domain, int type,
+						 int protocol)
 {
 	struct shim_fd *entry;
-	bool mptcp;
+	bool mptcp = false;
 	int fd, err = 0;
 
-	if (!shim_is_tcp_candidate(domain, type, protocol) ||
-	    shim_ready() != SHIM_ACTIVE || shim_busy)
+	if (shim_ready() != SHIM_ACTIVE || shim_busy)
 		return shim_real.socket(domain, type, protocol);
 
 	if (shim_rt.view.initial.choice == POLICY_MPTCP) {
-		fd = open_mptcp_or_tcp(domain, type, protocol, &mptcp, &err);
+		int unavailable = atomic_load_explicit(&shim_mptcp_unavailable,
+						       memory_order_relaxed);
+		int saved = errno;
+
+		if (unavailable) {
+			err = unavailable;
+			fd = shim_real.socket(domain, type, protocol);
+		} else {
+			fd = shim_real.socket(domain, type, IPPROTO_MPTCP);
+			if (fd >= 0)
+				mptcp = true;
+			else
+				fd = mptcp_refused(domain, type, protocol,
+						   saved, &err);
+		}
 	} else {
 		if (!shim_rt.track_tcp)
 			return shim_real.socket(domain, type, protocol);
 		fd = shim_real.socket(domain, type, protocol);
-		mptcp = false;
 	}
 	if (fd < 0)
 		return fd;
 
-	entry = shim_fd_claim(fd, domain, type, protocol);
-	if (entry && mptcp)
-		entry->flags |= SHIM_FD_MPTCP;
-	if (__builtin_expect(shim_rt.slow_socket_path, 0))
-		after_create(fd, entry, mptcp, err);
+	entry = shim_fd_claim(fd, domain, protocol, mptcp ? SHIM_FD_MPTCP : 0);
+	after_create(fd, entry, mptcp, err);
 	if (mptcp)
 		shim_log(SHIM_LOG_DEBUG, "socket(%s, %s%s%s) = %d: MPTCP",
 			 domain == AF_INET ? "AF_INET" : "AF_INET6",
 			 "SOCK_STREAM",
 			 type & SOCK_NONBLOCK ? "|SOCK_NONBLOCK" : "",
 			 type & SOCK_CLOEXEC ? "|SOCK_CLOEXEC" : "", fd);
+	return fd;
+}
+
+/* The mark of a socket, computed before the call so that only it needs
+ * to survive the call in a register. */
+static inline unsigned pack_args(int domain, int type, int protocol)
+{
+	(void)type;
+	return SHIM_MARK_TRACKED | (domain == AF_INET6 ? SHIM_MARK_INET6 : 0) |
+	       (protocol == IPPROTO_TCP ? SHIM_MARK_PROTO_TCP : 0);
+}
+
+/*
+ * The fast path's MPTCP socket() failed although init found MPTCP working
+ * (net.mptcp.enabled flipped since): TCP, tracked. errno cannot be restored
+ * here, as the fast path does not save it; this happens at most once per
+ * process, after which the slow path (which does) takes over.
+ */
+static __attribute__((noinline)) int fast_refused(int domain, int type,
+						  int protocol)
+{
+	int err, fd;
+
+	fd = mptcp_refused(domain, type, protocol, errno, &err);
+	if (fd >= 0)
+		shim_fd_mark(fd, domain, protocol, false);
+	return fd;
+}
+
+static __attribute__((noinline)) void mark_high_fd(int fd, unsigned packed)
+{
+	shim_fd_claim(fd, packed & SHIM_MARK_INET6 ? AF_INET6 : AF_INET,
+		      packed & SHIM_MARK_PROTO_TCP ? IPPROTO_TCP : 0,
+		      SHIM_FD_MPTCP);
+}
+
+/*
+ * The hot path: one mode load, the MPTCP socket() and one byte stored
+ * (DESIGN.md budgets it in instructions; callgrind measures it).
+ */
+SHIM_EXPORT int socket(int domain, int type, int protocol)
+{
+	unsigned packed;
+	int mode, fd;
+
+	if (!shim_is_tcp_candidate(domain, type, protocol))
+		return shim_real.socket(domain, type, protocol);
+	mode = atomic_load_explicit(&shim_socket_mode, memory_order_acquire);
+	if (__builtin_expect(mode != SHIM_SOCKET_FAST, 0)) {
+		if (mode == SHIM_SOCKET_PASS)
+			return shim_real.socket(domain, type, protocol);
+		return socket_slow(domain, type, protocol);
+	}
+	packed = pack_args(domain, type, protocol);
+	fd = shim_real.socket(domain, type, IPPROTO_MPTCP);
+	if (__builtin_expect(fd < 0, 0))
+		return fast_refused(domain, type, protocol);
+	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1))
+		shim_fd_marks[fd] = packed | SHIM_MARK_MPTCP;
+	else
+		mark_high_fd(fd, packed);
 	return fd;
 }
 
@@ -122,21 +187,18 @@ static void report_before_close(int fd, struct shim_fd *entry)
 	errno = saved;
 }
 
-SHIM_EXPORT int close(int fd)
+static __attribute__((noinline)) void close_with_stats(int fd)
 {
 	struct shim_fd *entry = shim_fd_get(fd);
 
-	if (entry) {
-		if (__builtin_expect(shim_rt.stats, 0) &&
-		    (entry->flags & SHIM_FD_MPTCP) && !shim_busy)
-			report_before_close(fd, entry);
-		entry->flags = 0;
-	}
-	/* Before the first socket, find the next close() without loading the
-	 * policy: most processes close files and never open a socket. */
-	if (__builtin_expect(atomic_load_explicit(&shim_state,
-						  memory_order_relaxed) ==
-				     SHIM_UNINIT, 0))
-		shim_real_resolve_once();
+	if (entry && (entry->flags & SHIM_FD_MPTCP) && !shim_busy)
+		report_before_close(fd, entry);
+}
+
+SHIM_EXPORT int close(int fd)
+{
+	if (__builtin_expect(shim_rt.stats, 0))
+		close_with_stats(fd);
+	shim_fd_forget(fd);
 	return shim_real.close(fd);
 }

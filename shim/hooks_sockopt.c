@@ -45,8 +45,8 @@ static int tcp_would_accept(const struct shim_fd *entry, int level, int name,
 	char buf[64];
 	socklen_t blen = sizeof(buf);
 
-	scratch = shim_real.socket(entry->domain, SOCK_STREAM | SOCK_CLOEXEC,
-				   entry->protocol);
+	scratch = shim_real.socket(shim_fd_domain(entry), SOCK_STREAM | SOCK_CLOEXEC,
+				   shim_fd_protocol(entry));
 	if (scratch < 0)
 		return errno;
 	if (get ? shim_real.getsockopt(scratch, level, name, buf, &blen) :
@@ -168,8 +168,8 @@ static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 		return shim_real.getsockopt(fd, level, name, value, len);
 	}
 	/* The value a TCP socket would report: consistent with "ignore". */
-	scratch = shim_real.socket(entry->domain, SOCK_STREAM | SOCK_CLOEXEC,
-				   entry->protocol);
+	scratch = shim_real.socket(shim_fd_domain(entry), SOCK_STREAM | SOCK_CLOEXEC,
+				   shim_fd_protocol(entry));
 	if (scratch < 0)
 		goto fail;
 	rc = shim_real.getsockopt(scratch, level, name, value, len);

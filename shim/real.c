@@ -6,8 +6,89 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include "real.h"
 
+/*
+ * Until resolution every pointer leads to a stub that resolves them all and
+ * forwards: no hook needs an "initialised?" test of its own, and a process
+ * that only ever calls close() pays for the lookup once, not for the policy.
+ */
+static int first_socket(int d, int t, int p)
+{
+	shim_real_resolve_once();
+	return shim_real.socket(d, t, p);
+}
+static int first_close(int fd)
+{
+	shim_real_resolve_once();
+	return shim_real.close(fd);
+}
+static int first_connect(int fd, const struct sockaddr *a, socklen_t l)
+{
+	shim_real_resolve_once();
+	return shim_real.connect(fd, a, l);
+}
+static int first_bind(int fd, const struct sockaddr *a, socklen_t l)
+{
+	shim_real_resolve_once();
+	return shim_real.bind(fd, a, l);
+}
+static int first_listen(int fd, int backlog)
+{
+	shim_real_resolve_once();
+	return shim_real.listen(fd, backlog);
+}
+static int first_accept(int fd, struct sockaddr *a, socklen_t *l)
+{
+	shim_real_resolve_once();
+	return shim_real.accept(fd, a, l);
+}
+static int first_accept4(int fd, struct sockaddr *a, socklen_t *l, int f)
+{
+	shim_real_resolve_once();
+	return shim_real.accept4(fd, a, l, f);
+}
+static int first_setsockopt(int fd, int lv, int n, const void *v, socklen_t l)
+{
+	shim_real_resolve_once();
+	return shim_real.setsockopt(fd, lv, n, v, l);
+}
+static int first_getsockopt(int fd, int lv, int n, void *v, socklen_t *l)
+{
+	shim_real_resolve_once();
+	return shim_real.getsockopt(fd, lv, n, v, l);
+}
+static ssize_t first_sendto(int fd, const void *b, size_t n, int f,
+			    const struct sockaddr *a, socklen_t l)
+{
+	shim_real_resolve_once();
+	return shim_real.sendto(fd, b, n, f, a, l);
+}
+static ssize_t first_sendmsg(int fd, const struct msghdr *m, int f)
+{
+	shim_real_resolve_once();
+	return shim_real.sendmsg(fd, m, f);
+}
+static int first_dup2(int o, int n)
+{
+	shim_real_resolve_once();
+	return shim_real.dup2(o, n);
+}
+static int first_dup3(int o, int n, int f)
+{
+	shim_real_resolve_once();
+	return shim_real.dup3(o, n, f);
+}
+
+struct shim_real_calls shim_real = {
+	first_socket, first_close, first_connect, first_bind, first_listen,
+	first_accept, first_accept4, first_setsockopt, first_getsockopt,
+	first_sendto, first_sendmsg, first_dup2, first_dup3,
+};
+
+/* Raw system calls, for a symbol the chain does not provide. */
 static int sys_socket(int d, int t, int p)
 {
 	return (int)syscall(SYS_socket, d, t, p);
@@ -64,29 +145,29 @@ static int sys_dup3(int o, int n, int f)
 	return (int)syscall(SYS_dup3, o, n, f);
 }
 
-struct shim_real_calls shim_real = {
+static const struct shim_real_calls raw_calls = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
 	sys_dup2, sys_dup3,
 };
 
-/* NULL when the next definition is in this very object (a circular chain). */
-static void *next_symbol(const char *name)
+/* The next definition of name, or NULL when there is none or it is one of
+ * our own hooks again (a circular chain, e.g. the shim preloaded twice). */
+static void *next_symbol(const char *name, void *ours)
 {
 	void *next = dlsym(RTLD_NEXT, name);
-	Dl_info found, self;
 
-	if (next && dladdr(next, &found) && dladdr((void *)next_symbol, &self) &&
-	    found.dli_fbase == self.dli_fbase)
-		return NULL;
-	return next;
+	return next == ours ? NULL : next;
 }
 
+/* Publishes each pointer with one aligned store, so a thread racing with
+ * resolution sees either the stub or the final function. */
 #define RESOLVE(field)                                                         \
 	do {                                                                   \
-		void *fn = next_symbol(#field);                                \
-		if (fn)                                                        \
-			*(void **)&shim_real.field = fn;                       \
+		void *fn = next_symbol(#field, (void *)field);                 \
+		__atomic_store_n((void **)&shim_real.field,                    \
+				 fn ? fn : (void *)raw_calls.field,            \
+				 __ATOMIC_RELEASE);                            \
 	} while (0)
 
 static void resolve_all(void)

@@ -59,16 +59,15 @@ void shim_apply_keepalive(int fd, struct shim_fd *entry)
 /* The replacement socket, flags and options applied; -1 on failure. */
 static int build_twin(int fd, struct shim_fd *entry, bool to_mptcp)
 {
-	int type = (entry->type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) |
-		   SOCK_CLOEXEC;
-	int protocol = to_mptcp ? IPPROTO_MPTCP : entry->protocol;
+	int type = SOCK_STREAM | SOCK_CLOEXEC;
+	int protocol = to_mptcp ? IPPROTO_MPTCP : shim_fd_protocol(entry);
 	int status, twin;
 
 	/* Current flags, not socket()'s: the app may have used fcntl since. */
 	status = fcntl(fd, F_GETFL);
 	if (status < 0)
 		return -1;
-	twin = shim_real.socket(entry->domain, type, protocol);
+	twin = shim_real.socket(shim_fd_domain(entry), type, protocol);
 	if (twin < 0)
 		return -1;
 	if ((status & O_NONBLOCK) && fcntl(twin, F_SETFL, status) < 0)
@@ -144,6 +143,15 @@ int shim_rebuild(int fd, struct shim_fd *entry, bool to_mptcp,
 				 "options too many or too large to replay" :
 				 "already connecting or listening");
 		goto fail;
+	}
+	/* Never replace a socket that has a peer, whatever the table says:
+	 * the table can be stale for fds closed behind our back. */
+	{
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+
+		if (getpeername(fd, (struct sockaddr *)&peer, &plen) == 0)
+			goto fail;
 	}
 	cloexec = fcntl(fd, F_GETFD);
 	if (cloexec < 0)

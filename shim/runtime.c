@@ -12,15 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "build_config.h"
+#include "classify.h"
+#include "uapi_compat.h"
 #include "log.h"
 #include "real.h"
 #include "runtime.h"
 
 struct shim_runtime shim_rt;
 _Atomic int shim_state;
+_Atomic int shim_socket_mode;
 _Atomic int shim_mptcp_unavailable;
 __thread int shim_busy __attribute__((tls_model("initial-exec")));
 
@@ -108,11 +112,31 @@ static void load_policy(void)
 	policy_resolve(shim_rt.policy, names, &shim_rt.view);
 }
 
+/*
+ * Whether this network namespace gives MPTCP sockets, asked once: the fast
+ * socket() path then need not save errno for a fallback it will not take.
+ */
+static void probe_mptcp(void)
+{
+	int fd = shim_real.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+				  IPPROTO_MPTCP);
+
+	if (fd >= 0) {
+		shim_real.close(fd);
+	} else if (shim_errno_means_no_mptcp(errno)) {
+		atomic_store(&shim_mptcp_unavailable, errno);
+		shim_log(SHIM_LOG_INFO,
+			 "MPTCP is not available (socket: %s); using TCP",
+			 strerrorname_np(errno));
+	}
+}
+
 static void init_once_fn(void)
 {
 	const char *value;
 	int saved = errno;
 	bool env_log;
+	int mode;
 
 	shim_busy++;
 	shim_real_resolve_once();
@@ -123,6 +147,8 @@ static void init_once_fn(void)
 	value = shim_getenv("MPTCPSHIM_DISABLE");
 	if (value && strcmp(value, "0") != 0 && *value) {
 		shim_log(SHIM_LOG_INFO, "disabled by MPTCPSHIM_DISABLE");
+		atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_PASS,
+				      memory_order_release);
 		atomic_store_explicit(&shim_state, SHIM_PASSTHROUGH,
 				      memory_order_release);
 		goto out;
@@ -139,6 +165,17 @@ static void init_once_fn(void)
 			    shim_rt.view.decide_at_listen || shim_rt.stats ||
 			    (shim_rt.view.keepalive.enabled &&
 			     shim_rt.view.keepalive.all_tcp);
+	if (shim_rt.view.initial.choice == POLICY_MPTCP)
+		probe_mptcp();
+	if (shim_rt.view.initial.choice == POLICY_MPTCP)
+		mode = shim_rt.slow_socket_path ||
+				       atomic_load(&shim_mptcp_unavailable) ||
+				       shim_log_threshold >= SHIM_LOG_DEBUG ?
+			       SHIM_SOCKET_SLOW :
+			       SHIM_SOCKET_FAST;
+	else
+		mode = shim_rt.track_tcp ? SHIM_SOCKET_SLOW : SHIM_SOCKET_PASS;
+	atomic_store_explicit(&shim_socket_mode, mode, memory_order_release);
 	atomic_store_explicit(&shim_state, SHIM_ACTIVE, memory_order_release);
 out:
 	shim_busy--;

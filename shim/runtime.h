@@ -27,7 +27,20 @@ struct shim_runtime {
 	const char *stats_path;
 };
 
+/*
+ * What socket() does with a TCP candidate, decided once at init (and
+ * lowered to SLOW if MPTCP turns out to be unavailable): the hot path
+ * reads this one word and nothing else of the runtime.
+ */
+enum shim_socket_mode {
+	SHIM_SOCKET_INIT = 0,	/* not initialised yet */
+	SHIM_SOCKET_FAST,	/* create MPTCP, claim the entry, done */
+	SHIM_SOCKET_SLOW,	/* keepalive, stats, logging or TCP-first */
+	SHIM_SOCKET_PASS,	/* disabled, or nothing to track */
+};
+
 extern struct shim_runtime shim_rt;
+extern _Atomic int shim_socket_mode;
 extern _Atomic int shim_state;
 /* The errno of the first socket(IPPROTO_MPTCP) that failed for want of
  * MPTCP; 0 while MPTCP works. Later sockets go straight to TCP. */

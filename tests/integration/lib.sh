@@ -37,9 +37,11 @@ t_cleanup() {
 	for pid in "${T_PIDS[@]:-}"; do
 		[ -n "$pid" ] && wait "$pid" 2>/dev/null
 	done
-	for ns in "${T_NAMESPACES[@]:-}"; do
-		[ -n "$ns" ] && ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
+	# By prefix, not by the T_NAMESPACES list: ns=$(ns_new X) registers in
+	# a subshell, so the list can miss namespaces this test made.
+	for ns in $(ip netns list 2>/dev/null | awk -v p="$T_PREFIX-" 'index($1, p) == 1 { print $1 }'); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$T_TMP"
 	exit "$rc"

@@ -15,26 +15,29 @@ static void test_claim_and_forget(void **state)
 
 	(void)state;
 	assert_null(shim_fd_get(5));
-	e = shim_fd_claim(5, 2, 1, 0);
+	e = shim_fd_claim(5, AF_INET, 0, 0);
 	assert_non_null(e);
 	assert_ptr_equal(shim_fd_get(5), e);
 	assert_null(shim_fd_get(6));
 	/* A far chunk is independent of the first. */
-	assert_non_null(shim_fd_claim(70000, 10, 1, 6));
-	assert_int_equal(shim_fd_get(70000)->domain, 10);
+	assert_non_null(shim_fd_claim(70000, AF_INET6, IPPROTO_TCP, 0));
+	assert_int_equal(shim_fd_domain(shim_fd_get(70000)), AF_INET6);
+	assert_int_equal(shim_fd_protocol(shim_fd_get(70000)), IPPROTO_TCP);
+	assert_int_equal(shim_fd_domain(e), AF_INET);
+	assert_int_equal(shim_fd_protocol(e), 0);
 	shim_fd_forget(5);
 	assert_null(shim_fd_get(5));
 	assert_non_null(shim_fd_get(70000));
 	/* Out of range and negative fds are never tracked. */
-	assert_null(shim_fd_claim(-1, 2, 1, 0));
-	assert_null(shim_fd_claim(SHIM_FD_CHUNK_SIZE * SHIM_FD_MAX_CHUNKS, 2,
-				  1, 0));
+	assert_null(shim_fd_claim(-1, AF_INET, 0, 0));
+	assert_null(shim_fd_claim(SHIM_FD_CHUNK_SIZE * SHIM_FD_MAX_CHUNKS,
+				  AF_INET, 0, 0));
 	assert_null(shim_fd_get(-3));
 }
 
 static void test_option_log(void **state)
 {
-	struct shim_fd *e = shim_fd_claim(9, 2, 1, 0);
+	struct shim_fd *e = shim_fd_claim(9, AF_INET, 0, SHIM_FD_MPTCP);
 	const struct shim_optrec *r;
 	int v = 1, w = 7;
 	char big[64] = { 0 };
@@ -56,13 +59,15 @@ static void test_option_log(void **state)
 	assert_true(e->flags & SHIM_FD_UNREPLAYABLE);
 
 	/* A value too large to keep makes the socket unreplayable too. */
-	e = shim_fd_claim(10, 2, 1, 0);
+	assert_true(e->flags & SHIM_FD_MPTCP);
+	e = shim_fd_claim(10, AF_INET, 0, 0);
 	shim_fd_record_opt(e, 6, 2, big, sizeof(big), false);
 	assert_int_equal(e->nopts, 0);
 	assert_true(e->flags & SHIM_FD_UNREPLAYABLE);
 	/* A re-claimed fd starts empty. */
-	e = shim_fd_claim(10, 2, 1, 0);
+	e = shim_fd_claim(10, AF_INET, 0, 0);
 	assert_false(e->flags & SHIM_FD_UNREPLAYABLE);
+	assert_int_equal(e->nopts, 0);
 }
 
 int main(void)
