@@ -25,14 +25,27 @@ bg_in "$S" 60 "$MPTCPSHIM_BIN" run -c "$T_TMP/policy.conf" -- \
 wait_listen "$S" 8080
 wait_listen "$S" 8081
 
-# fetch NAME URL: curl under `run -d --stats` in the client namespace;
-# NAME.json is the report, NAME.log the debug log, RC curl's status.
+# The download command, GET OUT URL: curl, or python3 in sanitizer runs,
+# where curl deadlocks with libasan preloaded (see lib.sh).
+cat >fetch.py <<'EOF_PY'
+import sys, urllib.request
+data = urllib.request.urlopen(sys.argv[2], timeout=30).read()
+open(sys.argv[1], "wb").write(data)
+EOF_PY
+if [ -n "${T_SANITIZED:-}" ]; then
+	GET=("$PY" "$T_TMP/fetch.py")
+else
+	GET=(curl -sS --max-time 30 -o)
+fi
+
+# fetch NAME URL: the download under `run -d --stats` in the client
+# namespace; NAME.json is the report, NAME.log the debug log, RC its status.
 fetch() {
 	RC=0
 	rm -f "$1.out"
 	nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -d --stats --json \
-		--stats-file "$1.json" -- \
-		curl -sS --max-time 30 -o "$1.out" "$2" 2>"$1.log" || RC=$?
+		--stats-file "$1.json" -- "${GET[@]}" "$1.out" "$2" \
+		2>"$1.log" || RC=$?
 }
 
 # verdict NAME: what the shim said about the one connection, in one line.
@@ -60,7 +73,7 @@ for v in 4 6; do
 	url=http://$SRV4:8081/blob
 	[ $v = 4 ] || url="http://[$SRV6]:8081/blob"
 	fetch ctl$v "$url"
-	check "control v$v: curl exit status" 0 "$RC"
+	check "control v$v: client exit status" 0 "$RC"
 	check "control v$v: bytes" same "$(same_bytes www/blob ctl$v.out)"
 	check "control v$v: shim saw MPTCP" \
 		"$RAN_MPTCP" \
@@ -77,7 +90,7 @@ for v in 4 6; do
 	[ $v = 4 ] || url="http://[$SRV6]:8080/blob"
 	before=$(mib "$C" MPCapableFallbackSYNACK)
 	fetch plain$v "$url"
-	check "plain server v$v: curl exit status" 0 "$RC"
+	check "plain server v$v: client exit status" 0 "$RC"
 	check "plain server v$v: bytes" same \
 		"$(same_bytes www/blob plain$v.out)"
 	check "plain server v$v: shim saw the fallback" \
@@ -89,9 +102,9 @@ for v in 4 6; do
 		"$(($(mib "$C" MPCapableFallbackSYNACK) - before))"
 done
 rc=0
-nsx "$C" mptcpize run curl -sS --max-time 30 -o mz.out \
-	"http://$SRV4:8080/blob" 2>/dev/null || rc=$?
-echo "contrast: mptcpize run curl to the plain server: exit $rc," \
+nsx "$C" mptcpize run "${GET[@]}" mz.out "http://$SRV4:8080/blob" \
+	2>/dev/null || rc=$?
+echo "contrast: mptcpize run ${GET[0]##*/} to the plain server: exit $rc," \
 	"bytes $(same_bytes www/blob mz.out); it cannot tell that the" \
 	"connection fell back"
 
@@ -104,7 +117,7 @@ for v in 4 6; do
 	before=$(mib "$C" MPCapableFallbackSYNACK)
 	srv_before=$(mib "$S" MPCapableSYNRX)
 	fetch strip$v "$url"
-	check "stripped v$v: curl exit status" 0 "$RC"
+	check "stripped v$v: client exit status" 0 "$RC"
 	check "stripped v$v: bytes" same "$(same_bytes www/blob strip$v.out)"
 	check "stripped v$v: shim saw the fallback" \
 		"$FELL_BACK" \
@@ -123,7 +136,7 @@ topo_clear
 # the blackhole case, which leaves active MPTCP off in this namespace.)
 nsx "$C" sysctl -qw net.mptcp.enabled=0
 fetch off "http://$SRV4:8081/blob"
-check "disabled: curl exit status" 0 "$RC"
+check "disabled: client exit status" 0 "$RC"
 check "disabled: bytes" same "$(same_bytes www/blob off.out)"
 check "disabled: creation fallback with ENOPROTOOPT" \
 	"converted=0 creation_fallbacks=ENOPROTOOPT:1 connect_mptcp=0 connect_fallback=0" \
@@ -132,15 +145,16 @@ check "disabled: log says MPTCP is unavailable" 1 \
 	"$(logged off 'MPTCP is not available (socket: ENOPROTOOPT); using TCP')"
 check "disabled: no MP_CAPABLE SYN" 0 "$(stats_mib off.json MPCapableSYNTX)"
 rc=0
-nsx "$C" mptcpize run curl -sS --max-time 30 -o mz-off.out \
-	"http://$SRV4:8081/blob" 2>mz-off.err || rc=$?
+nsx "$C" mptcpize run "${GET[@]}" mz-off.out "http://$SRV4:8081/blob" \
+	2>mz-off.err || rc=$?
 if [ "$rc" != 0 ]; then
-	echo "contrast: mptcpize run curl with net.mptcp.enabled=0: exit $rc" \
-		"($(head -1 mz-off.err)); mptcpshim: exit 0, same bytes"
-	check "contrast: mptcpize's curl got nothing" differ \
+	echo "contrast: mptcpize run ${GET[0]##*/} with net.mptcp.enabled=0:" \
+		"exit $rc ($(tail -1 mz-off.err)); mptcpshim: exit 0, same bytes"
+	check "contrast: mptcpize's client got nothing" differ \
 		"$(same_bytes www/blob mz-off.out)"
 else
-	echo "note: mptcpize run curl with net.mptcp.enabled=0 succeeded here"
+	echo "note: mptcpize run ${GET[0]##*/} with net.mptcp.enabled=0" \
+		"succeeded here"
 fi
 nsx "$C" sysctl -qw net.mptcp.enabled=1
 
@@ -150,7 +164,7 @@ topo_middlebox tcp flags syn tcp option mptcp exists counter drop
 drop_before=$(mib "$C" MPCapableSYNTXDrop)
 hole_before=$(mib "$C" Blackhole)
 fetch hole "http://$SRV4:8081/blob"
-check "blackhole: curl exit status" 0 "$RC"
+check "blackhole: client exit status" 0 "$RC"
 check "blackhole: bytes" same "$(same_bytes www/blob hole.out)"
 check "blackhole: shim saw the fallback" \
 	"$FELL_BACK" \
@@ -164,7 +178,7 @@ check_ge "blackhole: the router dropped MPTCP SYNs" 1 "$(topo_mbox_packets)"
 # Active MPTCP is now off in the client namespace for blackhole_timeout:
 # the next connection does not even try, and the shim still reports it.
 fetch after "http://$SRV4:8081/blob"
-check "after blackhole: curl exit status" 0 "$RC"
+check "after blackhole: client exit status" 0 "$RC"
 check "after blackhole: bytes" same "$(same_bytes www/blob after.out)"
 check "after blackhole: shim saw the fallback" \
 	"$FELL_BACK" \
