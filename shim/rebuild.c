@@ -46,9 +46,10 @@ void shim_apply_keepalive(int fd, struct shim_fd *entry)
 	if (ok && ka->count > 0)
 		ok = set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, ka->count) == 0;
 	if (ok) {
-		entry->flags |= SHIM_FD_KEEPALIVE_SET;
-		if (shim_rt.stats)
+		/* A rebuilt socket is still the app's one socket: count once. */
+		if (shim_rt.stats && !(entry->flags & SHIM_FD_KEEPALIVE_SET))
 			shim_stats_keepalive(fd);
+		entry->flags |= SHIM_FD_KEEPALIVE_SET;
 	} else {
 		shim_log(SHIM_LOG_DEBUG, "fd %d: keepalive policy refused: %s",
 			 fd, strerrorname_np(errno));
