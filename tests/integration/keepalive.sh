@@ -88,6 +88,10 @@ probe all all_tcp.conf "$SRV4" $GETS
 check "kept TCP (excluded), all_tcp=true: policy values" \
 	"protocol=6 SO_KEEPALIVE=1 TCP_KEEPIDLE=50 TCP_KEEPINTVL=10 TCP_KEEPCNT=6" \
 	"$(read_back all)"
+# Given at creation (MPTCP) and again to the TCP socket built at connect:
+# still one socket of the app's.
+check "all_tcp, switched to TCP: stats count one socket" 1 \
+	"$(stats_get all.json keepalive)"
 
 # An app's explicit value survives the switch to TCP at connect, too.
 probe allidle all_tcp.conf "$SRV4" TCP_KEEPIDLE=30 $GETS
