@@ -79,6 +79,23 @@ check "8 threads x 2000 sockets: all MPTCP, no fd leak" \
 	"$(nsx "$ns" $RUN "$SOCKPROBE" threads 8 2000 262)"
 check "fork+exec child is converted" "inet-stream-0 262" \
 	"$(nsx "$ns" $RUN sh -c "\"$SOCKPROBE\" table | head -1; true")"
+# CPython 3.11's subprocess uses vfork() on Linux; posix_spawn is glibc's
+# clone(CLONE_VM|CLONE_VFORK): the shim in the parent must survive both,
+# and the exec'd children must be converted too.
+check "vfork+exec (subprocess) child is converted; parent still converts" \
+	"inet-stream-0 262
+262" "$(nsx "$ns" $RUN $PY -c '
+import socket, subprocess, sys
+out = subprocess.run([sys.argv[1], "table"], capture_output=True, text=True).stdout
+print(out.splitlines()[0])
+print(socket.socket().getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL))' "$SOCKPROBE")"
+check "posix_spawn child is converted" "inet-stream-0 262" "$(nsx "$ns" $RUN $PY -c '
+import os, sys
+r, w = os.pipe()
+pid = os.posix_spawn(sys.argv[1], [sys.argv[1], "table"], os.environ,
+                     file_actions=[(os.POSIX_SPAWN_DUP2, w, 1)])
+os.close(w); os.waitpid(pid, 0)
+print(os.read(r, 65536).decode().splitlines()[0])' "$SOCKPROBE")"
 check "forked child (no exec) is converted" "262" "$(nsx "$ns" $RUN $PY -c '
 import os, socket
 pid = os.fork()
