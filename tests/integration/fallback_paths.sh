@@ -6,7 +6,7 @@
 # (blackhole), and MPTCP disabled on the client. Each case asserts that the
 # download worked, what `run --stats` and the debug log reported, and the
 # kernel's MPTcpExt counters; where mptcpize's program fails instead, the
-# contrast is shown.
+# contrast is shown. strace counts what the detection costs.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/topo.sh"
 
@@ -61,6 +61,7 @@ verdict() {
 # The verdicts on a converted connection.
 RAN_MPTCP="converted=1 creation_fallbacks=- connect_mptcp=1 connect_fallback=0"
 FELL_BACK="converted=1 creation_fallbacks=- connect_mptcp=0 connect_fallback=1"
+NO_CONNECTION="connect_mptcp=0 connect_fallback=0"
 
 # logged NAME TEXT: how many debug log lines contain TEXT.
 logged() {
@@ -83,6 +84,26 @@ for v in 4 6; do
 	check "control v$v: MP_CAPABLE SYN/ACK received" 1 \
 		"$(stats_mib ctl$v.json MPCapableSYNACKRX)"
 done
+
+# The detection's price: one TCP_IS_MPTCP getsockopt per connection (and
+# MPTCP_INFO at close for the subflow count), whatever the transfer size;
+# none at all without --stats.
+# getsockopts URL [--stats]: those calls, counted with strace.
+getsockopts() {
+	local stats=()
+	[ -z "${2:-}" ] || stats=(--stats --stats-file "$T_TMP/cost.json")
+	nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf "${stats[@]}" -- \
+		strace -f -qq -e trace=getsockopt -o "$T_TMP/trace" \
+		"${GET[@]}" cost.out "$1" || echo "client failed"
+	echo "is_mptcp=$(grep -cE 'SOL_TCP, (0x2b|TCP_IS_MPTCP)' trace)" \
+		"mptcp_info=$(grep -cE ', (0x11c|SOL_MPTCP)' trace)"
+}
+check "cost, MPTCP server, --stats" "is_mptcp=1 mptcp_info=1" \
+	"$(getsockopts "http://$SRV4:8081/blob" --stats)"
+check "cost, plain server, --stats" "is_mptcp=1 mptcp_info=0" \
+	"$(getsockopts "http://$SRV4:8080/blob" --stats)"
+check "cost, MPTCP server, no --stats" "is_mptcp=0 mptcp_info=0" \
+	"$(getsockopts "http://$SRV4:8081/blob")"
 
 # 1. The peer is not MPTCP capable.
 for v in 4 6; do
@@ -139,17 +160,18 @@ fetch off "http://$SRV4:8081/blob"
 check "disabled: client exit status" 0 "$RC"
 check "disabled: bytes" same "$(same_bytes www/blob off.out)"
 check "disabled: creation fallback with ENOPROTOOPT" \
-	"converted=0 creation_fallbacks=ENOPROTOOPT:1 connect_mptcp=0 connect_fallback=0" \
+	"converted=0 creation_fallbacks=ENOPROTOOPT:1 $NO_CONNECTION" \
 	"$(verdict off)"
-check "disabled: log says MPTCP is unavailable" 1 \
-	"$(logged off 'MPTCP is not available (socket: ENOPROTOOPT); using TCP')"
+check "disabled: log says MPTCP is unavailable" 1 "$(logged off \
+	'MPTCP is not available (socket: ENOPROTOOPT); using TCP')"
 check "disabled: no MP_CAPABLE SYN" 0 "$(stats_mib off.json MPCapableSYNTX)"
 rc=0
 nsx "$C" mptcpize run "${GET[@]}" mz-off.out "http://$SRV4:8081/blob" \
 	2>mz-off.err || rc=$?
 if [ "$rc" != 0 ]; then
 	echo "contrast: mptcpize run ${GET[0]##*/} with net.mptcp.enabled=0:" \
-		"exit $rc ($(tail -1 mz-off.err)); mptcpshim: exit 0, same bytes"
+		"exit $rc ($(tail -1 mz-off.err));" \
+		"mptcpshim: exit 0, same bytes"
 	check "contrast: mptcpize's client got nothing" differ \
 		"$(same_bytes www/blob mz-off.out)"
 else

@@ -28,20 +28,27 @@ printf '[global]\nmode = all\nunsupported_option = fail\n%s\n%s\n' \
 cp fail.conf server.conf
 
 cat >uto.py <<'EOF'
-# Sets TCP_USER_TIMEOUT before or after connecting, as real clients do,
-# then reads the socket back and downloads what the server sends.
+# Sets TCP_USER_TIMEOUT before or after connecting, as real clients do
+# (bound to ADDR:PORT first if given), then reads the socket back and
+# downloads what the server sends.
 import errno, hashlib, socket, sys
 host, port, when = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 UTO = 18  # TCP_USER_TIMEOUT
 s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+local = ""
 try:
+    if len(sys.argv) > 4:
+        addr, lport = sys.argv[4].rsplit(":", 1)
+        s.bind((addr, int(lport)))
     if when == "before":
         s.setsockopt(socket.IPPROTO_TCP, UTO, 5000)
     s.connect((host, port))
     if when == "after":
         s.setsockopt(socket.IPPROTO_TCP, UTO, 5000)
         s.setsockopt(socket.IPPROTO_TCP, UTO, 6000)
-    print("protocol=%d user_timeout=%d" % (
+    if len(sys.argv) > 4:
+        local = "local=%s:%d " % s.getsockname()[:2]
+    print("%sprotocol=%d user_timeout=%d" % (local,
         s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL),
         s.getsockopt(socket.IPPROTO_TCP, UTO)))
 except OSError as e:
@@ -114,6 +121,7 @@ options() {
 logged() {
 	grep -c -- "$2" "$1.log" || true
 }
+IGNORED_UTO="MPTCP refuses TCP_USER_TIMEOUT; reporting success without it"
 
 # --- socat: IP_TTL before connect (ip-ttl=), TCP_USER_TIMEOUT after it
 # (setsockopt-int runs once connected) ---
@@ -130,10 +138,12 @@ socat_case() {
 
 socat_case tcp ttl ip-ttl=32
 check "socat ip-ttl, tcp: exit status" 0 "$RC"
-check "socat ip-ttl, tcp: bytes" same "$(same_bytes www/blob socat-tcp-ttl.data)"
+check "socat ip-ttl, tcp: bytes" same \
+	"$(same_bytes www/blob socat-tcp-ttl.data)"
 check "socat ip-ttl, tcp: rebuilt as TCP" "rescued=IP_TTL:1 ignored=-" \
 	"$(options socat-tcp-ttl)"
-check "socat ip-ttl, tcp: log" 1 "$(logged socat-tcp-ttl 'switched to TCP: IP_TTL')"
+check "socat ip-ttl, tcp: log" 1 \
+	"$(logged socat-tcp-ttl 'switched to TCP: IP_TTL')"
 check "socat ip-ttl, tcp: server saw" tcp "$(arrived socat-tcp-ttl)"
 
 socat_case ignore ttl ip-ttl=32
@@ -160,9 +170,10 @@ for mode in tcp ignore; do
 		"$(same_bytes www/blob socat-$mode-uto.data)"
 	# Connected already: tcp cannot rebuild, so it ignores (and says so).
 	check "socat user-timeout, $mode: ignored after connect" \
-		"rescued=- ignored=TCP_USER_TIMEOUT:1" "$(options socat-$mode-uto)"
+		"rescued=- ignored=TCP_USER_TIMEOUT:1" \
+		"$(options socat-$mode-uto)"
 	check "socat user-timeout, $mode: logged" 1 \
-		"$(logged socat-$mode-uto 'MPTCP refuses TCP_USER_TIMEOUT; reporting success without it')"
+		"$(logged socat-$mode-uto "$IGNORED_UTO")"
 	check "socat user-timeout, $mode: server saw" mptcp \
 		"$(arrived socat-$mode-uto)"
 done
@@ -176,7 +187,11 @@ for opt in ip-ttl=32 setsockopt-int=6:18:5000; do
 	rc=0
 	nsx "$C" mptcpize run socat -u "TCP:$SRV4:9001,$opt" \
 		CREATE:mz.data 2>mz.err || rc=$?
-	if [ "$rc" != 0 ] && [ "$opt" = ip-ttl=32 ]; then reap now; else reap; fi
+	if [ "$rc" != 0 ] && [ "$opt" = ip-ttl=32 ]; then
+		reap now
+	else
+		reap
+	fi
 	if [ "$rc" != 0 ]; then
 		echo "contrast: mptcpize run socat ...,$opt: exit $rc" \
 			"($(grep -o 'E setsockopt.*' mz.err | head -1));" \
@@ -214,6 +229,16 @@ check "python after connect, tcp: logged once for two sets" 1 \
 	"$(logged py-tcp-after 'MPTCP refuses TCP_USER_TIMEOUT')"
 check "python after connect, tcp: server saw" mptcp "$(arrived py-tcp-after)"
 
+# Bound first (a fixed local port), then the option: the rebuilt socket
+# is bound where the app bound it.
+serve py-bound
+client py-bound tcp.conf $PY uto.py "$SRV4" 9001 before 10.61.1.1:41000
+reap
+check "python bound, tcp: local port kept, socket and value" \
+	"local=10.61.1.1:41000 protocol=6 user_timeout=5000" \
+	"$(sed -n 1p py-bound.out)"
+check "python bound, tcp: bytes" "sha256 $BLOB_SUM" "$(sed -n 2p py-bound.out)"
+
 py_case py-ignore ignore.conf before
 check "python, ignore: MPTCP, value reads back" \
 	"protocol=262 user_timeout=5000" "$(sed -n 1p py-ignore.out)"
@@ -230,9 +255,11 @@ rc=0
 nsx "$C" mptcpize run $PY uto.py "$SRV4" 9001 before >mz.out 2>&1 || rc=$?
 if [ "$rc" = 3 ]; then reap now; else reap; fi
 if [ "$rc" != 0 ]; then
-	echo "contrast: mptcpize run python3 (TCP_USER_TIMEOUT): $(cat mz.out);" \
+	echo "contrast: mptcpize run python3 (TCP_USER_TIMEOUT):" \
+		"$(cat mz.out);" \
 		"mptcpshim (tcp): protocol=6 user_timeout=5000, same bytes"
-	check "contrast: mptcpize's python3 got ENOPROTOOPT" "error ENOPROTOOPT" \
+	check "contrast: mptcpize's python3 got ENOPROTOOPT" \
+		"error ENOPROTOOPT" \
 		"$(cat mz.out)"
 else
 	echo "note: mptcpize run python3 with TCP_USER_TIMEOUT succeeded here"
@@ -252,15 +279,27 @@ probe() {
 	reap
 }
 
-# out NAME PREFIX: the probe's lines starting with PREFIX, " | "-joined.
+# lines LINE...: LINEs as out joins them.
+lines() {
+	local all=$1 line
+	shift
+	for line in "$@"; do
+		all="$all | $line"
+	done
+	echo "$all"
+}
+
+# out NAME WORDS: the probe's lines starting with one of WORDS (an ERE
+# alternation such as set|get), " | "-joined.
 out() {
-	grep -- "^$2" "$1.out" | paste -sd'|' | sed 's/|/ | /g'
+	grep -E -- "^($2) " "$1.out" | paste -sd'|' | sed 's/|/ | /g'
 }
 
 probe p-tcp tcp.conf "$SRV4" TCP_NODELAY=1 TCP_KEEPIDLE=42 \
 	TCP_USER_TIMEOUT=5000
 check "probe tcp: every set succeeds" \
-	"set TCP_NODELAY=1 ok | set TCP_KEEPIDLE=42 ok | set TCP_USER_TIMEOUT=5000 ok" \
+	"$(lines "set TCP_NODELAY=1 ok" "set TCP_KEEPIDLE=42 ok" \
+		"set TCP_USER_TIMEOUT=5000 ok")" \
 	"$(out p-tcp set)"
 check "probe tcp: rebuilt as TCP" "socket protocol=6 is_mptcp=0" \
 	"$(out p-tcp socket)"
@@ -272,20 +311,40 @@ check "probe tcp: server accepted TCP" "accepted protocol=6 is_mptcp=0" \
 check "probe tcp: stats" "rescued=TCP_USER_TIMEOUT:1 ignored=-" \
 	"$(options p-tcp)"
 
-probe p-tcp6 tcp.conf "$SRV6" TCP_USER_TIMEOUT=5000
+# IPv6 options MPTCP refuses with EOPNOTSUPP; both replayed.
+probe p-tcp6 tcp.conf "$SRV6" IPV6_UNICAST_HOPS=33 IPV6_TCLASS=32
 check "probe tcp v6: rebuilt as TCP" \
-	"set TCP_USER_TIMEOUT=5000 ok | socket protocol=6 is_mptcp=0 | get TCP_USER_TIMEOUT=5000" \
-	"$(out p-tcp6 '[sg][eo][tc]')"
+	"$(lines "set IPV6_UNICAST_HOPS=33 ok" "set IPV6_TCLASS=32 ok" \
+		"socket protocol=6 is_mptcp=0")" \
+	"$(out p-tcp6 'set|socket')"
+check "probe tcp v6: values" \
+	"get IPV6_UNICAST_HOPS=33 | get IPV6_TCLASS=32" "$(out p-tcp6 get)"
+check "probe tcp v6: server accepted TCP" "accepted protocol=6 is_mptcp=0" \
+	"$(out p-tcp6-srv accepted)"
+
+# A SOL_SOCKET option, on a non-blocking socket: the flag survives.
+probe p-nb tcp.conf "$SRV4" nonblock SO_ZEROCOPY=1
+check "probe tcp, nonblocking, SO_ZEROCOPY: rebuilt as TCP, still nonblocking" \
+	"$(lines "set SO_ZEROCOPY=1 ok" "connected fd=3 nonblock" \
+		"socket protocol=6 is_mptcp=0" "get SO_ZEROCOPY=1")" \
+	"$(out p-nb 'set|connected|socket|get')"
+
+# Only read after connect: MPTCP stays, TCP's default answers.
+probe p-get tcp.conf "$SRV4" get:TCP_USER_TIMEOUT
+check "probe tcp, get only after connect: TCP's default, MPTCP kept" \
+	"socket protocol=262 is_mptcp=1 | get TCP_USER_TIMEOUT=0" \
+	"$(out p-get 'set|socket|get')"
 
 probe p-ttl tcp.conf "$SRV4" IP_TTL=32
 check "probe tcp, IP_TTL (EOPNOTSUPP): rebuilt as TCP" \
 	"set IP_TTL=32 ok | socket protocol=6 is_mptcp=0 | get IP_TTL=32" \
-	"$(out p-ttl '[sg][eo][tc]')"
+	"$(out p-ttl 'set|socket|get')"
 
 probe p-ignore ignore.conf "$SRV4" TCP_USER_TIMEOUT=5000
 check "probe ignore: MPTCP kept, value reads back" \
-	"set TCP_USER_TIMEOUT=5000 ok | socket protocol=262 is_mptcp=1 | get TCP_USER_TIMEOUT=5000" \
-	"$(out p-ignore '[sg][eo][tc]')"
+	"$(lines "set TCP_USER_TIMEOUT=5000 ok" \
+		"socket protocol=262 is_mptcp=1" "get TCP_USER_TIMEOUT=5000")" \
+	"$(out p-ignore 'set|socket|get')"
 check "probe ignore: server accepted MPTCP" "accepted protocol=262 is_mptcp=1" \
 	"$(out p-ignore-srv accepted)"
 check "probe ignore: stats" "rescued=- ignored=TCP_USER_TIMEOUT:1" \
@@ -293,26 +352,29 @@ check "probe ignore: stats" "rescued=- ignored=TCP_USER_TIMEOUT:1" \
 
 probe p-fail fail.conf "$SRV4" TCP_USER_TIMEOUT=5000
 check "probe fail: the app sees the error" \
-	"set TCP_USER_TIMEOUT=5000 ENOPROTOOPT | socket protocol=262 is_mptcp=1 | get TCP_USER_TIMEOUT EOPNOTSUPP" \
-	"$(out p-fail '[sg][eo][tc]')"
+	"$(lines "set TCP_USER_TIMEOUT=5000 ENOPROTOOPT" \
+		"socket protocol=262 is_mptcp=1" \
+		"get TCP_USER_TIMEOUT EOPNOTSUPP")" \
+	"$(out p-fail 'set|socket|get')"
 check "probe fail: server accepted MPTCP" "accepted protocol=262 is_mptcp=1" \
 	"$(out p-fail-srv accepted)"
 
 probe p-opt per_option.conf "$SRV4" TCP_USER_TIMEOUT=5000 IP_TTL=32
 check "probe per-option ignore over global fail" \
-	"set TCP_USER_TIMEOUT=5000 ok | set IP_TTL=32 EOPNOTSUPP | socket protocol=262 is_mptcp=1" \
-	"$(out p-opt '[s][eo][tc]')"
+	"$(lines "set TCP_USER_TIMEOUT=5000 ok" "set IP_TTL=32 EOPNOTSUPP" \
+		"socket protocol=262 is_mptcp=1")" \
+	"$(out p-opt 'set|socket')"
 
 probe p-app per_app.conf "$SRV4" TCP_USER_TIMEOUT=5000
 check "probe per-app tcp over global fail" \
 	"set TCP_USER_TIMEOUT=5000 ok | socket protocol=6 is_mptcp=0" \
-	"$(out p-app '[s][eo][tc]')"
+	"$(out p-app 'set|socket')"
 
 # An option plain TCP rejects as well keeps TCP's error; no rebuild.
 probe p-inval tcp.conf "$SRV4" TCP_USER_TIMEOUT=-1
 check "probe tcp, value TCP rejects: TCP's error, MPTCP kept" \
 	"set TCP_USER_TIMEOUT=-1 EINVAL | socket protocol=262 is_mptcp=1" \
-	"$(out p-inval '[s][eo][tc]')"
+	"$(out p-inval 'set|socket')"
 
 bg_in "$S" 30 "$MPTCPSHIM_BIN" run -c "$T_TMP/server.conf" -- \
 	"$SOCKPROBE" listen "$SRV4" 9000 >mz-srv.out
