@@ -31,7 +31,7 @@ GETS="get:SO_KEEPALIVE get:TCP_KEEPIDLE get:TCP_KEEPINTVL get:TCP_KEEPCNT"
 # --stats: NAME.json) against sockprobe listen under ka.conf, both reading
 # the keepalive options back (NAME.out, NAME-srv.out).
 probe() {
-	local name=$1 conf=$2 addr=$3 i
+	local name=$1 conf=$2 addr=$3
 	shift 3
 	bg_in "$S" 30 "$MPTCPSHIM_BIN" run -c "$T_TMP/ka.conf" -- \
 		"$SOCKPROBE" listen "$addr" 9000 $GETS >"$name-srv.out"
@@ -39,12 +39,19 @@ probe() {
 	nsx "$C" "$MPTCPSHIM_BIN" run -c "$conf" --stats --json \
 		--stats-file "$name.json" -- \
 		"$SOCKPROBE" connect "$addr" 9000 "$@" >"$name.out" || true
+	reap "$T_LAST_PID"
+}
+
+# reap PID: the one-connection server ends by itself once its client came
+# (2 s at most); stopped otherwise, as when the client could not start.
+reap() {
+	local i
 	for i in $(seq 1 40); do
-		kill -0 "$T_LAST_PID" 2>/dev/null || break
+		kill -0 "$1" 2>/dev/null || break
 		sleep 0.05
 	done
-	kill "$T_LAST_PID" 2>/dev/null || true
-	wait "$T_LAST_PID" 2>/dev/null || true
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
 
 # read_back NAME: the protocol and, after connect, the values of
@@ -103,7 +110,7 @@ bg_in "$S" 30 "$MPTCPSHIM_BIN" run -c "$T_TMP/ka.conf" -- \
 	"$SOCKPROBE" listen "$SRV4" 9000 >mz-srv.out
 wait_listen "$S" 9000
 nsx "$C" mptcpize run "$SOCKPROBE" connect "$SRV4" 9000 $GETS >mz.out || true
-wait "$T_LAST_PID" || true
+reap "$T_LAST_PID"
 mz=$(read_back mz)
 if [ "$mz" = "protocol=262 ka=0/$IDLE0/$INTVL0/$CNT0" ]
 then
