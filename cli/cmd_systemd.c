@@ -402,6 +402,12 @@ static int target_init(const struct sd *sd, const struct unitname *unit,
 
 /* ---- enable ------------------------------------------------------------ */
 
+/* A template (foo@.service) is never loaded itself: read its files. */
+static bool ask_systemd(const struct sd *sd, const struct unitname *unit)
+{
+	return sd->systemd_running && unit->kind != UNITNAME_TEMPLATE;
+}
+
 static void warn_file(void *ctx, const char *file, unsigned line,
 		      const char *message)
 {
@@ -492,7 +498,9 @@ static int make_dirs(const struct sd *sd, char **dirs, size_t n)
 
 /*
  * LD_PRELOAD and GODEBUG as the unit has them without our drop-in: from
- * the running manager when there is one, else from the files.
+ * the running manager when there is one and our drop-in is not there yet
+ * (once it is, systemd's values include ours and would keep a library path
+ * or a unit value that has since changed), else from the files.
  */
 static int current_env(const struct sd *sd, const struct target *t,
 		       char **preload, char **godebug)
@@ -502,7 +510,7 @@ static int current_env(const struct sd *sd, const struct target *t,
 	const char *v;
 
 	*preload = *godebug = NULL;
-	if (sd->systemd_running) {
+	if (ask_systemd(sd, &sd->unit) && access(t->file, F_OK) != 0) {
 		struct dropin_env env = { 0 };
 		char *state = show(sd, "LoadState", sd->unit.name);
 		char *text;
@@ -577,7 +585,7 @@ static int unit_exists(const struct sd *sd, const struct unitname *unit)
 	struct dropin_files files;
 	bool found;
 
-	if (sd->systemd_running) {
+	if (ask_systemd(sd, unit)) {
 		char *state = show(sd, "LoadState", unit->name);
 
 		found = state && strcmp(state, "loaded") == 0;
@@ -625,6 +633,7 @@ static int put_dropin(const struct sd *sd, const struct target *t,
 		for (size_t i = 0; !old && i < n_created; i++)
 			printf("(would create directory %s%s)\n", sd->root,
 			       created[i]);
+		*changed = true;
 		rc = CLI_OK;
 	} else if ((old || make_dirs(sd, created, n_created) == 0) &&
 		   dropin_write_atomic(t->dir, DROPIN_FILE, text) == 0) {
@@ -642,11 +651,31 @@ out:
 	return rc;
 }
 
+/* A unit name as a shell word for the commands we print (names hold no
+ * quote, but may hold '\\' escapes or the '*' of an instance pattern). */
+static const char *shell_word(const char *name, char *buf, size_t len)
+{
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789:_.@-") == strlen(name))
+		return name;
+	snprintf(buf, len, "'%s'", name);
+	return buf;
+}
+
 /* daemon-reload (+ restart) when a manager runs; otherwise say how. */
 static int apply(const struct sd *sd, bool changed, const char *restart)
 {
 	const char *user = sd->user ? " --user" : "";
 	const char *units[2] = { NULL, sd->unit.name };
+	char instances[UNITNAME_MAX + 2], word[UNITNAME_MAX + 4];
+
+	/* Restarting a template means restarting its instances. */
+	if (sd->unit.kind == UNITNAME_TEMPLATE) {
+		snprintf(instances, sizeof(instances), "%.*s*.%s",
+			 (int)(strchr(sd->unit.name, '@') + 1 - sd->unit.name),
+			 sd->unit.name, sd->unit.suffix);
+		units[1] = instances;
+	}
 
 	if (sd->socket && sd->which == DO_ENABLE)
 		units[0] = sd->socket_unit.name;
@@ -657,7 +686,8 @@ static int apply(const struct sd *sd, bool changed, const char *restart)
 		for (int i = 0; sd->now && i < 2; i++)
 			if (units[i])
 				printf("would run: systemctl%s %s %s\n", user,
-				       restart, units[i]);
+				       restart, shell_word(units[i], word,
+							   sizeof(word)));
 		return CLI_OK;
 	}
 	if (!sd->systemd_running) {
@@ -669,7 +699,8 @@ static int apply(const struct sd *sd, bool changed, const char *restart)
 		for (int i = 0; i < 2; i++)
 			if (units[i])
 				printf("  systemctl%s %s %s\n", user, restart,
-				       units[i]);
+				       shell_word(units[i], word,
+						  sizeof(word)));
 		return CLI_OK;
 	}
 	if (systemctl(sd, "daemon-reload", NULL, false) != 0)
@@ -679,7 +710,8 @@ static int apply(const struct sd *sd, bool changed, const char *restart)
 			continue;
 		if (!sd->now) {
 			printf("restart to apply: systemctl%s %s %s\n", user,
-			       restart, units[i]);
+			       restart, shell_word(units[i], word,
+						   sizeof(word)));
 			continue;
 		}
 		if (systemctl(sd, restart, units[i], false) != 0)
@@ -963,16 +995,27 @@ static int do_status(struct sd *sd)
 {
 	struct target t, sock_t;
 	struct status st = { .loaded = "unknown", .running = "unknown" };
+	struct unitname tmpl;
 	bool ok;
 
 	if (target_init(sd, &sd->unit, &t) < 0 ||
 	    target_init(sd, &sd->socket_unit, &sock_t) < 0)
 		return CLI_CHECK_FAILED;
 	st.dropin = access(t.file, F_OK) == 0;
+	/* An instance also gets the drop-in of its template. */
+	if (!st.dropin && unitname_template(&sd->unit, &tmpl) == 0) {
+		struct target tt;
+
+		if (target_init(sd, &tmpl, &tt) == 0 &&
+		    access(tt.file, F_OK) == 0) {
+			t = tt;
+			st.dropin = true;
+		}
+	}
 	st.socket_dropin = access(sock_t.file, F_OK) == 0;
 	status_files(sd, &t, &st);
 
-	if (sd->systemd_running) {
+	if (ask_systemd(sd, &sd->unit)) {
 		char *paths = show(sd, "DropInPaths", sd->unit.name);
 		char *pid = show(sd, "MainPID", sd->unit.name);
 		char *trig = show(sd, "TriggeredBy", sd->unit.name);
@@ -1026,8 +1069,10 @@ static int do_status(struct sd *sd)
 			printf("warning:  %s sets LD_PRELOAD after the "
 			       "drop-in\n", st.overridden_by);
 		printf("loaded:   %s%s\n", st.loaded,
-		       sd->systemd_running ? "" :
-		       " (systemd is not running here)");
+		       !sd->systemd_running ? " (systemd is not running here)" :
+		       sd->unit.kind == UNITNAME_TEMPLATE ?
+				     " (a template is loaded through its "
+				     "instances)" : "");
 		if (st.main_pid > 0)
 			printf("running:  %s (pid %ld)\n", st.running,
 			       st.main_pid);

@@ -179,6 +179,18 @@ check "instance drop-in keeps the specifier" "Environment=LD_PRELOAD=/opt/%i.so:
 	"$(grep LD_PRELOAD "$R/etc/systemd/system/inst@one.service.d/50-mptcpshim.conf")"
 check "instance: verify clean" "" "$(verify "$R/etc/systemd/system/inst@one.service" "$R")"
 cli disable --root "$R" inst@one >/dev/null
+# A template: its instances are what restarts (a glob systemctl expands).
+out=$(cli enable --dry-run --now --root "$R" inst@ 2>/dev/null)
+contains "template: restart its instances" "would run: systemctl restart 'inst@*.service'" "$out"
+cli enable --root "$R" inst@ >/dev/null 2>&1
+check "template drop-in in inst@.service.d" "Environment=LD_PRELOAD=/opt/%i.so:$LIB" \
+	"$(grep LD_PRELOAD "$R/etc/systemd/system/inst@.service.d/50-mptcpshim.conf")"
+check "template: an instance sees it (verify clean)" "" "$(verify "$R/etc/systemd/system/inst@two.service" "$R")"
+out=$(cli status --root "$R" inst@two 2>/dev/null) && rc=0 || rc=$?
+check "instance status through the template's drop-in: exit 0" 0 "$rc"
+contains "instance status names the template's drop-in" "inst@.service.d/50-mptcpshim.conf (present)" "$out"
+contains "instance: library in its files through the template drop-in" "in files: yes" "$out"
+cli disable --root "$R" inst@ >/dev/null
 rm "$R/etc/systemd/system/inst@.service"
 rmdir "$R/etc/systemd/system" "$R/etc/systemd" "$R/etc"
 check "instance: clean again" "$BEFORE" "$(snapshot "$R")"
