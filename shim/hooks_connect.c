@@ -166,20 +166,21 @@ SHIM_EXPORT int listen(int fd, int backlog)
 	return rc;
 }
 
-/* A new fd from our listener: tracked only to report on it. */
+/* A new fd from our MPTCP listener: tracked so that refused options are
+ * rescued on it too (as ignore: it is connected), and to report on it. */
 static void accepted(int listener, int fd)
 {
 	struct shim_fd *parent = shim_fd_get(listener);
 	struct shim_fd *entry;
 
 	shim_fd_forget(fd);
-	if (!parent || !wants_classification(parent) || shim_busy)
+	if (!parent || !(parent->flags & SHIM_FD_MPTCP) || shim_busy)
 		return;
 	entry = shim_fd_claim(fd, shim_fd_domain(parent),
 			      shim_fd_protocol(parent),
 			      SHIM_FD_ACCEPTED | SHIM_FD_CONNECTING |
 				      SHIM_FD_MPTCP);
-	if (!entry)
+	if (!entry || !wants_classification(entry))
 		return;
 	shim_classify_connection(fd, entry, true);
 	if (entry->flags & SHIM_FD_FALLBACK)
