@@ -4,8 +4,8 @@
 # ignore, fail; globally, per option, per app), with real programs across
 # client -- router -- server: socat setting IP_TTL before connect and
 # TCP_USER_TIMEOUT after it (a checksummed download), a python3 client
-# setting TCP_USER_TIMEOUT, and sockprobe reading SO_PROTOCOL and the
-# options back. The server (under the shim, with --stats) tells whether the
+# setting TCP_USER_TIMEOUT, a socat server setting it on each accepted
+# connection, and sockprobe reading SO_PROTOCOL and the options back. The server (under the shim, with --stats) tells whether the
 # client really arrived over MPTCP. mptcpize's programs fail on the same
 # options; the contrast is printed.
 . "$TESTS_DIR/lib.sh"
@@ -203,6 +203,37 @@ for opt in ip-ttl=32 setsockopt-int=6:18:5000; do
 	fi
 	rm -f mz.data
 done
+
+# --- a server setting TCP_USER_TIMEOUT on each accepted connection (socat
+# applies setsockopt-int there), without --stats: accepted sockets of a
+# converted listener are rescued too (connected: as ignore) ---
+srv_accepted() {
+	rm -f acc.data
+	bg_in "$S" 30 "$@" socat -u OPEN:"$T_TMP/www/blob" \
+		TCP-LISTEN:9001,reuseaddr,setsockopt-int=6:18:5000 2>acc.err
+	SERVER=$T_LAST_PID
+	wait_listen "$S" 9001
+	nsx "$C" "$MPTCPSHIM_BIN" run -c tcp.conf -- \
+		socat -u "TCP:$SRV4:9001" CREATE:acc.data 2>/dev/null || true
+	RC=0
+	wait "$SERVER" || RC=$?
+}
+srv_accepted "$MPTCPSHIM_BIN" run -c "$T_TMP/tcp.conf" -d --
+check "server, accepted socket, tcp: server exit status" 0 "$RC"
+check "server, accepted socket, tcp: bytes" same \
+	"$(same_bytes www/blob acc.data)"
+check "server, accepted socket, tcp: logged as ignored" 1 \
+	"$(grep -c "$IGNORED_UTO" acc.err || true)"
+srv_accepted mptcpize run
+if [ "$RC" != 0 ]; then
+	echo "contrast: mptcpize run socat TCP-LISTEN:...,setsockopt-int=6:18:5000:" \
+		"server exit $RC ($(grep -o 'E setsockopt.*' acc.err | head -1));" \
+		"mptcpshim: exit 0, same bytes"
+	check "contrast: mptcpize's server sent nothing" differ \
+		"$(same_bytes www/blob acc.data)"
+else
+	echo "note: mptcpize's socat server with TCP_USER_TIMEOUT succeeded here"
+fi
 
 # --- python3 setting TCP_USER_TIMEOUT ---
 py_case() {
