@@ -842,7 +842,8 @@ static void remove_created_dirs(const struct sd *sd, char **dirs, size_t n,
 	char path[PATH_MAX];
 	int fd;
 
-	qsort(dirs, n, sizeof(*dirs), deepest_first);
+	if (n)
+		qsort(dirs, n, sizeof(*dirs), deepest_first);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s%s", sd->root, dirs[i]);
 		if (sd->dry_run)

@@ -579,7 +579,8 @@ int dropin_find(const struct dropin_paths *paths, const struct unitname *unit,
 			}
 			free(d);
 		}
-	qsort(list, n_list, sizeof(*list), found_cmp);
+	if (n_list)
+		qsort(list, n_list, sizeof(*list), found_cmp);
 	out->dropins = calloc(n_list ? n_list : 1, sizeof(char *));
 	if (!out->dropins)
 		goto done;
