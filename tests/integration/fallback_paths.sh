@@ -122,6 +122,29 @@ for v in 4 6; do
 	check "plain server v$v: MPCapableFallbackSYNACK grew" 1 \
 		"$(($(mib "$C" MPCapableFallbackSYNACK) - before))"
 done
+# A non-blocking connect whose completion the app never reads with
+# SO_ERROR (it polls, writes, closes): classified at close.
+cat >nonblock.py <<'EOF_PY'
+import select, socket, sys
+s = socket.socket()
+s.setblocking(False)
+s.connect_ex((sys.argv[1], int(sys.argv[2])))
+if select.select([], [s], [], 10)[1]:
+    s.send(b"\r\n")
+s.close()
+EOF_PY
+for port in 8080 8081; do
+	RC=0
+	nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -d --stats --json \
+		--stats-file nb$port.json -- $PY nonblock.py "$SRV4" $port \
+		2>nb$port.log || RC=$?
+	check "non-blocking to $port: exit status" 0 "$RC"
+done
+check "non-blocking to the plain server: fallback seen at close" \
+	"$FELL_BACK" "$(verdict nb8080)"
+check "non-blocking to the MPTCP server: MPTCP seen at close" \
+	"$RAN_MPTCP" "$(verdict nb8081)"
+
 rc=0
 nsx "$C" mptcpize run "${GET[@]}" mz.out "http://$SRV4:8080/blob" \
 	2>/dev/null || rc=$?
