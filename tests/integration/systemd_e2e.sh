@@ -41,7 +41,22 @@ mkdir -p "$T_TMP/vendor"
 cat >"$T_TMP/vendor/e2e.target" <<'EOF'
 [Unit]
 DefaultDependencies=no
-Wants=web.service
+Wants=web.service sock.socket
+EOF
+# A socket-activated service: systemd owns the listener.
+cat >"$T_TMP/vendor/sock.socket" <<'EOF'
+[Unit]
+DefaultDependencies=no
+
+[Socket]
+ListenStream=10.78.0.1:5002
+EOF
+cat >"$T_TMP/vendor/sock.service" <<EOF
+[Unit]
+DefaultDependencies=no
+
+[Service]
+ExecStart=$PY -c 'import socket; l = socket.socket(fileno=3); c, _ = l.accept(); c.sendall(c.recv(100)); c.close()'
 EOF
 cat >"$T_TMP/vendor/web.service" <<EOF
 [Unit]
@@ -111,16 +126,17 @@ wait_web() {
 	echo "web.service did not come up" >&2
 	return 1
 }
-# echo_once: one MPTCP client connection; prints "reply ACKRX FALLBACK".
+# echo_once [PORT]: one MPTCP client connection; prints
+# "reply ACKRX FALLBACK".
 echo_once() {
-	local a0 f0 got
+	local a0 f0 got port=${1:-5001}
 	a0=$(sxmib MPCapableACKRX)
 	f0=$(sxmib MPCapableFallbackSYNACK)
 	got=$(sx timeout 10 env -u LD_PRELOAD $PY -c '
-import socket
+import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
 s.settimeout(5)
-s.connect(("10.78.0.1", 5001))
+s.connect(("10.78.0.1", int(sys.argv[1])))
 s.sendall(b"hello\n")
 s.shutdown(socket.SHUT_WR)
 data = b""
@@ -130,7 +146,7 @@ while True:
         break
     data += d
 print(data.decode().strip())
-')
+' "$port")
 	echo "$got $(($(sxmib MPCapableACKRX) - a0)) $(($(sxmib MPCapableFallbackSYNACK) - f0))"
 }
 main_environ() {
@@ -197,5 +213,35 @@ check "status after disable: exit 1" 1 "$rc"
 read -r reply ack fb < <(echo_once)
 check "after disable: echo" hello "$reply"
 check "after disable: plain TCP again" "0 1" "$ack $fb"
+
+# --- socket activation: the listener is systemd's ---------------------------
+contains() {
+	case "$3" in
+	*"$2"*) echo "ok: $1" ;;
+	*) echo "FAIL: $1: '$2' not in: $3" >&2; T_FAILED=1 ;;
+	esac
+}
+st=$(sx "$MPTCPSHIM_BIN" status sock) || true
+contains "status finds the activating socket (TriggeredBy=)" "socket:   sock.socket activates this service" "$st"
+contains "status suggests SocketProtocol=mptcp" "mptcpshim enable --socket sock.service" "$st"
+err=$(sx "$MPTCPSHIM_BIN" enable --socket sock 2>&1 >/dev/null)
+v=$(sx systemctl --version | awk 'NR == 1 { print $2 }')
+if [ "$v" -lt 257 ]; then
+	contains "enable --socket warns that systemd $v is too old" "SocketProtocol= needs 257" "$err"
+fi
+check "systemd loaded the socket drop-in" 1 \
+	"$(sx systemctl show -p DropInPaths --value sock.socket | grep -c 'sock.socket.d/50-mptcpshim.conf')"
+read -r reply ack fb < <(echo_once 5002)
+check "socket-activated service echoes" hello "$reply"
+if [ "$v" -lt 257 ]; then
+	# As documented: the shim is in the service, but the listener it
+	# inherits is systemd's TCP socket, so the connection is TCP.
+	check "systemd $v: the inherited listener stays TCP (client fell back)" "0 1" "$ack $fb"
+else
+	check "systemd $v: SocketProtocol=mptcp makes the listener MPTCP" "1 0" "$ack $fb"
+fi
+sx "$MPTCPSHIM_BIN" disable sock >/dev/null
+check "disable removes both drop-ins" "" \
+	"$(sx sh -c 'ls -d /etc/systemd/system/sock.* 2>/dev/null' || true)"
 
 finish
