@@ -148,10 +148,12 @@ int cmd_env(int argc, char **argv)
 		}
 	}
 	if (optind != argc || styles > 1) {
-		cli_error("env", optind != argc ? "unexpected argument '%s'" :
-						  "choose one of --shell, "
-						  "--systemd, --containerfile%s",
-			  optind != argc ? argv[optind] : "");
+		if (optind != argc)
+			cli_error("env", "unexpected argument '%s'",
+				  argv[optind]);
+		else
+			cli_error("env", "choose one of --shell, --systemd, "
+					 "--containerfile");
 		env_usage(stderr);
 		return CLI_USAGE;
 	}

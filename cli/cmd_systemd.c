@@ -71,8 +71,8 @@ static void sd_usage(FILE *out, const struct sd *sd)
 		"  --root DIR   the unit tree below DIR; never talks to a "
 		"running systemd\n"
 		"  --socket     also the .socket unit that activates the "
-		"service\n                (SocketProtocol=mptcp, systemd >= 257)"
-		"\n");
+		"service\n"
+		"               (SocketProtocol=mptcp, systemd >= 257)\n");
 	if (sd->which == DO_STATUS)
 		fprintf(out, "  --json       as a JSON object\n");
 	else
@@ -389,7 +389,8 @@ static int target_init(const struct sd *sd, const struct unitname *unit,
 {
 	t->unit = unit;
 	if ((size_t)snprintf(t->dir_shown, sizeof(t->dir_shown), "%s/%s.d",
-			     sd->unit_dir, unit->name) >= sizeof(t->dir_shown) ||
+			     sd->unit_dir, unit->name) >=
+		    sizeof(t->dir_shown) ||
 	    (size_t)snprintf(t->dir, sizeof(t->dir), "%s%s", sd->root,
 			     t->dir_shown) >= sizeof(t->dir) ||
 	    (size_t)snprintf(t->file, sizeof(t->file), "%s/" DROPIN_FILE,

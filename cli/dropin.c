@@ -374,14 +374,14 @@ static int search_path(const struct dropin_paths *paths, char ***dirs,
 	*dirs = NULL;
 	*n = 0;
 	if (paths->scope == DROPIN_SYSTEM) {
-		for (size_t i = 0; i < sizeof(system_dirs) / sizeof(*system_dirs);
-		     i++) {
-			char *d;
+		size_t n_system = sizeof(system_dirs) / sizeof(*system_dirs);
 
-			if (asprintf(&d, "%s%s", paths->root, system_dirs[i]) <
-			    0)
-				d = NULL;
-			if (strv_push(dirs, n, &cap, d) < 0)
+		for (size_t i = 0; i < n_system; i++) {
+			char *d;
+			int r = asprintf(&d, "%s%s", paths->root,
+					 system_dirs[i]);
+
+			if (strv_push(dirs, n, &cap, r < 0 ? NULL : d) < 0)
 				return -1;
 		}
 		return 0;

@@ -62,7 +62,7 @@ struct dropin_paths {
 
 /* The files systemd would load for one unit, in the order it applies them. */
 struct dropin_files {
-	char *fragment;		/* the unit file, NULL if none was found */
+	char *fragment;		/* the unit file, NULL if none found */
 	bool masked;		/* the unit file is a link to /dev/null */
 	char **dropins;		/* *.conf, sorted by file name */
 	size_t n;
@@ -83,7 +83,7 @@ void dropin_files_free(struct dropin_files *files);
 /* What the [Service] sections of a set of files add up to. */
 struct dropin_service {
 	struct dropin_env env;
-	char *preload_set_by;	/* last file that set LD_PRELOAD, or NULL */
+	char *preload_set_by;	/* last file setting LD_PRELOAD, or NULL */
 	char *godebug_set_by;	/* last file that set GODEBUG, or NULL */
 	bool environment_file;	/* some file has EnvironmentFile= */
 };
