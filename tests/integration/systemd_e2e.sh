@@ -214,6 +214,17 @@ read -r reply ack fb < <(echo_once)
 check "after disable: echo" hello "$reply"
 check "after disable: plain TCP again" "0 1" "$ack $fb"
 
+# --- mptcpize enable|disable: the same drop-in, reloaded the same way --------
+ln -s "$MPTCPSHIM_BIN" "$T_TMP/mptcpize"
+out=$(sx "$T_TMP/mptcpize" enable web)
+check "mptcpize enable: drop-in and daemon-reload" \
+	"wrote /etc/systemd/system/web.service.d/50-mptcpshim.conf
+running: systemctl daemon-reload" "$(printf '%s\n' "$out" | grep -E '^(wrote |running:)')"
+check "mptcpize enable: systemd loaded it" 1 \
+	"$(sx systemctl show -p DropInPaths --value web.service | grep -c 50-mptcpshim.conf)"
+sx "$T_TMP/mptcpize" disable web >/dev/null
+check "mptcpize disable: /etc/systemd/system as before" "$ETC_BEFORE" "$(etc_snapshot)"
+
 # --- socket activation: the listener is systemd's ---------------------------
 contains() {
 	case "$3" in
