@@ -904,6 +904,7 @@ struct status {
 	long main_pid;
 	char *socket;		/* the activating .socket, or NULL */
 	bool socket_dropin;
+	const char *unit_file;	/* "found", "masked", "not found" */
 };
 
 static bool list_has_library(const char *list, const char *library)
@@ -959,6 +960,8 @@ static void status_files(const struct sd *sd, const struct target *t,
 	st->in_files = "unknown";
 	if (dropin_find(&sd->paths, &sd->unit, &files) < 0)
 		return;
+	st->unit_file = files.masked ? "masked" :
+			files.fragment ? "found" : "not found";
 	if (dropin_read_service(&files, NULL, &svc, NULL, NULL) == 0) {
 		preload = dropin_env_get(&svc.env, "LD_PRELOAD");
 		st->in_files = preload && list_has_library(preload,
@@ -1046,6 +1049,7 @@ static int do_status(struct sd *sd)
 	if (sd->json) {
 		printf("{\n");
 		json_string("unit", sd->unit.name, false);
+		json_string("unit_file", st.unit_file, false);
 		json_string("dropin", t.file, false);
 		json_string("dropin_present", st.dropin ? "yes" : "no", false);
 		json_string("library", sd->library, false);
@@ -1060,8 +1064,12 @@ static int do_status(struct sd *sd)
 		json_string("ok", ok ? "yes" : "no", true);
 		printf("}\n");
 	} else {
-		printf("unit:     %s%s\n", sd->unit.name,
+		printf("unit:     %s%s", sd->unit.name,
 		       sd->user ? " (user)" : "");
+		if (st.unit_file && strcmp(st.unit_file, "found") != 0)
+			printf(" (%s below %s)", st.unit_file,
+			       *sd->root ? sd->root : "/");
+		printf("\n");
 		printf("drop-in:  %s (%s)\n", t.file,
 		       st.dropin ? "present" : "absent");
 		printf("library:  %s\n", sd->library);

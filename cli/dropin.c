@@ -352,11 +352,15 @@ char *dropin_escape_specifiers(const char *text)
 
 /* ---- finding a unit's files ------------------------------------------ */
 
+/* systemd's own order (systemd.unit(5)), generators and portables included. */
 static const char *const system_dirs[] = {
 	"/etc/systemd/system.control", "/run/systemd/system.control",
-	"/run/systemd/transient", "/etc/systemd/system",
-	"/run/systemd/system", "/usr/local/lib/systemd/system",
+	"/run/systemd/transient", "/run/systemd/generator.early",
+	"/etc/systemd/system", "/etc/systemd/system.attached",
+	"/run/systemd/system", "/run/systemd/system.attached",
+	"/run/systemd/generator", "/usr/local/lib/systemd/system",
 	"/usr/lib/systemd/system", "/lib/systemd/system",
+	"/run/systemd/generator.late",
 };
 
 static const char *const user_dirs[] = {
