@@ -30,6 +30,7 @@ enum shim_fd_flag {
 	SHIM_FD_DECIDED = 1 << 10,	/* destination decision already made */
 	SHIM_FD_KEEPALIVE_SET = 1 << 11, /* policy keepalive applied */
 	SHIM_FD_HAS_IGNORED = 1 << 12,	/* some option record is ignored */
+	SHIM_FD_REPORTED = 1 << 13,	/* subflows already read for stats */
 };
 
 /* One setsockopt() the application made; replayed after a rebuild. */

@@ -178,8 +178,10 @@ static void report_before_close(int fd, struct shim_fd *entry)
 	socklen_t len = sizeof(info);
 	int saved = errno;
 
-	if (!(entry->flags & SHIM_FD_CONNECTING))
+	if (!(entry->flags & SHIM_FD_CONNECTING) ||
+	    (entry->flags & SHIM_FD_REPORTED))
 		return;
+	entry->flags |= SHIM_FD_REPORTED;
 	shim_classify_connection(fd, entry, false);
 	if (!(entry->flags & SHIM_FD_FALLBACK) &&
 	    shim_real.getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) == 0)
@@ -193,6 +195,15 @@ static __attribute__((noinline)) void close_with_stats(int fd)
 
 	if (entry && (entry->flags & SHIM_FD_MPTCP) && !shim_busy)
 		report_before_close(fd, entry);
+}
+
+/* Programs that shut a connection down and exit without close() (socat
+ * does) are reported here, while the connection is still there to ask. */
+SHIM_EXPORT int shutdown(int fd, int how)
+{
+	if (__builtin_expect(shim_rt.stats, 0))
+		close_with_stats(fd);
+	return shim_real.shutdown(fd, how);
 }
 
 SHIM_EXPORT int close(int fd)

@@ -82,10 +82,16 @@ static int first_dup3(int o, int n, int f)
 	return shim_real.dup3(o, n, f);
 }
 
+static int first_shutdown(int fd, int how)
+{
+	shim_real_resolve_once();
+	return shim_real.shutdown(fd, how);
+}
+
 struct shim_real_calls shim_real = {
 	first_socket, first_close, first_connect, first_bind, first_listen,
 	first_accept, first_accept4, first_setsockopt, first_getsockopt,
-	first_sendto, first_sendmsg, first_dup2, first_dup3,
+	first_sendto, first_sendmsg, first_dup2, first_dup3, first_shutdown,
 };
 
 /* Raw system calls, for a symbol the chain does not provide. */
@@ -145,10 +151,15 @@ static int sys_dup3(int o, int n, int f)
 	return (int)syscall(SYS_dup3, o, n, f);
 }
 
+static int sys_shutdown(int fd, int how)
+{
+	return (int)syscall(SYS_shutdown, fd, how);
+}
+
 static const struct shim_real_calls raw_calls = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
-	sys_dup2, sys_dup3,
+	sys_dup2, sys_dup3, sys_shutdown,
 };
 
 /* The next definition of name, or NULL when there is none or it is one of
@@ -185,6 +196,7 @@ static void resolve_all(void)
 	RESOLVE(sendmsg);
 	RESOLVE(dup2);
 	RESOLVE(dup3);
+	RESOLVE(shutdown);
 }
 
 void shim_real_resolve_once(void)

@@ -26,6 +26,7 @@ struct shim_real_calls {
 	ssize_t (*sendmsg)(int, const struct msghdr *, int);
 	int (*dup2)(int, int);
 	int (*dup3)(int, int, int);
+	int (*shutdown)(int, int);
 };
 
 extern struct shim_real_calls shim_real;
