@@ -801,10 +801,21 @@ static int remove_dropin(const struct sd *sd, const struct target *t,
 	}
 	free(old);
 	for (size_t i = 0; i < n_created; i++) {
-		char **nv = realloc(*dirs, (*n_dirs + 1) * sizeof(*nv));
+		size_t len = strlen(created[i]);
+		char **nv;
 
+		/* Only the drop-in's own directory and its ancestors: a
+		 * hand-edited record must not make us remove anything else. */
+		if (strncmp(t->dir_shown, created[i], len) != 0 ||
+		    (t->dir_shown[len] != '/' && t->dir_shown[len] != '\0')) {
+			free(created[i]);
+			continue;
+		}
+		nv = realloc(*dirs, (*n_dirs + 1) * sizeof(*nv));
 		if (!nv) {
-			dropin_strv_free(created + i, n_created - i);
+			while (i < n_created)
+				free(created[i++]);
+			free(created);
 			return CLI_CHECK_FAILED;
 		}
 		*dirs = nv;

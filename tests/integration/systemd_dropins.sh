@@ -137,6 +137,16 @@ check "disable: tree byte-identical to before enable" "$BEFORE" "$(snapshot "$R"
 out=$(cli disable --root "$R" web)
 contains "disable again: not enabled, exit 0" "not enabled" "$out"
 
+# A hand-edited record never makes disable remove an unrelated directory.
+mkdir "$R/empty"
+cli enable --root "$R" web >/dev/null
+printf '# created: /empty\n# created: /usr/lib/systemd\n' >>"$F"
+cli disable --root "$R" web >/dev/null
+[ -d "$R/empty" ] && ok "disable ignores a recorded dir that is not an ancestor" ||
+	bad "disable removed $R/empty"
+rmdir "$R/empty"
+check "and still restores the tree" "$BEFORE" "$(snapshot "$R")"
+
 # --- a drop-in directory that already holds files ---------------------------
 mkdir -p "$D"
 printf '[Service]\nEnvironment="LD_PRELOAD=/opt/y.so /opt/z.so" BAZ=%%i\n' >"$D/10-local.conf"
