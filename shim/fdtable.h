@@ -61,9 +61,10 @@ struct shim_fd {
 		};
 		uint32_t head;
 	};
-	uint32_t reserved;
+	/* The address bind() gave, so listen() can ask the policy without a
+	 * getsockname() of its own. */
+	struct sockaddr_in6 bound;
 	struct shim_optrec opts[SHIM_FD_MAX_OPTS];
-	unsigned char pad[24];
 };
 
 _Static_assert(sizeof(struct shim_fd) == 256, "entries are indexed by shift");

@@ -139,8 +139,14 @@ SHIM_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	struct shim_fd *entry = active_entry(fd);
 	int rc = shim_real.bind(fd, addr, len);
 
-	if (entry && rc == 0)
+	if (entry && rc == 0) {
 		entry->flags |= SHIM_FD_BOUND;
+		if (addr && len <= sizeof(entry->bound) &&
+		    (addr->sa_family == AF_INET || addr->sa_family == AF_INET6))
+			memcpy(&entry->bound, addr, len);
+		else
+			entry->bound.sin6_family = AF_UNSPEC;
+	}
 	return rc;
 }
 
@@ -151,14 +157,17 @@ SHIM_EXPORT int listen(int fd, int backlog)
 
 	if (entry && shim_rt.view.decide_at_listen &&
 	    !(entry->flags & (SHIM_FD_LISTENING | SHIM_FD_CONNECTING))) {
-		struct sockaddr_storage local;
-		socklen_t len = sizeof(local);
-		int saved = errno;
+		struct sockaddr_in6 local = { 0 };
 
-		if (getsockname(fd, (struct sockaddr *)&local, &len) == 0)
-			decide(fd, entry, POLICY_LISTEN,
-			       (struct sockaddr *)&local, len);
-		errno = saved;
+		/* Unbound, listen() binds the wildcard address, port 0. */
+		if (entry->flags & SHIM_FD_BOUND)
+			local = entry->bound;
+		else
+			local.sin6_family = shim_fd_domain(entry);
+		decide(fd, entry, POLICY_LISTEN, (struct sockaddr *)&local,
+		       local.sin6_family == AF_INET ?
+			       sizeof(struct sockaddr_in) :
+			       sizeof(struct sockaddr_in6));
 	}
 	rc = shim_real.listen(fd, backlog);
 	if (entry && rc == 0)

@@ -171,6 +171,27 @@ check "ports 8000-8999: listener on 9002 is TCP" "listener protocol=6 is_mptcp=0
 check "ports 8000-8999: explain agrees for 9002" tcp \
 	"$(explain "$T_TMP/ports.conf" sockprobe 10.55.1.1:9002 --listen)"
 
+# --- sockets that need no switch cost no syscall beyond the app's own ------
+# (the rebuild's getpeername/dup3, or a getsockname for the listen rule)
+extra_syscalls() {	# CONF CMD... -> number of extra calls seen
+	nsx "$ns" timeout 20 $RUN -c "$1" strace -f -qq -o "$T_TMP/strace" \
+		-e trace=getsockname,getpeername,dup3 "${@:2}" > /dev/null
+	grep -c -E '^[0-9]+ +(getsockname|getpeername|dup3)\(' "$T_TMP/strace" || true
+}
+check "connect to an allowed destination: no extra syscalls" 0 \
+	"$(extra_syscalls "$T_TMP/exclude.conf" $PY -c 'import socket; socket.create_connection(("10.55.1.1", 8080)).close()')"
+check "connect to an excluded destination: the switch is visible" 1 \
+	"$(extra_syscalls "$T_TMP/exclude.conf" $PY -c 'import socket; socket.create_connection(("10.55.2.1", 8080)).close()' | awk '{ print ($1 > 0) }')"
+# exclude.conf: created MPTCP, and listen() must ask the policy (an exclude
+# list is set) but the answer keeps it.
+bg_in "$ns" 20 $RUN -c "$T_TMP/exclude.conf" strace -f -qq -o "$T_TMP/strace.l" \
+	-e trace=getsockname,getpeername,dup3 "$SOCKPROBE" listen 10.55.1.1 8501
+wait_listen "$ns" 8501
+nsx "$ns" timeout 10 "$SOCKPROBE" connect 10.55.1.1 8501 > /dev/null
+wait "$T_LAST_PID" || true
+check "listener the rule keeps on MPTCP: no extra syscalls" 0 \
+	"$(grep -c -E '^[0-9]+ +(getsockname|getpeername|dup3)\(' "$T_TMP/strace.l" || true)"
+
 # --- apps.d: a per-program file in the system directory -------------------
 sysconf=$(sed -n 's/^#define MPTCPSHIM_SYSCONFDIR "\(.*\)"$/\1/p' \
 	"$(dirname "$SHIM_LIB")/../generated/build_config.h")
