@@ -100,21 +100,7 @@ same" "$(cat "$T_TMP/policy-mount")"
 
 # --- connections from the host side, an MPTCP client each ------------------
 client() {
-	nsx "$HOST" timeout 10 $PY -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
-s.settimeout(5)
-s.connect(("10.77.0.2", int(sys.argv[1])))
-s.sendall(b"hello\n")
-s.shutdown(socket.SHUT_WR)
-data = b""
-while True:
-    d = s.recv(100)
-    if not d:
-        break
-    data += d
-print(data.decode().strip())
-' "$1"
+	nsx "$HOST" timeout 10 $PY "$TESTS_DIR/mptcp_echo_client.py" 10.77.0.2 "$1"
 }
 
 # delta PORT: runs one echo and prints "echo ACKRX FALLBACK" deltas.

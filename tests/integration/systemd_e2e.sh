@@ -132,21 +132,7 @@ echo_once() {
 	local a0 f0 got port=${1:-5001}
 	a0=$(sxmib MPCapableACKRX)
 	f0=$(sxmib MPCapableFallbackSYNACK)
-	got=$(sx timeout 10 env -u LD_PRELOAD $PY -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
-s.settimeout(5)
-s.connect(("10.78.0.1", int(sys.argv[1])))
-s.sendall(b"hello\n")
-s.shutdown(socket.SHUT_WR)
-data = b""
-while True:
-    d = s.recv(100)
-    if not d:
-        break
-    data += d
-print(data.decode().strip())
-' "$port")
+	got=$(sx timeout 10 env -u LD_PRELOAD $PY "$TESTS_DIR/mptcp_echo_client.py" 10.78.0.1 "$port")
 	echo "$got $(($(sxmib MPCapableACKRX) - a0)) $(($(sxmib MPCapableFallbackSYNACK) - f0))"
 }
 main_environ() {
