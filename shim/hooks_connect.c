@@ -18,8 +18,6 @@
 #include "stats.h"
 #include "uapi_compat.h"
 
-#define SHIM_EXPORT __attribute__((visibility("default")))
-
 /* The tracked entry when fd may need work at this point, else NULL. */
 static inline struct shim_fd *active_entry(int fd)
 {
@@ -101,6 +99,7 @@ SHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 		shim_classify_connection(fd, entry, false);
 	return rc;
 }
+SHIM_SELF(connect);
 
 /* TCP Fast Open: the destination arrives with the first data. */
 static void fastopen_decide(int fd, int flags, const struct sockaddr *addr,
@@ -126,6 +125,7 @@ SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 		fastopen_decide(fd, flags, addr, len);
 	return shim_real.sendto(fd, buf, n, flags, addr, len);
 }
+SHIM_SELF(sendto);
 
 SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
@@ -133,6 +133,7 @@ SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 		fastopen_decide(fd, flags, msg->msg_name, msg->msg_namelen);
 	return shim_real.sendmsg(fd, msg, flags);
 }
+SHIM_SELF(sendmsg);
 
 SHIM_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
@@ -149,6 +150,7 @@ SHIM_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	}
 	return rc;
 }
+SHIM_SELF(bind);
 
 SHIM_EXPORT int listen(int fd, int backlog)
 {
@@ -174,6 +176,7 @@ SHIM_EXPORT int listen(int fd, int backlog)
 		entry->flags |= SHIM_FD_LISTENING;
 	return rc;
 }
+SHIM_SELF(listen);
 
 /* A new fd from our MPTCP listener: tracked so that refused options are
  * rescued on it too (as ignore: it is connected), and to report on it. */
@@ -204,6 +207,7 @@ SHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
 		accepted(fd, rc);
 	return rc;
 }
+SHIM_SELF(accept);
 
 SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len,
 			int flags)
@@ -214,6 +218,7 @@ SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len,
 		accepted(fd, rc);
 	return rc;
 }
+SHIM_SELF(accept4);
 
 /* The target fd is replaced: whatever we knew about it is void. */
 SHIM_EXPORT int dup2(int oldfd, int newfd)
@@ -224,6 +229,7 @@ SHIM_EXPORT int dup2(int oldfd, int newfd)
 		shim_fd_forget(newfd);
 	return rc;
 }
+SHIM_SELF(dup2);
 
 SHIM_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
@@ -233,3 +239,4 @@ SHIM_EXPORT int dup3(int oldfd, int newfd, int flags)
 		shim_fd_forget(newfd);
 	return rc;
 }
+SHIM_SELF(dup3);

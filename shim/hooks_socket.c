@@ -16,8 +16,6 @@
 #include "stats.h"
 #include "uapi_compat.h"
 
-#define SHIM_EXPORT __attribute__((visibility("default")))
-
 /*
  * Info, not warning: a host without MPTCP is a normal place to run, and a
  * line on stderr can break programs whose output is parsed.
@@ -170,6 +168,7 @@ SHIM_EXPORT int socket(int domain, int type, int protocol)
 		mark_high_fd(fd, packed);
 	return fd;
 }
+SHIM_SELF(socket);
 
 /* With --stats, what became of an MPTCP connection is read before it goes. */
 static void report_before_close(int fd, struct shim_fd *entry)
@@ -205,6 +204,7 @@ SHIM_EXPORT int shutdown(int fd, int how)
 		close_with_stats(fd);
 	return shim_real.shutdown(fd, how);
 }
+SHIM_SELF(shutdown);
 
 /* A tracked fd: report if asked to, then forget it. */
 static __attribute__((noinline)) int close_tracked(int fd)
@@ -232,3 +232,4 @@ SHIM_EXPORT int close(int fd)
 	}
 	return close_tracked(fd);
 }
+SHIM_SELF(close);

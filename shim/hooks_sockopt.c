@@ -18,8 +18,6 @@
 #include "stats.h"
 #include "uapi_compat.h"
 
-#define SHIM_EXPORT __attribute__((visibility("default")))
-
 static bool is_keepalive_option(int level, int name)
 {
 	return (level == SOL_SOCKET && name == SO_KEEPALIVE) ||
@@ -146,6 +144,7 @@ SHIM_EXPORT int setsockopt(int fd, int level, int name, const void *value,
 		errno = saved;
 	return rc;
 }
+SHIM_SELF(setsockopt);
 
 /* Answers a refused get from what we remember, else from TCP's default. */
 static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
@@ -240,3 +239,4 @@ SHIM_EXPORT int getsockopt(int fd, int level, int name, void *value,
 		errno = saved;
 	return rc;
 }
+SHIM_SELF(getsockopt);

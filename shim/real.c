@@ -162,6 +162,21 @@ static const struct shim_real_calls raw_calls = {
 	sys_dup2, sys_dup3, sys_shutdown,
 };
 
+SHIM_SELF_DECLARE(socket);
+SHIM_SELF_DECLARE(close);
+SHIM_SELF_DECLARE(connect);
+SHIM_SELF_DECLARE(bind);
+SHIM_SELF_DECLARE(listen);
+SHIM_SELF_DECLARE(accept);
+SHIM_SELF_DECLARE(accept4);
+SHIM_SELF_DECLARE(setsockopt);
+SHIM_SELF_DECLARE(getsockopt);
+SHIM_SELF_DECLARE(sendto);
+SHIM_SELF_DECLARE(sendmsg);
+SHIM_SELF_DECLARE(dup2);
+SHIM_SELF_DECLARE(dup3);
+SHIM_SELF_DECLARE(shutdown);
+
 /* The next definition of name, or NULL when there is none or it is one of
  * our own hooks again (a circular chain, e.g. the shim preloaded twice). */
 static void *next_symbol(const char *name, void *ours)
@@ -175,7 +190,7 @@ static void *next_symbol(const char *name, void *ours)
  * resolution sees either the stub or the final function. */
 #define RESOLVE(field)                                                         \
 	do {                                                                   \
-		void *fn = next_symbol(#field, (void *)field);                 \
+		void *fn = next_symbol(#field, (void *)shim_self_##field);                 \
 		__atomic_store_n((void **)&shim_real.field,                    \
 				 fn ? fn : (void *)raw_calls.field,            \
 				 __ATOMIC_RELEASE);                            \

@@ -10,6 +10,7 @@
 
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 struct shim_real_calls {
 	int (*socket)(int, int, int);
@@ -30,6 +31,27 @@ struct shim_real_calls {
 };
 
 extern struct shim_real_calls shim_real;
+
+/* An interposed function: the only symbols the library exports. */
+#define SHIM_EXPORT __attribute__((visibility("default")))
+
+/*
+ * A hidden alias of our own hook, so that comparing the next definition
+ * against it needs no symbol lookup at load time (a reference to the
+ * exported name itself would cost one relocation per hook at start-up).
+ */
+#if defined(__clang__)
+#define SHIM_COPY_ATTRIBUTES(fn)
+#else
+#define SHIM_COPY_ATTRIBUTES(fn) __attribute__((copy(fn)))
+#endif
+#define SHIM_SELF(fn)                                                          \
+	extern __typeof__(fn) shim_self_##fn SHIM_COPY_ATTRIBUTES(fn)          \
+		__attribute__((alias(#fn), visibility("hidden")))
+
+#define SHIM_SELF_DECLARE(fn)                                                  \
+	extern __typeof__(fn) shim_self_##fn __attribute__((visibility("hidden")))
+
 
 /* Fills shim_real, once per process; safe from any thread. */
 void shim_real_resolve_once(void);
