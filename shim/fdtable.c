@@ -114,3 +114,21 @@ void shim_fd_record_opt(struct shim_fd *entry, int level, int name,
 		entry->flags |= SHIM_FD_HAS_IGNORED;
 	memcpy(rec->value, value, len);
 }
+
+void shim_fd_share(int oldfd, int newfd)
+{
+	struct shim_fd *from = shim_fd_get(oldfd);
+	struct shim_fd *to;
+
+	shim_fd_forget(newfd);
+	if (!from)
+		return;
+	from->flags |= SHIM_FD_SHARED;
+	to = shim_fd_claim(newfd, shim_fd_domain(from), shim_fd_protocol(from),
+			   from->flags);
+	if (!to)
+		return;
+	to->nopts = from->nopts;
+	to->bound = from->bound;
+	memcpy(to->opts, from->opts, sizeof(to->opts));
+}

@@ -31,6 +31,7 @@ enum shim_fd_flag {
 	SHIM_FD_KEEPALIVE_SET = 1 << 11, /* policy keepalive applied */
 	SHIM_FD_HAS_IGNORED = 1 << 12,	/* some option record is ignored */
 	SHIM_FD_REPORTED = 1 << 13,	/* subflows already read for stats */
+	SHIM_FD_SHARED = 1 << 14,	/* dup()ed: another fd holds the socket */
 };
 
 /* One setsockopt() the application made; replayed after a rebuild. */
@@ -176,6 +177,13 @@ static inline void shim_fd_forget(int fd)
 	if (entry)
 		entry->head = 0;
 }
+
+/*
+ * newfd now refers to oldfd's socket: it gets a copy of what is known, and
+ * both are marked shared, since rebuilding one would leave the other on
+ * the old socket.
+ */
+void shim_fd_share(int oldfd, int newfd);
 
 /* Records one option set by the application (replacing an earlier value). */
 void shim_fd_record_opt(struct shim_fd *entry, int level, int name,

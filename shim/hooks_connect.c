@@ -2,7 +2,7 @@
 /*
  * The calls where a socket's destination or role becomes known: connect(),
  * sendto()/sendmsg() with MSG_FASTOPEN, bind() and listen(); and accept(),
- * dup2()/dup3() which create or replace fds. Sockets that need no decision
+ * which creates fds. Sockets that need no decision
  * pay one table lookup and no syscall beyond the application's own.
  */
 #include <errno.h>
@@ -219,24 +219,3 @@ SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len,
 	return rc;
 }
 SHIM_SELF(accept4);
-
-/* The target fd is replaced: whatever we knew about it is void. */
-SHIM_EXPORT int dup2(int oldfd, int newfd)
-{
-	int rc = shim_real.dup2(oldfd, newfd);
-
-	if (rc >= 0 && oldfd != newfd)
-		shim_fd_forget(newfd);
-	return rc;
-}
-SHIM_SELF(dup2);
-
-SHIM_EXPORT int dup3(int oldfd, int newfd, int flags)
-{
-	int rc = shim_real.dup3(oldfd, newfd, flags);
-
-	if (rc >= 0)
-		shim_fd_forget(newfd);
-	return rc;
-}
-SHIM_SELF(dup3);

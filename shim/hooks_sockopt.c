@@ -72,7 +72,8 @@ static void note_ignored(int fd, int level, int name)
 static bool can_rebuild(const struct shim_fd *entry)
 {
 	return !(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING |
-				 SHIM_FD_UNREPLAYABLE | SHIM_FD_ACCEPTED));
+				 SHIM_FD_UNREPLAYABLE | SHIM_FD_ACCEPTED |
+				 SHIM_FD_SHARED));
 }
 
 /* The refused-option path of setsockopt(); returns what the app gets. */

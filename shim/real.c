@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -88,10 +89,41 @@ static int first_shutdown(int fd, int how)
 	return shim_real.shutdown(fd, how);
 }
 
+static int first_dup(int fd)
+{
+	shim_real_resolve_once();
+	return shim_real.dup(fd);
+}
+
+static int first_fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	shim_real_resolve_once();
+	return shim_real.fcntl(fd, cmd, arg);
+}
+
+static int first_fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	shim_real_resolve_once();
+	return shim_real.fcntl64(fd, cmd, arg);
+}
+
 struct shim_real_calls shim_real = {
 	first_socket, first_close, first_connect, first_bind, first_listen,
 	first_accept, first_accept4, first_setsockopt, first_getsockopt,
 	first_sendto, first_sendmsg, first_dup2, first_dup3, first_shutdown,
+	first_dup, first_fcntl, first_fcntl64,
 };
 
 /* Raw system calls, for a symbol the chain does not provide. */
@@ -156,10 +188,26 @@ static int sys_shutdown(int fd, int how)
 	return (int)syscall(SYS_shutdown, fd, how);
 }
 
+static int sys_dup(int fd)
+{
+	return (int)syscall(SYS_dup, fd);
+}
+
+static int sys_fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+}
+
 static const struct shim_real_calls raw_calls = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
-	sys_dup2, sys_dup3, sys_shutdown,
+	sys_dup2, sys_dup3, sys_shutdown, sys_dup, sys_fcntl, sys_fcntl,
 };
 
 SHIM_SELF_DECLARE(socket);
@@ -176,6 +224,10 @@ SHIM_SELF_DECLARE(sendmsg);
 SHIM_SELF_DECLARE(dup2);
 SHIM_SELF_DECLARE(dup3);
 SHIM_SELF_DECLARE(shutdown);
+SHIM_SELF_DECLARE(dup);
+SHIM_SELF_DECLARE(fcntl);
+extern int fcntl64(int, int, ...);
+SHIM_SELF_DECLARE(fcntl64);
 
 /* The next definition of name, or NULL when there is none or it is one of
  * our own hooks again (a circular chain, e.g. the shim preloaded twice). */
@@ -212,6 +264,9 @@ static void resolve_all(void)
 	RESOLVE(dup2);
 	RESOLVE(dup3);
 	RESOLVE(shutdown);
+	RESOLVE(dup);
+	RESOLVE(fcntl);
+	RESOLVE(fcntl64);
 }
 
 void shim_real_resolve_once(void)

@@ -28,6 +28,9 @@ struct shim_real_calls {
 	int (*dup2)(int, int);
 	int (*dup3)(int, int, int);
 	int (*shutdown)(int, int);
+	int (*dup)(int);
+	int (*fcntl)(int, int, ...);
+	int (*fcntl64)(int, int, ...);
 };
 
 extern struct shim_real_calls shim_real;

@@ -136,12 +136,14 @@ int shim_rebuild(int fd, struct shim_fd *entry, bool to_mptcp,
 	int cloexec, twin;
 
 	if (entry->flags & (SHIM_FD_UNREPLAYABLE | SHIM_FD_CONNECTING |
-			    SHIM_FD_LISTENING)) {
+			    SHIM_FD_LISTENING | SHIM_FD_SHARED)) {
 		shim_log(SHIM_LOG_INFO,
 			 "fd %d: cannot switch to %s (%s): %s", fd,
 			 to_mptcp ? "MPTCP" : "TCP", why,
 			 entry->flags & SHIM_FD_UNREPLAYABLE ?
 				 "options too many or too large to replay" :
+			 entry->flags & SHIM_FD_SHARED ?
+				 "the socket has another fd (dup)" :
 				 "already connecting or listening");
 		goto fail;
 	}

@@ -408,6 +408,22 @@ check "probe tcp, value TCP rejects: TCP's error, MPTCP kept" \
 	"set TCP_USER_TIMEOUT=-1 EINVAL | socket protocol=262 is_mptcp=1" \
 	"$(out p-inval 'set|socket')"
 
+# A dup()ed socket has two fds: rebuilding one would strand the other on
+# the old socket, so a refused option is ignored (reads back as set) and
+# both fds keep the one MPTCP socket.
+check "dup()ed socket: option ignored, both fds still the same MPTCP socket" \
+	"ok 262 262 5000 same" "$(nsx "$C" "$MPTCPSHIM_BIN" run -c "$T_TMP/tcp.conf" $PY -c '
+import socket
+s = socket.socket()
+d = s.dup()
+d.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 5000)
+same = "same" if s.getsockname() == d.getsockname() else "diverged"
+s.bind(("127.0.0.1", 0))
+same = "same" if s.getsockname() == d.getsockname() else "diverged"
+print("ok", s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL),
+      d.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL),
+      d.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT), same)')"
+
 bg_in "$S" 30 "$MPTCPSHIM_BIN" run -c "$T_TMP/server.conf" -- \
 	"$SOCKPROBE" listen "$SRV4" 9000 >mz-srv.out
 SERVER=$T_LAST_PID

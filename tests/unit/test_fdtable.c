@@ -70,11 +70,41 @@ static void test_option_log(void **state)
 	assert_int_equal(e->nopts, 0);
 }
 
+static void test_share(void **state)
+{
+	struct shim_fd *a = shim_fd_claim(20, AF_INET6, IPPROTO_TCP,
+					  SHIM_FD_MPTCP);
+	struct shim_fd *b;
+	int v = 3;
+
+	(void)state;
+	shim_fd_record_opt(a, 6, 1, &v, sizeof(v), false);
+	shim_fd_share(20, 21);
+	b = shim_fd_get(21);
+	assert_non_null(b);
+	/* Both know the socket, its options, and that it has two fds. */
+	assert_true(a->flags & SHIM_FD_SHARED);
+	assert_true(b->flags & SHIM_FD_SHARED);
+	assert_true(b->flags & SHIM_FD_MPTCP);
+	assert_int_equal(shim_fd_domain(b), AF_INET6);
+	assert_int_equal(shim_fd_protocol(b), IPPROTO_TCP);
+	assert_non_null(shim_fd_find_opt(b, 6, 1));
+	/* Duplicating an untracked fd over a tracked one forgets the latter. */
+	shim_fd_share(30, 21);
+	assert_null(shim_fd_get(21));
+	/* A marked (not yet promoted) fd shares as well. */
+	shim_fd_mark(40, AF_INET, 0, true);
+	shim_fd_share(40, 41);
+	assert_true(shim_fd_get(41)->flags & SHIM_FD_MPTCP);
+	assert_true(shim_fd_get(40)->flags & SHIM_FD_SHARED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_claim_and_forget),
 		cmocka_unit_test(test_option_log),
+		cmocka_unit_test(test_share),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
