@@ -4,6 +4,7 @@
 #define MPTCPSHIM_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Exit codes of the contract (DESIGN.md). */
 enum {
@@ -24,6 +25,15 @@ void cli_error(const char *subcommand, const char *fmt, ...)
 
 /* True if arg is -h or --help. */
 bool cli_is_help(const char *arg);
+
+/*
+ * Parses the options of a command that takes only -j/--json and -h/--help,
+ * stopping at the first operand (so a CMD's own options stay its own).
+ * Returns -1 to go on (operands start at optind), else the exit code
+ * after printing help or the error.
+ */
+int cli_parse_json_only(int argc, char **argv, const char *subcommand,
+			void (*usage)(FILE *), bool *json);
 
 int cmd_run(int argc, char **argv);
 int cmd_policy(int argc, char **argv);

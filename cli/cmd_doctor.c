@@ -9,7 +9,6 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -448,36 +447,16 @@ static void usage(FILE *fp)
 
 int cmd_doctor(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct report r;
 	struct explain_sysctl sys;
-	int lib_class, lib_machine, c;
+	int lib_class, lib_machine, rc;
 	size_t failed = 0, warned = 0;
-	bool json = false;
+	bool json;
 	struct out *out;
 
-	optind = 1;
-	opterr = 0;
-	/* '+': CMD's own options are CMD's. */
-	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return CLI_OK;
-		default:
-			cli_error("doctor", "unknown option '%s'",
-				  argv[optind - 1]);
-			usage(stderr);
-			return CLI_USAGE;
-		}
-	}
+	rc = cli_parse_json_only(argc, argv, "doctor", usage, &json);
+	if (rc >= 0)
+		return rc;
 	r.n = 0;
 	explain_sysctl_read(EXPLAIN_SYSCTL_DIR, &sys);
 	check_sysctl(&r, &sys);

@@ -4,9 +4,9 @@
  * warnings that explain why a connection may never get a second subflow.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
@@ -95,33 +95,14 @@ static void endpoints_print(struct out *out, const struct pm_state *st)
 
 int cmd_endpoints(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pm_state st;
 	struct out *out;
-	bool json = false;
-	int c;
+	bool json;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return CLI_OK;
-		default:
-			cli_error("endpoints", "unknown option '%s'",
-				  argv[optind - 1]);
-			usage(stderr);
-			return CLI_USAGE;
-		}
-	}
+	rc = cli_parse_json_only(argc, argv, "endpoints", usage, &json);
+	if (rc >= 0)
+		return rc;
 	if (optind < argc) {
 		cli_error("endpoints", "unexpected argument '%s'",
 			  argv[optind]);
