@@ -42,11 +42,6 @@ SHIM_EXPORT int dup3(int oldfd, int newfd, int flags)
 }
 SHIM_SELF(dup3);
 
-/*
- * fcntl() is variadic; every command takes at most one argument, an int or
- * a pointer, passed in the same register either way, so one pointer-sized
- * va_arg forwards it faithfully (socket_wrapper and others do the same).
- */
 static inline int fcntl_forward(int (*next)(int, int, ...), int fd, int cmd,
 				void *arg)
 {
@@ -60,24 +55,16 @@ static inline int fcntl_forward(int (*next)(int, int, ...), int fd, int cmd,
 
 SHIM_EXPORT int fcntl(int fd, int cmd, ...)
 {
-	va_list ap;
-	void *arg;
+	void *arg = SHIM_FCNTL_ARG(cmd);
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	return fcntl_forward(shim_real.fcntl, fd, cmd, arg);
 }
 SHIM_SELF(fcntl);
 
 SHIM_EXPORT int fcntl64(int fd, int cmd, ...)
 {
-	va_list ap;
-	void *arg;
+	void *arg = SHIM_FCNTL_ARG(cmd);
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	return fcntl_forward(shim_real.fcntl64, fd, cmd, arg);
 }
 SHIM_SELF(fcntl64);

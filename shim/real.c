@@ -97,24 +97,16 @@ static int first_dup(int fd)
 
 static int first_fcntl(int fd, int cmd, ...)
 {
-	va_list ap;
-	void *arg;
+	void *arg = SHIM_FCNTL_ARG(cmd);
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	shim_real_resolve_once();
 	return shim_real.fcntl(fd, cmd, arg);
 }
 
 static int first_fcntl64(int fd, int cmd, ...)
 {
-	va_list ap;
-	void *arg;
+	void *arg = SHIM_FCNTL_ARG(cmd);
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	shim_real_resolve_once();
 	return shim_real.fcntl64(fd, cmd, arg);
 }
@@ -195,12 +187,8 @@ static int sys_dup(int fd)
 
 static int sys_fcntl(int fd, int cmd, ...)
 {
-	va_list ap;
-	void *arg;
+	void *arg = SHIM_FCNTL_ARG(cmd);
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 

@@ -8,6 +8,7 @@
 #ifndef MPTCPSHIM_REAL_H
 #define MPTCPSHIM_REAL_H
 
+#include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -34,6 +35,21 @@ struct shim_real_calls {
 };
 
 extern struct shim_real_calls shim_real;
+
+/*
+ * fcntl()'s one optional argument. Every command takes at most one, an int
+ * or a pointer, passed in the same register either way, so a pointer-sized
+ * va_arg forwards it faithfully (socket_wrapper and others do the same).
+ */
+#define SHIM_FCNTL_ARG(last)                                                   \
+	({                                                                     \
+		va_list ap_;                                                   \
+		void *arg_;                                                    \
+		va_start(ap_, last);                                           \
+		arg_ = va_arg(ap_, void *);                                    \
+		va_end(ap_);                                                   \
+		arg_;                                                          \
+	})
 
 /* An interposed function: the only symbols the library exports. */
 #define SHIM_EXPORT __attribute__((visibility("default")))
