@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "policy.h"
+#include "policy_show.h"
 
 static void usage(FILE *out)
 {
