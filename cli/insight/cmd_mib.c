@@ -26,7 +26,7 @@ struct mib_options {
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
+	out_usage(fp,
 		"Usage: mptcpshim mib [--all] [--json] [--interval S "
 		"[--count N]] [--explain]\n"
 		"Shows this network namespace's MPTCP counters (MPTcpExt in "

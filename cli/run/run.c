@@ -13,16 +13,17 @@
 #include "cli.h"
 #include "envmerge.h"
 #include "libpath.h"
+#include "output.h"
 #include "run.h"
 #include "runstats.h"
 
 static void run_usage(FILE *out, bool mptcpize)
 {
 	if (mptcpize) {
-		fprintf(out, "Usage: mptcpize run [-d] CMD [ARGS...]\n");
+		out_usage(out, "Usage: mptcpize run [-d] CMD [ARGS...]\n");
 		return;
 	}
-	fprintf(out,
+	out_usage(out,
 		"Usage: mptcpshim run [-d|--debug] [-c FILE] [--stats [--json]"
 		" [--stats-file FILE]] [--] CMD [ARGS...]\n"
 		"Runs CMD with libmptcpshim.so added to LD_PRELOAD and "

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "dropin.h"
+#include "output.h"
 #include "unitname.h"
 
 enum which { DO_ENABLE, DO_DISABLE, DO_STATUS };
@@ -27,6 +28,7 @@ struct sd {
 	bool systemd_running;
 	char library[PATH_MAX];
 	char *library_unit;		/* library with '%' escaped */
+	struct out *out;		/* standard output (output.h) */
 };
 
 /* Directory and file of a unit's drop-in, inside the root and on disk. */
