@@ -77,7 +77,9 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 	shortopts[s++] = 'h';
 	shortopts[s] = '\0';
 
-	optind = 1;
+	/* 0, not 1: glibc then also rereads the ordering ('+') of this
+	 * optstring, which matters when one process parses twice. */
+	optind = 0;
 	opterr = 0;
 	while ((index = -1, c = getopt_long(argc, argv, shortopts, longopts,
 					     &index)) != -1) {

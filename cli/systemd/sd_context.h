@@ -67,7 +67,7 @@ int sd_systemctl(const struct sd *sd, const char *verb, const char *unit,
 
 /* `systemctl show -p PROP --value UNIT` without the trailing newline;
  * malloc'd, or NULL. */
-char *sd_show(const struct sd *sd, const char *prop, const char *unit);
+char *sd_property(const struct sd *sd, const char *prop, const char *unit);
 
 /* The running systemd's version, or 0 when unknown. */
 int sd_systemd_version(void);

@@ -108,7 +108,7 @@ static int current_env(const struct sd *sd, const struct target *t,
 	*preload = *godebug = NULL;
 	if (sd_ask_systemd(sd, &sd->unit) && access(t->file, F_OK) != 0) {
 		struct dropin_env env = { 0 };
-		char *state = sd_show(sd, "LoadState", sd->unit.name);
+		char *state = sd_property(sd, "LoadState", sd->unit.name);
 		char *text;
 		int rc = 0;
 
@@ -119,7 +119,7 @@ static int current_env(const struct sd *sd, const struct target *t,
 			return CLI_CHECK_FAILED;
 		}
 		free(state);
-		text = sd_show(sd, "Environment", sd->unit.name);
+		text = sd_property(sd, "Environment", sd->unit.name);
 		if (text)
 			dropin_env_apply(&env, text);
 		free(text);

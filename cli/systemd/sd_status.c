@@ -175,9 +175,9 @@ int sd_status(struct sd *sd)
 	status_files(sd, &t, &st);
 
 	if (sd_ask_systemd(sd, &sd->unit)) {
-		char *paths = sd_show(sd, "DropInPaths", sd->unit.name);
-		char *pid = sd_show(sd, "MainPID", sd->unit.name);
-		char *trig = sd_show(sd, "TriggeredBy", sd->unit.name);
+		char *paths = sd_property(sd, "DropInPaths", sd->unit.name);
+		char *pid = sd_property(sd, "MainPID", sd->unit.name);
+		char *trig = sd_property(sd, "TriggeredBy", sd->unit.name);
 
 		st.loaded = paths && strstr(paths, t.file) ? "yes" : "no";
 		st.main_pid = pid ? strtol(pid, NULL, 10) : 0;

@@ -99,7 +99,7 @@ int sd_systemctl(const struct sd *sd, const char *verb, const char *unit,
 }
 
 /* `systemctl show -p PROP --value UNIT`, without the trailing newline. */
-char *sd_show(const struct sd *sd, const char *prop, const char *unit)
+char *sd_property(const struct sd *sd, const char *prop, const char *unit)
 {
 	char *argv[9], *out = NULL;
 	int n = 0;
