@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* What every subcommand shares: its entry point shape and error printing. */
+/* What every subcommand shares: its entry point shape, error printing,
+ * option parsing and dispatch tables. */
 #ifndef MPTCPSHIM_CLI_H
 #define MPTCPSHIM_CLI_H
 
