@@ -42,6 +42,16 @@ const struct cli_command *cli_find_command(const struct cli_command *table,
 					   size_t n, const char *name);
 
 /*
+ * Runs the entry of table (n entries) named argv[1], with argv + 1. No
+ * name: usage to stderr, CLI_USAGE; -h, --help or help: usage to stdout,
+ * CLI_OK; a name not in the table: "unknown WHAT 'NAME'" and usage on
+ * stderr, CLI_USAGE.
+ */
+int cli_dispatch(const struct cli_command *table, size_t n, int argc,
+		 char **argv, const char *subcommand, const char *what,
+		 void (*usage)(FILE *));
+
+/*
  * One option of a command for cli_parse_options(): a flag (flag set: made
  * true when given) or an option with an argument (value set: the argument
  * is stored there). letter 0: long form only. -h/--help is always known.

@@ -55,20 +55,9 @@ static void mptcpize_usage(FILE *out)
 
 static int mptcpize_main(int argc, char **argv)
 {
-	const struct cli_command *cmd;
-
 	cli_program = "mptcpize";
-	if (argc < 2 || cli_is_help(argv[1])) {
-		mptcpize_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	cmd = cli_find_command(mptcpize_commands, N_OF(mptcpize_commands),
-			       argv[1]);
-	if (cmd)
-		return cmd->fn(argc - 1, argv + 1);
-	cli_error(NULL, "unknown command '%s'", argv[1]);
-	mptcpize_usage(stderr);
-	return CLI_USAGE;
+	return cli_dispatch(mptcpize_commands, N_OF(mptcpize_commands), argc,
+			    argv, NULL, "command", mptcpize_usage);
 }
 
 static int version(void)
@@ -85,28 +74,13 @@ static int version(void)
 int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/');
-	const struct cli_command *cmd;
 
 	base = base ? base + 1 : argv[0];
 	if (strcmp(base, "mptcpize") == 0)
 		return mptcpize_main(argc, argv);
-
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_USAGE;
-	}
-	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return CLI_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0 ||
-	    strcmp(argv[1], "version") == 0) {
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 ||
+			  strcmp(argv[1], "version") == 0))
 		return version();
-	}
-	cmd = cli_find_command(commands, N_OF(commands), argv[1]);
-	if (cmd)
-		return cmd->fn(argc - 1, argv + 1);
-	cli_error(NULL, "unknown command '%s' (try 'mptcpshim --help')",
-		  argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch(commands, N_OF(commands), argc, argv, NULL,
+			    "command", usage);
 }
