@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "name_index.h"
 #include "policy.h"
 
 /* Sections a key may appear in (bit set). */
@@ -144,6 +145,7 @@ struct policy {
 	struct settings global;
 	struct policy_app *apps;
 	size_t n_apps, cap_apps;
+	struct name_index app_index;	/* name -> apps[]; merged policy only */
 	/* Owned file names that origins point to, and what was loaded. */
 	char **files;
 	size_t n_files, cap_files;
@@ -157,7 +159,7 @@ struct policy {
 int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *ctx,
 		 struct policy **out);
 
-/* policy_load.c */
+/* policy_model.c */
 void policy_settings_init_defaults(struct settings *s);
 void policy_settings_release(struct settings *s);
 bool policy_grow(void **items, size_t *cap, size_t count, size_t size);
@@ -180,7 +182,7 @@ const struct cidr *policy_cidr_match(const struct rule_list *list,
 const struct port_range *policy_port_match(const struct rule_list *list,
 					   uint16_t port);
 
-/* policy_show.c name tables, shared with the parser. */
+/* policy_model.c: value names, for the parser and `policy show`. */
 extern const char *const policy_mode_names[2];
 extern const char *const policy_unsup_names[3];
 extern const char *const policy_log_names[4];

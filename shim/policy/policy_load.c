@@ -15,59 +15,6 @@
 #include "build_config.h"
 #include "policy_internal.h"
 
-#define KEY_INFO(id, sec, name, app_name, type, def, min, max, help)          \
-	[KEY_##id] = { sec, name, app_name, type, def, min, max, help },
-const struct key_info policy_key_info[KEY_COUNT] = { POLICY_KEYS(KEY_INFO) };
-#undef KEY_INFO
-
-bool policy_grow(void **items, size_t *cap, size_t count, size_t size)
-{
-	size_t new_cap;
-	void *p;
-
-	if (count < *cap)
-		return true;
-	new_cap = *cap ? *cap * 2 : 4;
-	p = realloc(*items, new_cap * size);
-	if (!p)
-		return false;
-	*items = p;
-	*cap = new_cap;
-	return true;
-}
-
-void policy_settings_init_defaults(struct settings *s)
-{
-	memset(s, 0, sizeof(*s));
-	for (int i = 0; i < KEY_COUNT; i++)
-		s->key[i].value = policy_key_info[i].def;
-}
-
-void policy_settings_release(struct settings *s)
-{
-	for (int i = 0; i < KEY_COUNT; i++)
-		free(s->key[i].list.items);
-	free(s->opts);
-	memset(s, 0, sizeof(*s));
-}
-
-void policy_free(struct policy *policy)
-{
-	if (!policy)
-		return;
-	policy_settings_release(&policy->global);
-	for (size_t i = 0; i < policy->n_apps; i++) {
-		free(policy->apps[i].name);
-		policy_settings_release(&policy->apps[i].s);
-	}
-	free(policy->apps);
-	for (size_t i = 0; i < policy->n_files; i++)
-		free(policy->files[i]);
-	free(policy->files);
-	free(policy->sources);
-	free(policy);
-}
-
 /* Later wins per key; a list replaces the earlier list as a whole. */
 static bool merge_settings(struct settings *dst, struct settings *src)
 {
@@ -96,19 +43,44 @@ static bool merge_settings(struct settings *dst, struct settings *src)
 	return true;
 }
 
+/* Programs are found through dst's name index: a policy may list tens of
+ * thousands, and a scan per section would make loading quadratic. */
+/* The first file that lists programs hands its sections over whole: a
+ * section merged into nothing is the section itself. */
+static bool take_apps(struct policy *dst, struct policy *src)
+{
+	free(dst->apps);
+	dst->apps = src->apps;
+	dst->n_apps = src->n_apps;
+	dst->cap_apps = src->cap_apps;
+	src->apps = NULL;
+	src->n_apps = src->cap_apps = 0;
+	for (size_t i = 0; i < dst->n_apps; i++)
+		if (i >= UINT32_MAX ||
+		    !name_index_add(&dst->app_index, dst->apps[i].name,
+				    (uint32_t)i))
+			return false;
+	return true;
+}
+
 static bool merge_policy(struct policy *dst, struct policy *src)
 {
 	if (!merge_settings(&dst->global, &src->global))
 		return false;
+	if (dst->n_apps == 0)
+		return take_apps(dst, src);
 	for (size_t i = 0; i < src->n_apps; i++) {
-		struct policy_app *app = &src->apps[i], *into = NULL;
+		struct policy_app *app = &src->apps[i], *into;
+		long at = name_index_find(&dst->app_index, app->name);
 
-		for (size_t j = 0; j < dst->n_apps && !into; j++)
-			if (strcmp(dst->apps[j].name, app->name) == 0)
-				into = &dst->apps[j];
-		if (!into) {
-			if (!policy_grow((void **)&dst->apps, &dst->cap_apps,
-					 dst->n_apps, sizeof(*dst->apps)))
+		if (at >= 0) {
+			into = &dst->apps[at];
+		} else {
+			if (dst->n_apps >= UINT32_MAX ||
+			    !policy_grow((void **)&dst->apps, &dst->cap_apps,
+					 dst->n_apps, sizeof(*dst->apps)) ||
+			    !name_index_add(&dst->app_index, app->name,
+					    (uint32_t)dst->n_apps))
 				return false;
 			into = &dst->apps[dst->n_apps++];
 			memset(into, 0, sizeof(*into));

@@ -10,10 +10,6 @@
 #include "policy_internal.h"
 #include "sockopt_names.h"
 
-const char *const policy_mode_names[2] = { "all", "listed" };
-const char *const policy_unsup_names[3] = { "tcp", "ignore", "fail" };
-const char *const policy_log_names[4] = { "error", "warn", "info", "debug" };
-
 static const struct {
 	int section;
 	const char *name;
