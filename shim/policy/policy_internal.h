@@ -145,7 +145,7 @@ struct policy {
 	struct settings global;
 	struct policy_app *apps;
 	size_t n_apps, cap_apps;
-	struct name_index app_index;	/* name -> apps[]; merged policy only */
+	struct name_index app_index;	/* name -> index in apps */
 	/* Owned file names that origins point to, and what was loaded. */
 	char **files;
 	size_t n_files, cap_files;

@@ -43,11 +43,9 @@ static bool merge_settings(struct settings *dst, struct settings *src)
 	return true;
 }
 
-/* Programs are found through dst's name index: a policy may list tens of
- * thousands, and a scan per section would make loading quadratic. */
-/* The first file that lists programs hands its sections over whole: a
- * section merged into nothing is the section itself. */
-static bool take_apps(struct policy *dst, struct policy *src)
+/* The first file that lists programs hands its sections and their index
+ * over whole: a section merged into nothing is the section itself. */
+static void take_apps(struct policy *dst, struct policy *src)
 {
 	free(dst->apps);
 	dst->apps = src->apps;
@@ -55,20 +53,21 @@ static bool take_apps(struct policy *dst, struct policy *src)
 	dst->cap_apps = src->cap_apps;
 	src->apps = NULL;
 	src->n_apps = src->cap_apps = 0;
-	for (size_t i = 0; i < dst->n_apps; i++)
-		if (i >= UINT32_MAX ||
-		    !name_index_add(&dst->app_index, dst->apps[i].name,
-				    (uint32_t)i))
-			return false;
-	return true;
+	name_index_release(&dst->app_index);
+	dst->app_index = src->app_index;
+	src->app_index = (struct name_index){ 0 };
 }
 
+/* Programs are found through dst's name index: a policy may list tens of
+ * thousands, and a scan per section would make loading quadratic. */
 static bool merge_policy(struct policy *dst, struct policy *src)
 {
 	if (!merge_settings(&dst->global, &src->global))
 		return false;
-	if (dst->n_apps == 0)
-		return take_apps(dst, src);
+	if (dst->n_apps == 0) {
+		take_apps(dst, src);
+		return true;
+	}
 	for (size_t i = 0; i < src->n_apps; i++) {
 		struct policy_app *app = &src->apps[i], *into;
 		long at = name_index_find(&dst->app_index, app->name);

@@ -27,6 +27,8 @@ enum section_state {
 	SECTION_KNOWN,
 };
 
+#define FIXED_SECTIONS 3	/* [global], [keepalive], [destinations] */
+
 struct seen_section {
 	char *name;
 	unsigned line;
@@ -47,7 +49,9 @@ struct parse_ctx {
 	int section_kind;	/* SEC_* */
 	char section_name[INI_LINES_SECTION_MAX];
 	struct settings *target;
-	/* Every section header so far, to report duplicates. */
+	/* The section headers so far, to report duplicates: the fixed ones,
+	 * then unknown or misnamed ones (programs: in out->app_index). */
+	unsigned fixed_line[FIXED_SECTIONS];
 	struct seen_section *seen;
 	size_t n_seen, cap_seen;
 	struct name_index seen_index;
@@ -89,13 +93,16 @@ static void copy_text(char *dst, size_t size, const char *src, size_t len)
 
 /* ---- sections ---- */
 
+/* A new [app:NAME], found again through the policy's index (which the
+ * merge takes over with the sections). */
 static struct policy_app *app_for(struct parse_ctx *ctx, const char *name,
 				  size_t len, unsigned line)
 {
 	struct policy *p = ctx->out;
 	struct policy_app *app;
 
-	if (!policy_grow((void **)&p->apps, &p->cap_apps, p->n_apps,
+	if (p->n_apps >= UINT32_MAX ||
+	    !policy_grow((void **)&p->apps, &p->cap_apps, p->n_apps,
 			 sizeof(*p->apps)))
 		return NULL;
 	app = &p->apps[p->n_apps];
@@ -104,20 +111,32 @@ static struct policy_app *app_for(struct parse_ctx *ctx, const char *name,
 	if (!app->name)
 		return NULL;
 	memcpy(app->name, name, len + 1);
+	if (!name_index_add(&p->app_index, app->name, (uint32_t)p->n_apps)) {
+		free(app->name);
+		return NULL;
+	}
 	app->origin = (struct policy_origin){ ctx->file, line };
 	p->n_apps++;
 	return app;
 }
 
-static bool remember_section(struct parse_ctx *ctx, const char *name,
-			     size_t len, unsigned line)
+static void duplicate_section(struct parse_ctx *ctx, const char *name,
+			      unsigned line, unsigned first)
+{
+	problem(ctx, line, "duplicate section [%s] (first at line %u)", name,
+		first);
+}
+
+/* Sections that are neither fixed nor a program's, so that each is
+ * reported once. */
+static bool remember_other_section(struct parse_ctx *ctx, const char *name,
+				   size_t len, unsigned line)
 {
 	long first = name_index_find(&ctx->seen_index, name);
 	struct seen_section *seen;
 
 	if (first >= 0) {
-		problem(ctx, line, "duplicate section [%s] (first at line %u)",
-			name, ctx->seen[first].line);
+		duplicate_section(ctx, name, line, ctx->seen[first].line);
 		return false;
 	}
 	if (ctx->n_seen >= UINT32_MAX ||
@@ -144,6 +163,21 @@ static bool remember_section(struct parse_ctx *ctx, const char *name,
 	return true;
 }
 
+static const struct {
+	const char *name;
+	int kind;
+} fixed_sections[FIXED_SECTIONS] = {
+	{ "global", SEC_GLOBAL },
+	{ "keepalive", SEC_KEEPALIVE },
+	{ "destinations", SEC_DESTINATIONS },
+};
+
+static bool usable_app_name(const char *app)
+{
+	return *app && !strchr(app, '/') && strcmp(app, ".") != 0 &&
+	       strcmp(app, "..") != 0;
+}
+
 /* name is NUL-terminated, len its length (< INI_LINES_SECTION_MAX). */
 static void enter_section(struct parse_ctx *ctx, const char *name,
 			  size_t len, unsigned line)
@@ -151,44 +185,49 @@ static void enter_section(struct parse_ctx *ctx, const char *name,
 	ctx->last_key_valid = false;
 	ctx->state = SECTION_IGNORED;
 	memcpy(ctx->section_name, name, len + 1);
-	if (!remember_section(ctx, name, len, line))
-		return;
 
-	if (strcmp(name, "global") == 0) {
-		ctx->section_kind = SEC_GLOBAL;
-		ctx->target = &ctx->out->global;
-	} else if (strcmp(name, "keepalive") == 0) {
-		ctx->section_kind = SEC_KEEPALIVE;
-		ctx->target = &ctx->out->global;
-	} else if (strcmp(name, "destinations") == 0) {
-		ctx->section_kind = SEC_DESTINATIONS;
-		ctx->target = &ctx->out->global;
-	} else if (strncmp(name, "app:", 4) == 0) {
-		const char *app = name + 4;
-		struct policy_app *entry;
-
-		if (!*app || strchr(app, '/') || strcmp(app, ".") == 0 ||
-		    strcmp(app, "..") == 0) {
-			problem(ctx, line,
-				"[%s]: NAME must be a program name (no '/')",
-				name);
+	for (int i = 0; i < FIXED_SECTIONS; i++) {
+		if (strcmp(name, fixed_sections[i].name) != 0)
+			continue;
+		if (ctx->fixed_line[i]) {
+			duplicate_section(ctx, name, line, ctx->fixed_line[i]);
 			return;
 		}
-		entry = app_for(ctx, app, len - 4, line);
+		ctx->fixed_line[i] = line;
+		ctx->section_kind = fixed_sections[i].kind;
+		ctx->target = &ctx->out->global;
+		ctx->state = SECTION_KNOWN;
+		return;
+	}
+	if (strncmp(name, "app:", 4) == 0 && usable_app_name(name + 4)) {
+		long first = name_index_find(&ctx->out->app_index, name + 4);
+		struct policy_app *entry;
+
+		if (first >= 0) {
+			duplicate_section(ctx, name, line,
+					  ctx->out->apps[first].origin.line);
+			return;
+		}
+		entry = app_for(ctx, name + 4, len - 4, line);
 		if (!entry) {
 			ctx->oom = true;
 			return;
 		}
 		ctx->section_kind = SEC_APP;
 		ctx->target = &entry->s;
-	} else {
+		ctx->state = SECTION_KNOWN;
+		return;
+	}
+	if (!remember_other_section(ctx, name, len, line))
+		return;
+	if (strncmp(name, "app:", 4) == 0)
+		problem(ctx, line,
+			"[%s]: NAME must be a program name (no '/')", name);
+	else
 		problem(ctx, line,
 			"unknown section [%s] (expected [global], [keepalive], "
 			"[destinations] or [app:NAME])",
 			name);
-		return;
-	}
-	ctx->state = SECTION_KNOWN;
 }
 
 /* ---- what inih does not hand the handler ---- */
@@ -386,7 +425,8 @@ static int find_key(int section_kind, const char *name)
 		const char *kname = section_kind == SEC_APP ? k->app_name
 			: (k->sections & section_kind) ? k->name : NULL;
 
-		if (kname && strcmp(kname, name) == 0)
+		/* The first byte settles most misses without a call. */
+		if (kname && kname[0] == name[0] && strcmp(kname, name) == 0)
 			return i;
 	}
 	return -1;
