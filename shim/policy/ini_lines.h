@@ -81,9 +81,9 @@ static inline void ini_lines_handled(struct ini_lines *r)
 	r->handled_line = r->lineno;
 }
 
-/* The longest line, without its '\n', that inih takes whole from a reader
- * given num bytes: fgets semantics leave num - 1 characters, and inih
- * counts a line that fills them without a '\n' as too long. */
+/* The longest line, without its '\n', accepted from inih's num: fgets
+ * semantics leave num - 1 characters, and a line that fills them without
+ * its '\n' sends inih down its long-line path (cut and discard). */
 static inline size_t ini_lines_limit(int num)
 {
 	return num > 2 ? (size_t)num - 2 : 0;
