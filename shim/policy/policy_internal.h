@@ -110,11 +110,12 @@ struct rule_list {
 	};
 };
 
+/* Largest members first: every [app:NAME] holds KEY_COUNT of these. */
 struct setting {
-	bool set;
 	struct policy_origin origin;
-	int value;		/* scalars */
 	struct rule_list list;	/* KT_CIDRS, KT_PORTS */
+	int value;		/* scalars */
+	bool set;
 };
 
 struct opt_mode {
