@@ -164,6 +164,8 @@ int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *ctx,
 void policy_settings_init_defaults(struct settings *s);
 void policy_settings_release(struct settings *s);
 bool policy_grow(void **items, size_t *cap, size_t count, size_t size);
+/* NAME in [app:NAME] and apps.d/NAME.conf: a file name, not a path. */
+bool policy_program_name_ok(const char *name);
 
 /* policy_cidr.c */
 /* Parses "ADDR" or "ADDR/LEN"; returns NULL or a static error message. */

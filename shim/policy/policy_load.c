@@ -270,12 +270,6 @@ static int add_file(struct policy *p, const char *path, bool must_exist,
 	return rc < 0 ? -1 : 0;
 }
 
-static bool usable_program_name(const char *name)
-{
-	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
-	       strcmp(name, "..") != 0;
-}
-
 struct policy *policy_load(const struct policy_sources *src,
 			   policy_diag_fn diag, void *ctx)
 {
@@ -297,7 +291,7 @@ struct policy *policy_load(const struct policy_sources *src,
 		const char *name = src->program_names[i];
 		int len;
 
-		if (!usable_program_name(name))
+		if (!policy_program_name_ok(name))
 			continue;
 		len = snprintf(path, sizeof(path), "%s/%s.conf", src->apps_dir,
 			       name);

@@ -19,6 +19,12 @@ const char *const policy_mode_names[2] = { "all", "listed" };
 const char *const policy_unsup_names[3] = { "tcp", "ignore", "fail" };
 const char *const policy_log_names[4] = { "error", "warn", "info", "debug" };
 
+bool policy_program_name_ok(const char *name)
+{
+	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0;
+}
+
 bool policy_grow(void **items, size_t *cap, size_t count, size_t size)
 {
 	size_t new_cap;

@@ -172,12 +172,6 @@ static const struct {
 	{ "destinations", SEC_DESTINATIONS },
 };
 
-static bool usable_app_name(const char *app)
-{
-	return *app && !strchr(app, '/') && strcmp(app, ".") != 0 &&
-	       strcmp(app, "..") != 0;
-}
-
 /* name is NUL-terminated, len its length (< INI_LINES_SECTION_MAX). */
 static void enter_section(struct parse_ctx *ctx, const char *name,
 			  size_t len, unsigned line)
@@ -199,7 +193,7 @@ static void enter_section(struct parse_ctx *ctx, const char *name,
 		ctx->state = SECTION_KNOWN;
 		return;
 	}
-	if (strncmp(name, "app:", 4) == 0 && usable_app_name(name + 4)) {
+	if (strncmp(name, "app:", 4) == 0 && policy_program_name_ok(name + 4)) {
 		long first = name_index_find(&ctx->out->app_index, name + 4);
 		struct policy_app *entry;
 
