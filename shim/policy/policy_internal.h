@@ -167,14 +167,27 @@ bool policy_grow(void **items, size_t *cap, size_t count, size_t size);
 /* NAME in [app:NAME] and apps.d/NAME.conf: a file name, not a path. */
 bool policy_program_name_ok(const char *name);
 
+/* policy_check.c: formats a rule for show; buf must hold
+ * INET6_ADDRSTRLEN + 5 bytes. */
+void policy_cidr_format(const struct cidr *c, char *buf, size_t len);
+void policy_ports_format(const struct port_range *p, char *buf, size_t len);
+
+/* policy_file.c */
+/* Reports message about file through diag (if any), as a whole-file one. */
+void policy_report(policy_diag_fn diag, void *ctx, const char *file,
+		   const char *message);
+/* Opens path read-only if it passes the safety rules (owner and mode only
+ * when check_owner). Returns the fd; -1 after reporting a problem (counted
+ * in *problems); -2 if it does not exist; -3 after reporting that it
+ * cannot be opened or examined. */
+int policy_open_checked(const char *path, bool check_owner,
+			policy_diag_fn diag, void *ctx, int *problems);
+
 /* policy_cidr.c */
 /* Parses "ADDR" or "ADDR/LEN"; returns NULL or a static error message. */
 const char *policy_cidr_parse(const char *text, struct cidr *out);
 /* Parses "PORT" or "LO-HI"; returns NULL or a static error message. */
 const char *policy_ports_parse(const char *text, struct port_range *out);
-/* Formats a rule for show; buf must hold INET6_ADDRSTRLEN + 5 bytes. */
-void policy_cidr_format(const struct cidr *c, char *buf, size_t len);
-void policy_ports_format(const struct port_range *p, char *buf, size_t len);
 /* Reduces a sockaddr to family/address/port (v4-mapped -> AF_INET).
  * Returns false for anything but a full AF_INET/AF_INET6 address. */
 bool policy_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len,

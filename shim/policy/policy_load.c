@@ -125,13 +125,6 @@ static bool record_source(struct policy *p, const char *file, bool used)
 	return true;
 }
 
-static void report(policy_diag_fn diag, void *ctx, const char *file,
-		   const char *message)
-{
-	if (diag)
-		diag(ctx, file, 0, message);
-}
-
 /* Parses in and merges it into p unless it has a problem. Returns the
  * number of problems, -1 when out of memory. */
 static int add_stream(struct policy *p, FILE *in, const char *name,
@@ -151,7 +144,7 @@ static int add_stream(struct policy *p, FILE *in, const char *name,
 		return -1;
 	}
 	if (problems > 0)
-		report(diag, ctx, file,
+		policy_report(diag, ctx, file,
 		       "ignoring this file: it has errors (built-in defaults "
 		       "and the other files apply)");
 	policy_free(layer);
@@ -160,99 +153,18 @@ static int add_stream(struct policy *p, FILE *in, const char *name,
 	return problems;
 }
 
-/*
- * Opens path for reading if it passes the safety rules. O_NONBLOCK keeps a
- * FIFO from hanging us before fstat() tells us it is not a regular file.
- * Returns the fd, -1 after reporting a problem, -2 if it does not exist,
- * -3 after reporting that it cannot be opened or examined.
- */
-static int open_checked(const char *path, bool check_owner,
-			policy_diag_fn diag, void *ctx, int *problems)
-{
-	char message[256];
-	struct stat st;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return -2;
-		snprintf(message, sizeof(message), "cannot read: %s",
-			 strerror(errno));
-		report(diag, ctx, path, message);
-		(*problems)++;
-		return -3;
-	}
-	if (fstat(fd, &st) < 0) {
-		snprintf(message, sizeof(message), "cannot stat: %s",
-			 strerror(errno));
-		report(diag, ctx, path, message);
-		(*problems)++;
-		close(fd);
-		return -3;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		report(diag, ctx, path, "refused: not a regular file");
-		close(fd);
-		(*problems)++;
-		return -1;
-	}
-	if (st.st_size > POLICY_MAX_FILE_SIZE) {
-		snprintf(message, sizeof(message),
-			 "refused: larger than %d bytes",
-			 POLICY_MAX_FILE_SIZE);
-		report(diag, ctx, path, message);
-		(*problems)++;
-	}
-	if (check_owner) {
-		if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-			report(diag, ctx, path,
-			       "refused: writable by group or others "
-			       "(chmod go-w)");
-			(*problems)++;
-		}
-		if (st.st_uid != 0 && st.st_uid != geteuid()) {
-			snprintf(message, sizeof(message),
-				 "refused: owned by uid %u, neither root nor "
-				 "the user (uid %u)",
-				 (unsigned)st.st_uid, (unsigned)geteuid());
-			report(diag, ctx, path, message);
-			(*problems)++;
-		}
-	}
-	if (*problems) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-int policy_file_safety(const char *path, policy_diag_fn diag, void *ctx)
-{
-	int problems = 0;
-	int fd = open_checked(path, true, diag, ctx, &problems);
-
-	if (fd == -2) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	return problems;
-}
-
 /* Loads one source file into p if it exists and is safe. */
 static int add_file(struct policy *p, const char *path, bool must_exist,
 		    policy_diag_fn diag, void *ctx)
 {
 	int problems = 0;
-	int fd = open_checked(path, true, diag, ctx, &problems);
+	int fd = policy_open_checked(path, true, diag, ctx, &problems);
 	FILE *in;
 	int rc;
 
 	if (fd == -2) {
 		if (must_exist)
-			report(diag, ctx, path, "cannot read: no such file");
+			policy_report(diag, ctx, path, "cannot read: no such file");
 		return 0;
 	}
 	if (fd < 0) {
@@ -324,47 +236,6 @@ struct policy *policy_load_stream(FILE *in, const char *name,
 		return NULL;
 	}
 	return p;
-}
-
-int policy_check_stream(FILE *in, const char *name, policy_diag_fn diag,
-			void *ctx)
-{
-	struct policy *layer;
-	int problems = policy_parse(in, name, diag, ctx, &layer);
-
-	policy_free(layer);
-	return problems;
-}
-
-int policy_check_file(const char *path, policy_diag_fn diag, void *ctx)
-{
-	int problems = 0;
-	int fd = open_checked(path, false, diag, ctx, &problems);
-	FILE *in;
-
-	if (fd == -2) {
-		report(diag, ctx, path, "cannot read: no such file");
-		return -1;
-	}
-	if (fd == -3)
-		return -1;
-	if (fd < 0)
-		return problems;
-	in = fdopen(fd, "r");
-	if (!in) {
-		close(fd);
-		return -1;
-	}
-	problems = policy_check_stream(in, path, diag, ctx);
-	fclose(in);
-	return problems;
-}
-
-void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
-			    void *ctx)
-{
-	for (size_t i = 0; policy && i < policy->n_sources; i++)
-		fn(ctx, policy->sources[i].file, policy->sources[i].used);
 }
 
 void policy_sources_default(struct policy_sources *src,

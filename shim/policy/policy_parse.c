@@ -93,6 +93,16 @@ static void copy_text(char *dst, size_t size, const char *src, size_t len)
 
 /* ---- sections ---- */
 
+/* name has len bytes and a NUL: no strlen() as strdup() would do. */
+static char *copy_name(const char *name, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy)
+		memcpy(copy, name, len + 1);
+	return copy;
+}
+
 /* A new [app:NAME], found again through the policy's index (which the
  * merge takes over with the sections). */
 static struct policy_app *app_for(struct parse_ctx *ctx, const char *name,
@@ -107,10 +117,9 @@ static struct policy_app *app_for(struct parse_ctx *ctx, const char *name,
 		return NULL;
 	app = &p->apps[p->n_apps];
 	memset(app, 0, sizeof(*app));
-	app->name = malloc(len + 1);
+	app->name = copy_name(name, len);
 	if (!app->name)
 		return NULL;
-	memcpy(app->name, name, len + 1);
 	if (!name_index_add(&p->app_index, app->name, (uint32_t)p->n_apps)) {
 		free(app->name);
 		return NULL;
@@ -146,12 +155,11 @@ static bool remember_other_section(struct parse_ctx *ctx, const char *name,
 		return false;
 	}
 	seen = &ctx->seen[ctx->n_seen];
-	seen->name = malloc(len + 1);
+	seen->name = copy_name(name, len);
 	if (!seen->name) {
 		ctx->oom = true;
 		return false;
 	}
-	memcpy(seen->name, name, len + 1);
 	seen->line = line;
 	if (!name_index_add(&ctx->seen_index, seen->name,
 			    (uint32_t)ctx->n_seen)) {
