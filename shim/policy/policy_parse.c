@@ -93,16 +93,6 @@ static void copy_text(char *dst, size_t size, const char *src, size_t len)
 
 /* ---- sections ---- */
 
-/* name has len bytes and a NUL: no strlen() as strdup() would do. */
-static char *copy_name(const char *name, size_t len)
-{
-	char *copy = malloc(len + 1);
-
-	if (copy)
-		memcpy(copy, name, len + 1);
-	return copy;
-}
-
 /* A new [app:NAME], found again through the policy's index (which the
  * merge takes over with the sections). */
 static struct policy_app *app_for(struct parse_ctx *ctx, const char *name,
@@ -117,7 +107,7 @@ static struct policy_app *app_for(struct parse_ctx *ctx, const char *name,
 		return NULL;
 	app = &p->apps[p->n_apps];
 	memset(app, 0, sizeof(*app));
-	app->name = copy_name(name, len);
+	app->name = strndup(name, len);
 	if (!app->name)
 		return NULL;
 	if (!name_index_add(&p->app_index, app->name, (uint32_t)p->n_apps)) {
@@ -155,7 +145,7 @@ static bool remember_other_section(struct parse_ctx *ctx, const char *name,
 		return false;
 	}
 	seen = &ctx->seen[ctx->n_seen];
-	seen->name = copy_name(name, len);
+	seen->name = strndup(name, len);
 	if (!seen->name) {
 		ctx->oom = true;
 		return false;
