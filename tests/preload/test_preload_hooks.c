@@ -276,6 +276,52 @@ static void test_option_tcp_refuses_too(void **state)
 	close(fd);
 }
 
+/* An accepted connection is never rebuilt (it has a peer): a refused
+ * option on it is kept as ignored with "tcp" too, and the app succeeds. */
+static void test_accepted_socket_not_rebuilt(void **state)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	int listener = new_socket(), conn, rc;
+	long client;
+
+	(void)state;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(listener, (struct sockaddr *)&addr, len), 0);
+	assert_int_equal(getsockname(listener, (struct sockaddr *)&addr, &len),
+			 0);
+	assert_int_equal(listen(listener, 4), 0);
+	/* An MPTCP client past the shim, so the connection really is one. */
+	client = syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+			 IPPROTO_MPTCP);
+	assert_true(client >= 0);
+	assert_int_equal(syscall(SYS_connect, client, &addr, len), 0);
+	conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(conn >= 0);
+	assert_int_equal(protocol_of(conn), IPPROTO_MPTCP);
+	errno = SENTINEL;
+	rc = set_uto(conn, 6000);
+	if (mode == MODE_FAIL) {
+		assert_int_equal(rc, -1);
+		assert_int_equal(-errno, kernel_uto(false));
+	} else {
+		assert_int_equal(rc, 0);
+		assert_int_equal(errno, SENTINEL);
+		assert_int_equal(get_uto(conn), 6000);
+	}
+	assert_int_equal(protocol_of(conn), IPPROTO_MPTCP);
+	assert_int_equal(send(conn, "pong", 4, MSG_NOSIGNAL), 4);
+	{
+		char buf[4];
+
+		assert_int_equal(syscall(SYS_read, client, buf, 4), 4);
+		assert_memory_equal(buf, "pong", 4);
+	}
+	close(conn);
+	close(listener);
+	syscall(SYS_close, client);
+}
+
 /* ---- fcntl flags and the rest of the socket across a switch ---- */
 
 static void test_switch_keeps_fd_state(void **state)
@@ -405,6 +451,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_dup2_replaces_knowledge),
 		cmocka_unit_test(test_option_rescue),
 		cmocka_unit_test(test_option_tcp_refuses_too),
+		cmocka_unit_test(test_accepted_socket_not_rebuilt),
 		cmocka_unit_test(test_errno_kept_on_success),
 		cmocka_unit_test(test_close_untracked),
 	};
