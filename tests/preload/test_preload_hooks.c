@@ -86,6 +86,26 @@ static int get_int(int fd, int level, int name)
 	return v;
 }
 
+/* TCP_USER_TIMEOUT on a socket that must not be rebuilt: the app gets
+ * success and reads the value back (tcp, ignore), or the kernel's error
+ * (fail); the socket stays MPTCP in every mode. */
+static void set_uto_kept_mptcp(int fd, int ms)
+{
+	int rc;
+
+	errno = SENTINEL;
+	rc = set_uto(fd, ms);
+	if (mode == MODE_FAIL) {
+		assert_int_equal(rc, -1);
+		assert_int_equal(-errno, kernel_uto(false));
+	} else {
+		assert_int_equal(rc, 0);
+		assert_int_equal(errno, SENTINEL);
+		assert_int_equal(get_uto(fd), ms);
+	}
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
+}
+
 static void connect_and_send(int fd, struct server *srv)
 {
 	errno = SENTINEL;
@@ -158,21 +178,10 @@ static void test_shared_socket_not_rebuilt(void **state)
 	(void)state;
 	for (int k = 0; k < DUP_KINDS; k++) {
 		int fd = new_socket(), copy = dup_as((enum dup_kind)k, fd);
-		int rc;
 
 		print_message("%s\n", dup_names[k]);
 		assert_true(copy >= 0);
-		errno = SENTINEL;
-		rc = set_uto(fd, 5000);
-		if (mode == MODE_FAIL) {
-			assert_int_equal(rc, -1);
-			assert_int_equal(-errno, kernel_uto(false));
-		} else {
-			assert_int_equal(rc, 0);
-			assert_int_equal(errno, SENTINEL);
-			assert_int_equal(get_uto(fd), 5000);
-		}
-		assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
+		set_uto_kept_mptcp(fd, 5000);
 		assert_int_equal(protocol_of(copy), IPPROTO_MPTCP);
 		close(copy);
 		close(fd);
@@ -282,7 +291,7 @@ static void test_accepted_socket_not_rebuilt(void **state)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t len = sizeof(addr);
-	int listener = new_socket(), conn, rc;
+	int listener = new_socket(), conn;
 	long client;
 
 	(void)state;
@@ -299,17 +308,7 @@ static void test_accepted_socket_not_rebuilt(void **state)
 	conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
 	assert_true(conn >= 0);
 	assert_int_equal(protocol_of(conn), IPPROTO_MPTCP);
-	errno = SENTINEL;
-	rc = set_uto(conn, 6000);
-	if (mode == MODE_FAIL) {
-		assert_int_equal(rc, -1);
-		assert_int_equal(-errno, kernel_uto(false));
-	} else {
-		assert_int_equal(rc, 0);
-		assert_int_equal(errno, SENTINEL);
-		assert_int_equal(get_uto(conn), 6000);
-	}
-	assert_int_equal(protocol_of(conn), IPPROTO_MPTCP);
+	set_uto_kept_mptcp(conn, 6000);
 	assert_int_equal(send(conn, "pong", 4, MSG_NOSIGNAL), 4);
 	{
 		char buf[4];
