@@ -7,7 +7,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,22 +123,6 @@ const char *policy_ports_parse(const char *text, struct port_range *out)
 	if (out->lo > out->hi)
 		return "port range is reversed (LO must not exceed HI)";
 	return NULL;
-}
-
-void policy_cidr_format(const struct cidr *c, char *buf, size_t len)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	inet_ntop(c->family, c->addr, addr, sizeof(addr));
-	snprintf(buf, len, "%s/%u", addr, c->prefix_len);
-}
-
-void policy_ports_format(const struct port_range *p, char *buf, size_t len)
-{
-	if (p->lo == p->hi)
-		snprintf(buf, len, "%u", p->lo);
-	else
-		snprintf(buf, len, "%u-%u", p->lo, p->hi);
 }
 
 bool policy_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len,

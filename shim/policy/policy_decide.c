@@ -8,7 +8,6 @@
  * Order of the rules for one socket: program (mode, enabled) -> role
  * (connect, listen) -> exclude (beats include) -> include -> ports.
  */
-#include <string.h>
 #include <sys/socket.h>
 
 #include "policy_internal.h"
@@ -160,13 +159,17 @@ unknown_destination(const struct policy_view *view, enum policy_role role)
 			reason_default);
 }
 
+/* The first name with a section wins; looked up in the index, as a
+ * policy may list tens of thousands of programs. */
 static const struct policy_app *find_app(const struct policy *policy,
 					 const char *const *names)
 {
-	for (size_t n = 0; policy && names && names[n]; n++)
-		for (size_t i = 0; i < policy->n_apps; i++)
-			if (strcmp(policy->apps[i].name, names[n]) == 0)
-				return &policy->apps[i];
+	for (size_t n = 0; policy && names && names[n]; n++) {
+		long i = name_index_find(&policy->app_index, names[n]);
+
+		if (i >= 0)
+			return &policy->apps[i];
+	}
 	return NULL;
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "name_index.h"
 #include "policy.h"
 
 /* Sections a key may appear in (bit set). */
@@ -109,11 +110,12 @@ struct rule_list {
 	};
 };
 
+/* Largest members first: every [app:NAME] holds KEY_COUNT of these. */
 struct setting {
-	bool set;
 	struct policy_origin origin;
-	int value;		/* scalars */
 	struct rule_list list;	/* KT_CIDRS, KT_PORTS */
+	int value;		/* scalars */
+	bool set;
 };
 
 struct opt_mode {
@@ -144,6 +146,7 @@ struct policy {
 	struct settings global;
 	struct policy_app *apps;
 	size_t n_apps, cap_apps;
+	struct name_index app_index;	/* name -> index in apps */
 	/* Owned file names that origins point to, and what was loaded. */
 	char **files;
 	size_t n_files, cap_files;
@@ -157,19 +160,34 @@ struct policy {
 int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *ctx,
 		 struct policy **out);
 
-/* policy_load.c */
+/* policy_model.c */
 void policy_settings_init_defaults(struct settings *s);
 void policy_settings_release(struct settings *s);
 bool policy_grow(void **items, size_t *cap, size_t count, size_t size);
+/* NAME in [app:NAME] and apps.d/NAME.conf: a file name, not a path. */
+bool policy_program_name_ok(const char *name);
+
+/* policy_check.c: formats a rule for show; buf must hold
+ * INET6_ADDRSTRLEN + 5 bytes. */
+void policy_cidr_format(const struct cidr *c, char *buf, size_t len);
+void policy_ports_format(const struct port_range *p, char *buf, size_t len);
+
+/* policy_file.c */
+/* Reports message about file through diag (if any), as a whole-file one. */
+void policy_report(policy_diag_fn diag, void *ctx, const char *file,
+		   const char *message);
+/* Opens path read-only if it passes the safety rules (owner and mode only
+ * when check_owner). Returns the fd; -1 after reporting a problem (counted
+ * in *problems); -2 if it does not exist; -3 after reporting that it
+ * cannot be opened or examined. */
+int policy_open_checked(const char *path, bool check_owner,
+			policy_diag_fn diag, void *ctx, int *problems);
 
 /* policy_cidr.c */
 /* Parses "ADDR" or "ADDR/LEN"; returns NULL or a static error message. */
 const char *policy_cidr_parse(const char *text, struct cidr *out);
 /* Parses "PORT" or "LO-HI"; returns NULL or a static error message. */
 const char *policy_ports_parse(const char *text, struct port_range *out);
-/* Formats a rule for show; buf must hold INET6_ADDRSTRLEN + 5 bytes. */
-void policy_cidr_format(const struct cidr *c, char *buf, size_t len);
-void policy_ports_format(const struct port_range *p, char *buf, size_t len);
 /* Reduces a sockaddr to family/address/port (v4-mapped -> AF_INET).
  * Returns false for anything but a full AF_INET/AF_INET6 address. */
 bool policy_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len,
@@ -180,7 +198,7 @@ const struct cidr *policy_cidr_match(const struct rule_list *list,
 const struct port_range *policy_port_match(const struct rule_list *list,
 					   uint16_t port);
 
-/* policy_names.c: the words of the enumerated keys. */
+/* policy_model.c: value names, for the parser and `policy show`. */
 extern const char *const policy_mode_names[2];
 extern const char *const policy_unsup_names[3];
 extern const char *const policy_log_names[4];

@@ -15,59 +15,6 @@
 #include "build_config.h"
 #include "policy_internal.h"
 
-#define KEY_INFO(id, sec, name, app_name, type, def, min, max, help)          \
-	[KEY_##id] = { sec, name, app_name, type, def, min, max, help },
-const struct key_info policy_key_info[KEY_COUNT] = { POLICY_KEYS(KEY_INFO) };
-#undef KEY_INFO
-
-bool policy_grow(void **items, size_t *cap, size_t count, size_t size)
-{
-	size_t new_cap;
-	void *p;
-
-	if (count < *cap)
-		return true;
-	new_cap = *cap ? *cap * 2 : 4;
-	p = realloc(*items, new_cap * size);
-	if (!p)
-		return false;
-	*items = p;
-	*cap = new_cap;
-	return true;
-}
-
-void policy_settings_init_defaults(struct settings *s)
-{
-	memset(s, 0, sizeof(*s));
-	for (int i = 0; i < KEY_COUNT; i++)
-		s->key[i].value = policy_key_info[i].def;
-}
-
-void policy_settings_release(struct settings *s)
-{
-	for (int i = 0; i < KEY_COUNT; i++)
-		free(s->key[i].list.items);
-	free(s->opts);
-	memset(s, 0, sizeof(*s));
-}
-
-void policy_free(struct policy *policy)
-{
-	if (!policy)
-		return;
-	policy_settings_release(&policy->global);
-	for (size_t i = 0; i < policy->n_apps; i++) {
-		free(policy->apps[i].name);
-		policy_settings_release(&policy->apps[i].s);
-	}
-	free(policy->apps);
-	for (size_t i = 0; i < policy->n_files; i++)
-		free(policy->files[i]);
-	free(policy->files);
-	free(policy->sources);
-	free(policy);
-}
-
 /* Later wins per key; a list replaces the earlier list as a whole. */
 static bool merge_settings(struct settings *dst, struct settings *src)
 {
@@ -96,19 +43,43 @@ static bool merge_settings(struct settings *dst, struct settings *src)
 	return true;
 }
 
+/* The first file that lists programs hands its sections and their index
+ * over whole: a section merged into nothing is the section itself. */
+static void take_apps(struct policy *dst, struct policy *src)
+{
+	free(dst->apps);
+	dst->apps = src->apps;
+	dst->n_apps = src->n_apps;
+	dst->cap_apps = src->cap_apps;
+	src->apps = NULL;
+	src->n_apps = src->cap_apps = 0;
+	name_index_release(&dst->app_index);
+	dst->app_index = src->app_index;
+	src->app_index = (struct name_index){ 0 };
+}
+
+/* Programs are found through dst's name index: a policy may list tens of
+ * thousands, and a scan per section would make loading quadratic. */
 static bool merge_policy(struct policy *dst, struct policy *src)
 {
 	if (!merge_settings(&dst->global, &src->global))
 		return false;
+	if (dst->n_apps == 0) {
+		take_apps(dst, src);
+		return true;
+	}
 	for (size_t i = 0; i < src->n_apps; i++) {
-		struct policy_app *app = &src->apps[i], *into = NULL;
+		struct policy_app *app = &src->apps[i], *into;
+		long at = name_index_find(&dst->app_index, app->name);
 
-		for (size_t j = 0; j < dst->n_apps && !into; j++)
-			if (strcmp(dst->apps[j].name, app->name) == 0)
-				into = &dst->apps[j];
-		if (!into) {
-			if (!policy_grow((void **)&dst->apps, &dst->cap_apps,
-					 dst->n_apps, sizeof(*dst->apps)))
+		if (at >= 0) {
+			into = &dst->apps[at];
+		} else {
+			if (dst->n_apps >= UINT32_MAX ||
+			    !policy_grow((void **)&dst->apps, &dst->cap_apps,
+					 dst->n_apps, sizeof(*dst->apps)) ||
+			    !name_index_add(&dst->app_index, app->name,
+					    (uint32_t)dst->n_apps))
 				return false;
 			into = &dst->apps[dst->n_apps++];
 			memset(into, 0, sizeof(*into));
@@ -154,13 +125,6 @@ static bool record_source(struct policy *p, const char *file, bool used)
 	return true;
 }
 
-static void report(policy_diag_fn diag, void *ctx, const char *file,
-		   const char *message)
-{
-	if (diag)
-		diag(ctx, file, 0, message);
-}
-
 /* Parses in and merges it into p unless it has a problem. Returns the
  * number of problems, -1 when out of memory. */
 static int add_stream(struct policy *p, FILE *in, const char *name,
@@ -180,7 +144,7 @@ static int add_stream(struct policy *p, FILE *in, const char *name,
 		return -1;
 	}
 	if (problems > 0)
-		report(diag, ctx, file,
+		policy_report(diag, ctx, file,
 		       "ignoring this file: it has errors (built-in defaults "
 		       "and the other files apply)");
 	policy_free(layer);
@@ -189,99 +153,18 @@ static int add_stream(struct policy *p, FILE *in, const char *name,
 	return problems;
 }
 
-/*
- * Opens path for reading if it passes the safety rules. O_NONBLOCK keeps a
- * FIFO from hanging us before fstat() tells us it is not a regular file.
- * Returns the fd, -1 after reporting a problem, -2 if it does not exist,
- * -3 after reporting that it cannot be opened or examined.
- */
-static int open_checked(const char *path, bool check_owner,
-			policy_diag_fn diag, void *ctx, int *problems)
-{
-	char message[256];
-	struct stat st;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return -2;
-		snprintf(message, sizeof(message), "cannot read: %s",
-			 strerror(errno));
-		report(diag, ctx, path, message);
-		(*problems)++;
-		return -3;
-	}
-	if (fstat(fd, &st) < 0) {
-		snprintf(message, sizeof(message), "cannot stat: %s",
-			 strerror(errno));
-		report(diag, ctx, path, message);
-		(*problems)++;
-		close(fd);
-		return -3;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		report(diag, ctx, path, "refused: not a regular file");
-		close(fd);
-		(*problems)++;
-		return -1;
-	}
-	if (st.st_size > POLICY_MAX_FILE_SIZE) {
-		snprintf(message, sizeof(message),
-			 "refused: larger than %d bytes",
-			 POLICY_MAX_FILE_SIZE);
-		report(diag, ctx, path, message);
-		(*problems)++;
-	}
-	if (check_owner) {
-		if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-			report(diag, ctx, path,
-			       "refused: writable by group or others "
-			       "(chmod go-w)");
-			(*problems)++;
-		}
-		if (st.st_uid != 0 && st.st_uid != geteuid()) {
-			snprintf(message, sizeof(message),
-				 "refused: owned by uid %u, neither root nor "
-				 "the user (uid %u)",
-				 (unsigned)st.st_uid, (unsigned)geteuid());
-			report(diag, ctx, path, message);
-			(*problems)++;
-		}
-	}
-	if (*problems) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-int policy_file_safety(const char *path, policy_diag_fn diag, void *ctx)
-{
-	int problems = 0;
-	int fd = open_checked(path, true, diag, ctx, &problems);
-
-	if (fd == -2) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	return problems;
-}
-
 /* Loads one source file into p if it exists and is safe. */
 static int add_file(struct policy *p, const char *path, bool must_exist,
 		    policy_diag_fn diag, void *ctx)
 {
 	int problems = 0;
-	int fd = open_checked(path, true, diag, ctx, &problems);
+	int fd = policy_open_checked(path, true, diag, ctx, &problems);
 	FILE *in;
 	int rc;
 
 	if (fd == -2) {
 		if (must_exist)
-			report(diag, ctx, path, "cannot read: no such file");
+			policy_report(diag, ctx, path, "cannot read: no such file");
 		return 0;
 	}
 	if (fd < 0) {
@@ -297,12 +180,6 @@ static int add_file(struct policy *p, const char *path, bool must_exist,
 	rc = add_stream(p, in, path, diag, ctx);
 	fclose(in);
 	return rc < 0 ? -1 : 0;
-}
-
-static bool usable_program_name(const char *name)
-{
-	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
-	       strcmp(name, "..") != 0;
 }
 
 struct policy *policy_load(const struct policy_sources *src,
@@ -326,7 +203,7 @@ struct policy *policy_load(const struct policy_sources *src,
 		const char *name = src->program_names[i];
 		int len;
 
-		if (!usable_program_name(name))
+		if (!policy_program_name_ok(name))
 			continue;
 		len = snprintf(path, sizeof(path), "%s/%s.conf", src->apps_dir,
 			       name);
@@ -359,47 +236,6 @@ struct policy *policy_load_stream(FILE *in, const char *name,
 		return NULL;
 	}
 	return p;
-}
-
-int policy_check_stream(FILE *in, const char *name, policy_diag_fn diag,
-			void *ctx)
-{
-	struct policy *layer;
-	int problems = policy_parse(in, name, diag, ctx, &layer);
-
-	policy_free(layer);
-	return problems;
-}
-
-int policy_check_file(const char *path, policy_diag_fn diag, void *ctx)
-{
-	int problems = 0;
-	int fd = open_checked(path, false, diag, ctx, &problems);
-	FILE *in;
-
-	if (fd == -2) {
-		report(diag, ctx, path, "cannot read: no such file");
-		return -1;
-	}
-	if (fd == -3)
-		return -1;
-	if (fd < 0)
-		return problems;
-	in = fdopen(fd, "r");
-	if (!in) {
-		close(fd);
-		return -1;
-	}
-	problems = policy_check_stream(in, path, diag, ctx);
-	fclose(in);
-	return problems;
-}
-
-void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
-			    void *ctx)
-{
-	for (size_t i = 0; policy && i < policy->n_sources; i++)
-		fn(ctx, policy->sources[i].file, policy->sources[i].used);
 }
 
 void policy_sources_default(struct policy_sources *src,

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * One policy file -> struct policy, with every problem reported as
- * file:line. inih does the INI syntax; our reader around it counts lines
- * (Debian's inih gives the handler none), rejects lines inih would
- * silently truncate or cut at a NUL byte, and notices the lines inih
- * drops without calling us (section headers, lines without '='), so that
- * no problem goes unreported.
+ * file:line. inih does the INI syntax; ini_lines.c, the reader we give it,
+ * counts lines, refuses the ones inih would mangle and tells us about the
+ * lines inih drops without calling the handler (section headers, lines
+ * without '='), so that no problem goes unreported. Work per line and per
+ * section is constant: sections are looked up in a hash index.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,15 +16,10 @@
 
 #include <ini.h>
 
+#include "ini_lines.h"
+#include "name_index.h"
 #include "policy_internal.h"
 #include "sockopt_names.h"
-
-enum line_kind {
-	LINE_BLANK,		/* empty, comment, or replaced after an error */
-	LINE_SECTION,		/* "[name]" */
-	LINE_SECTION_OPEN,	/* "[name" without ']' */
-	LINE_OTHER,		/* must reach the handler as key = value */
-};
 
 enum section_state {
 	SECTION_NONE,		/* keys before any [section] */
@@ -32,8 +27,7 @@ enum section_state {
 	SECTION_KNOWN,
 };
 
-/* Longer than any line we accept, so never truncated. */
-#define SECTION_NAME_MAX 256
+#define FIXED_SECTIONS 3	/* [global], [keepalive], [destinations] */
 
 struct seen_section {
 	char *name;
@@ -41,28 +35,26 @@ struct seen_section {
 };
 
 struct parse_ctx {
-	FILE *in;
 	const char *file;
 	policy_diag_fn diag;
 	void *diag_ctx;
 	int problems;
 	bool oom;
-	size_t bytes;
 
 	/* The line inih is working on. */
-	unsigned lineno;
-	enum line_kind kind;
-	bool indented;
-	char section_text[SECTION_NAME_MAX];
-	unsigned handled_line;	/* last line the handler saw */
+	struct ini_lines lines;
 
 	/* Where keys go. */
 	enum section_state state;
 	int section_kind;	/* SEC_* */
-	char section_name[SECTION_NAME_MAX];
+	char section_name[INI_LINES_SECTION_MAX];
 	struct settings *target;
+	/* The section headers so far, to report duplicates: the fixed ones,
+	 * then unknown or misnamed ones (programs: in out->app_index). */
+	unsigned fixed_line[FIXED_SECTIONS];
 	struct seen_section *seen;
 	size_t n_seen, cap_seen;
+	struct name_index seen_index;
 	/* For continuation lines: the key the previous key line set. */
 	int last_key;		/* KEY_*, or -1 */
 	bool last_key_valid;
@@ -89,210 +81,191 @@ static void problem(struct parse_ctx *ctx, unsigned line, const char *fmt,
 	ctx->diag(ctx->diag_ctx, ctx->file, line, message);
 }
 
+/* Copies len bytes of src, cut to fit, and a NUL into dst (size bytes):
+ * snprintf() would cost a format interpretation per key. */
+static void copy_text(char *dst, size_t size, const char *src, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 /* ---- sections ---- */
 
+/* A new [app:NAME], found again through the policy's index (which the
+ * merge takes over with the sections). */
 static struct policy_app *app_for(struct parse_ctx *ctx, const char *name,
-				  unsigned line)
+				  size_t len, unsigned line)
 {
 	struct policy *p = ctx->out;
 	struct policy_app *app;
 
-	if (!policy_grow((void **)&p->apps, &p->cap_apps, p->n_apps,
+	if (p->n_apps >= UINT32_MAX ||
+	    !policy_grow((void **)&p->apps, &p->cap_apps, p->n_apps,
 			 sizeof(*p->apps)))
 		return NULL;
 	app = &p->apps[p->n_apps];
 	memset(app, 0, sizeof(*app));
-	app->name = strdup(name);
+	app->name = strndup(name, len);
 	if (!app->name)
 		return NULL;
+	if (!name_index_add(&p->app_index, app->name, (uint32_t)p->n_apps)) {
+		free(app->name);
+		return NULL;
+	}
 	app->origin = (struct policy_origin){ ctx->file, line };
 	p->n_apps++;
 	return app;
 }
 
-static bool remember_section(struct parse_ctx *ctx, const char *name,
-			     unsigned line)
+static void duplicate_section(struct parse_ctx *ctx, const char *name,
+			      unsigned line, unsigned first)
 {
-	for (size_t i = 0; i < ctx->n_seen; i++) {
-		if (strcmp(ctx->seen[i].name, name) == 0) {
-			problem(ctx, line,
-				"duplicate section [%s] (first at line %u)",
-				name, ctx->seen[i].line);
-			return false;
-		}
+	problem(ctx, line, "duplicate section [%s] (first at line %u)", name,
+		first);
+}
+
+/* Sections that are neither fixed nor a program's, so that each is
+ * reported once. */
+static bool remember_other_section(struct parse_ctx *ctx, const char *name,
+				   size_t len, unsigned line)
+{
+	long first = name_index_find(&ctx->seen_index, name);
+	struct seen_section *seen;
+
+	if (first >= 0) {
+		duplicate_section(ctx, name, line, ctx->seen[first].line);
+		return false;
 	}
-	if (!policy_grow((void **)&ctx->seen, &ctx->cap_seen, ctx->n_seen,
-			 sizeof(*ctx->seen)) ||
-	    !(ctx->seen[ctx->n_seen].name = strdup(name))) {
+	if (ctx->n_seen >= UINT32_MAX ||
+	    !policy_grow((void **)&ctx->seen, &ctx->cap_seen, ctx->n_seen,
+			 sizeof(*ctx->seen))) {
 		ctx->oom = true;
 		return false;
 	}
-	ctx->seen[ctx->n_seen++].line = line;
+	seen = &ctx->seen[ctx->n_seen];
+	seen->name = strndup(name, len);
+	if (!seen->name) {
+		ctx->oom = true;
+		return false;
+	}
+	seen->line = line;
+	if (!name_index_add(&ctx->seen_index, seen->name,
+			    (uint32_t)ctx->n_seen)) {
+		free(seen->name);
+		ctx->oom = true;
+		return false;
+	}
+	ctx->n_seen++;
 	return true;
 }
 
+static const struct {
+	const char *name;
+	int kind;
+} fixed_sections[FIXED_SECTIONS] = {
+	{ "global", SEC_GLOBAL },
+	{ "keepalive", SEC_KEEPALIVE },
+	{ "destinations", SEC_DESTINATIONS },
+};
+
+/* name is NUL-terminated, len its length (< INI_LINES_SECTION_MAX). */
 static void enter_section(struct parse_ctx *ctx, const char *name,
-			  unsigned line)
+			  size_t len, unsigned line)
 {
 	ctx->last_key_valid = false;
 	ctx->state = SECTION_IGNORED;
-	snprintf(ctx->section_name, sizeof(ctx->section_name), "%s", name);
-	if (!remember_section(ctx, name, line))
-		return;
+	memcpy(ctx->section_name, name, len + 1);
 
-	if (strcmp(name, "global") == 0) {
-		ctx->section_kind = SEC_GLOBAL;
-		ctx->target = &ctx->out->global;
-	} else if (strcmp(name, "keepalive") == 0) {
-		ctx->section_kind = SEC_KEEPALIVE;
-		ctx->target = &ctx->out->global;
-	} else if (strcmp(name, "destinations") == 0) {
-		ctx->section_kind = SEC_DESTINATIONS;
-		ctx->target = &ctx->out->global;
-	} else if (strncmp(name, "app:", 4) == 0) {
-		const char *app = name + 4;
-		struct policy_app *entry;
-
-		if (!*app || strchr(app, '/') || strcmp(app, ".") == 0 ||
-		    strcmp(app, "..") == 0) {
-			problem(ctx, line,
-				"[%s]: NAME must be a program name (no '/')",
-				name);
+	for (int i = 0; i < FIXED_SECTIONS; i++) {
+		if (strcmp(name, fixed_sections[i].name) != 0)
+			continue;
+		if (ctx->fixed_line[i]) {
+			duplicate_section(ctx, name, line, ctx->fixed_line[i]);
 			return;
 		}
-		entry = app_for(ctx, app, line);
+		ctx->fixed_line[i] = line;
+		ctx->section_kind = fixed_sections[i].kind;
+		ctx->target = &ctx->out->global;
+		ctx->state = SECTION_KNOWN;
+		return;
+	}
+	if (strncmp(name, "app:", 4) == 0 && policy_program_name_ok(name + 4)) {
+		long first = name_index_find(&ctx->out->app_index, name + 4);
+		struct policy_app *entry;
+
+		if (first >= 0) {
+			duplicate_section(ctx, name, line,
+					  ctx->out->apps[first].origin.line);
+			return;
+		}
+		entry = app_for(ctx, name + 4, len - 4, line);
 		if (!entry) {
 			ctx->oom = true;
 			return;
 		}
 		ctx->section_kind = SEC_APP;
 		ctx->target = &entry->s;
-	} else {
+		ctx->state = SECTION_KNOWN;
+		return;
+	}
+	if (!remember_other_section(ctx, name, len, line))
+		return;
+	if (strncmp(name, "app:", 4) == 0)
+		problem(ctx, line,
+			"[%s]: NAME must be a program name (no '/')", name);
+	else
 		problem(ctx, line,
 			"unknown section [%s] (expected [global], [keepalive], "
 			"[destinations] or [app:NAME])",
 			name);
-		return;
-	}
-	ctx->state = SECTION_KNOWN;
 }
 
-/* ---- the reader: one physical line per call ---- */
+/* ---- what inih does not hand the handler ---- */
 
-static bool is_comment_start(char c)
+static void unhandled_line(void *user, const struct ini_lines *r)
 {
-	return c == ';' || c == '#';
-}
+	struct parse_ctx *ctx = user;
 
-/* Mirrors inih's reading of a line just enough to know what it will do. */
-static void classify(struct parse_ctx *ctx, const char *line)
-{
-	const char *start = line, *end;
-
-	if (ctx->lineno == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0)
-		start += 3;
-	ctx->indented = isspace((unsigned char)*start) != 0;
-	while (isspace((unsigned char)*start))
-		start++;
-	if (!*start || is_comment_start(*start)) {
-		ctx->kind = LINE_BLANK;
-		return;
-	}
-	if (*start != '[') {
-		ctx->kind = LINE_OTHER;
-		return;
-	}
-	/* inih ends the name at ']' or at a ';' comment after whitespace. */
-	for (end = start + 1; *end; end++) {
-		if (*end == ']')
-			break;
-		if (*end == ';' && isspace((unsigned char)end[-1]))
-			break;
-	}
-	if (*end != ']') {
-		ctx->kind = LINE_SECTION_OPEN;
-		return;
-	}
-	ctx->kind = LINE_SECTION;
-	snprintf(ctx->section_text, sizeof(ctx->section_text), "%.*s",
-		 (int)(end - start - 1), start + 1);
-}
-
-/* Runs once inih is done with the current line. */
-static void finish_line(struct parse_ctx *ctx)
-{
-	if (ctx->lineno == 0 || ctx->handled_line == ctx->lineno)
-		return;
-	ctx->handled_line = ctx->lineno;	/* finish it once */
-	switch (ctx->kind) {
-	case LINE_BLANK:
+	switch (r->kind) {
+	case INI_LINE_BLANK:
 		break;
-	case LINE_SECTION:
-		enter_section(ctx, ctx->section_text, ctx->lineno);
+	case INI_LINE_SECTION:
+		enter_section(ctx, r->section, r->section_len, r->lineno);
 		break;
-	case LINE_SECTION_OPEN:
-		problem(ctx, ctx->lineno, "section header lacks ']'");
+	case INI_LINE_SECTION_OPEN:
+		problem(ctx, r->lineno, "section header lacks ']'");
 		break;
-	case LINE_OTHER:
-		problem(ctx, ctx->lineno,
+	case INI_LINE_OTHER:
+		problem(ctx, r->lineno,
 			"expected 'key = value', '[section]' or a ';' comment");
 		break;
 	}
 }
 
-static char *read_line(char *str, int num, void *stream)
+static void reader_problem(void *user, unsigned lineno,
+			   enum ini_lines_problem what, size_t limit)
 {
-	struct parse_ctx *ctx = stream;
-	size_t limit = num > 2 ? (size_t)num - 2 : 0, n = 0;
-	bool too_long = false, nul = false, any = false;
-	int c;
+	struct parse_ctx *ctx = user;
 
-	finish_line(ctx);
-	/* The stream is ours alone: no need for stdio's per-character lock. */
-	while ((c = getc_unlocked(ctx->in)) != EOF) {
-		any = true;
-		if (++ctx->bytes > POLICY_MAX_FILE_SIZE)
-			break;
-		if (c == '\n')
-			break;
-		if (c == '\0')
-			nul = true;
-		if (n < limit)
-			str[n++] = (char)c;
-		else
-			too_long = true;
+	switch (what) {
+	case INI_LINES_TOO_LONG:
+		problem(ctx, lineno,
+			"line longer than %zu characters; continue a list on "
+			"indented lines",
+			limit);
+		break;
+	case INI_LINES_NUL:
+		problem(ctx, lineno, "line contains a NUL byte");
+		break;
+	case INI_LINES_TOO_BIG:
+		problem(ctx, 0, "file larger than %zu bytes", limit);
+		break;
+	case INI_LINES_READ_ERROR:
+		problem(ctx, lineno, "read error: %s", strerror(errno));
+		break;
 	}
-	if (ctx->bytes > POLICY_MAX_FILE_SIZE) {
-		if (ctx->bytes == POLICY_MAX_FILE_SIZE + 1)
-			problem(ctx, 0, "file larger than %d bytes",
-				POLICY_MAX_FILE_SIZE);
-		return NULL;
-	}
-	if (!any) {
-		if (ferror(ctx->in))
-			problem(ctx, ctx->lineno, "read error: %s",
-				strerror(errno));
-		return NULL;
-	}
-	ctx->lineno++;
-	ctx->kind = LINE_BLANK;
-	if (too_long || nul) {
-		if (too_long)
-			problem(ctx, ctx->lineno,
-				"line longer than %zu characters; continue a "
-				"list on indented lines",
-				limit);
-		else
-			problem(ctx, ctx->lineno, "line contains a NUL byte");
-		/* Hand inih a blank line: nothing of it may take effect. */
-		str[0] = '\n';
-		str[1] = '\0';
-		return str;
-	}
-	str[n++] = '\n';
-	str[n] = '\0';
-	classify(ctx, str);
-	return str;
 }
 
 /* ---- values ---- */
@@ -314,7 +287,7 @@ static int lookup_name(const char *value, const char *const *names,
 static bool parse_scalar(struct parse_ctx *ctx, const struct key_info *k,
 			 const char *key, const char *value, int *out)
 {
-	unsigned line = ctx->lineno;
+	unsigned line = ctx->lines.lineno;
 	int v;
 
 	switch (k->type) {
@@ -396,7 +369,7 @@ static void append_items(struct parse_ctx *ctx, const char *key,
 		len = strcspn(p, ", \t\r\n\v\f");
 		if (len == 0)
 			break;
-		snprintf(item, sizeof(item), "%.*s", (int)len, p);
+		copy_text(item, sizeof(item), p, len);
 		p += len;
 		if (!policy_grow(&list->items, &list->cap, list->count, size)) {
 			ctx->oom = true;
@@ -410,7 +383,7 @@ static void append_items(struct parse_ctx *ctx, const char *key,
 				      : policy_cidr_parse(item, c);
 			if (!err)
 				c->origin = (struct policy_origin){
-					ctx->file, ctx->lineno };
+					ctx->file, ctx->lines.lineno };
 		} else {
 			struct port_range *r = &list->ports[list->count];
 
@@ -419,17 +392,17 @@ static void append_items(struct parse_ctx *ctx, const char *key,
 				      : policy_ports_parse(item, r);
 			if (!err)
 				r->origin = (struct policy_origin){
-					ctx->file, ctx->lineno };
+					ctx->file, ctx->lines.lineno };
 		}
 		if (item[0] == '#') {
-			problem(ctx, ctx->lineno,
+			problem(ctx, ctx->lines.lineno,
 				"%s: '#' does not start a comment after a "
 				"value; use ' ;'",
 				key);
 			return;
 		}
 		if (err) {
-			problem(ctx, ctx->lineno, "%s: '%s': %s", key, item,
+			problem(ctx, ctx->lines.lineno, "%s: '%s': %s", key, item,
 				err);
 			continue;
 		}
@@ -444,7 +417,8 @@ static int find_key(int section_kind, const char *name)
 		const char *kname = section_kind == SEC_APP ? k->app_name
 			: (k->sections & section_kind) ? k->name : NULL;
 
-		if (kname && strcmp(kname, name) == 0)
+		/* The first byte settles most misses without a call. */
+		if (kname && kname[0] == name[0] && strcmp(kname, name) == 0)
 			return i;
 	}
 	return -1;
@@ -459,21 +433,21 @@ static void set_option_mode(struct parse_ctx *ctx, const char *key,
 	int mode = lookup_name(value, policy_unsup_names, 3);
 
 	if (!opt) {
-		problem(ctx, ctx->lineno,
+		problem(ctx, ctx->lines.lineno,
 			"%s: unknown socket option '%s' (use the C name, "
 			"e.g. TCP_USER_TIMEOUT)",
 			key, opt_name);
 		return;
 	}
 	if (mode < 0) {
-		problem(ctx, ctx->lineno, "%s: '%s' is not tcp|ignore|fail",
+		problem(ctx, ctx->lines.lineno, "%s: '%s' is not tcp|ignore|fail",
 			key, value);
 		return;
 	}
 	for (size_t i = 0; i < s->n_opts; i++) {
 		if (s->opts[i].level == opt->level &&
 		    s->opts[i].optname == opt->optname) {
-			problem(ctx, ctx->lineno,
+			problem(ctx, ctx->lines.lineno,
 				"duplicate key '%s' (first set at line %u)",
 				key, s->opts[i].origin.line);
 			return;
@@ -488,7 +462,7 @@ static void set_option_mode(struct parse_ctx *ctx, const char *key,
 		.level = opt->level,
 		.optname = opt->optname,
 		.mode = (enum policy_unsupported)mode,
-		.origin = { ctx->file, ctx->lineno },
+		.origin = { ctx->file, ctx->lines.lineno },
 	};
 }
 
@@ -501,11 +475,11 @@ static int handle_pair(void *user, const char *section, const char *name,
 	int id;
 
 	(void)section;	/* ours is not truncated to 50 characters */
-	ctx->handled_line = ctx->lineno;
+	ini_lines_handled(&ctx->lines);
 	if (!value)
 		value = "";
 
-	if (ctx->indented && ctx->last_key_valid &&
+	if (ctx->lines.indented && ctx->last_key_valid &&
 	    strcmp(name, ctx->last_name) == 0) {
 		/* inih calls us again for an indented continuation line. */
 		if (ctx->last_key < 0)
@@ -515,7 +489,7 @@ static int handle_pair(void *user, const char *section, const char *name,
 			char text[INI_MAX_LINE];
 
 			/* Our inih strips ' ;' comments on first lines only */
-			snprintf(text, sizeof(text), "%s", value);
+			copy_text(text, sizeof(text), value, strlen(value));
 			for (char *c = text; *c; c++) {
 				if (*c == ';' && c > text &&
 				    isspace((unsigned char)c[-1])) {
@@ -528,7 +502,7 @@ static int handle_pair(void *user, const char *section, const char *name,
 				     text);
 			return 1;
 		}
-		problem(ctx, ctx->lineno,
+		problem(ctx, ctx->lines.lineno,
 			"%s takes one value; this indented line would "
 			"continue it (remove the indentation)",
 			name);
@@ -536,12 +510,12 @@ static int handle_pair(void *user, const char *section, const char *name,
 	}
 	ctx->last_key_valid = true;
 	ctx->last_key = -1;
-	snprintf(ctx->last_name, sizeof(ctx->last_name), "%s", name);
+	copy_text(ctx->last_name, sizeof(ctx->last_name), name, strlen(name));
 
 	if (ctx->state == SECTION_IGNORED)
 		return 1;
 	if (ctx->state == SECTION_NONE) {
-		problem(ctx, ctx->lineno,
+		problem(ctx, ctx->lines.lineno,
 			"key '%s' outside any section (start with [global])",
 			name);
 		return 1;
@@ -553,20 +527,20 @@ static int handle_pair(void *user, const char *section, const char *name,
 	}
 	id = find_key(ctx->section_kind, name);
 	if (id < 0) {
-		problem(ctx, ctx->lineno, "unknown key '%s' in [%s]", name,
+		problem(ctx, ctx->lines.lineno, "unknown key '%s' in [%s]", name,
 			ctx->section_name);
 		return 1;
 	}
 	k = &policy_key_info[id];
 	s = &ctx->target->key[id];
 	if (s->set) {
-		problem(ctx, ctx->lineno,
+		problem(ctx, ctx->lines.lineno,
 			"duplicate key '%s' (first set at line %u)", name,
 			s->origin.line);
 		return 1;
 	}
 	s->set = true;
-	s->origin = (struct policy_origin){ ctx->file, ctx->lineno };
+	s->origin = (struct policy_origin){ ctx->file, ctx->lines.lineno };
 	ctx->last_key = id;
 	if (k->type == KT_CIDRS || k->type == KT_PORTS)
 		append_items(ctx, name, k->type, &s->list, value);
@@ -579,7 +553,6 @@ int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *dctx,
 		 struct policy **out)
 {
 	struct parse_ctx ctx = {
-		.in = in,
 		.file = file,
 		.diag = diag,
 		.diag_ctx = dctx,
@@ -591,11 +564,17 @@ int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *dctx,
 	ctx.out = calloc(1, sizeof(*ctx.out));
 	if (!ctx.out)
 		return -1;
-	rc = ini_parse_stream(read_line, &ctx, handle_pair, &ctx);
-	finish_line(&ctx);
+	if (!ini_lines_open(&ctx.lines, in, POLICY_MAX_FILE_SIZE,
+			    unhandled_line, reader_problem, &ctx)) {
+		free(ctx.out);
+		return -1;
+	}
+	rc = ini_parse_stream(ini_lines_read, &ctx.lines, handle_pair, &ctx);
+	ini_lines_close(&ctx.lines);
 	for (size_t i = 0; i < ctx.n_seen; i++)
 		free(ctx.seen[i].name);
 	free(ctx.seen);
+	name_index_release(&ctx.seen_index);
 	if (rc == -2 || ctx.oom) {
 		policy_free(ctx.out);
 		errno = ENOMEM;
