@@ -47,7 +47,7 @@ const char *policy_choice_name(enum policy_choice choice)
 
 const char *policy_unsupported_name(enum policy_unsupported mode)
 {
-	return (unsigned)mode < 3 ? policy_unsup_names[mode] : "?";
+	return (unsigned)mode < 4 ? policy_unsup_names[mode] : "?";
 }
 
 /* Used when policy_load() ran out of memory: the built-in defaults. */

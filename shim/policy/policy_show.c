@@ -11,7 +11,8 @@
 #include "sockopt_names.h"
 
 const char *const policy_mode_names[2] = { "all", "listed" };
-const char *const policy_unsup_names[3] = { "tcp", "ignore", "fail" };
+const char *const policy_unsup_names[4] = { "tcp", "ignore", "fail",
+						"auto" };
 const char *const policy_log_names[4] = { "error", "warn", "info", "debug" };
 
 static const struct {
@@ -74,7 +75,7 @@ static const char *scalar_text(const struct key_info *k, int v, char *buf,
 	case KT_MODE:
 		return policy_mode_names[v & 1];
 	case KT_UNSUP:
-		return (unsigned)v < 3 ? policy_unsup_names[v] : "?";
+		return (unsigned)v < 4 ? policy_unsup_names[v] : "?";
 	case KT_LOG:
 		return (unsigned)v < 4 ? policy_log_names[v] : "?";
 	default:

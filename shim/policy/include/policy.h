@@ -21,6 +21,8 @@ enum policy_unsupported {
 	POLICY_UNSUP_TCP = 0,	/* rebuild the socket as TCP, then apply */
 	POLICY_UNSUP_IGNORE,	/* report success, remember the value */
 	POLICY_UNSUP_FAIL,	/* hand the kernel's error to the app */
+	POLICY_UNSUP_AUTO,	/* default: the built-in per-option table
+				 * (option_table.h) picks one of the above */
 };
 
 enum policy_role { POLICY_CONNECT = 0, POLICY_LISTEN = 1 };
@@ -127,7 +129,9 @@ struct policy_decision policy_decide(const struct policy_view *view,
 				     const struct sockaddr *addr,
 				     socklen_t addrlen);
 
-/* The unsupported_option mode for one (level, optname). */
+/* The unsupported_option mode for one (level, optname); may be
+ * POLICY_UNSUP_AUTO, which policy_option_action() (option_table.h)
+ * turns into tcp, ignore or fail for a given value. */
 enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
 					       int level, int optname);
 
@@ -179,7 +183,7 @@ typedef void (*policy_source_fn)(void *ctx, const char *file, bool used);
 void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
 			    void *ctx);
 
-/* "tcp"/"mptcp" and "tcp"/"ignore"/"fail", for messages. */
+/* "tcp"/"mptcp" and "tcp"/"ignore"/"fail"/"auto", for messages. */
 const char *policy_choice_name(enum policy_choice choice);
 const char *policy_unsupported_name(enum policy_unsupported mode);
 
