@@ -92,15 +92,16 @@ static void warn_rebuilt(int fd, int level, int name, const char *why)
 	const char *app = shim_rt.view.app_name ? shim_rt.view.app_name
 						: program_invocation_short_name;
 	char buf[48];
+	const char *opt;
 
 	if (!first_time(seen, level, name))
 		return;
-	sockopt_describe(level, name, buf, sizeof(buf));
+	opt = sockopt_describe(level, name, buf, sizeof(buf));
 	shim_log(SHIM_LOG_WARN,
 		 "fd %d: %s costs MPTCP (%s): the socket is plain TCP now; "
 		 "to keep MPTCP without the option, put "
 		 "'unsupported_option.%s = ignore' in [app:%s]",
-		 fd, buf, why, buf, app && *app ? app : "NAME");
+		 fd, opt, why, opt, app && *app ? app : "NAME");
 }
 
 static bool can_rebuild(const struct shim_fd *entry)
