@@ -382,6 +382,28 @@ for ((i = 0; i < half; i++)); do
 			mptcp "$shim"
 	fi
 done
+
+# The JVM reads TCP_QUICKACK (and more) on throwaway sockets at start-up:
+# a read must never cost a socket MPTCP, so --stats reports no option.
+rm -f out
+serve mptcpshim "$S" 8006 "${JAVA[@]}" Sock server "$S4" 8006 \
+	"$T_TMP/www/blob"
+CLIENT_RC=0
+nsx "$C" timeout 30 "$MPTCPSHIM_BIN" run -c "$T_TMP/policy.conf" --stats \
+	--json --stats-file "$T_TMP/java.json" -- "${JAVA[@]}" Sock client \
+	"$S4" 8006 "$T_TMP/out" >>clients.log 2>&1 || CLIENT_RC=$?
+stop_servers
+check "java Socket under run --stats: works" "0 $SUM" \
+	"$CLIENT_RC $(sha256sum <out | cut -d' ' -f1)"
+check "java Socket under run --stats: no socket lost MPTCP to an option" \
+	"switched_to_tcp=0 options_rescued={}" "$($PY -c '
+import json, sys
+p = json.load(open(sys.argv[1]))["processes"]
+print("switched_to_tcp=%d options_rescued=%s" % (
+    sum(x["switched_to_tcp"] for x in p),
+    json.dumps({k: v for x in p for k, v in x["options_rescued"].items()})))
+' java.json)"
+
 if [ "$T_FAILED" != 0 ]; then
 	echo "--- servers ---" >&2
 	tail -n 40 servers.log >&2
