@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "dropin.h"
 #include "envmerge.h"
+#include "gomptcp.h"
 #include "libpath.h"
 
 enum env_style { ENV_SHELL, ENV_SYSTEMD, ENV_CONTAINERFILE };
@@ -22,8 +23,10 @@ static void env_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: mptcpshim env [--shell|--systemd|--containerfile] "
-		"[-c FILE]\n"
-		"Prints the lines that activate the shim:\n"
+		"[-c FILE] [PROGRAM]\n"
+		"Prints the lines that activate the shim; GODEBUG=multipathtcp="
+		"N for Go\nprograms follows the policy for PROGRAM (default: "
+		"the [global] settings):\n"
 		"  --shell          export lines for eval \"$(mptcpshim env)\","
 		" merged with\n"
 		"                   this environment's LD_PRELOAD and GODEBUG "
@@ -102,6 +105,20 @@ static int put(enum env_style style, const char *name, const char *value)
 	return 0;
 }
 
+/* GODEBUG's multipathtcp for program (NULL: none) under this machine's
+ * policy files, and config on top when given. */
+static int go_value(const char *program, const char *config)
+{
+	char buf[NAME_MAX + 1];
+	const char *names[3] = { NULL };
+
+	if (config)
+		setenv("MPTCPSHIM_CONFIG", config, 1);
+	if (program)
+		gomptcp_command_names(program, buf, sizeof(buf), names);
+	return gomptcp_for_program(program ? names : NULL, NULL);
+}
+
 int cmd_env(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -147,10 +164,10 @@ int cmd_env(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
-	if (optind != argc || styles > 1) {
-		if (optind != argc)
+	if (optind + 1 < argc || styles > 1) {
+		if (optind + 1 < argc)
 			cli_error("env", "unexpected argument '%s'",
-				  argv[optind]);
+				  argv[optind + 1]);
 		else
 			cli_error("env", "choose one of --shell, --systemd, "
 					 "--containerfile");
@@ -183,7 +200,11 @@ int cmd_env(int argc, char **argv)
 	preload = envmerge_preload(style == ENV_SHELL ? getenv("LD_PRELOAD") :
 							NULL, library);
 	godebug = envmerge_godebug(style == ENV_SHELL ? getenv("GODEBUG") :
-							NULL);
+							NULL,
+				   go_value(optind < argc ? argv[optind] : NULL,
+					    config && style != ENV_CONTAINERFILE
+						    ? config_abs
+						    : NULL));
 	if (style == ENV_SYSTEMD)
 		printf("[Service]\n");
 	if (put(style, "LD_PRELOAD", preload) < 0 ||

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "dropin.h"
 #include "envmerge.h"
+#include "gomptcp.h"
 #include "libpath.h"
 #include "unitname.h"
 
@@ -732,6 +733,21 @@ static int systemd_version(void)
 	return version;
 }
 
+/*
+ * GODEBUG's multipathtcp for the unit's program, taken to be named like
+ * the unit ("myapp.service", "myapp@1.service" -> [app:myapp]): the unit
+ * file's ExecStart= may wrap it in anything.
+ */
+static int unit_go_value(const struct unitname *unit)
+{
+	char stem[UNITNAME_MAX + 1];
+	const char *names[2] = { stem, NULL };
+
+	snprintf(stem, sizeof(stem), "%.*s", (int)strcspn(unit->name, "@."),
+		 unit->name);
+	return gomptcp_for_program(names, NULL);
+}
+
 static int do_enable(struct sd *sd)
 {
 	struct target svc_t, sock_t;
@@ -753,7 +769,7 @@ static int do_enable(struct sd *sd)
 		goto out;
 	}
 	preload = envmerge_preload(preload_now, sd->library_unit);
-	godebug = envmerge_godebug(godebug_now);
+	godebug = envmerge_godebug(godebug_now, unit_go_value(&sd->unit));
 	rc = CLI_CHECK_FAILED;
 	if (!preload || !godebug)
 		goto out;

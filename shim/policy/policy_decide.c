@@ -286,3 +286,18 @@ enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
 			 : NULL;
 	return m ? m->mode : view->unsupported;
 }
+
+/* For programs the shim cannot reach per socket (Go makes its own system
+ * calls): whether any socket of this role may be MPTCP at all. */
+bool policy_role_possible(const struct policy_view *view,
+			  enum policy_role role)
+{
+	struct policy_decision d;
+
+	return role_rules(view, role, &d);
+}
+
+bool policy_has_destination_rules(const struct policy_view *view)
+{
+	return has_destination_rules(view);
+}

@@ -183,6 +183,16 @@ typedef void (*policy_source_fn)(void *ctx, const char *file, bool used);
 void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
 			    void *ctx);
 
+/*
+ * For a program only reachable as a whole (Go's GODEBUG=multipathtcp):
+ * whether the program is converted and the role on, i.e. whether some
+ * socket of that role may get MPTCP; and whether include/exclude/ports
+ * rules are set, which such a program cannot follow.
+ */
+bool policy_role_possible(const struct policy_view *view,
+			  enum policy_role role);
+bool policy_has_destination_rules(const struct policy_view *view);
+
 /* "tcp"/"mptcp" and "tcp"/"ignore"/"fail"/"auto", for messages. */
 const char *policy_choice_name(enum policy_choice choice);
 const char *policy_unsupported_name(enum policy_unsupported mode);
