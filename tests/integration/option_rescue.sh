@@ -461,6 +461,17 @@ check "auto, TCP_USER_TIMEOUT=5000: rebuilt as TCP, value applied" \
 check "auto, TCP_USER_TIMEOUT=5000: the warning names the fix" 1 \
 	"$(logged a-uto "TCP_USER_TIMEOUT costs MPTCP (auto: a value other than TCP's default).*'unsupported_option.TCP_USER_TIMEOUT = ignore' in \[app:sockprobe\]")"
 
+check "auto, TCP_USER_TIMEOUT=5000: run --stats gives the fix line" \
+	"TCP_USER_TIMEOUT|unsupported_option.TCP_USER_TIMEOUT = ignore|sockprobe" \
+	"$($PY -c '
+import json, sys
+for f in json.load(open(sys.argv[1]))["processes"][0]["option_fixes"]:
+    print("%s|%s|%s" % (f["option"], f["line"], f["section"]))' a-uto.json)"
+check "auto, TCP_USER_TIMEOUT=0: no fix line (nothing cost MPTCP)" "[]" \
+	"$($PY -c '
+import json, sys
+print(json.load(open(sys.argv[1]))["processes"][0]["option_fixes"])' a-uto0.json)"
+
 # OpenSSH's IPQoS on IPv6: a traffic-class hint, MPTCP kept, reads back.
 probe a-tclass auto.conf "$SRV6" IPV6_TCLASS=32
 check "auto, IPV6_TCLASS=32 (hint): MPTCP kept, value reads back" \
