@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "option_table.h"
 #include "policy.h"
+#include "sockopt_names.h"
 
 static void usage(FILE *out)
 {
@@ -383,6 +385,79 @@ static void print_source(void *ctx, const char *file, bool used)
 	       used ? "" : " (ignored: see the errors above)");
 }
 
+/* How one option MPTCP refuses is handled for this program. */
+struct option_fact {
+	const char *name;
+	const char *handling;	/* what the socket becomes */
+	const char *why;	/* the table's reason, or the setting */
+};
+
+static const char *handling_text(enum policy_unsupported mode,
+				 const struct policy_opt_rule *rule)
+{
+	switch (mode) {
+	case POLICY_UNSUP_TCP:
+		return "tcp: rebuilt as TCP, then applied (unsupported_option)";
+	case POLICY_UNSUP_IGNORE:
+		return "mptcp: accepted, not applied (unsupported_option)";
+	case POLICY_UNSUP_FAIL:
+		return "error: the program gets MPTCP's error "
+		       "(unsupported_option)";
+	default:
+		break;
+	}
+	switch (rule->verdict) {
+	case POLICY_OPT_KEEP_IF_DEFAULT:
+		return "mptcp at TCP's default value, any other value: tcp";
+	case POLICY_OPT_KEEP_HINT:
+		return "mptcp: accepted, remembered, not applied";
+	default:
+		return "tcp: rebuilt as TCP, then applied";
+	}
+}
+
+/*
+ * The options of the built-in table as this program would have them,
+ * IPv6-level ones only when the address (if any) is IPv6. Returns how
+ * many facts were filled (at most max).
+ */
+static size_t option_facts(const struct policy_view *view, int family,
+			   struct option_fact *facts, size_t max)
+{
+	size_t n_rules, n = 0;
+	const struct policy_opt_rule *rules = policy_option_rules(&n_rules);
+
+	for (size_t i = 0; i < n_rules && n < max; i++) {
+		const struct policy_opt_rule *r = &rules[i];
+		enum policy_unsupported mode =
+			policy_unsupported_for(view, r->level, r->optname);
+
+		if (family == AF_INET && r->level == SOL_IPV6)
+			continue;
+		facts[n++] = (struct option_fact){
+			.name = sockopt_name(r->level, r->optname),
+			.handling = handling_text(mode, r),
+			.why = mode == POLICY_UNSUP_AUTO ? r->reason
+							 : "set by the policy",
+		};
+	}
+	return n;
+}
+
+static void print_option_facts(const struct policy_view *view, int family)
+{
+	struct option_fact facts[64];
+	size_t n = option_facts(view, family, facts, 64);
+
+	printf("%-9s when MPTCP refuses an option (any not listed: %s):\n",
+	       "refused:", view->unsupported == POLICY_UNSUP_AUTO
+				   ? "tcp"
+				   : policy_unsupported_name(view->unsupported));
+	for (size_t i = 0; i < n; i++)
+		printf("  %-24s %s\n  %-24s   (%s)\n", facts[i].name,
+		       facts[i].handling, "", facts[i].why);
+}
+
 static int policy_explain(int argc, char **argv)
 {
 	struct load_options opt;
@@ -458,6 +533,8 @@ static int policy_explain(int argc, char **argv)
 		       view.keepalive.all_tcp ? ", also plain TCP" : "");
 	else
 		printf("%-9s off\n", "keepalive:");
+	if (d.choice == POLICY_MPTCP)
+		print_option_facts(&view, argc == 2 ? ss.ss_family : AF_UNSPEC);
 	policy_free(policy);
 	return CLI_OK;
 }
