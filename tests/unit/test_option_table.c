@@ -144,12 +144,45 @@ static void test_table_is_well_formed(void **state)
 	}
 }
 
+/* mptcpshim.conf(5) documents each entry with the verdict the code has. */
+static void test_man_page_matches(void **state)
+{
+	static char man[1 << 17];
+	FILE *f = fopen(MANPAGE, "r");
+	size_t n, len;
+	const struct policy_opt_rule *r = policy_option_rules(&n);
+
+	(void)state;
+	assert_non_null(f);
+	len = fread(man, 1, sizeof(man) - 1, f);
+	man[len] = '\0';
+	fclose(f);
+	for (size_t i = 0; i < n; i++) {
+		const char *v = policy_opt_verdict_name(r[i].verdict);
+		char want[160], verdict[40];
+		size_t k = 0;
+
+		for (; *v && k + 2 < sizeof(verdict); v++) {
+			if (*v == '-')
+				verdict[k++] = '\\';
+			verdict[k++] = *v;
+		}
+		verdict[k] = '\0';
+		snprintf(want, sizeof(want), ".BR %s \" (%s): %s\"\n",
+			 sockopt_name(r[i].level, r[i].optname),
+			 sockopt_level_name(r[i].level), verdict);
+		if (!strstr(man, want))
+			fail_msg("mptcpshim.conf.5 lacks: %s", want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auto_defaults),
 		cmocka_unit_test(test_explicit_modes_win),
 		cmocka_unit_test(test_table_is_well_formed),
+		cmocka_unit_test(test_man_page_matches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
