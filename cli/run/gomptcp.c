@@ -8,16 +8,19 @@
 
 #include "gomptcp.h"
 
-enum gomptcp_value gomptcp_for_view(const struct policy_view *view)
+static enum gomptcp_value value(bool dial, bool listen)
 {
-	bool dial = policy_role_possible(view, POLICY_CONNECT);
-	bool listen = policy_role_possible(view, POLICY_LISTEN);
-
 	if (dial && listen)
 		return GOMPTCP_BOTH;
 	if (listen)
 		return GOMPTCP_LISTEN;
 	return dial ? GOMPTCP_DIAL : GOMPTCP_OFF;
+}
+
+enum gomptcp_value gomptcp_for_view(const struct policy_view *view)
+{
+	return value(policy_role_possible(view, POLICY_CONNECT),
+		     policy_role_possible(view, POLICY_LISTEN));
 }
 
 enum gomptcp_value gomptcp_for_program(const char *const *names,
@@ -32,7 +35,10 @@ enum gomptcp_value gomptcp_for_program(const char *const *names,
 	policy_sources_default(&src, names, false, user, sizeof(user));
 	policy = policy_load(&src, NULL, NULL);
 	policy_resolve(policy, names, &view);
-	v = gomptcp_for_view(&view);
+	/* No program: one value for every program, listed ones included. */
+	v = names ? gomptcp_for_view(&view)
+		  : value(policy_role_on(&view, POLICY_CONNECT),
+			  policy_role_on(&view, POLICY_LISTEN));
 	if (per_destination)
 		*per_destination = v != GOMPTCP_OFF &&
 				   policy_has_destination_rules(&view);

@@ -27,7 +27,9 @@ enum gomptcp_value gomptcp_for_view(const struct policy_view *view);
 /*
  * Loads the policy as the shim would (system file, apps.d, user file,
  * $MPTCPSHIM_CONFIG) for the program known by the NULL-terminated names
- * (NULL: no program, the global settings) and returns its value; with
+ * and returns its value. names NULL: a value for every program (`env`
+ * without PROGRAM), from the global connect and listen keys alone, since
+ * mode = listed must not turn it off for the listed programs. With
  * per_destination non-NULL, also whether the program has include,
  * exclude or ports rules (Go cannot follow them). Problems in the files
  * are not printed (`policy check` does); out of memory gives the

@@ -297,6 +297,12 @@ bool policy_role_possible(const struct policy_view *view,
 	return role_rules(view, role, &d);
 }
 
+bool policy_role_on(const struct policy_view *view, enum policy_role role)
+{
+	return get(view, role == POLICY_LISTEN ? KEY_LISTEN : KEY_CONNECT)
+		->value;
+}
+
 bool policy_has_destination_rules(const struct policy_view *view)
 {
 	return has_destination_rules(view);

@@ -64,6 +64,11 @@ check "env without PROGRAM: the global settings" \
 	"export GODEBUG='multipathtcp=1'" \
 	"$("$MPTCPSHIM_BIN" env -c "$T/p.conf" | grep GODEBUG)"
 
+printf '[global]\nmode = listed\nlisten = false\n[app:mygo]\n' >"$T/l.conf"
+check "env without PROGRAM, mode = listed: the roles, not off" \
+	"export GODEBUG='multipathtcp=3'" \
+	"$("$MPTCPSHIM_BIN" env -c "$T/l.conf" | grep GODEBUG)"
+
 R=$T/root
 mkdir -p "$R/usr/lib/systemd/system"
 printf '[Service]\nExecStart=/usr/bin/mygo\n' \

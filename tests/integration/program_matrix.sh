@@ -256,71 +256,58 @@ case_haproxy() {
 		"$(verdict out "$SUM" "$b4c" "$C")"
 }
 
-case_ssh() {
-	local w=$1 fam=$2 addr=$3 b4 v
+# pair W PORT SUM SERVER_ROW CLIENT_ROW SERVER... -- CLIENT...: one
+# transfer from SERVER (in the server namespace) to CLIENT, both under W;
+# the accepted connection decides both rows (CLIENT_ROW may be empty).
+pair() {
+	local w=$1 port=$2 sum=$3 srow=$4 crow=$5 b4 v srv=()
+	shift 5
+	while [ "$1" != -- ]; do
+		srv+=("$1")
+		shift
+	done
+	shift
 	rm -f out
-	serve "$w" "$S" 2222 /usr/sbin/sshd -D -e -f "$T_TMP/sshd_config"
+	serve "$w" "$S" "$port" "${srv[@]}"
 	b4=$(accepted "$S")
-	client "$w" scp -q -F /dev/null -i "$T_TMP/clientkey" \
-		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-		-o BatchMode=yes -P 2222 "root@$addr:$T_TMP/www/blob" \
-		"$T_TMP/out"
+	client "$w" "$@"
 	stop_servers
-	v=$(verdict out "$SUM" "$b4" "$S")
-	record "openssh sshd ($fam)" server "$w" "$v"
-	record "openssh scp ($fam)" client "$w" "$v"
+	v=$(verdict out "$sum" "$b4" "$S")
+	record "$srow" server "$w" "$v"
+	[ -z "$crow" ] || record "$crow" client "$w" "$v"
+}
+
+case_ssh() {
+	pair "$1" 2222 "$SUM" "openssh sshd ($2)" "openssh scp ($2)" \
+		/usr/sbin/sshd -D -e -f "$T_TMP/sshd_config" -- \
+		scp -q -F /dev/null -i "$T_TMP/clientkey" \
+		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		-o BatchMode=yes -P 2222 "root@$3:$T_TMP/www/blob" "$T_TMP/out"
 }
 
 case_java_http() {
-	local w=$1 b4 v
-	rm -f out
-	serve "$w" "$S" 8005 "${JAVA[@]}" Http server "$S4" 8005 \
-		"$T_TMP/www/blob"
-	b4=$(accepted "$S")
-	client "$w" "${JAVA[@]}" Http client "http://$S4:8005/blob" \
-		"$T_TMP/out"
-	stop_servers
-	v=$(verdict out "$SUM" "$b4" "$S")
-	record "java HttpServer" server "$w" "$v"
-	record "java HttpClient" client "$w" "$v"
+	pair "$1" 8005 "$SUM" "java HttpServer" "java HttpClient" \
+		"${JAVA[@]}" Http server "$S4" 8005 "$T_TMP/www/blob" -- \
+		"${JAVA[@]}" Http client "http://$S4:8005/blob" "$T_TMP/out"
 }
 
 case_java_socket() {
-	local w=$1 b4 v
-	rm -f out
-	serve "$w" "$S" 8006 "${JAVA[@]}" Sock server "$S4" 8006 \
-		"$T_TMP/www/blob"
-	b4=$(accepted "$S")
-	client "$w" "${JAVA[@]}" Sock client "$S4" 8006 "$T_TMP/out"
-	stop_servers
-	v=$(verdict out "$SUM" "$b4" "$S")
-	record "java ServerSocket" server "$w" "$v"
-	record "java Socket" client "$w" "$v"
+	pair "$1" 8006 "$SUM" "java ServerSocket" "java Socket" \
+		"${JAVA[@]}" Sock server "$S4" 8006 "$T_TMP/www/blob" -- \
+		"${JAVA[@]}" Sock client "$S4" 8006 "$T_TMP/out"
 }
 
 case_nginx() {
-	local w=$1 b4 v
-	rm -f out
-	serve "$w" "$S" 8003 nginx -p "$T_TMP/ng/" -c "$T_TMP/nginx.conf" \
-		-e "$T_TMP/ng/error.log"
-	b4=$(accepted "$S")
-	client "$w" curl -sS -o "$T_TMP/out" "http://$S4:8003/blob"
-	stop_servers
-	v=$(verdict out "$SUM" "$b4" "$S")
-	record nginx server "$w" "$v"
-	record curl client "$w" "$v"
+	pair "$1" 8003 "$SUM" nginx curl \
+		nginx -p "$T_TMP/ng/" -c "$T_TMP/nginx.conf" \
+		-e "$T_TMP/ng/error.log" -- \
+		curl -sS -o "$T_TMP/out" "http://$S4:8003/blob"
 }
 
 case_lighttpd() {
-	local w=$1 b4 v
-	rm -f out
-	serve "$w" "$S" 8004 lighttpd -D -f "$T_TMP/lighttpd.conf"
-	b4=$(accepted "$S")
-	client "$w" wget -q -O "$T_TMP/out" "http://$S4:8004/blob"
-	stop_servers
-	v=$(verdict out "$SUM" "$b4" "$S")
-	record lighttpd server "$w" "$v"
-	record wget client "$w" "$v"
+	pair "$1" 8004 "$SUM" lighttpd wget \
+		lighttpd -D -f "$T_TMP/lighttpd.conf" -- \
+		wget -q -O "$T_TMP/out" "http://$S4:8004/blob"
 }
 
 case_redis() {
@@ -340,15 +327,9 @@ case_redis() {
 }
 
 case_dualstack() {
-	local w=$1 b4
-	rm -f out
-	serve "$w" "$S" 8007 $PY -m http.server --bind :: \
-		--directory "$T_TMP/www" 8007
-	b4=$(accepted "$S")
-	client "$w" curl -sS -o "$T_TMP/out" "http://$S4:8007/blob"
-	stop_servers
-	record "python3 [::] listener, IPv4 client" server "$w" \
-		"$(verdict out "$SUM" "$b4" "$S")"
+	pair "$1" 8007 "$SUM" "python3 [::] listener, IPv4 client" "" \
+		$PY -m http.server --bind :: --directory "$T_TMP/www" 8007 -- \
+		curl -sS -o "$T_TMP/out" "http://$S4:8007/blob"
 }
 
 for w in mptcpize mptcpshim; do

@@ -192,6 +192,9 @@ void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
 bool policy_role_possible(const struct policy_view *view,
 			  enum policy_role role);
 bool policy_has_destination_rules(const struct policy_view *view);
+/* The connect/listen key alone, whether or not the program is converted:
+ * for settings that serve every program (`mptcpshim env`). */
+bool policy_role_on(const struct policy_view *view, enum policy_role role);
 
 /* "tcp"/"mptcp" and "tcp"/"ignore"/"fail"/"auto", for messages. */
 const char *policy_choice_name(enum policy_choice choice);
