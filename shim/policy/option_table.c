@@ -22,11 +22,12 @@
 #define SO_ZEROCOPY 60
 #endif
 
-#define IF_DEFAULT(l, n, why) { l, n, POLICY_OPT_KEEP_IF_DEFAULT, false, 0, why }
-#define IF_DEFAULT_OR(l, n, r, why) { l, n, POLICY_OPT_KEEP_IF_DEFAULT, true, r, why }
-#define HINT(l, n, why) { l, n, POLICY_OPT_KEEP_HINT, false, 0, why }
-#define HINT_OR(l, n, r, why) { l, n, POLICY_OPT_KEEP_HINT, true, r, why }
-#define RESCUE(l, n, why) { l, n, POLICY_OPT_RESCUE, false, 0, why }
+#define RULE(l, n, v, has, r, why) { l, n, POLICY_OPT_##v, has, r, why }
+#define IF_DEFAULT(l, n, why) RULE(l, n, KEEP_IF_DEFAULT, false, 0, why)
+#define IF_DEFAULT_OR(l, n, r, why) RULE(l, n, KEEP_IF_DEFAULT, true, r, why)
+#define HINT(l, n, why) RULE(l, n, KEEP_HINT, false, 0, why)
+#define HINT_OR(l, n, r, why) RULE(l, n, KEEP_HINT, true, r, why)
+#define RESCUE(l, n, why) RULE(l, n, RESCUE, false, 0, why)
 
 static const char why_repair[] =
 	"checkpoint/restore (CRIU) of TCP state: exists only for TCP";
