@@ -38,6 +38,8 @@ static void usage(FILE *out)
 	      "for a listener\n"
 	      "           bound to it), and the rule (file:line) behind it. "
 	      "IPv6: [ADDR]:PORT.\n"
+	      "           Then how each socket option MPTCP refuses would be "
+	      "handled.\n"
 	      "  show     the merged policy as INI (or --json); with PROGRAM, "
 	      "also its\n"
 	      "           apps.d file.\n"
