@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "elfcheck.h"
 #include "explain.h"
+#include "gomptcp.h"
 #include "libpath.h"
 #include "mib.h"
 #include "output.h"
@@ -308,11 +309,34 @@ static void check_go(struct report *r, const char *path,
 			 -1;
 
 	if (ok == 1) {
+		char buf[NAME_MAX + 1];
+		const char *names[3];
+		bool rules = false;
+		int v;
+
+		gomptcp_command_names(path, buf, sizeof(buf), names);
+		v = gomptcp_for_program(names, &rules);
 		add(r, "go", ST_PASS,
 		    "%s is a Go program (%s): Go makes its own system calls, "
 		    "so LD_PRELOAD does not reach its sockets, but 'mptcpshim "
-		    "run' sets GODEBUG=multipathtcp=1, which it honours",
-		    path, f->go_version);
+		    "run' sets GODEBUG=multipathtcp=%d (the policy for %s: "
+		    "%s), which it honours",
+		    path, f->go_version, v, names[0],
+		    v == GOMPTCP_BOTH	  ? "dial and listen"
+		    : v == GOMPTCP_LISTEN ? "listen only"
+		    : v == GOMPTCP_DIAL	  ? "dial only"
+					  : "off");
+		if (rules) {
+			c = add(r, "go_rules", ST_WARN,
+				"the policy has include, exclude or ports "
+				"rules for %s: they cannot reach a Go "
+				"program, which gets MPTCP for every "
+				"connection of an enabled role", names[0]);
+			fix(c, "turn the role off for it ([app:%s] connect "
+			       "= false or listen = false), or use "
+			       "net.Dialer.SetMultipathTCP in the program",
+			    names[0]);
+		}
 		return;
 	}
 	if (ok == 0) {

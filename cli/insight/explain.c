@@ -116,8 +116,13 @@ static const struct rule rules[] = {
 		.check = no_attempts,
 		.reason = "no program in this namespace has tried MPTCP: "
 			  "nothing sent or received an MP_CAPABLE SYN",
-		.fix = "start programs with 'mptcpshim run CMD' (or "
-		       "'mptcpshim enable UNIT' for a service)",
+		/* The counters cannot tell "not under the shim" from "the
+		 * shim kept it TCP": say both, and where to look. */
+		.fix = "if the programs do not run under the shim, start them "
+		       "with 'mptcpshim run CMD' (or 'mptcpshim enable UNIT'); "
+		       "if they do, the policy or a socket option MPTCP "
+		       "refuses kept them on TCP: 'mptcpshim run --stats CMD' "
+		       "names it and prints the fix",
 	},
 	{
 		.id = "blackhole",

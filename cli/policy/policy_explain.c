@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "option_table.h"
 #include "output.h"
 #include "policy_verbs.h"
+#include "sockopt_names.h"
 
 /* "ADDR", "ADDR:PORT", "[ADDR6]:PORT", "[ADDR6]" or a bare IPv6 ADDR. */
 static bool parse_endpoint(const char *text, struct sockaddr_storage *ss,
@@ -153,6 +155,68 @@ static void print_decision(struct out *out, const struct policy_view *view,
 	out_object_close(out);
 }
 
+/* How one option MPTCP refuses would be handled for this program. */
+static const char *handling_text(enum policy_unsupported mode,
+				 const struct policy_opt_rule *rule)
+{
+	switch (mode) {
+	case POLICY_UNSUP_TCP:
+		return "tcp: rebuilt as TCP, then applied (unsupported_option)";
+	case POLICY_UNSUP_IGNORE:
+		return "mptcp: accepted, not applied (unsupported_option)";
+	case POLICY_UNSUP_FAIL:
+		return "error: the program gets MPTCP's error "
+		       "(unsupported_option)";
+	default:
+		break;
+	}
+	switch (rule->verdict) {
+	case POLICY_OPT_KEEP_IF_DEFAULT:
+		return "mptcp at TCP's default value, any other value: tcp";
+	case POLICY_OPT_KEEP_HINT:
+		return "mptcp: accepted, remembered, not applied";
+	default:
+		return "tcp: rebuilt as TCP, then applied";
+	}
+}
+
+/*
+ * The options of the built-in table as this program would have them;
+ * IPv6-level ones only when the address (if any) is IPv6.
+ */
+static void print_option_facts(struct out *out, const struct policy_view *view,
+			       int family)
+{
+	size_t n_rules;
+	const struct policy_opt_rule *rules = policy_option_rules(&n_rules);
+
+	out_string(out, "unlisted_refused_options",
+		   "refused:  when MPTCP refuses an option (any not listed: "
+		   "%s):\n",
+		   view->unsupported == POLICY_UNSUP_AUTO ?
+			   "tcp" : policy_unsupported_name(view->unsupported));
+	out_array_open(out, "refused_options");
+	for (size_t i = 0; i < n_rules; i++) {
+		const struct policy_opt_rule *r = &rules[i];
+		enum policy_unsupported mode =
+			policy_unsupported_for(view, r->level, r->optname);
+
+		if (family == AF_INET && r->level == SOL_IPV6)
+			continue;
+		out_object_open(out, NULL);
+		out_string(out, "option", "  %-24s",
+			   sockopt_name(r->level, r->optname));
+		out_string(out, "handling", " %s\n", handling_text(mode, r));
+		const char *why = mode == POLICY_UNSUP_AUTO ?
+					  r->reason : "set by the policy";
+
+		out_string(out, "why", NULL, why);
+		out_text(out, "  %-24s   (%s)\n", "", why);
+		out_object_close(out);
+	}
+	out_array_close(out);
+}
+
 int policy_explain_cmd(int argc, char **argv)
 {
 	const char *config = NULL;
@@ -214,6 +278,9 @@ int policy_explain_cmd(int argc, char **argv)
 		out_text(out, "for:      socket() (no address given)\n");
 	}
 	print_decision(out, &view, &d);
+	if (d.choice == POLICY_MPTCP)
+		print_option_facts(out, &view,
+				   argc == 2 ? ss.ss_family : AF_UNSPEC);
 	out_end(out);
 	policy_free(policy);
 	return CLI_OK;

@@ -50,13 +50,15 @@ char *envmerge_preload(const char *existing, const char *lib)
 	return join(existing, ':', lib);
 }
 
-char *envmerge_godebug(const char *existing)
+char *envmerge_godebug(const char *existing, int value)
 {
 	static const char key[] = "multipathtcp=";
+	char item[sizeof(key) + 12];
 
+	snprintf(item, sizeof(item), "%s%d", key, value);
 	if (!existing || !*existing)
-		return strdup("multipathtcp=1");
+		return strdup(item);
 	if (list_has(existing, ",", key, strlen(key), true))
 		return strdup(existing);
-	return join(existing, ',', "multipathtcp=1");
+	return join(existing, ',', item);
 }

@@ -14,8 +14,9 @@
  */
 char *envmerge_preload(const char *existing, const char *lib);
 
-/* GODEBUG with multipathtcp=1 added unless a multipathtcp= is already set
- * (an explicit choice wins). Returns malloc'd text. */
-char *envmerge_godebug(const char *existing);
+/* GODEBUG with multipathtcp=VALUE added (0 off, 1 dial and listen, 2
+ * listen only, 3 dial only: gomptcp.h) unless a multipathtcp= is already
+ * set (an explicit choice wins). Returns malloc'd text. */
+char *envmerge_godebug(const char *existing, int value);
 
 #endif

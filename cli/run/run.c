@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "envmerge.h"
+#include "gomptcp.h"
 #include "libpath.h"
 #include "output.h"
 #include "run.h"
@@ -27,8 +28,9 @@ static void run_usage(FILE *out, bool mptcpize)
 		"Usage: mptcpshim run [-d|--debug] [-c FILE] [--stats [--json]"
 		" [--stats-file FILE]] [--] CMD [ARGS...]\n"
 		"Runs CMD with libmptcpshim.so added to LD_PRELOAD and "
-		"GODEBUG=multipathtcp=1,\nso its TCP sockets use Multipath TCP "
-		"where the policy allows.\n\n"
+		"GODEBUG=multipathtcp=N\n(Go: 0 off, 1 both, 2 listen only, "
+		"3 dial only, as the policy decides for CMD),\nso its TCP "
+		"sockets use Multipath TCP where the policy allows.\n\n"
 		"  -d, --debug        log each converted socket "
 		"(MPTCPSHIM_LOG=debug)\n"
 		"  -c, --config FILE  use FILE as the policy "
@@ -129,9 +131,11 @@ static int set_merged(const char *name, char *value)
 
 int run_prepare_env(const struct run_options *opt, const char *library)
 {
+	const char *names[3];
+	char name_buf[NAME_MAX + 1];
+
 	if (set_merged("LD_PRELOAD",
-		       envmerge_preload(getenv("LD_PRELOAD"), library)) ||
-	    set_merged("GODEBUG", envmerge_godebug(getenv("GODEBUG"))))
+		       envmerge_preload(getenv("LD_PRELOAD"), library)))
 		return -1;
 	if (opt->debug && setenv("MPTCPSHIM_LOG", "debug", 1))
 		return -1;
@@ -147,7 +151,12 @@ int run_prepare_env(const struct run_options *opt, const char *library)
 		if (setenv("MPTCPSHIM_CONFIG", abs, 1))
 			return -1;
 	}
-	return 0;
+	/* After MPTCPSHIM_CONFIG: Go gets what the shim would decide. */
+	gomptcp_command_names(opt->command[0], name_buf, sizeof(name_buf),
+			      names);
+	return set_merged("GODEBUG",
+			  envmerge_godebug(getenv("GODEBUG"),
+					   gomptcp_for_program(names, NULL)));
 }
 
 static int exec_command(char **command)

@@ -233,6 +233,32 @@ static void print_options(struct out *out, const char *key,
 	print_tally(out, key, t, false);
 }
 
+/*
+ * Each option that cost a socket MPTCP, with the policy line that keeps
+ * MPTCP without it (the option is then reported as set but not applied):
+ * the user decides whether the option matters more than MPTCP.
+ */
+static void print_option_fixes(struct out *out, const struct runstats_proc *p)
+{
+	out_array_open(out, "option_fixes");
+	for (size_t i = 0; i < p->options_rescued.n; i++) {
+		const char *opt = p->options_rescued.v[i].key;
+		char line[128];
+
+		if (strchr(opt, '/'))	/* unnamed: no policy key for it */
+			continue;
+		snprintf(line, sizeof(line), "unsupported_option.%.64s = ignore",
+			 opt);
+		out_object_open(out, NULL);
+		out_string(out, "option", NULL, opt);
+		out_string(out, "line", "\n      fix: '%s'", line);
+		out_string(out, "section", " in [app:%s]", p->program);
+		out_text(out, " keeps MPTCP without %s", opt);
+		out_object_close(out);
+	}
+	out_array_close(out);
+}
+
 static void print_proc(struct out *out, const struct runstats_proc *p)
 {
 	out_object_open(out, NULL);
@@ -267,6 +293,7 @@ static void print_proc(struct out *out, const struct runstats_proc *p)
 	count(out, "max_subflows", "max subflows", p->max_subflows);
 	print_options(out, "options_rescued", "options rescued (now TCP)",
 		      &p->options_rescued);
+	print_option_fixes(out, p);
 	print_options(out, "options_ignored", "options ignored",
 		      &p->options_ignored);
 	count(out, "keepalive", "keepalive applied", p->keepalive);

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "dropin.h"
 #include "envmerge.h"
+#include "gomptcp.h"
 #include "libpath.h"
 #include "output.h"
 #include "strbuf.h"
@@ -23,8 +24,11 @@ static void env_usage(FILE *out)
 {
 	out_usage(out,
 		  "Usage: mptcpshim env [--shell|--systemd|--containerfile] "
-		  "[-c FILE]\n"
-		  "Prints the lines that activate the shim:\n"
+		  "[-c FILE] [PROGRAM]\n"
+		  "Prints the lines that activate the shim; "
+		  "GODEBUG=multipathtcp=N for Go\n"
+		  "programs follows the policy for PROGRAM (default: the "
+		  "[global] settings):\n"
 		  "  --shell          export lines for eval \"$(mptcpshim "
 		  "env)\", merged with\n"
 		  "                   this environment's LD_PRELOAD and "
@@ -99,6 +103,20 @@ static int put(struct strbuf *b, enum env_style style, const char *name,
 	return put_systemd(b, name, value);
 }
 
+/* GODEBUG's multipathtcp for program (NULL: none) under this machine's
+ * policy files, and config on top when given. */
+static int go_value(const char *program, const char *config)
+{
+	char buf[NAME_MAX + 1];
+	const char *names[3] = { NULL };
+
+	if (config)
+		setenv("MPTCPSHIM_CONFIG", config, 1);
+	if (program)
+		gomptcp_command_names(program, buf, sizeof(buf), names);
+	return gomptcp_for_program(program ? names : NULL, NULL);
+}
+
 int cmd_env(int argc, char **argv)
 {
 	bool shell = false, systemd = false, containerfile = false;
@@ -120,10 +138,10 @@ int cmd_env(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	rc = CLI_OK;
-	if (optind != argc || shell + systemd + containerfile > 1) {
-		if (optind != argc)
+	if (optind + 1 < argc || shell + systemd + containerfile > 1) {
+		if (optind + 1 < argc)
 			cli_error("env", "unexpected argument '%s'",
-				  argv[optind]);
+				  argv[optind + 1]);
 		else
 			cli_error("env", "choose one of --shell, --systemd, "
 					 "--containerfile");
@@ -160,7 +178,11 @@ int cmd_env(int argc, char **argv)
 	preload = envmerge_preload(style == ENV_SHELL ? getenv("LD_PRELOAD") :
 							NULL, library);
 	godebug = envmerge_godebug(style == ENV_SHELL ? getenv("GODEBUG") :
-							NULL);
+							NULL,
+				   go_value(optind < argc ? argv[optind] : NULL,
+					    config && style != ENV_CONTAINERFILE
+						    ? config_abs
+						    : NULL));
 	if ((style == ENV_SYSTEMD && strbuf_adds(&lines, "[Service]\n") < 0) ||
 	    put(&lines, style, "LD_PRELOAD", preload) < 0 ||
 	    put(&lines, style, "GODEBUG", godebug) < 0 ||

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "envmerge.h"
+#include "gomptcp.h"
 #include "sd_context.h"
 
 static void warn_file(void *ctx, const char *file, unsigned line,
@@ -228,6 +229,21 @@ out:
 	return rc;
 }
 
+/*
+ * GODEBUG's multipathtcp for the unit's program, taken to be named like
+ * the unit ("myapp.service", "myapp@1.service" -> [app:myapp]): the unit
+ * file's ExecStart= may wrap it in anything.
+ */
+static int unit_go_value(const struct unitname *unit)
+{
+	char stem[UNITNAME_MAX + 1];
+	const char *names[2] = { stem, NULL };
+
+	snprintf(stem, sizeof(stem), "%.*s", (int)strcspn(unit->name, "@."),
+		 unit->name);
+	return gomptcp_for_program(names, NULL);
+}
+
 int sd_enable(struct sd *sd)
 {
 	struct target svc_t, sock_t;
@@ -249,7 +265,7 @@ int sd_enable(struct sd *sd)
 		goto out;
 	}
 	preload = envmerge_preload(preload_now, sd->library_unit);
-	godebug = envmerge_godebug(godebug_now);
+	godebug = envmerge_godebug(godebug_now, unit_go_value(&sd->unit));
 	rc = CLI_CHECK_FAILED;
 	if (!preload || !godebug)
 		goto out;

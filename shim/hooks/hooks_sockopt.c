@@ -2,14 +2,17 @@
 /*
  * setsockopt()/getsockopt(): recording what the app sets (to replay it on a
  * rebuilt socket) and rescuing options MPTCP refuses, as the policy's
- * unsupported_option says. What MPTCP refuses is learnt from the kernel's
- * answer, never from a list, so a kernel that adds support needs no change.
+ * unsupported_option says (auto: the policy's per-option table). What MPTCP
+ * refuses is learnt from the kernel's answer, never from a list, so a
+ * kernel that adds support needs no change.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <netinet/tcp.h>
 #include <string.h>
 
 #include "fdtable.h"
+#include "option_table.h"
 #include "log.h"
 #include "real.h"
 #include "rebuild.h"
@@ -32,41 +35,73 @@ static bool refused_by_mptcp(int err)
 }
 
 /*
- * Would plain TCP accept this? Asked of a scratch socket, so that an option
- * TCP rejects as well keeps its error: the app sees what it would without us.
+ * What plain TCP makes of this set, asked of a scratch socket: an option
+ * TCP rejects as well keeps TCP's error (the app sees what it would
+ * without us), and the scratch socket's read-back of the option is the
+ * default a fresh TCP socket has (fresh, *fresh_len; 0 if unreadable).
  * Returns 0, or the errno TCP gives.
  */
 static int tcp_would_accept(const struct shim_fd *entry, int level, int name,
-			    const void *value, socklen_t len, bool get)
+			    const void *value, socklen_t len, void *fresh,
+			    socklen_t *fresh_len)
 {
 	int scratch, err = 0;
-	char buf[64];
-	socklen_t blen = sizeof(buf);
 
 	scratch = shim_real.socket(shim_fd_domain(entry), SOCK_STREAM | SOCK_CLOEXEC,
 				   shim_fd_protocol(entry));
 	if (scratch < 0)
 		return errno;
-	if (get ? shim_real.getsockopt(scratch, level, name, buf, &blen) :
-		  shim_real.setsockopt(scratch, level, name, value, len))
+	if (shim_real.getsockopt(scratch, level, name, fresh, fresh_len))
+		*fresh_len = 0;
+	if (shim_real.setsockopt(scratch, level, name, value, len))
 		err = errno;
 	shim_real.close(scratch);
 	return err;
 }
 
+/* True the first time bit (level, name) of map is claimed in this process. */
+static bool first_time(_Atomic unsigned long map[8], int level, int name)
+{
+	unsigned bit = ((unsigned)level * 31u + (unsigned)name) % 512u;
+	unsigned long mask = 1ul << (bit % 64);
+
+	return !(atomic_fetch_or(&map[bit / 64], mask) & mask);
+}
+
 /* Logs an ignored option once per option and process. */
-static void note_ignored(int fd, int level, int name)
+static void note_ignored(int fd, int level, int name, const char *why)
 {
 	static _Atomic unsigned long seen[8];
-	unsigned bit = ((unsigned)level * 31u + (unsigned)name) % 512u;
 	char buf[48];
 
-	if (atomic_fetch_or(&seen[bit / 64], 1ul << (bit % 64)) &
-	    (1ul << (bit % 64)))
+	if (!first_time(seen, level, name))
 		return;
 	shim_log(SHIM_LOG_INFO,
-		 "fd %d: MPTCP refuses %s; reporting success without it", fd,
-		 sockopt_describe(level, name, buf, sizeof(buf)));
+		 "fd %d: MPTCP refuses %s; reporting success without it (%s)",
+		 fd, sockopt_describe(level, name, buf, sizeof(buf)), why);
+}
+
+/*
+ * A socket that lost MPTCP for an option is worth telling at the default
+ * level, once per option and process, with the line that keeps MPTCP:
+ * a listener made TCP makes every client TCP.
+ */
+static void warn_rebuilt(int fd, int level, int name, const char *why)
+{
+	static _Atomic unsigned long seen[8];
+	const char *app = shim_rt.view.app_name ? shim_rt.view.app_name
+						: program_invocation_short_name;
+	char buf[48];
+	const char *opt;
+
+	if (!first_time(seen, level, name))
+		return;
+	opt = sockopt_describe(level, name, buf, sizeof(buf));
+	shim_log(SHIM_LOG_WARN,
+		 "fd %d: %s costs MPTCP (%s): the socket is plain TCP now; "
+		 "to keep MPTCP without the option, put "
+		 "'unsupported_option.%s = ignore' in [app:%s]",
+		 fd, opt, why, opt, app && *app ? app : "NAME");
 }
 
 static bool can_rebuild(const struct shim_fd *entry)
@@ -80,19 +115,26 @@ static bool can_rebuild(const struct shim_fd *entry)
 static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 		      const void *value, socklen_t len, int err)
 {
-	enum policy_unsupported mode;
-	char buf[48];
+	struct policy_opt_action act;
+	char buf[48], fresh[64];
+	socklen_t fresh_len = sizeof(fresh);
 	int tcp_err;
 
-	mode = policy_unsupported_for(&shim_rt.view, level, name);
-	if (mode == POLICY_UNSUP_FAIL || !shim_fd_is_mptcp_socket(fd))
+	if (policy_unsupported_for(&shim_rt.view, level, name) ==
+		    POLICY_UNSUP_FAIL ||
+	    !shim_fd_is_mptcp_socket(fd))
 		goto fail;
-	tcp_err = tcp_would_accept(entry, level, name, value, len, false);
+	tcp_err = tcp_would_accept(entry, level, name, value, len, fresh,
+				   &fresh_len);
 	if (tcp_err) {
 		err = tcp_err;
 		goto fail;
 	}
-	if (mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
+	act = policy_option_action(&shim_rt.view, level, name, value, len,
+				   fresh, fresh_len);
+	if (act.mode == POLICY_UNSUP_FAIL)
+		goto fail;
+	if (act.mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
 	    shim_rebuild(fd, entry, false,
 			 sockopt_describe(level, name, buf, sizeof(buf))) ==
 		    0) {
@@ -103,12 +145,13 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 					   false);
 			if (shim_rt.stats)
 				shim_stats_option(fd, level, name, true);
+			warn_rebuilt(fd, level, name, act.why);
 		}
 		return rc;
 	}
 	/* ignore, or tcp once the socket is connected: keep MPTCP. */
 	shim_fd_record_opt(entry, level, name, value, len, true);
-	note_ignored(fd, level, name);
+	note_ignored(fd, level, name, act.why);
 	if (shim_rt.stats)
 		shim_stats_option(fd, level, name, false);
 	return 0;
@@ -147,27 +190,22 @@ SHIM_EXPORT int setsockopt(int fd, int level, int name, const void *value,
 }
 SHIM_SELF(setsockopt);
 
-/* Answers a refused get from what we remember, else from TCP's default. */
+/*
+ * Answers a refused get without touching the socket (a read must never
+ * cost MPTCP: the JVM probes TCP_QUICKACK on every new socket): what the
+ * app set is answered by getsockopt() itself (ignored options), anything
+ * else by a fresh TCP socket, with TCP's errno where TCP refuses too.
+ * Only unsupported_option = fail hands the app MPTCP's own error.
+ */
 static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 		      void *value, socklen_t *len, int err)
 {
-	enum policy_unsupported mode;
-	char buf[48];
 	int scratch, rc;
 
-	mode = policy_unsupported_for(&shim_rt.view, level, name);
-	if (mode == POLICY_UNSUP_FAIL || !shim_fd_is_mptcp_socket(fd))
+	if (policy_unsupported_for(&shim_rt.view, level, name) ==
+		    POLICY_UNSUP_FAIL ||
+	    !shim_fd_is_mptcp_socket(fd))
 		goto fail;
-	if (mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
-	    tcp_would_accept(entry, level, name, NULL, 0, true) == 0 &&
-	    shim_rebuild(fd, entry, false,
-			 sockopt_describe(level, name, buf, sizeof(buf))) ==
-		    0) {
-		if (shim_rt.stats)
-			shim_stats_option(fd, level, name, true);
-		return shim_real.getsockopt(fd, level, name, value, len);
-	}
-	/* The value a TCP socket would report: consistent with "ignore". */
 	scratch = shim_real.socket(shim_fd_domain(entry), SOCK_STREAM | SOCK_CLOEXEC,
 				   shim_fd_protocol(entry));
 	if (scratch < 0)
@@ -178,7 +216,7 @@ static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 	shim_real.close(scratch);
 	if (rc < 0)
 		goto fail;
-	note_ignored(fd, level, name);
+	note_ignored(fd, level, name, "read answered as a fresh TCP socket");
 	return 0;
 fail:
 	errno = err;

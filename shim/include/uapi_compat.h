@@ -30,5 +30,13 @@
 #ifndef TCP_IS_MPTCP
 #define TCP_IS_MPTCP 43
 #endif
+/* TCP-AO (RFC 5925), v6.7+: SOL_TCP level. */
+#ifndef TCP_AO_ADD_KEY
+#define TCP_AO_ADD_KEY 38
+#define TCP_AO_DEL_KEY 39
+#define TCP_AO_INFO 40
+#define TCP_AO_GET_KEYS 41
+#define TCP_AO_REPAIR 42
+#endif
 
 #endif

@@ -46,7 +46,7 @@ const char *policy_choice_name(enum policy_choice choice)
 
 const char *policy_unsupported_name(enum policy_unsupported mode)
 {
-	return (unsigned)mode < 3 ? policy_unsup_names[mode] : "?";
+	return (unsigned)mode < 4 ? policy_unsup_names[mode] : "?";
 }
 
 /* Used when policy_load() ran out of memory: the built-in defaults. */
@@ -288,4 +288,25 @@ enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
 	m = view->policy ? find_opt(&view->policy->global, level, optname)
 			 : NULL;
 	return m ? m->mode : view->unsupported;
+}
+
+/* For programs the shim cannot reach per socket (Go makes its own system
+ * calls): whether any socket of this role may be MPTCP at all. */
+bool policy_role_possible(const struct policy_view *view,
+			  enum policy_role role)
+{
+	struct policy_decision d;
+
+	return role_rules(view, role, &d);
+}
+
+bool policy_role_on(const struct policy_view *view, enum policy_role role)
+{
+	return get(view, role == POLICY_LISTEN ? KEY_LISTEN : KEY_CONNECT)
+		->value;
+}
+
+bool policy_has_destination_rules(const struct policy_view *view)
+{
+	return has_destination_rules(view);
 }

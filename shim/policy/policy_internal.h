@@ -24,7 +24,7 @@ enum {
 enum key_type {
 	KT_BOOL,
 	KT_MODE,	/* all | listed */
-	KT_UNSUP,	/* tcp | ignore | fail */
+	KT_UNSUP,	/* tcp | ignore | fail | auto */
 	KT_LOG,		/* error | warn | info | debug */
 	KT_INT,		/* decimal, within [min, max] */
 	KT_CIDRS,	/* list of ADDR[/LEN], IPv4 and IPv6 */
@@ -43,8 +43,8 @@ enum policy_mode { POLICY_MODE_ALL = 0, POLICY_MODE_LISTED = 1 };
 	X(MODE, SEC_GLOBAL, "mode", NULL, KT_MODE, POLICY_MODE_ALL, 0, 0,      \
 	  "all: every program; listed: only programs with [app:NAME]")         \
 	X(UNSUPPORTED, SEC_GLOBAL, "unsupported_option", "unsupported_option", \
-	  KT_UNSUP, POLICY_UNSUP_TCP, 0, 0,                                    \
-	  "option MPTCP refuses: tcp (rebuild as TCP), ignore, fail")          \
+	  KT_UNSUP, POLICY_UNSUP_AUTO, 0, 0,                                   \
+	  "option MPTCP refuses: auto (per-option table), tcp, ignore, fail") \
 	X(LOG, SEC_GLOBAL, "log", NULL, KT_LOG, 1, 0, 0,                       \
 	  "shim log level (MPTCPSHIM_LOG overrides)")                          \
 	X(CONNECT, SEC_GLOBAL, "connect", "connect", KT_BOOL, 1, 0, 0,         \
@@ -200,7 +200,7 @@ const struct port_range *policy_port_match(const struct rule_list *list,
 
 /* policy_model.c: value names, for the parser and `policy show`. */
 extern const char *const policy_mode_names[2];
-extern const char *const policy_unsup_names[3];
+extern const char *const policy_unsup_names[4];
 extern const char *const policy_log_names[4];
 
 #endif

@@ -16,7 +16,8 @@ const struct key_info policy_key_info[KEY_COUNT] = { POLICY_KEYS(KEY_INFO) };
 #undef KEY_INFO
 
 const char *const policy_mode_names[2] = { "all", "listed" };
-const char *const policy_unsup_names[3] = { "tcp", "ignore", "fail" };
+const char *const policy_unsup_names[4] = { "tcp", "ignore", "fail",
+						"auto" };
 const char *const policy_log_names[4] = { "error", "warn", "info", "debug" };
 
 bool policy_program_name_ok(const char *name)

@@ -310,9 +310,9 @@ static bool parse_scalar(struct parse_ctx *ctx, const struct key_info *k,
 				value);
 		break;
 	case KT_UNSUP:
-		v = lookup_name(value, policy_unsup_names, 3);
+		v = lookup_name(value, policy_unsup_names, 4);
 		if (v < 0)
-			problem(ctx, line, "%s: '%s' is not tcp|ignore|fail",
+			problem(ctx, line, "%s: '%s' is not auto|tcp|ignore|fail",
 				key, value);
 		break;
 	case KT_LOG:
@@ -430,7 +430,7 @@ static void set_option_mode(struct parse_ctx *ctx, const char *key,
 	const char *opt_name = key + strlen(POLICY_OPT_PREFIX);
 	const struct sockopt_name *opt = sockopt_by_name(opt_name);
 	struct settings *s = ctx->target;
-	int mode = lookup_name(value, policy_unsup_names, 3);
+	int mode = lookup_name(value, policy_unsup_names, 4);
 
 	if (!opt) {
 		problem(ctx, ctx->lines.lineno,
@@ -440,7 +440,7 @@ static void set_option_mode(struct parse_ctx *ctx, const char *key,
 		return;
 	}
 	if (mode < 0) {
-		problem(ctx, ctx->lines.lineno, "%s: '%s' is not tcp|ignore|fail",
+		problem(ctx, ctx->lines.lineno, "%s: '%s' is not auto|tcp|ignore|fail",
 			key, value);
 		return;
 	}

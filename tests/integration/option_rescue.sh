@@ -439,4 +439,104 @@ else
 	echo "note: mptcpize run sockprobe: '$got'"
 fi
 
+# --- unsupported_option = auto (the default: auto.conf does not set it):
+# the per-option table keeps MPTCP for TCP's default values and for hints,
+# and rebuilds as TCP for options the program relies on ---
+printf '[global]\nmode = all\n' >auto.conf
+probe a-uto0 auto.conf "$SRV4" TCP_USER_TIMEOUT=0
+check "auto, TCP_USER_TIMEOUT=0 (TCP's default, as haproxy sets it): MPTCP kept" \
+	"$(lines "set TCP_USER_TIMEOUT=0 ok" "socket protocol=262 is_mptcp=1" \
+		"get TCP_USER_TIMEOUT=0")" \
+	"$(out a-uto0 'set|socket|get')"
+check "auto, TCP_USER_TIMEOUT=0: server accepted MPTCP" \
+	"accepted protocol=262 is_mptcp=1" "$(out a-uto0-srv accepted)"
+check "auto, TCP_USER_TIMEOUT=0: stats" "rescued=- ignored=TCP_USER_TIMEOUT:1" \
+	"$(options a-uto0)"
+
+probe a-uto auto.conf "$SRV4" TCP_USER_TIMEOUT=5000
+check "auto, TCP_USER_TIMEOUT=5000: rebuilt as TCP, value applied" \
+	"$(lines "set TCP_USER_TIMEOUT=5000 ok" "socket protocol=6 is_mptcp=0" \
+		"get TCP_USER_TIMEOUT=5000")" \
+	"$(out a-uto 'set|socket|get')"
+check "auto, TCP_USER_TIMEOUT=5000: the warning names the fix" 1 \
+	"$(logged a-uto "TCP_USER_TIMEOUT costs MPTCP (auto: a value other than TCP's default).*'unsupported_option.TCP_USER_TIMEOUT = ignore' in \[app:sockprobe\]")"
+
+check "auto, TCP_USER_TIMEOUT=5000: run --stats gives the fix line" \
+	"TCP_USER_TIMEOUT|unsupported_option.TCP_USER_TIMEOUT = ignore|sockprobe" \
+	"$($PY -c '
+import json, sys
+for f in json.load(open(sys.argv[1]))["processes"][0]["option_fixes"]:
+    print("%s|%s|%s" % (f["option"], f["line"], f["section"]))' a-uto.json)"
+check "auto, TCP_USER_TIMEOUT=0: no fix line (nothing cost MPTCP)" "[]" \
+	"$($PY -c '
+import json, sys
+print(json.load(open(sys.argv[1]))["processes"][0]["option_fixes"])' a-uto0.json)"
+
+# OpenSSH's IPQoS on IPv6: a traffic-class hint, MPTCP kept, reads back.
+probe a-tclass auto.conf "$SRV6" IPV6_TCLASS=32
+check "auto, IPV6_TCLASS=32 (hint): MPTCP kept, value reads back" \
+	"$(lines "set IPV6_TCLASS=32 ok" "socket protocol=262 is_mptcp=1" \
+		"get IPV6_TCLASS=32")" \
+	"$(out a-tclass 'set|socket|get')"
+check "auto, IPV6_TCLASS: server accepted MPTCP" \
+	"accepted protocol=262 is_mptcp=1" "$(out a-tclass-srv accepted)"
+
+probe a-ttl auto.conf "$SRV4" IP_TTL=64 IP_MINTTL=0 TCP_QUICKACK=1
+check "auto, IP_TTL=64 IP_MINTTL=0 (defaults) TCP_QUICKACK=1 (hint): MPTCP kept" \
+	"$(lines "set IP_TTL=64 ok" "set IP_MINTTL=0 ok" "set TCP_QUICKACK=1 ok" \
+		"socket protocol=262 is_mptcp=1")" \
+	"$(out a-ttl 'set|socket')"
+probe a-ttl32 auto.conf "$SRV4" IP_TTL=32
+check "auto, IP_TTL=32: rebuilt as TCP" \
+	"set IP_TTL=32 ok | socket protocol=6 is_mptcp=0 | get IP_TTL=32" \
+	"$(out a-ttl32 'set|socket|get')"
+
+# Explicit modes still beat the table: tcp rebuilds even for a default.
+probe a-tcp0 tcp.conf "$SRV4" TCP_USER_TIMEOUT=0
+check "tcp, TCP_USER_TIMEOUT=0: explicit tcp still rebuilds" \
+	"set TCP_USER_TIMEOUT=0 ok | socket protocol=6 is_mptcp=0" \
+	"$(out a-tcp0 'set|socket')"
+
+# TCP_MD5SIG authenticates segments: auto makes the socket TCP and
+# applies the key (read back through the kernel's TCP socket).
+cat >md5.py <<'EOF_PY'
+import socket, struct, sys
+s = socket.socket()
+sig = struct.pack("=HH4s120xBBHi80s", socket.AF_INET, 0,
+                  socket.inet_aton(sys.argv[1]), 0, 0, 6, 0, b"secret")
+try:
+    s.setsockopt(socket.IPPROTO_TCP, 14, sig)  # TCP_MD5SIG
+    print("set ok protocol=%d" % s.getsockopt(socket.SOL_SOCKET,
+                                              socket.SO_PROTOCOL))
+except OSError as e:
+    print("error", e.errno)
+EOF_PY
+check "auto, TCP_MD5SIG: rebuilt as TCP, key set" "set ok protocol=6" \
+	"$(nsx "$C" "$MPTCPSHIM_BIN" run -c "$T_TMP/auto.conf" -- \
+		$PY md5.py "$SRV4" 2>md5.err)"
+check "auto, TCP_MD5SIG: warned once at the default level" 1 \
+	"$(grep -c "TCP_MD5SIG costs MPTCP (auto: the program relies on it)" md5.err || true)"
+
+# A read never changes a socket: the JVM's getsockopt(TCP_QUICKACK) probe
+# on a fresh socket, under tcp (which used to rebuild it), answers TCP's
+# default and leaves it MPTCP; a second process with two sockets setting
+# TCP_USER_TIMEOUT=5000 under auto warns once.
+check "tcp, getsockopt(TCP_QUICKACK) before connect: TCP's answer, MPTCP kept" \
+	"quickack=1 protocol=262" \
+	"$(nsx "$C" "$MPTCPSHIM_BIN" run -c "$T_TMP/tcp.conf" -- $PY -c '
+import socket
+s = socket.socket()
+q = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK)
+print("quickack=%d protocol=%d" % (q, s.getsockopt(socket.SOL_SOCKET,
+                                                    socket.SO_PROTOCOL)))')"
+nsx "$C" "$MPTCPSHIM_BIN" run -c "$T_TMP/auto.conf" -- $PY -c '
+import socket
+for i in range(2):
+    s = socket.socket()
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 5000)
+    assert s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL) == 6' \
+	2>warn.err
+check "auto, two sockets losing MPTCP to one option: one warning" 1 \
+	"$(grep -c "costs MPTCP" warn.err || true)"
+
 finish

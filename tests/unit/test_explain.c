@@ -227,6 +227,33 @@ static void test_blackhole_mentions_timeout(void **state)
 	pm_state_free(&fx.pm);
 }
 
+/* Nothing tried MPTCP: the shim itself may be why (policy, options), so
+ * the fix does not simply say "use run" to people who do. */
+static void test_no_attempts_fix_is_conditional(void **state)
+{
+	struct explain_reason reasons[MAX_REASONS];
+	struct explain_input in;
+	struct fixture fx;
+	size_t n;
+	const char *fix = NULL;
+
+	(void)state;
+	load_fixture(FIXTURES "/explain/disabled.in", &fx);
+	in.mib = &fx.mib;
+	in.sys = &fx.sys;
+	in.pm = &fx.pm;
+	n = explain_run(&in, reasons, MAX_REASONS);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(reasons[i].id, "no_mptcp_attempts") == 0)
+			fix = reasons[i].fix;
+	assert_non_null(fix);
+	assert_non_null(strstr(fix, "if the programs do not run under the "
+				    "shim"));
+	assert_non_null(strstr(fix, "'mptcpshim run --stats CMD' names it"));
+	mib_free(&fx.mib);
+	pm_state_free(&fx.pm);
+}
+
 /* Deltas: history before the interval must not produce reasons. */
 static void test_delta_hides_history(void **state)
 {
@@ -290,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_pairs),
 		cmocka_unit_test(test_plain_tcp_server_first),
 		cmocka_unit_test(test_blackhole_mentions_timeout),
+		cmocka_unit_test(test_no_attempts_fix_is_conditional),
 		cmocka_unit_test(test_delta_hides_history),
 		cmocka_unit_test(test_sysctl_parsing),
 	};

@@ -187,7 +187,7 @@ static void test_builtin_defaults(void **state)
 		assert_null(view.initial.origin.file);
 		assert_false(view.decide_at_connect);
 		assert_false(view.decide_at_listen);
-		assert_int_equal(view.unsupported, POLICY_UNSUP_TCP);
+		assert_int_equal(view.unsupported, POLICY_UNSUP_AUTO);
 		assert_false(view.per_option_unsupported);
 		assert_false(view.keepalive.enabled);
 		assert_int_equal(view.keepalive.idle, 60);
@@ -199,7 +199,7 @@ static void test_builtin_defaults(void **state)
 					       addr_len).choice, MPTCP);
 		assert_int_equal(policy_unsupported_for(&view, SOL_TCP,
 							TCP_USER_TIMEOUT),
-				 POLICY_UNSUP_TCP);
+				 POLICY_UNSUP_AUTO);
 	}
 	policy_free(p);
 }
@@ -347,7 +347,7 @@ static const struct bad_case bad_cases[] = {
 	  { { 1, "lacks ']'" }, { 2, "outside any section" } } },
 	{ "bad12-outside-section.conf", 1, { { 1, "outside any section" } } },
 	{ "bad13-bad-bool.conf", 1, { { 2, "not a boolean" } } },
-	{ "bad14-bad-enum.conf", 1, { { 2, "not tcp|ignore|fail" } } },
+	{ "bad14-bad-enum.conf", 1, { { 2, "not auto|tcp|ignore|fail" } } },
 	{ "bad15-unknown-sockopt.conf", 1,
 	  { { 2, "unknown socket option 'TCP_TURBO'" } } },
 	{ "bad16-out-of-range.conf", 1, { { 2, "out of range 1..127" } } },

@@ -91,6 +91,17 @@ expect_out "rule:     built-in default"
 expect_rc 0 "$BIN" policy explain -c "$FIX/bad04-bad-port-range.conf" curl 192.0.2.1:80
 expect_out "bad04-bad-port-range.conf:2: ports: '9000-8000'"
 expect_out "decision: mptcp"
+# explain lists how each option MPTCP refuses would be handled.
+expect_rc 0 "$BIN" policy explain ssh '[::1]:22'
+expect_out "options:  auto"
+expect_out "  IPV6_TCLASS              mptcp: accepted, remembered, not applied"
+expect_out "  TCP_USER_TIMEOUT         mptcp at TCP's default value, any other value: tcp"
+expect_out "  TCP_MD5SIG               tcp: rebuilt as TCP, then applied"
+printf '[app:ssh]\nunsupported_option.IPV6_TCLASS = fail\n' >"$work/tclass.conf"
+expect_rc 0 "$BIN" policy explain -c "$work/tclass.conf" ssh '[::1]:22'
+expect_out "  IPV6_TCLASS              error: the program gets MPTCP's error (unsupported_option)"
+expect_rc 0 "$BIN" policy explain ssh 192.0.2.1:22
+grep -q IPV6_TCLASS <<<"$out" && fail "IPv6 options listed for an IPv4 address: $out"
 expect_rc 2 "$BIN" policy explain curl not-an-address
 expect_rc 2 "$BIN" policy explain
 expect_rc 2 "$BIN" policy explain curl 1.2.3.4:99999

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "cli.h"
 #include "envmerge.h"
+#include "gomptcp.h"
 #include "run.h"
 
 #define LIB "/usr/lib/x86_64-linux-gnu/libmptcpshim.so"
@@ -45,7 +47,7 @@ static void test_preload_merge(void **state)
 
 static void expect_godebug(const char *in, const char *want)
 {
-	char *got = envmerge_godebug(in);
+	char *got = envmerge_godebug(in, 1);
 
 	assert_string_equal(got, want);
 	free(got);
@@ -62,6 +64,72 @@ static void test_godebug_merge(void **state)
 	expect_godebug("multipathtcp=0", "multipathtcp=0");
 	expect_godebug("a=1,multipathtcp=2,b=3", "a=1,multipathtcp=2,b=3");
 	expect_godebug("xmultipathtcp=0", "xmultipathtcp=0,multipathtcp=1");
+	{
+		char *got = envmerge_godebug("a=1", 3);
+
+		assert_string_equal(got, "a=1,multipathtcp=3");
+		free(got);
+		got = envmerge_godebug("multipathtcp=1", 0);
+		assert_string_equal(got, "multipathtcp=1");
+		free(got);
+	}
+}
+
+/* GODEBUG=multipathtcp=N from the policy for one program. */
+static int go_value(const char *text, const char *program)
+{
+	const char *const names[] = { program, NULL };
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	struct policy *p = policy_load_stream(in, "mem", NULL, NULL);
+	struct policy_view view;
+	int v;
+
+	fclose(in);
+	assert_non_null(p);
+	policy_resolve(p, names, &view);
+	v = gomptcp_for_view(&view);
+	policy_free(p);
+	return v;
+}
+
+static void test_go_follows_policy(void **state)
+{
+	(void)state;
+	assert_int_equal(go_value("", "app"), GOMPTCP_BOTH);
+	assert_int_equal(go_value("[global]\nmode = listed\n", "app"),
+			 GOMPTCP_OFF);
+	assert_int_equal(go_value("[global]\nmode = listed\n[app:app]\n",
+				  "app"), GOMPTCP_BOTH);
+	assert_int_equal(go_value("[app:app]\nenabled = false\n", "app"),
+			 GOMPTCP_OFF);
+	assert_int_equal(go_value("[app:app]\nconnect = false\n", "app"),
+			 GOMPTCP_LISTEN);
+	assert_int_equal(go_value("[global]\nlisten = false\n", "app"),
+			 GOMPTCP_DIAL);
+	assert_int_equal(go_value("[global]\nlisten = false\n"
+				  "connect = false\n", "app"), GOMPTCP_OFF);
+	/* Another program's section changes nothing for this one. */
+	assert_int_equal(go_value("[app:other]\nenabled = false\n", "app"),
+			 GOMPTCP_BOTH);
+	/* Destination rules cannot reach Go: the role stays on. */
+	assert_int_equal(go_value("[destinations]\ninclude = 10.0.0.0/8\n",
+				  "app"), GOMPTCP_BOTH);
+}
+
+static void test_command_names(void **state)
+{
+	char buf[256];
+	const char *names[3];
+
+	(void)state;
+	/* /bin/sh is a symlink on Debian: the shim sees the target too. */
+	gomptcp_command_names("/bin/sh", buf, sizeof(buf), names);
+	assert_non_null(names[0]);
+	assert_string_equal(names[names[1] ? 1 : 0], "sh");
+	gomptcp_command_names("no-such-command-here", buf, sizeof(buf),
+			      names);
+	assert_string_equal(names[0], "no-such-command-here");
+	assert_null(names[1]);
 }
 
 static void test_exit_codes(void **state)
@@ -131,6 +199,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_preload_merge),
 		cmocka_unit_test(test_godebug_merge),
+		cmocka_unit_test(test_go_follows_policy),
+		cmocka_unit_test(test_command_names),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_parse),
 	};

@@ -22,6 +22,8 @@ enum policy_unsupported {
 	POLICY_UNSUP_TCP = 0,	/* rebuild the socket as TCP, then apply */
 	POLICY_UNSUP_IGNORE,	/* report success, remember the value */
 	POLICY_UNSUP_FAIL,	/* hand the kernel's error to the app */
+	POLICY_UNSUP_AUTO,	/* default: the built-in per-option table
+				 * (option_table.h) picks one of the above */
 };
 
 enum policy_role { POLICY_CONNECT = 0, POLICY_LISTEN = 1 };
@@ -128,7 +130,9 @@ struct policy_decision policy_decide(const struct policy_view *view,
 				     const struct sockaddr *addr,
 				     socklen_t addrlen);
 
-/* The unsupported_option mode for one (level, optname). */
+/* The unsupported_option mode for one (level, optname); may be
+ * POLICY_UNSUP_AUTO, which policy_option_action() (option_table.h)
+ * turns into tcp, ignore or fail for a given value. */
 enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
 					       int level, int optname);
 
@@ -177,7 +181,20 @@ typedef void (*policy_source_fn)(void *ctx, const char *file, bool used);
 void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
 			    void *ctx);
 
-/* "tcp"/"mptcp" and "tcp"/"ignore"/"fail", for messages. */
+/*
+ * For a program only reachable as a whole (Go's GODEBUG=multipathtcp):
+ * whether the program is converted and the role on, i.e. whether some
+ * socket of that role may get MPTCP; and whether include/exclude/ports
+ * rules are set, which such a program cannot follow.
+ */
+bool policy_role_possible(const struct policy_view *view,
+			  enum policy_role role);
+bool policy_has_destination_rules(const struct policy_view *view);
+/* The connect/listen key alone, whether or not the program is converted:
+ * for settings that serve every program (`mptcpshim env`). */
+bool policy_role_on(const struct policy_view *view, enum policy_role role);
+
+/* "tcp"/"mptcp" and "tcp"/"ignore"/"fail"/"auto", for messages. */
 const char *policy_choice_name(enum policy_choice choice);
 const char *policy_unsupported_name(enum policy_unsupported mode);
 
