@@ -219,35 +219,6 @@ static void check_library(struct report *r, int *lib_class, int *lib_machine)
 	add(r, "shim_library", ST_PASS, "%s loads", path);
 }
 
-/* execvp()'s search: the path of name, or false. */
-static bool find_in_path(const char *name, char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	const char *p;
-
-	if (strchr(name, '/')) {
-		snprintf(out, len, "%s", name);
-		return access(out, X_OK) == 0;
-	}
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path;; p = strchr(p, ':') + 1) {
-		size_t dir = strcspn(p, ":");
-
-		if ((size_t)snprintf(out, len, "%.*s%s%s", (int)dir,
-				     dir ? p : ".", dir ? "/" : "",
-				     name) < len) {
-			struct stat st;
-
-			if (stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
-			    access(out, X_OK) == 0)
-				return true;
-		}
-		if (!p[dir])
-			return false;
-	}
-}
-
 static void check_ids(struct report *r, const char *path,
 		      const struct stat *st)
 {
@@ -382,12 +353,12 @@ static void check_binary(struct report *r, const char *path, int lib_class,
 static void check_command(struct report *r, const char *name, int lib_class,
 			  int lib_machine)
 {
-	char path[PATH_MAX], interp[PATH_MAX], arg[PATH_MAX];
+	char path[PATH_MAX], interp[PATH_MAX];
 	struct check *c;
 	struct stat st;
 	int depth;
 
-	if (!find_in_path(name, path, sizeof(path)) ||
+	if (!elf_find_in_path(name, path, sizeof(path)) ||
 	    stat(path, &st) < 0) {
 		c = add(r, "command", ST_FAIL,
 			"'%s' is not an executable file%s", name,
@@ -400,27 +371,18 @@ static void check_command(struct report *r, const char *name, int lib_class,
 	/* For scripts the interpreter is what runs (and what preloads);
 	 * the kernel ignores set-id bits and capabilities on scripts. */
 	for (depth = 0; depth < MAX_SHEBANG_DEPTH; depth++) {
-		int rc = elf_read_shebang(path, interp, sizeof(interp), arg,
-					  sizeof(arg));
-		const char *next = interp;
+		int rc = elf_script_runner(path, interp, sizeof(interp));
 
-		if (rc <= 0)
-			break;
-		if (strcmp(interp, "/usr/bin/env") == 0 ||
-		    strcmp(interp, "/bin/env") == 0) {
-			next = arg[0] == '-' ? NULL : arg;
-			if (next && strchr(next, ' '))
-				*strchr(arg, ' ') = '\0';
-		}
-		if (!next || !*next ||
-		    !find_in_path(next, path, sizeof(path))) {
+		if (rc == 0 || (rc < 0 && !interp[0]))
+			break;	/* not a script, or unreadable: said below */
+		if (rc < 0) {
 			c = add(r, "interpreter", ST_WARN,
 				"cannot find the interpreter of the script "
-				"(#!%s%s%s)", interp, arg[0] ? " " : "",
-				arg);
+				"(#!%s)", interp);
 			fix(c, "run doctor on the interpreter itself");
 			return;
 		}
+		snprintf(path, sizeof(path), "%s", interp);
 		add(r, "interpreter", ST_PASS,
 		    "a script: %s runs it; checking that instead", path);
 	}

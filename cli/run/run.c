@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "envmerge.h"
 #include "libpath.h"
+#include "route.h"
 #include "run.h"
 #include "runstats.h"
 
@@ -24,7 +25,9 @@ static void run_usage(FILE *out, bool mptcpize)
 	}
 	fprintf(out,
 		"Usage: mptcpshim run [-d|--debug] [-c FILE] [--stats [--json]"
-		" [--stats-file FILE]] [--] CMD [ARGS...]\n"
+		" [--stats-file FILE]]\n"
+		"                     [--route=auto|preload|seccomp] [--] CMD "
+		"[ARGS...]\n"
 		"Runs CMD with libmptcpshim.so added to LD_PRELOAD and "
 		"GODEBUG=multipathtcp=1,\nso its TCP sockets use Multipath TCP "
 		"where the policy allows.\n\n"
@@ -36,8 +39,15 @@ static void run_usage(FILE *out, bool mptcpize)
 		"deltas on exit\n"
 		"      --json         with --stats: as JSON\n"
 		"      --stats-file FILE  with --stats: write the report to FILE\n"
+		"      --route=R      auto (default): the preload library for "
+		"dynamically\n"
+		"                     linked programs, the seccomp route for "
+		"static ones and\n"
+		"                     Go before 1.21; preload or seccomp force "
+		"one\n"
 		"\nExit status: CMD's, 128+N if it was killed by signal N, "
-		"127 if CMD was not found.\n");
+		"127 if CMD was not found,\n126 if the seccomp route "
+		"was asked for and cannot run here.\n");
 }
 
 int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
@@ -49,6 +59,7 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 		{ "stats", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "stats-file", required_argument, NULL, 'f' },
+		{ "route", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -60,7 +71,7 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 	opterr = 0;
 	/* '+': stop at CMD so its own options stay its own. */
 	while ((c = getopt_long(argc, argv, mptcpize ? "+dh" : "+dc:h",
-				mptcpize ? longopts + 5 : longopts,
+				mptcpize ? longopts + 6 : longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -77,6 +88,14 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 			break;
 		case 'f':
 			opt->stats_file = optarg;
+			break;
+		case 'r':
+			if (route_parse(optarg, &opt->route) != 0) {
+				cli_error("run", "--route: expected auto, "
+					  "preload or seccomp, not '%s'",
+					  optarg);
+				return CLI_USAGE;
+			}
 			break;
 		case 'h':
 			run_usage(stdout, mptcpize);
@@ -128,8 +147,10 @@ static int set_merged(const char *name, char *value)
 
 int run_prepare_env(const struct run_options *opt, const char *library)
 {
-	if (set_merged("LD_PRELOAD",
-		       envmerge_preload(getenv("LD_PRELOAD"), library)) ||
+	/* library NULL: the seccomp route, which preloads nothing. */
+	if ((library && set_merged("LD_PRELOAD",
+				   envmerge_preload(getenv("LD_PRELOAD"),
+						    library))) ||
 	    set_merged("GODEBUG", envmerge_godebug(getenv("GODEBUG"))))
 		return -1;
 	if (opt->debug && setenv("MPTCPSHIM_LOG", "debug", 1))
@@ -193,6 +214,7 @@ int cmd_run(int argc, char **argv)
 {
 	bool mptcpize = strcmp(cli_program, "mptcpize") == 0;
 	struct runstats_session stats;
+	struct route_choice route;
 	sigset_t forwarded, saved_mask;
 	struct run_options opt;
 	char library[PATH_MAX];
@@ -209,10 +231,13 @@ int cmd_run(int argc, char **argv)
 				 "MPTCPSHIM_LIBRARY, or reinstall)");
 		return 127;
 	}
-	if (run_prepare_env(&opt, library) != 0)
+	route_choose(opt.command[0], opt.route, &route);
+	if (run_prepare_env(&opt, route.seccomp ? NULL : library) != 0)
 		return CLI_USAGE;
-	if (!opt.stats)
-		return exec_command(opt.command);
+	if (!opt.stats) {
+		rc = route_start(&route, opt.debug);
+		return rc >= 0 ? rc : exec_command(opt.command);
+	}
 
 	if (runstats_begin(&stats) < 0)
 		return 126;
@@ -224,7 +249,8 @@ int cmd_run(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
-		_exit(exec_command(opt.command));
+		rc = route_start(&route, opt.debug);
+		_exit(rc >= 0 ? rc : exec_command(opt.command));
 	}
 	if (pid > 0)
 		forward_pid = pid;

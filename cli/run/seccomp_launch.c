@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The program keeps the CLI's pid (it is exec'd in place), so the
+ * supervisor must be some other process. Forked directly it would be the
+ * program's child, visible to wait(-1) and reaped by programs that reap
+ * everything; so it is double-forked: the intermediate process exits at
+ * once and the supervisor is re-parented to init or the nearest subreaper.
+ * That intermediate process is also where the kernel is probed (it
+ * installs a filter of its own and dies with it), so that a kernel without
+ * the route is found out before anything is installed on the program.
+ *
+ * The supervisor is forked before the program's filter exists: holding the
+ * filter itself, it would keep the listener from ever reporting POLLHUP.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "seccomp_filter.h"
+#include "seccomp_launch.h"
+#include "seccomp_supervisor.h"
+
+/* Exit codes of the probing process. */
+enum { PROBE_OK, PROBE_NO_NOTIF, PROBE_NO_ADDFD, PROBE_DENIED, PROBE_FORK,
+       PROBE_OTHER };
+
+static int probe_here(void)
+{
+	int fd, err;
+
+	if (!seccomp_filter_supported())
+		return PROBE_NO_NOTIF;
+	/* Always with no_new_privs: this process only lives to exit. */
+	fd = seccomp_filter_install(true);
+	if (fd < 0) {
+		err = errno;
+		return err == EINVAL || err == ENOSYS ? PROBE_NO_NOTIF :
+		       err == EACCES || err == EPERM ? PROBE_DENIED :
+						       PROBE_OTHER;
+	}
+	return seccomp_filter_probe_addfd(fd) ? PROBE_NO_ADDFD : PROBE_OK;
+}
+
+static enum seccomp_launch_result probe_result(int status, char *why,
+					       size_t len)
+{
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : PROBE_OTHER;
+
+	switch (code) {
+	case PROBE_OK:
+		return SECCOMP_LAUNCH_OK;
+	case PROBE_NO_NOTIF:
+		snprintf(why, len, "this kernel has no seccomp user "
+			 "notification for this architecture (Linux 5.14+ "
+			 "needed)");
+		return SECCOMP_LAUNCH_UNSUPPORTED;
+	case PROBE_NO_ADDFD:
+		snprintf(why, len, "this kernel cannot install a socket into "
+			 "a trapped program (SECCOMP_ADDFD_FLAG_SEND, Linux "
+			 "5.14+)");
+		return SECCOMP_LAUNCH_UNSUPPORTED;
+	case PROBE_DENIED:
+		snprintf(why, len, "installing a seccomp filter is not "
+			 "permitted here (a container's seccomp profile or "
+			 "an LSM?)");
+		return SECCOMP_LAUNCH_NOT_PERMITTED;
+	case PROBE_FORK:
+		snprintf(why, len, "cannot start the supervisor process");
+		return SECCOMP_LAUNCH_NO_HELPER;
+	default:
+		snprintf(why, len, "the seccomp probe failed");
+		return SECCOMP_LAUNCH_UNSUPPORTED;
+	}
+}
+
+enum seccomp_launch_result seccomp_launch_probe(char *why, size_t why_len)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0)
+		_exit(probe_here());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		snprintf(why, why_len, "cannot fork the seccomp probe: %s",
+			 strerror(errno));
+		return SECCOMP_LAUNCH_NO_HELPER;
+	}
+	return probe_result(status, why, why_len);
+}
+
+static void close_others(int keep)
+{
+	/* Whatever the program inherited (a socket-activated listener, a
+	 * pipe its reader waits on) must not stay open in the supervisor. */
+	if (keep > 3)
+		syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
+	if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) != 0)
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != keep)
+				close(fd);
+}
+
+static void detach(void)
+{
+	static const int job_control[] = { SIGINT,  SIGQUIT, SIGTSTP, SIGTTIN,
+					   SIGTTOU, SIGHUP,  SIGPIPE };
+	int null;
+
+	/* Its own session: the terminal's ^C, ^Z and hang-up, and kill(0)
+	 * from timeout(1), are the program's, never the supervisor's. */
+	setsid();
+	for (size_t i = 0; i < sizeof(job_control) / sizeof(job_control[0]);
+	     i++)
+		signal(job_control[i], SIG_IGN);
+	if (chdir("/") != 0) {
+		/* Only so as not to keep a mount busy. */
+	}
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		close(null);
+	}
+}
+
+static int recv_fd(int sock)
+{
+	char byte, control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+static int send_fd(int sock, int fd)
+{
+	char byte = 'L', control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+static __attribute__((noreturn)) void supervisor_main(int sock, bool debug)
+{
+	char ack = 'A';
+	int listener;
+
+	detach();
+	listener = recv_fd(sock);
+	if (listener < 0)
+		_exit(0);	/* the route was not installed after all */
+	if (send(sock, &ack, 1, MSG_NOSIGNAL) != 1)
+		_exit(0);
+	close(sock);
+	close_others(listener);
+	seccomp_supervise(listener, debug);
+	_exit(0);
+}
+
+/* The intermediate process: starts the supervisor, probes, exits. */
+static __attribute__((noreturn)) void intermediate(int sock, bool debug)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		supervisor_main(sock, debug);
+	if (pid < 0)
+		_exit(PROBE_FORK);
+	close(sock);
+	_exit(probe_here());
+}
+
+enum seccomp_launch_result seccomp_launch(bool needs_nnp, bool debug,
+					  char *why, size_t why_len)
+{
+	enum seccomp_launch_result rc;
+	int sv[2], status, listener;
+	char ack;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		snprintf(why, why_len, "socketpair: %s", strerror(errno));
+		return SECCOMP_LAUNCH_NO_HELPER;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		intermediate(sv[1], debug);
+	}
+	close(sv[1]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		snprintf(why, why_len, "cannot start the supervisor: %s",
+			 strerror(errno));
+		close(sv[0]);
+		return SECCOMP_LAUNCH_NO_HELPER;
+	}
+	rc = probe_result(status, why, why_len);
+	if (rc != SECCOMP_LAUNCH_OK) {
+		close(sv[0]);	/* the supervisor sees EOF and exits */
+		return rc;
+	}
+	listener = seccomp_filter_install(needs_nnp);
+	if (listener < 0) {
+		snprintf(why, why_len, "cannot install the seccomp filter: %s",
+			 strerror(errno));
+		close(sv[0]);
+		return errno == EACCES || errno == EPERM ?
+			       SECCOMP_LAUNCH_NOT_PERMITTED :
+			       SECCOMP_LAUNCH_UNSUPPORTED;
+	}
+	/* From here on socket() is trapped: without a supervisor holding
+	 * the listener it would fail with ENOSYS, so a failure is fatal. */
+	if (send_fd(sv[0], listener) != 0 ||
+	    recv(sv[0], &ack, 1, 0) != 1) {
+		snprintf(why, why_len, "the supervisor did not take over");
+		close(listener);
+		close(sv[0]);
+		return SECCOMP_LAUNCH_BROKEN;
+	}
+	close(listener);
+	close(sv[0]);
+	return SECCOMP_LAUNCH_OK;
+}
