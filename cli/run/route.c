@@ -6,8 +6,11 @@
  * only chosen when the library cannot reach the program at all, because
  * the library does more (see route_seccomp_limits).
  */
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "elfcheck.h"
@@ -85,9 +88,9 @@ static void judge(struct route_choice *c)
 				 elf_go_at_least(f.go_version, 1, 21) : -1;
 		c->seccomp = modern != 1;
 		snprintf(c->why, sizeof(c->why),
-			 modern == 1 ? "%s is Go %s: GODEBUG=multipathtcp "
+			 modern == 1 ? "%s is built with %s: GODEBUG=multipathtcp "
 				       "reaches it (preload route)" :
-			 modern == 0 ? "%s is Go %s, older than 1.21: it makes "
+			 modern == 0 ? "%s is built with %s, older than Go 1.21: it makes "
 				       "its own system calls (seccomp route)" :
 				       "%s is Go of unknown version%s: it makes "
 				       "its own system calls (seccomp route)",
@@ -106,6 +109,7 @@ void route_choose(const char *command, enum route_request req,
 		  struct route_choice *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->done_fd[0] = c->done_fd[1] = -1;
 	if (!resolve(command, c->path, sizeof(c->path))) {
 		c->path[0] = '\0';
 		snprintf(c->why, sizeof(c->why),
@@ -141,7 +145,7 @@ int route_start(const struct route_choice *c, bool debug)
 			      "file-capability programs it starts (sudo, ping) "
 			      "gain no privileges" :
 			      "no_new_privs not set (CAP_SYS_ADMIN)");
-	rc = seccomp_launch(nnp, debug, why, sizeof(why));
+	rc = seccomp_launch(nnp, debug, c->done_fd[1], why, sizeof(why));
 	if (rc == SECCOMP_LAUNCH_OK)
 		return -1;
 	if (rc == SECCOMP_LAUNCH_BROKEN || c->forced) {
@@ -151,4 +155,26 @@ int route_start(const struct route_choice *c, bool debug)
 	fprintf(stderr, "%s run: warning: the seccomp route cannot run (%s); "
 		"running %s as it is, with TCP\n", cli_program, why, c->path);
 	return -1;
+}
+
+void route_stats_begin(struct route_choice *c)
+{
+	if (c->seccomp && pipe2(c->done_fd, O_CLOEXEC) != 0)
+		c->done_fd[0] = c->done_fd[1] = -1;
+}
+
+void route_stats_end(struct route_choice *c)
+{
+	struct pollfd p = { .fd = c->done_fd[0], .events = POLLIN };
+	char byte;
+
+	if (c->done_fd[0] < 0)
+		return;
+	close(c->done_fd[1]);
+	/* The supervisor never writes: readable means EOF, it is gone. */
+	if (poll(&p, 1, 1000) == 1 && read(c->done_fd[0], &byte, 1) < 0) {
+		/* Nothing to do: the report goes out either way. */
+	}
+	close(c->done_fd[0]);
+	c->done_fd[0] = c->done_fd[1] = -1;
 }

@@ -20,6 +20,7 @@ struct route_choice {
 	bool forced;		/* --route said so */
 	char path[PATH_MAX];	/* the ELF file that runs ("" if unknown) */
 	char why[PATH_MAX + 256];	/* one sentence for run -d and doctor */
+	int done_fd[2];		/* --stats: EOF when the supervisor is gone */
 };
 
 /* "auto" | "preload" | "seccomp"; returns 0, or -1 for anything else. */
@@ -43,6 +44,16 @@ void route_choose(const char *command, enum route_request req,
  * is a warning, and the program runs as it is.
  */
 int route_start(const struct route_choice *c, bool debug);
+
+/*
+ * --stats with the seccomp route: the supervisor writes a socket's record
+ * just after the task has it, so the report waits for the supervisor to
+ * finish (1 s at most, for programs that leave a daemon behind). Call
+ * begin before forking the command, end after reaping it; both are no-ops
+ * for the preload route.
+ */
+void route_stats_begin(struct route_choice *c);
+void route_stats_end(struct route_choice *c);
 
 /* What the seccomp route cannot do that the library does, one line each
  * (NULL-terminated); for policy explain, doctor and the man page. */

@@ -241,6 +241,7 @@ int cmd_run(int argc, char **argv)
 
 	if (runstats_begin(&stats) < 0)
 		return 126;
+	route_stats_begin(&route);
 	forwarded_signals(&forwarded);
 	sigprocmask(SIG_BLOCK, &forwarded, &saved_mask);
 	catch_forwarded();
@@ -273,6 +274,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
+	route_stats_end(&route);
 	runstats_end(&stats, &opt, rc);
 	return rc;
 }

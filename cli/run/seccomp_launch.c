@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -94,16 +95,23 @@ enum seccomp_launch_result seccomp_launch_probe(char *why, size_t why_len)
 	return probe_result(status, why, why_len);
 }
 
-static void close_others(int keep)
+static void close_range_between(int lo, int hi)
 {
+	if (lo <= hi && syscall(SYS_close_range, (unsigned)lo, (unsigned)hi,
+				0U) != 0)
+		for (int fd = lo; fd <= hi && fd < 1024; fd++)
+			close(fd);
+}
+
+static void close_others(int a, int b)
+{
+	int lo = b < 0 || a < b ? a : b, hi = a > b ? a : b;
+
 	/* Whatever the program inherited (a socket-activated listener, a
 	 * pipe its reader waits on) must not stay open in the supervisor. */
-	if (keep > 3)
-		syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
-	if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) != 0)
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != keep)
-				close(fd);
+	close_range_between(3, lo - 1);
+	close_range_between(lo + 1, hi - 1);
+	close_range_between(hi + 1, 0x7fffffff);
 }
 
 static void detach(void)
@@ -112,6 +120,8 @@ static void detach(void)
 					   SIGTTOU, SIGHUP,  SIGPIPE };
 	int null;
 
+	/* A name of its own in ps and pgrep (it would be "mptcpshim"). */
+	prctl(PR_SET_NAME, SECCOMP_SUPERVISOR_NAME, 0, 0, 0);
 	/* Its own session: the terminal's ^C, ^Z and hang-up, and kill(0)
 	 * from timeout(1), are the program's, never the supervisor's. */
 	setsid();
@@ -165,7 +175,8 @@ static int send_fd(int sock, int fd)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
-static __attribute__((noreturn)) void supervisor_main(int sock, bool debug)
+static __attribute__((noreturn)) void supervisor_main(int sock, bool debug,
+						     int keep_fd)
 {
 	char ack = 'A';
 	int listener;
@@ -177,18 +188,19 @@ static __attribute__((noreturn)) void supervisor_main(int sock, bool debug)
 	if (send(sock, &ack, 1, MSG_NOSIGNAL) != 1)
 		_exit(0);
 	close(sock);
-	close_others(listener);
+	close_others(listener, keep_fd);
 	seccomp_supervise(listener, debug);
 	_exit(0);
 }
 
 /* The intermediate process: starts the supervisor, probes, exits. */
-static __attribute__((noreturn)) void intermediate(int sock, bool debug)
+static __attribute__((noreturn)) void intermediate(int sock, bool debug,
+						  int keep_fd)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		supervisor_main(sock, debug);
+		supervisor_main(sock, debug, keep_fd);
 	if (pid < 0)
 		_exit(PROBE_FORK);
 	close(sock);
@@ -196,7 +208,8 @@ static __attribute__((noreturn)) void intermediate(int sock, bool debug)
 }
 
 enum seccomp_launch_result seccomp_launch(bool needs_nnp, bool debug,
-					  char *why, size_t why_len)
+					  int keep_fd, char *why,
+					  size_t why_len)
 {
 	enum seccomp_launch_result rc;
 	int sv[2], status, listener;
@@ -210,7 +223,7 @@ enum seccomp_launch_result seccomp_launch(bool needs_nnp, bool debug,
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		intermediate(sv[1], debug);
+		intermediate(sv[1], debug, keep_fd);
 	}
 	close(sv[1]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {

@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The supervisor's process name (comm), as ps and pgrep show it. */
+#define SECCOMP_SUPERVISOR_NAME "mptcpshim-sup"
+
 enum seccomp_launch_result {
 	SECCOMP_LAUNCH_OK = 0,
 	/* Nothing installed; the program can still run as it is: */
@@ -24,11 +27,13 @@ enum seccomp_launch_result {
  * Probes the kernel (in a throw-away process), forks the supervisor out of
  * this process's family (it is no child of the program: a wait(-1) never
  * sees it), installs the filter on this process (no_new_privs first when
- * needs_nnp) and hands the listener over. why gets a sentence on any
- * failure.
+ * needs_nnp) and hands the listener over. The supervisor keeps keep_fd
+ * open until it exits (-1: none) and closes everything else it inherited.
+ * why gets a sentence on any failure.
  */
 enum seccomp_launch_result seccomp_launch(bool needs_nnp, bool debug,
-					  char *why, size_t why_len);
+					  int keep_fd, char *why,
+					  size_t why_len);
 
 /*
  * Only the probe: whether this kernel and these privileges support the
