@@ -26,6 +26,9 @@
 #include "mib.h"
 #include "output.h"
 #include "pm.h"
+#include "route.h"
+#include "seccomp_filter.h"
+#include "seccomp_launch.h"
 #include "uapi_compat.h"
 
 #define MAX_CHECKS 64
@@ -269,6 +272,51 @@ static void check_caps(struct report *r, const char *path)
 	cap_free(caps);
 }
 
+/*
+ * For a program only the seccomp route reaches: can this kernel run it,
+ * what no_new_privs means for it, and what the route cannot do.
+ */
+static void check_seccomp_route(struct report *r, const char *path)
+{
+	struct check *c;
+	char why[200];
+
+	if (seccomp_launch_probe(why, sizeof(why)) != SECCOMP_LAUNCH_OK) {
+		c = add(r, "seccomp_route", ST_FAIL,
+			"'mptcpshim run' would take the seccomp route for %s, "
+			"but it cannot run here: %s", path, why);
+		fix(c, "use Linux 5.14 or newer and allow seccomp(2); "
+		       "'mptcpshim run --route=auto' then runs the program "
+		       "as it is, with TCP");
+		return;
+	}
+	add(r, "seccomp_route", ST_PASS,
+	    "'mptcpshim run' takes the seccomp route for %s: a supervisor "
+	    "makes its TCP sockets MPTCP at socket() (with TCP fallback)",
+	    path);
+	if (seccomp_filter_needs_nnp()) {
+		c = add(r, "no_new_privs", ST_WARN,
+			"without CAP_SYS_ADMIN the seccomp route sets "
+			"no_new_privs: setuid and file-capability programs it "
+			"starts (sudo, ping) gain no privileges");
+		fix(c, "run it as root (or with CAP_SYS_ADMIN) if it must "
+		       "start such helpers");
+	}
+	c = add(r, "seccomp_limits", ST_WARN,
+		"under the seccomp route the protocol is chosen at socket(): "
+		"destination and port rules, option rescue "
+		"(unsupported_option), keepalive.all_tcp and per-connection "
+		"fallback detection do not apply");
+	fix(c, "'mptcpshim policy explain %s' lists what applies; a "
+	       "dynamically linked build gets everything", path);
+	c = add(r, "seccomp_limits", ST_WARN,
+		"io_uring IORING_OP_SOCKET escapes every route; the socket's "
+		"credentials, cgroup and LSM label are the supervisor's; the "
+		"kernel's BPF hook (update_socket_protocol) is not used: it "
+		"has no TCP fallback and needs privileges");
+	fix(c, "see libmptcpshim(8), THE SECCOMP ROUTE");
+}
+
 static void check_go(struct report *r, const char *path,
 		     const struct elf_facts *f)
 {
@@ -287,20 +335,23 @@ static void check_go(struct report *r, const char *path,
 		return;
 	}
 	if (ok == 0) {
-		c = add(r, "go", ST_FAIL,
+		c = add(r, "go", ST_WARN,
 			"%s is a Go program built with %s: Go makes its own "
 			"system calls (LD_PRELOAD cannot act) and only Go "
 			"1.21+ knows GODEBUG=multipathtcp", path,
 			f->go_version);
-		fix(c, "rebuild it with Go 1.21 or newer, then run it with "
-		       "'mptcpshim run' (or call net.Dialer.SetMultipathTCP)");
+		fix(c, "run it with 'mptcpshim run' (the seccomp route), or "
+		       "rebuild it with Go 1.21 or newer for everything the "
+		       "policy offers");
+		check_seccomp_route(r, path);
 		return;
 	}
 	c = add(r, "go", ST_WARN,
 		"%s is a Go program of unknown version: LD_PRELOAD cannot "
 		"act; only GODEBUG=multipathtcp=1 (Go 1.21+) can", path);
-	fix(c, "run it with 'mptcpshim run' (it sets GODEBUG); check 'go "
-	       "version %s' is 1.21 or newer", path);
+	fix(c, "run it with 'mptcpshim run' (the seccomp route; Go 1.21+ "
+	       "makes MPTCP sockets itself, untouched by it)");
+	check_seccomp_route(r, path);
 }
 
 static void check_binary(struct report *r, const char *path, int lib_class,
@@ -337,12 +388,13 @@ static void check_binary(struct report *r, const char *path, int lib_class,
 		return;
 	}
 	if (!f.dynamic) {
-		c = add(r, "binary", ST_FAIL,
+		c = add(r, "binary", ST_WARN,
 			"%s is statically linked: no dynamic loader runs, so "
 			"LD_PRELOAD cannot act", path);
-		fix(c, "use a dynamically linked build, the program's native "
-		       "MPTCP support, or a BPF route (a cgroup program that "
-		       "makes TCP sockets MPTCP)");
+		fix(c, "run it with 'mptcpshim run' (the seccomp route; in a "
+		       "unit: ExecStart=mptcpshim run -- %s), or use a "
+		       "dynamically linked build", path);
+		check_seccomp_route(r, path);
 		return;
 	}
 	add(r, "binary", ST_PASS,
@@ -400,8 +452,10 @@ static void usage(FILE *fp)
 		"net.mptcp.enabled,\nsocket(IPPROTO_MPTCP), the path manager, "
 		"endpoints and limits, blackhole\nstate, the shim library; "
 		"and for CMD whether LD_PRELOAD can act on it\n(static binary, "
-		"Go, setuid/setgid, file capabilities). Each problem comes\n"
-		"with its fix.\n\n"
+		"Go, setuid/setgid, file capabilities) or which route 'run' "
+		"takes\n(the seccomp route for static and pre-1.21 Go "
+		"programs, and its limits).\nEach problem comes with its "
+		"fix.\n\n"
 		"  -j, --json   print JSON\n"
 		"\nExit status: 0 nothing failed (warnings allowed), 1 a check "
 		"failed, 2 usage.\n");
