@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "route.h"
 #include "policy.h"
 
 static void usage(FILE *out)
@@ -383,6 +384,25 @@ static void print_source(void *ctx, const char *file, bool used)
 	       used ? "" : " (ignored: see the errors above)");
 }
 
+/*
+ * For a program only the seccomp route reaches (static, Go < 1.21): what of
+ * the policy cannot apply there, said rather than silently skipped.
+ */
+static void explain_route(const char *program, const struct policy_view *view)
+{
+	struct route_choice route;
+
+	route_choose(program, ROUTE_AUTO, &route);
+	if (!route.seccomp)
+		return;
+	printf("%-9s seccomp (%s)\n", "route:", route.why);
+	printf("%-9s every TCP socket gets the socket() decision (%s), "
+	       "whatever its address\n", "seccomp:",
+	       policy_choice_name(view->initial.choice));
+	for (size_t i = 0; route_seccomp_limits[i]; i++)
+		printf("%-9s %s\n", "not here:", route_seccomp_limits[i]);
+}
+
 static int policy_explain(int argc, char **argv)
 {
 	struct load_options opt;
@@ -458,6 +478,7 @@ static int policy_explain(int argc, char **argv)
 		       view.keepalive.all_tcp ? ", also plain TCP" : "");
 	else
 		printf("%-9s off\n", "keepalive:");
+	explain_route(argv[0], &view);
 	policy_free(policy);
 	return CLI_OK;
 }

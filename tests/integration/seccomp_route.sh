@@ -65,6 +65,13 @@ check "run -d: a static program takes the seccomp route" 1 \
 check "run -d: as root, no_new_privs is not set" 1 \
 	"$(grep -c 'no_new_privs not set' <<<"$err")"
 
+out=$("$MPTCPSHIM_BIN" policy explain -c "$T_TMP/policy.conf" "$T_TMP/seccomp_peer")
+check "policy explain names the seccomp route" 1 "$(grep -c '^route: *seccomp' <<<"$out")"
+check "policy explain: destination rules do not apply there" 1 \
+	"$(grep -c '^not here: destination and port rules' <<<"$out")"
+out=$("$MPTCPSHIM_BIN" policy explain -c "$T_TMP/policy.conf" /bin/true)
+check "policy explain: no route line for a dynamic program" 0 "$(grep -c '^route:' <<<"$out")"
+
 # --- static C, busybox wget, a script: MPTCP end to end ----------------
 bg_in "$ON" 60 "${RUN[@]}" -- ./seccomp_peer server 8080 5 >server_on.out
 SERVER=$T_LAST_PID
