@@ -1,25 +1,33 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* Error printing shared by every subcommand. */
+/* What every subcommand shares: errors, option parsing, dispatch. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 
 const char *cli_program = "mptcpshim";
 
 void cli_error(const char *subcommand, const char *fmt, ...)
 {
+	char *text = NULL;
 	va_list ap;
+	int n;
 
 	if (subcommand)
 		fprintf(stderr, "%s %s: ", cli_program, subcommand);
 	else
 		fprintf(stderr, "%s: ", cli_program);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
+	/* Messages quote names from files and the command line. */
+	if (n >= 0)
+		out_safe_text(stderr, text, true);
+	free(text);
 	fputc('\n', stderr);
 }
 
@@ -28,33 +36,86 @@ bool cli_is_help(const char *arg)
 	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
-int cli_parse_json_only(int argc, char **argv, const char *subcommand,
-			void (*usage)(FILE *), bool *json)
+const struct cli_command *cli_find_command(const struct cli_command *table,
+					   size_t n, const char *name)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
 
-	*json = false;
+#define CLI_MAX_OPTIONS 16
+
+int cli_parse_options(int argc, char **argv, const char *subcommand,
+		      const struct cli_option *options, unsigned flags,
+		      void (*usage)(FILE *))
+{
+	struct option longopts[CLI_MAX_OPTIONS + 2];
+	/* ':' first: a missing argument is ':', told apart from '?'. */
+	char shortopts[3 + 2 * CLI_MAX_OPTIONS + 2];
+	size_t n = 0, s = 0;
+	int c, index;
+
+	if (flags & CLI_OPTIONS_STOP_AT_OPERAND)
+		shortopts[s++] = '+';
+	shortopts[s++] = ':';
+	for (; options[n].name && n < CLI_MAX_OPTIONS; n++) {
+		longopts[n] = (struct option){
+			options[n].name,
+			options[n].value ? required_argument : no_argument,
+			NULL, 0,
+		};
+		if (options[n].letter) {
+			shortopts[s++] = options[n].letter;
+			if (options[n].value)
+				shortopts[s++] = ':';
+		}
+	}
+	longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+	shortopts[s++] = 'h';
+	shortopts[s] = '\0';
+
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			*json = true;
-			break;
-		case 'h':
+	while ((index = -1, c = getopt_long(argc, argv, shortopts, longopts,
+					     &index)) != -1) {
+		const struct cli_option *o = NULL;
+
+		if (c == 'h') {
 			usage(stdout);
 			return CLI_OK;
-		default:
-			cli_error(subcommand, "unknown option '%s'",
-				  argv[optind - 1]);
+		}
+		if (c == 0 && index >= 0)
+			o = &options[index];
+		for (size_t i = 0; !o && c > 0 && i < n; i++)
+			if (c == options[i].letter && c != '?' && c != ':')
+				o = &options[i];
+		if (!o) {
+			cli_error(subcommand, c == ':' ?
+				  "option '%s' needs an argument" :
+				  "unknown option '%s'", argv[optind - 1]);
 			usage(stderr);
 			return CLI_USAGE;
 		}
+		if (o->flag)
+			*o->flag = true;
+		if (o->value)
+			*o->value = optarg;
 	}
 	return -1;
+}
+
+int cli_parse_json_only(int argc, char **argv, const char *subcommand,
+			void (*usage)(FILE *), bool *json)
+{
+	const struct cli_option options[] = {
+		CLI_OPTION_JSON(json),
+		CLI_OPTION_END,
+	};
+
+	*json = false;
+	return cli_parse_options(argc, argv, subcommand, options,
+				 CLI_OPTIONS_STOP_AT_OPERAND, usage);
 }

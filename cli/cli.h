@@ -4,9 +4,11 @@
 #define MPTCPSHIM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <unistd.h>	/* optind, for cli_parse_options() callers */
 
-/* Exit codes of the contract (DESIGN.md). */
+/* The exit codes every command keeps (mptcpshim(1), EXIT STATUS). */
 enum {
 	CLI_OK = 0,
 	CLI_CHECK_FAILED = 1,	/* a check failed, or something not found */
@@ -25,6 +27,52 @@ void cli_error(const char *subcommand, const char *fmt, ...)
 
 /* True if arg is -h or --help. */
 bool cli_is_help(const char *arg);
+
+/* One subcommand (or verb) of a dispatch table. */
+struct cli_command {
+	const char *name;
+	cli_command_fn fn;
+	const char *summary;	/* for the usage text; may be NULL */
+};
+
+/* The entry of table (n entries) called name, or NULL. Exact match only
+ * (no prefixes, which would change meaning as commands are added). */
+const struct cli_command *cli_find_command(const struct cli_command *table,
+					   size_t n, const char *name);
+
+/*
+ * One option of a command for cli_parse_options(): a flag (flag set: made
+ * true when given) or an option with an argument (value set: the argument
+ * is stored there). letter 0: long form only. -h/--help is always known.
+ */
+struct cli_option {
+	const char *name;	/* long name, without "--" */
+	char letter;
+	bool *flag;
+	const char **value;
+};
+
+/* The options several commands share, spelled the same everywhere. */
+#define CLI_OPTION_JSON(p) { "json", 'j', (p), NULL }
+#define CLI_OPTION_CONFIG(p) { "config", 'c', NULL, (p) }
+#define CLI_OPTION_END { NULL, 0, NULL, NULL }
+
+/* cli_parse_options() flags. */
+enum {
+	/* Stop at the first operand, so that a CMD's own options stay its
+	 * own; without it options may follow operands (GNU order). */
+	CLI_OPTIONS_STOP_AT_OPERAND = 1,
+};
+
+/*
+ * Parses argv's options by the table (ended by CLI_OPTION_END). Returns -1
+ * to go on (operands start at optind), else the exit code after printing
+ * usage to stdout for -h/--help (CLI_OK) or the error and usage to stderr
+ * for an unknown option or a missing argument (CLI_USAGE).
+ */
+int cli_parse_options(int argc, char **argv, const char *subcommand,
+		      const struct cli_option *options, unsigned flags,
+		      void (*usage)(FILE *));
 
 /*
  * Parses the options of a command that takes only -j/--json and -h/--help,

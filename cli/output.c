@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* The text/JSON printer every table-printing command goes through. */
+/* The text/JSON printer every command's standard output goes through. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,9 +15,15 @@ struct out {
 	int depth;		/* open containers, top object included */
 	bool first[OUT_MAX_DEPTH];	/* nothing printed yet at that level */
 	bool is_array[OUT_MAX_DEPTH];
+	bool spaced;		/* OUT_JSON_SPACED */
 };
 
 struct out *out_new(FILE *fp, bool json)
+{
+	return out_new_flags(fp, json, 0);
+}
+
+struct out *out_new_flags(FILE *fp, bool json, unsigned flags)
 {
 	struct out *out = calloc(1, sizeof(*out));
 
@@ -25,6 +31,7 @@ struct out *out_new(FILE *fp, bool json)
 		return NULL;
 	out->fp = fp;
 	out->json = json;
+	out->spaced = flags & OUT_JSON_SPACED;
 	if (json) {
 		fputc('{', fp);
 		out->depth = 1;
@@ -119,6 +126,13 @@ void out_json_string(FILE *fp, const char *str)
 				fputs("\\ufffd", fp);
 				break;
 			}
+			/* C1 controls are valid JSON raw, but a terminal
+			 * showing the document would obey them. */
+			if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
+				fprintf(fp, "\\u%04x", s[1]);
+				s += len;
+				continue;
+			}
 			fwrite(s, 1, len, fp);
 			s += len;
 			continue;
@@ -128,6 +142,51 @@ void out_json_string(FILE *fp, const char *str)
 	fputc('"', fp);
 }
 
+void out_safe_text(FILE *fp, const char *str, bool keep_layout)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		size_t len = 1;
+
+		if (*s < 0x20 || *s == 0x7f) {
+			if (keep_layout && (*s == '\n' || *s == '\t'))
+				fputc(*s, fp);
+			else
+				fprintf(fp, "\\x%02x", *s);
+		} else if (*s < 0x80) {
+			fputc(*s, fp);
+		} else if ((len = utf8_sequence(s)) == 0 ||
+			   (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)) {
+			/* Not UTF-8, or a C1 control (0x9b is CSI): the
+			 * bytes, escaped one by one. */
+			len = len ? len : 1;
+			for (size_t i = 0; i < len; i++)
+				fprintf(fp, "\\x%02x", s[i]);
+		} else {
+			fwrite(s, 1, len, fp);
+		}
+		s += len;
+	}
+}
+
+/* value escaped as out_safe_text() does, for a caller's format. */
+static char *safe_copy(const char *value, bool keep_layout)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		return NULL;
+	out_safe_text(mem, value, keep_layout);
+	if (fclose(mem) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 /* The separator and key before a JSON value at the current level. */
 static void json_key(struct out *out, const char *key)
 {
@@ -135,12 +194,12 @@ static void json_key(struct out *out, const char *key)
 
 	if (level >= 0) {
 		if (!out->first[level])
-			fputc(',', out->fp);
+			fputs(out->spaced ? ", " : ",", out->fp);
 		out->first[level] = false;
 	}
 	if (key && (level < 0 || !out->is_array[level])) {
 		out_json_string(out->fp, key);
-		fputc(':', out->fp);
+		fputs(out->spaced ? ": " : ":", out->fp);
 	}
 }
 
@@ -222,8 +281,19 @@ void out_string(struct out *out, const char *key, const char *fmt,
 		else
 			fputs("null", out->fp);
 	} else if (fmt) {
-		fprintf(out->fp, fmt, value ? value : "-");
+		out_text_string(out, fmt, value);
 	}
+}
+
+void out_text_string(struct out *out, const char *fmt, const char *value)
+{
+	char *safe;
+
+	if (out->json || !fmt)
+		return;
+	safe = value ? safe_copy(value, false) : NULL;
+	fprintf(out->fp, fmt, safe ? safe : value ? "?" : "-");
+	free(safe);
 }
 
 void out_bool(struct out *out, const char *key, const char *fmt, bool value)
@@ -252,10 +322,26 @@ void out_double(struct out *out, const char *key, const char *fmt,
 void out_text(struct out *out, const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
+	int n;
 
 	if (out->json)
 		return;
 	va_start(ap, fmt);
-	vfprintf(out->fp, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	/* The arguments may be names from files or the command line. */
+	out_safe_text(out->fp, text, true);
+	free(text);
+}
+
+void out_usage(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(fp, fmt, ap);
 	va_end(ap);
 }

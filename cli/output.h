@@ -10,6 +10,14 @@
  * (key NULL). The text formats take exactly one argument of the type the
  * function names: out_uint "%llu", out_int "%lld", out_string "%s",
  * out_bool "%s" (given "yes"/"no"), out_double "%g".
+ *
+ * Nothing a user or a file supplied reaches a terminal raw: in text mode
+ * control characters (C0, DEL, C1) and bytes that are not UTF-8 print as
+ * \xNN (out_string escapes newlines and tabs too: one value, one line);
+ * in JSON they are escaped, and invalid UTF-8 becomes U+FFFD.
+ *
+ * Every command writes its standard output through this file (help text
+ * through out_usage()); errors go to stderr through cli_error().
  */
 #ifndef MPTCPSHIM_OUTPUT_H
 #define MPTCPSHIM_OUTPUT_H
@@ -21,6 +29,11 @@ struct out;
 
 /* A printer on fp; JSON output starts with the top-level object open. */
 struct out *out_new(FILE *fp, bool json);
+
+/* out_new() flags. OUT_JSON_SPACED: ": " after keys and ", " between
+ * values (for output people read as well as parse); default compact. */
+enum { OUT_JSON_SPACED = 1 };
+struct out *out_new_flags(FILE *fp, bool json, unsigned flags);
 /* Closes what is still open (JSON), ends with a newline and frees. */
 void out_end(struct out *out);
 
@@ -48,7 +61,21 @@ void out_text(struct out *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Writes s as a JSON string literal, quotes included; invalid UTF-8 bytes
- * become U+FFFD so the document always parses. */
+ * become U+FFFD so the document always parses; control characters (C1
+ * included) are escaped. */
 void out_json_string(FILE *fp, const char *s);
+
+/* A value of its own in text mode (key ignored) that JSON leaves out:
+ * out_string()'s escaping without the JSON half. */
+void out_text_string(struct out *out, const char *fmt, const char *value);
+
+/* s as text for a terminal: printable UTF-8 as is, everything else \xNN;
+ * keep_layout keeps '\n' and '\t'. The one text escaper of the CLI. */
+void out_safe_text(FILE *fp, const char *s, bool keep_layout);
+
+/* Help and usage text (the program's own words) to fp: stdout for --help,
+ * stderr after a usage error. */
+void out_usage(FILE *fp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

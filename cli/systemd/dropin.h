@@ -4,6 +4,8 @@
  * what Environment= they set (with systemd's quoting and ordering rules),
  * and writing our own drop-in atomically. Lets `enable` merge with what a
  * unit already has even when no manager is running (images, --root).
+ * envlex.c: Environment= words; unitpaths.c: where the files are;
+ * unitread.c: what they say; dropin.c: the drop-in we write.
  */
 #ifndef MPTCPSHIM_DROPIN_H
 #define MPTCPSHIM_DROPIN_H
@@ -11,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strbuf.h"
 #include "unitname.h"
 
 /* The file `enable` writes into <unit>.d/. */
@@ -125,6 +128,10 @@ int dropin_write_atomic(const char *dir, const char *name, const char *text);
 /* Reads a whole (small) file; NULL with errno on failure. */
 char *dropin_read_text(const char *path);
 
-void dropin_strv_free(char **v, size_t n);
+/* The lists above are strv vectors (strbuf.h); this frees one. */
+static inline void dropin_strv_free(char **v, size_t n)
+{
+	strv_free(v, n);
+}
 
 #endif

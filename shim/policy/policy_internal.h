@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the policy_*.c files share: the key table (one X-macro list drives
- * parsing, defaults and `policy show`), the parsed representation and the
- * address/port rule types.
+ * parsing, defaults and, through policy_walk.c, `policy show`), the parsed
+ * representation and the address/port rule types.
  */
 #ifndef MPTCPSHIM_POLICY_INTERNAL_H
 #define MPTCPSHIM_POLICY_INTERNAL_H
@@ -180,7 +180,7 @@ const struct cidr *policy_cidr_match(const struct rule_list *list,
 const struct port_range *policy_port_match(const struct rule_list *list,
 					   uint16_t port);
 
-/* policy_show.c name tables, shared with the parser. */
+/* policy_names.c: the words of the enumerated keys. */
 extern const char *const policy_mode_names[2];
 extern const char *const policy_unsup_names[3];
 extern const char *const policy_log_names[4];

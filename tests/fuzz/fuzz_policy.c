@@ -14,6 +14,7 @@
 
 #include "policy.h"
 #include "policy_internal.h"
+#include "policy_show.h"
 
 static void count_problem(void *ctx, const char *file, unsigned line,
 			  const char *message)

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "policy.h"
+#include "policy_show.h"
 #include "sockopt_names.h"
 
 #ifndef FIXTURES

@@ -94,7 +94,8 @@ expect_out "decision: mptcp"
 expect_rc 2 "$BIN" policy explain curl not-an-address
 expect_rc 2 "$BIN" policy explain
 expect_rc 2 "$BIN" policy explain curl 1.2.3.4:99999
-expect_rc 2 "$BIN" policy explain --json curl
+# A misplaced option is a usage error (explain's --listen given to check).
+expect_rc 2 "$BIN" policy check --listen
 
 # show: INI that checks clean, and JSON that parses.
 expect_rc 0 "$BIN" policy show -c "$cfg"
@@ -109,6 +110,40 @@ expect_out "mode = all ; default"
 expect_rc 2 "$BIN" policy show --listen
 expect_rc 2 "$BIN" policy frobnicate
 expect_rc 0 "$BIN" policy --help
+
+# --json for check and explain: documents that parse, saying what the text
+# says (each assertion reads a value the text mode prints differently).
+json_ok() {	# json_ok PYTHON-ASSERTIONS: on $out, as d
+	/usr/bin/python3 -m json.tool <<<"$out" >/dev/null ||
+		{ fail "not JSON: $out"; return; }
+	/usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1" \
+		<<<"$out" || fail "JSON does not say '$1': $out"
+}
+expect_rc 0 "$BIN" policy explain --json -c "$cfg" curl 192.0.2.200:8080
+json_ok "assert d['decision']=='tcp' and d['rule']=='$cfg:34'
+assert d['reason']=='not converted: address in the exclude list'
+assert d['app']=='curl' and d['app_origin']=='$cfg:22'
+assert d['for']=='connect' and d['address']=='192.0.2.200:8080'
+assert d['port_given'] is True and d['sources'][0]['used'] is True
+assert d['keepalive']['enabled'] is False and d['keepalive']['idle']==120"
+expect_rc 0 "$BIN" policy explain curl --json
+json_ok "assert d['rule'] is None and d['app'] is None and d['for']=='socket'"
+expect_rc 0 "$BIN" policy check --json "$FIX/good02-all-keys.conf"
+json_ok "assert d['ok'] is True and d['files'][0]['problems']==[]"
+expect_rc 2 "$BIN" policy check --json "$FIX/bad20-mixed.conf" "$work/none.conf"
+json_ok "assert d['ok'] is False
+p=d['files'][0]['problems']
+assert [x['line'] for x in p]==[5,7], p
+assert p[1]['message']==\"idle: '-1' is not a number\", p
+assert d['files'][1]['ok'] is False
+assert d['files'][1]['problems'][0]['line']==0"
+# Names from files and the command line reach a terminal escaped: an ESC
+# in a program name prints as \x1b in text and as \u001b in JSON.
+expect_rc 0 "$BIN" policy explain "$(printf 'evil\033]0;x\007')"
+expect_out 'program:  evil\x1b]0;x\x07'
+grep -q "$(printf '\033')" <<<"$out" && fail "raw ESC in text: $out"
+expect_rc 0 "$BIN" policy explain --json "$(printf 'evil\033[31m\xff')"
+json_ok "assert d['program']=='evil\\x1b[31m\\ufffd'"
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)"

@@ -2,7 +2,8 @@
 /*
  * The policy model: parsed once from INI files, immutable afterwards, and
  * shared by the shim (which acts on it) and the CLI (`policy check|explain|
- * show`), so that what the CLI predicts is what the shim does.
+ * show`), so that what the CLI predicts is what the shim does. Printing is
+ * the CLI's (policy_walk.h gives it the settings to print).
  *
  * Memory: policy_load() allocates; nothing else here allocates, so the
  * decision functions are safe on the shim's hot and fork-child paths.
@@ -130,9 +131,6 @@ struct policy_decision policy_decide(const struct policy_view *view,
 /* The unsupported_option mode for one (level, optname). */
 enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
 					       int level, int optname);
-
-/* Prints the effective merged policy, as INI or as JSON. */
-void policy_show(const struct policy *policy, FILE *out, bool json);
 
 /* ---- Additions of the policy module ---- */
 

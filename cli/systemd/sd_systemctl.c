@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Talking to systemd for `enable`, `disable` and `status`: systemctl run
+ * without a shell, its answers, and applying a changed drop-in.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sd_context.h"
+
+extern char **environ;
+
+/*
+ * Runs argv (looked up in PATH); stdout is returned in *out when out is
+ * not NULL. Returns the exit status, or -1 if it could not run.
+ */
+static int sd_spawn(char *const argv[], char **out)
+{
+	posix_spawn_file_actions_t fa;
+	int pipefd[2] = { -1, -1 }, status, rc = -1;
+	size_t len = 0, cap = 0;
+	char *text = NULL;
+	pid_t pid;
+
+	if (out) {
+		*out = NULL;
+		if (pipe2(pipefd, O_CLOEXEC) < 0)
+			return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	if (out)
+		posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		if (out) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	if (out) {
+		close(pipefd[1]);
+		for (;;) {
+			ssize_t n;
+
+			if (len + 4096 + 1 > cap) {
+				char *nt = realloc(text, cap + 8192);
+
+				if (!nt)
+					break;
+				text = nt;
+				cap += 8192;
+			}
+			n = read(pipefd[0], text + len, cap - len - 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0 || len + (size_t)n > (1u << 20))
+				break;
+			len += (size_t)n;
+		}
+		close(pipefd[0]);
+		if (text)
+			text[len] = '\0';
+		*out = text;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status))
+		rc = WEXITSTATUS(status);
+	return rc;
+}
+
+int sd_systemctl(const struct sd *sd, const char *verb, const char *unit,
+		     bool quiet_echo)
+{
+	char *argv[6];
+	int n = 0, rc;
+
+	argv[n++] = "systemctl";
+	if (sd->user)
+		argv[n++] = "--user";
+	argv[n++] = (char *)verb;
+	if (unit) {
+		argv[n++] = "--";
+		argv[n++] = (char *)unit;
+	}
+	argv[n] = NULL;
+	if (!quiet_echo)
+		printf("running: systemctl%s %s%s%s\n",
+		       sd->user ? " --user" : "", verb, unit ? " " : "",
+		       unit ? unit : "");
+	fflush(stdout);
+	rc = sd_spawn(argv, NULL);
+	if (rc != 0)
+		cli_error(sd->cmd, "systemctl %s %s failed", verb,
+			  unit ? unit : "");
+	return rc;
+}
+
+/* `systemctl show -p PROP --value UNIT`, without the trailing newline. */
+char *sd_show(const struct sd *sd, const char *prop, const char *unit)
+{
+	char *argv[9], *out = NULL;
+	int n = 0;
+
+	argv[n++] = "systemctl";
+	if (sd->user)
+		argv[n++] = "--user";
+	argv[n++] = "show";
+	argv[n++] = "-p";
+	argv[n++] = (char *)prop;
+	argv[n++] = "--value";
+	argv[n++] = "--";
+	argv[n++] = (char *)unit;
+	argv[n] = NULL;
+	if (sd_spawn(argv, &out) != 0) {
+		free(out);
+		return NULL;
+	}
+	if (out) {
+		size_t len = strlen(out);
+
+		while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))
+			out[--len] = '\0';
+	}
+	return out;
+}
+
+/* A unit name as a shell word for the commands we print (names hold no
+ * quote, but may hold '\\' escapes or the '*' of an instance pattern). */
+static const char *shell_word(const char *name, char *buf, size_t len)
+{
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789:_.@-") == strlen(name))
+		return name;
+	snprintf(buf, len, "'%s'", name);
+	return buf;
+}
+
+/* daemon-reload (+ restart) when a manager runs; otherwise say how. */
+int sd_apply(const struct sd *sd, bool changed, const char *restart)
+{
+	const char *user = sd->user ? " --user" : "";
+	const char *units[2] = { NULL, sd->unit.name };
+	char instances[UNITNAME_MAX + 2], word[UNITNAME_MAX + 4];
+
+	/* Restarting a template means restarting its instances. */
+	if (sd->unit.kind == UNITNAME_TEMPLATE) {
+		snprintf(instances, sizeof(instances), "%.*s*.%s",
+			 (int)(strchr(sd->unit.name, '@') + 1 - sd->unit.name),
+			 sd->unit.name, sd->unit.suffix);
+		units[1] = instances;
+	}
+
+	if (sd->socket && sd->which == DO_ENABLE)
+		units[0] = sd->socket_unit.name;
+	if (!changed)
+		return CLI_OK;
+	if (sd->dry_run) {
+		printf("would run: systemctl%s daemon-reload\n", user);
+		for (int i = 0; sd->now && i < 2; i++)
+			if (units[i])
+				printf("would run: systemctl%s %s %s\n", user,
+				       restart, shell_word(units[i], word,
+							   sizeof(word)));
+		return CLI_OK;
+	}
+	if (!sd->systemd_running) {
+		printf("%s; to apply, run:\n", *sd->root ?
+			       "the tree below --root is not the running "
+			       "system's" :
+			       "systemd is not running here");
+		printf("  systemctl%s daemon-reload\n", user);
+		for (int i = 0; i < 2; i++)
+			if (units[i])
+				printf("  systemctl%s %s %s\n", user, restart,
+				       shell_word(units[i], word,
+						  sizeof(word)));
+		return CLI_OK;
+	}
+	if (sd_systemctl(sd, "daemon-reload", NULL, false) != 0)
+		return CLI_CHECK_FAILED;
+	for (int i = 0; i < 2; i++) {
+		if (!units[i])
+			continue;
+		if (!sd->now) {
+			printf("restart to apply: systemctl%s %s %s\n", user,
+			       restart, shell_word(units[i], word,
+						   sizeof(word)));
+			continue;
+		}
+		if (sd_systemctl(sd, restart, units[i], false) != 0)
+			return CLI_CHECK_FAILED;
+	}
+	return CLI_OK;
+}
+
+int sd_systemd_version(void)
+{
+	char *argv[] = { "systemctl", "--version", NULL }, *out = NULL;
+	int version = 0;
+
+	if (sd_spawn(argv, &out) == 0 && out)
+		sscanf(out, "systemd %d", &version);
+	free(out);
+	return version;
+}
