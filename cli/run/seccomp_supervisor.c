@@ -153,16 +153,13 @@ static void handle(const struct supervisor *s)
 		return;
 	}
 	if (seccomp_task_read((pid_t)req->pid, s->stats, &t) != 0) {
-		seccomp_task_release(&t);
 		answer_continue(s, req->id);
 		return;
 	}
 	/* Everything read from /proc above belongs to the trapped task only
 	 * if its notification is still pending: pids are reused. */
-	if (!still_pending(s, req->id)) {
-		seccomp_task_release(&t);
+	if (!still_pending(s, req->id))
 		return;
-	}
 	view = seccomp_policy_for(&t);
 	if (view->initial.choice != POLICY_MPTCP) {
 		if (s->stats)
@@ -173,7 +170,6 @@ static void handle(const struct supervisor *s)
 	} else {
 		convert(s, &t, view, req->id, domain, type);
 	}
-	seccomp_task_release(&t);
 }
 
 static int alloc_buffers(struct supervisor *s)

@@ -67,12 +67,12 @@ static pid_t read_tgid(pid_t tid)
 int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t)
 {
 	char path[64], target[PATH_MAX];
+	struct stat st;
 	ssize_t n;
 
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->tgid = want_tgid ? read_tgid(tid) : tid;
-	t->netns_fd = -1;
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n <= 0)
@@ -83,27 +83,45 @@ int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t)
 	if (read_small(path, target, sizeof(target)) > 0)
 		base_copy(t->argv0_name, sizeof(t->argv0_name), target);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)tid);
-	t->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	return t->netns_fd < 0 ? -1 : 0;
-}
-
-void seccomp_task_release(struct seccomp_task *t)
-{
-	if (t->netns_fd >= 0)
-		close(t->netns_fd);
-	t->netns_fd = -1;
+	if (stat(path, &st) != 0)
+		return -1;
+	t->netns_dev = st.st_dev;
+	t->netns_ino = st.st_ino;
+	return 0;
 }
 
 int seccomp_task_enter_netns(const struct seccomp_task *t)
 {
-	struct stat theirs, ours;
+	/* Where the supervisor is: known after the first look, since only
+	 * the setns() below moves it. */
+	static unsigned long long our_dev, our_ino;
+	char path[64];
+	struct stat st;
+	int fd, err = 0;
 
-	if (fstat(t->netns_fd, &theirs) != 0 ||
-	    stat("/proc/self/ns/net", &ours) != 0)
-		return errno;
-	if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
+	if (!our_ino) {
+		if (stat("/proc/self/ns/net", &st) != 0)
+			return errno;
+		our_dev = st.st_dev;
+		our_ino = st.st_ino;
+	}
+	if (t->netns_dev == our_dev && t->netns_ino == our_ino)
 		return 0;
-	return setns(t->netns_fd, CLONE_NEWNET) == 0 ? 0 : errno;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)t->tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		err = errno;
+	else if (st.st_dev != t->netns_dev || st.st_ino != t->netns_ino)
+		err = ESRCH;	/* not the task we looked at */
+	else if (setns(fd, CLONE_NEWNET) != 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (!err) {
+		our_dev = t->netns_dev;
+		our_ino = t->netns_ino;
+	}
+	return err;
 }
 
 /* ---- policy, per program ---- */

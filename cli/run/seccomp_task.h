@@ -19,7 +19,7 @@ struct seccomp_task {
 	pid_t tgid;			/* the process (for stats records) */
 	char exe_name[STATS_PROGRAM_MAX];	/* basename of /proc/TID/exe */
 	char argv0_name[STATS_PROGRAM_MAX];	/* basename of argv[0] */
-	int netns_fd;			/* /proc/TID/ns/net, or -1 */
+	unsigned long long netns_dev, netns_ino;	/* its network namespace */
 };
 
 /*
@@ -30,12 +30,10 @@ struct seccomp_task {
  */
 int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t);
 
-/* Closes what seccomp_task_read() opened. */
-void seccomp_task_release(struct seccomp_task *t);
-
 /*
- * Enters the task's network namespace if the supervisor is not in it.
- * Returns 0, or an errno value (EPERM when not permitted).
+ * Enters the task's network namespace if the supervisor is not in it
+ * (opened only then: most tasks share the supervisor's). Returns 0, or
+ * an errno value (EPERM when not permitted).
  */
 int seccomp_task_enter_netns(const struct seccomp_task *t);
 

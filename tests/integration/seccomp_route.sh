@@ -150,6 +150,22 @@ json=$(nsx "$ON" "${RUN[@]}" --stats --json -- ./seccomp_peer flags 2>&1 >/dev/n
 check "--stats counts 2 conversions" 1 \
 	"$(grep -c '"program":"seccomp_peer","pid":[0-9]*,"sockets":2,"converted":2,' <<<"$json")"
 
+# --- the socket is made in the task's network namespace ----------------
+# The supervisor starts in OFF (MPTCP disabled); the program moves to a
+# new namespace where MPTCP is on: MPTCP proves the supervisor followed.
+out=$(nsx "$OFF" "${RUN[@]}" --route=seccomp -- unshare --net ./seccomp_peer flags)
+check "socket made in the task's own (new) namespace" 1 "$(grep -c '^plain 262 ' <<<"$out")"
+# Unprivileged, the supervisor may not enter a namespace the program made
+# in its own user namespace: TCP, the program's own socket().
+if nsx "$ON" setpriv --reuid 65534 --regid 65534 --clear-groups \
+	unshare --user --net true 2>/dev/null; then
+	out=$(nsx "$ON" setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"${RUN[@]}" --route=seccomp -- unshare --user --net ./seccomp_peer flags)
+	check "setns not permitted: falls back to TCP" 1 "$(grep -c '^plain 6 ' <<<"$out")"
+else
+	echo "note: no unprivileged user namespaces here; setns refusal not tested"
+fi
+
 # --- per-program policy at socket() time -------------------------------
 LISTED=("$MPTCPSHIM_BIN" run -c "$T_TMP/listed.conf")
 out=$(nsx "$ON" "${LISTED[@]}" -- ./seccomp_peer flags)
