@@ -10,6 +10,8 @@
  *   seccomp_peer others            UDP, UNIX, raw and IPPROTO_MPTCP sockets
  *   seccomp_peer flags             SOCK_NONBLOCK|SOCK_CLOEXEC kept?
  *   seccomp_peer hold SECONDS      one TCP socket, then sleep
+ *   seccomp_peer deny-seccomp CMD...  exec CMD where seccomp(2) fails
+ *                                  with EPERM (a container's profile)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,8 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <errno.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_MPTCP
@@ -139,6 +147,28 @@ static void flags(void)
 	       int_opt(plain, IPPROTO_TCP, TCP_KEEPIDLE));
 }
 
+/* Like a container runtime's profile that forbids seccomp(2) itself. */
+static int deny_seccomp(char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+		perror("deny-seccomp");
+		return 1;
+	}
+	execvp(argv[0], argv);
+	perror("exec");
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -172,6 +202,8 @@ int main(int argc, char **argv)
 		sleep((unsigned)atoi(argv[2]));
 		return 0;
 	}
+	if (strcmp(mode, "deny-seccomp") == 0 && argc > 2)
+		return deny_seccomp(argv + 2);
 	fprintf(stderr, "usage: see the comment at the top\n");
 	return 2;
 }

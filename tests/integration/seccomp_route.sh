@@ -72,6 +72,19 @@ check "policy explain: destination rules do not apply there" 1 \
 out=$("$MPTCPSHIM_BIN" policy explain -c "$T_TMP/policy.conf" /bin/true)
 check "policy explain: no route line for a dynamic program" 0 "$(grep -c '^route:' <<<"$out")"
 
+# --- where the route cannot run (seccomp(2) refused) ------------------
+rc=0
+err=$(nsx "$ON" ./seccomp_peer deny-seccomp "${RUN[@]}" --route=seccomp -- \
+	./seccomp_peer flags 2>&1 >/dev/null) || rc=$?
+check "route refused, --route=seccomp: exit 126" 126 "$rc"
+check "route refused, --route=seccomp: says why" 1 \
+	"$(grep -c 'the seccomp route cannot run: installing a seccomp filter is not permitted' <<<"$err")"
+rc=0
+out=$(nsx "$ON" ./seccomp_peer deny-seccomp "${RUN[@]}" -- ./seccomp_peer flags 2>err.txt) || rc=$?
+check "route refused, auto: the program runs (exit 0)" 0 "$rc"
+check "route refused, auto: as it is, over TCP" 1 "$(grep -c '^plain 6 ' <<<"$out")"
+check "route refused, auto: a warning" 1 "$(grep -c 'warning: the seccomp route cannot run' err.txt)"
+
 # --- static C, busybox wget, a script: MPTCP end to end ----------------
 bg_in "$ON" 60 "${RUN[@]}" -- ./seccomp_peer server 8080 5 >server_on.out
 SERVER=$T_LAST_PID
