@@ -116,8 +116,12 @@ static void close_others(int a, int b)
 
 static void detach(void)
 {
-	static const int job_control[] = { SIGINT,  SIGQUIT, SIGTSTP, SIGTTIN,
-					   SIGTTOU, SIGHUP,  SIGPIPE };
+	/* SIGTERM too: stopping a service signals every process of its
+	 * cgroup, and the program may still open sockets while it shuts
+	 * down; the supervisor leaves right after it anyway. */
+	static const int job_control[] = { SIGINT,  SIGQUIT, SIGTSTP,
+					   SIGTTIN, SIGTTOU, SIGHUP,
+					   SIGPIPE, SIGTERM };
 	int null;
 
 	/* A name of its own in ps and pgrep (it would be "mptcpshim"). */
@@ -207,9 +211,27 @@ static __attribute__((noreturn)) void intermediate(int sock, bool debug,
 	_exit(probe_here());
 }
 
+static enum seccomp_launch_result launch(bool needs_nnp, bool debug,
+					int keep_fd, char *why, size_t why_len);
+
 enum seccomp_launch_result seccomp_launch(bool needs_nnp, bool debug,
 					  int keep_fd, char *why,
 					  size_t why_len)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	enum seccomp_launch_result rc;
+
+	/* An ignored SIGCHLD (inherited) would make waitpid() fail; the
+	 * program gets the disposition it came with back. */
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &old);
+	rc = launch(needs_nnp, debug, keep_fd, why, why_len);
+	sigaction(SIGCHLD, &old, NULL);
+	return rc;
+}
+
+static enum seccomp_launch_result launch(bool needs_nnp, bool debug,
+					int keep_fd, char *why, size_t why_len)
 {
 	enum seccomp_launch_result rc;
 	int sv[2], status, listener;

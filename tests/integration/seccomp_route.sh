@@ -199,6 +199,11 @@ check "held socket MPTCP" "held 262" "$(cat hold.out)"
 check "one supervisor while the program runs" 1 "$(live_sups "$ON")"
 out=$(nsx "$ON" ./seccomp_peer flags)
 check "a program outside the run is not trapped" 1 "$(grep -c '^plain 6 ' <<<"$out")"
+for p in $(ip netns pids "$ON"); do
+	[ "$(cat /proc/"$p"/comm 2>/dev/null)" = mptcpshim-sup ] && kill -TERM "$p"
+done
+sleep 0.2
+check "the supervisor outlives SIGTERM (a service stop) while the program runs" 1 "$(live_sups "$ON")"
 check "the program keeps the pid run was given" seccomp_peer "$(cat /proc/"$HOLD"/comm)"
 kill -9 "$HOLD"
 wait "$HOLD" 2>/dev/null || true
