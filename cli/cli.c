@@ -45,6 +45,28 @@ const struct cli_command *cli_find_command(const struct cli_command *table,
 	return NULL;
 }
 
+int cli_dispatch(const struct cli_command *table, size_t n, int argc,
+		 char **argv, const char *subcommand, const char *what,
+		 void (*usage)(FILE *))
+{
+	const struct cli_command *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	cmd = cli_find_command(table, n, argv[1]);
+	if (cmd)
+		return cmd->fn(argc - 1, argv + 1);
+	cli_error(subcommand, "unknown %s '%s'", what, argv[1]);
+	usage(stderr);
+	return CLI_USAGE;
+}
+
 #define CLI_MAX_OPTIONS 16
 
 int cli_parse_options(int argc, char **argv, const char *subcommand,
@@ -77,7 +99,9 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 	shortopts[s++] = 'h';
 	shortopts[s] = '\0';
 
-	optind = 1;
+	/* 0, not 1: glibc then also rereads the ordering ('+') of this
+	 * optstring, which matters when one process parses twice. */
+	optind = 0;
 	opterr = 0;
 	while ((index = -1, c = getopt_long(argc, argv, shortopts, longopts,
 					     &index)) != -1) {

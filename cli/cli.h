@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* What every subcommand shares: its entry point shape and error printing. */
+/* What every subcommand shares: its entry point shape, error printing,
+ * option parsing and dispatch tables. */
 #ifndef MPTCPSHIM_CLI_H
 #define MPTCPSHIM_CLI_H
 
@@ -39,6 +40,16 @@ struct cli_command {
  * (no prefixes, which would change meaning as commands are added). */
 const struct cli_command *cli_find_command(const struct cli_command *table,
 					   size_t n, const char *name);
+
+/*
+ * Runs the entry of table (n entries) named argv[1], with argv + 1. No
+ * name: usage to stderr, CLI_USAGE; -h, --help or help: usage to stdout,
+ * CLI_OK; a name not in the table: "unknown WHAT 'NAME'" and usage on
+ * stderr, CLI_USAGE.
+ */
+int cli_dispatch(const struct cli_command *table, size_t n, int argc,
+		 char **argv, const char *subcommand, const char *what,
+		 void (*usage)(FILE *));
 
 /*
  * One option of a command for cli_parse_options(): a flag (flag set: made

@@ -59,6 +59,11 @@ bool out_is_json(const struct out *out)
 	return out->json;
 }
 
+void out_flush(struct out *out)
+{
+	fflush(out->fp);
+}
+
 /* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
 static size_t utf8_sequence(const unsigned char *s)
 {

@@ -39,6 +39,9 @@ void out_end(struct out *out);
 
 bool out_is_json(const struct out *out);
 
+/* Writes out what is buffered, e.g. before a child shares the stream. */
+void out_flush(struct out *out);
+
 void out_object_open(struct out *out, const char *key);
 void out_object_close(struct out *out);
 void out_array_open(struct out *out, const char *key);

@@ -446,7 +446,7 @@ static void check_command(struct report *r, const char *name, int lib_class,
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
+	out_usage(fp,
 		"Usage: mptcpshim doctor [--json] [CMD [ARGS...]]\n"
 		"Checks what decides whether programs get MPTCP here: "
 		"net.mptcp.enabled,\nsocket(IPPROTO_MPTCP), the path manager, "

@@ -16,7 +16,7 @@
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
+	out_usage(fp,
 		"Usage: mptcpshim endpoints [--json]\n"
 		"Lists the in-kernel path manager's endpoints and limits of "
 		"this network namespace\n(like 'ip mptcp endpoint show' and "

@@ -4,7 +4,6 @@
  * with --explain the reasons they point to.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +25,7 @@ struct mib_options {
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
+	out_usage(fp,
 		"Usage: mptcpshim mib [--all] [--json] [--interval S "
 		"[--count N]] [--explain]\n"
 		"Shows this network namespace's MPTCP counters (MPTcpExt in "
@@ -48,65 +47,41 @@ static void usage(FILE *fp)
 
 static int parse(int argc, char **argv, struct mib_options *o, bool *done)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "explain", no_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *interval = NULL, *count = NULL;
+	const struct cli_option options[] = {
+		{ "all", 'a', &o->all, NULL },
+		CLI_OPTION_JSON(&o->json),
+		{ "interval", 'i', NULL, &interval },
+		{ "count", 'c', NULL, &count },
+		{ "explain", 'e', &o->explain, NULL },
+		CLI_OPTION_END,
 	};
-	bool have_count = false;
 	char *end;
-	int c;
+	int rc;
 
 	memset(o, 0, sizeof(*o));
 	*done = false;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "aji:c:eh", longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'a':
-			o->all = true;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'e':
-			o->explain = true;
-			break;
-		case 'i':
-			errno = 0;
-			o->interval = strtod(optarg, &end);
-			if (errno || *end || !(o->interval > 0) ||
-			    o->interval > 86400) {
-				cli_error("mib", "argument \"%s\" is wrong: "
-					  "--interval wants seconds > 0",
-					  optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 'c':
-			errno = 0;
-			o->count = strtol(optarg, &end, 10);
-			if (errno || *end || o->count < 1) {
-				cli_error("mib", "argument \"%s\" is wrong: "
-					  "--count wants a number >= 1",
-					  optarg);
-				return CLI_USAGE;
-			}
-			have_count = true;
-			break;
-		case 'h':
-			usage(stdout);
-			*done = true;
-			return CLI_OK;
-		default:
-			cli_error("mib", "unknown option '%s'",
-				  argv[optind - 1]);
-			usage(stderr);
+	rc = cli_parse_options(argc, argv, "mib", options, 0, usage);
+	if (rc >= 0) {
+		*done = rc == CLI_OK;
+		return rc;
+	}
+	if (interval) {
+		errno = 0;
+		o->interval = strtod(interval, &end);
+		if (errno || *end || !(o->interval > 0) ||
+		    o->interval > 86400) {
+			cli_error("mib", "argument \"%s\" is wrong: "
+				  "--interval wants seconds > 0", interval);
+			return CLI_USAGE;
+		}
+	}
+	if (count) {
+		errno = 0;
+		o->count = strtol(count, &end, 10);
+		if (errno || *end || o->count < 1) {
+			cli_error("mib", "argument \"%s\" is wrong: "
+				  "--count wants a number >= 1", count);
 			return CLI_USAGE;
 		}
 	}
@@ -114,11 +89,11 @@ static int parse(int argc, char **argv, struct mib_options *o, bool *done)
 		cli_error("mib", "unexpected argument '%s'", argv[optind]);
 		return CLI_USAGE;
 	}
-	if (have_count && o->interval == 0) {
+	if (count && o->interval == 0) {
 		cli_error("mib", "--count needs --interval");
 		return CLI_USAGE;
 	}
-	if (o->explain && o->interval > 0 && !have_count)
+	if (o->explain && o->interval > 0 && !count)
 		o->count = 1;
 	return CLI_OK;
 }

@@ -57,7 +57,10 @@ static void warn_problem(void *ctx, const char *file, unsigned line,
 		cli_error(verb, "%s: %s", file, message);
 }
 
-void policy_options_first(int argc, char **argv)
+/* Moves options in front of the operands, so that they may follow them
+ * ("explain curl 10.0.0.1:80 --listen") while getopt stops at the first
+ * operand (a program name is never mistaken for an option). */
+static void options_first(int argc, char **argv)
 {
 	char *moved[argc];
 	int n = 0;
@@ -103,21 +106,32 @@ struct policy *policy_load_for(const char *program, const char *config,
 	return policy;
 }
 
+int policy_parse_options(int argc, char **argv, const char *verb,
+			 const char **config, bool *json, bool *listen)
+{
+	struct cli_option options[] = {
+		CLI_OPTION_CONFIG(config),
+		CLI_OPTION_JSON(json),
+		{ "listen", 0, listen, NULL },
+		CLI_OPTION_END,
+	};
+
+	/* Only explain has a role to ask about: show's table ends early. */
+	if (!listen)
+		options[2] = (struct cli_option)CLI_OPTION_END;
+	options_first(argc, argv);
+	return cli_parse_options(argc, argv, verb, options,
+				 CLI_OPTIONS_STOP_AT_OPERAND, policy_usage);
+}
+
 int policy_show_cmd(int argc, char **argv)
 {
 	const char *config = NULL;
 	bool json = false;
-	const struct cli_option options[] = {
-		CLI_OPTION_CONFIG(&config),
-		CLI_OPTION_JSON(&json),
-		CLI_OPTION_END,
-	};
 	struct policy *policy;
-	int rc;
+	int rc = policy_parse_options(argc, argv, "policy show", &config, &json,
+				      NULL);
 
-	policy_options_first(argc, argv);
-	rc = cli_parse_options(argc, argv, "policy show", options,
-			       CLI_OPTIONS_STOP_AT_OPERAND, policy_usage);
 	if (rc >= 0)
 		return rc;
 	if (argc - optind > 1) {
@@ -141,22 +155,6 @@ static const struct cli_command verbs[] = {
 
 int cmd_policy(int argc, char **argv)
 {
-	const struct cli_command *verb;
-
-	if (argc < 2) {
-		policy_usage(stderr);
-		return CLI_USAGE;
-	}
-	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
-		policy_usage(stdout);
-		return CLI_OK;
-	}
-	verb = cli_find_command(verbs, sizeof(verbs) / sizeof(verbs[0]),
-				argv[1]);
-	if (verb)
-		return verb->fn(argc - 1, argv + 1);
-	cli_error("policy", "unknown verb '%s' (check, explain or show)",
-		  argv[1]);
-	policy_usage(stderr);
-	return CLI_USAGE;
+	return cli_dispatch(verbs, sizeof(verbs) / sizeof(verbs[0]), argc,
+			    argv, "policy", "verb", policy_usage);
 }

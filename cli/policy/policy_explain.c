@@ -187,12 +187,6 @@ int policy_explain_cmd(int argc, char **argv)
 {
 	const char *config = NULL;
 	bool json = false, listen = false, has_port = false;
-	const struct cli_option options[] = {
-		CLI_OPTION_CONFIG(&config),
-		CLI_OPTION_JSON(&json),
-		{ "listen", 0, &listen, NULL },
-		CLI_OPTION_END,
-	};
 	struct sockaddr_storage ss;
 	struct policy_decision d;
 	struct policy_view view;
@@ -202,9 +196,8 @@ int policy_explain_cmd(int argc, char **argv)
 	struct out *out;
 	int rc;
 
-	policy_options_first(argc, argv);
-	rc = cli_parse_options(argc, argv, "policy explain", options,
-			       CLI_OPTIONS_STOP_AT_OPERAND, policy_usage);
+	rc = policy_parse_options(argc, argv, "policy explain", &config, &json,
+				  &listen);
 	if (rc >= 0)
 		return rc;
 	argc -= optind;

@@ -6,6 +6,7 @@
 #ifndef MPTCPSHIM_POLICY_VERBS_H
 #define MPTCPSHIM_POLICY_VERBS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "policy.h"
@@ -25,8 +26,12 @@ int policy_show_cmd(int argc, char **argv);
 struct policy *policy_load_for(const char *program, const char *config,
 			       const char *verb);
 
-/* Moves options in front of the operands so that options may follow them
- * while getopt stops at the first operand. */
-void policy_options_first(int argc, char **argv);
+/*
+ * explain's and show's options: -c/--config, -j/--json and, when listen
+ * is not NULL, --listen; they may follow the operands. Returns -1 to go
+ * on (operands start at optind), else the exit code (cli_parse_options).
+ */
+int policy_parse_options(int argc, char **argv, const char *verb,
+			 const char **config, bool *json, bool *listen);
 
 #endif

@@ -9,7 +9,7 @@
 #include "build_config.h"
 #include "libpath.h"
 
-static int accept_candidate(const char *path, char *buf, size_t len)
+static int accept_library_path(const char *path, char *buf, size_t len)
 {
 	char resolved[PATH_MAX];
 
@@ -28,7 +28,7 @@ int libpath_find(char *buf, size_t len)
 	ssize_t n;
 
 	if (override && *override)
-		return accept_candidate(override, buf, len);
+		return accept_library_path(override, buf, len);
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
@@ -40,12 +40,12 @@ int libpath_find(char *buf, size_t len)
 			*slash = '\0';
 		/* Build tree: build/cli/mptcpshim beside build/shim/. */
 		snprintf(path, sizeof(path), "%s/../shim/libmptcpshim.so", exe);
-		if (accept_candidate(path, buf, len) == 0)
+		if (accept_library_path(path, buf, len) == 0)
 			return 0;
 		snprintf(path, sizeof(path), "%s/%s/libmptcpshim.so", exe,
 			 MPTCPSHIM_BIN_TO_LIB);
-		if (accept_candidate(path, buf, len) == 0)
+		if (accept_library_path(path, buf, len) == 0)
 			return 0;
 	}
-	return accept_candidate(MPTCPSHIM_INSTALLED_LIBRARY, buf, len);
+	return accept_library_path(MPTCPSHIM_INSTALLED_LIBRARY, buf, len);
 }

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "envmerge.h"
 #include "libpath.h"
+#include "output.h"
 #include "route.h"
 #include "run.h"
 #include "runstats.h"
@@ -20,10 +21,10 @@
 static void run_usage(FILE *out, bool mptcpize)
 {
 	if (mptcpize) {
-		fprintf(out, "Usage: mptcpize run [-d] CMD [ARGS...]\n");
+		out_usage(out, "Usage: mptcpize run [-d] CMD [ARGS...]\n");
 		return;
 	}
-	fprintf(out,
+	out_usage(out,
 		"Usage: mptcpshim run [-d|--debug] [-c FILE] [--stats [--json]"
 		" [--stats-file FILE]]\n"
 		"                     [--route=auto|preload|seccomp] [--] CMD "

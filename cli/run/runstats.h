@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * `mptcpshim run --stats`: the private directory handed to the shim, the
- * per-process summary of its records (shim/stats_record.h) and the
+ * per-process summary of its records (shim/include/stats_record.h) and the
  * namespace's MPTcpExt deltas over the run.
  */
 #ifndef MPTCPSHIM_RUNSTATS_H

@@ -5,7 +5,6 @@
  * environment themselves instead of going through `run` or `enable`.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,139 +14,113 @@
 #include "dropin.h"
 #include "envmerge.h"
 #include "libpath.h"
+#include "output.h"
+#include "strbuf.h"
 
 enum env_style { ENV_SHELL, ENV_SYSTEMD, ENV_CONTAINERFILE };
 
 static void env_usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: mptcpshim env [--shell|--systemd|--containerfile] "
-		"[-c FILE]\n"
-		"Prints the lines that activate the shim:\n"
-		"  --shell          export lines for eval \"$(mptcpshim env)\","
-		" merged with\n"
-		"                   this environment's LD_PRELOAD and GODEBUG "
-		"(default)\n"
-		"  --systemd        a [Service] section for a unit or drop-in "
-		"('mptcpshim enable'\n"
-		"                   writes one and merges with the unit's own "
-		"values)\n"
-		"  --containerfile  ENV instructions for a Containerfile or "
-		"Dockerfile\n"
-		"  -c, --config FILE  also set MPTCPSHIM_CONFIG (with "
-		"--containerfile: the\n"
-		"                   absolute path inside the image)\n");
+	out_usage(out,
+		  "Usage: mptcpshim env [--shell|--systemd|--containerfile] "
+		  "[-c FILE]\n"
+		  "Prints the lines that activate the shim:\n"
+		  "  --shell          export lines for eval \"$(mptcpshim "
+		  "env)\", merged with\n"
+		  "                   this environment's LD_PRELOAD and "
+		  "GODEBUG (default)\n"
+		  "  --systemd        a [Service] section for a unit or "
+		  "drop-in ('mptcpshim enable'\n"
+		  "                   writes one and merges with the unit's "
+		  "own values)\n"
+		  "  --containerfile  ENV instructions for a Containerfile or "
+		  "Dockerfile\n"
+		  "  -c, --config FILE  also set MPTCPSHIM_CONFIG (with "
+		  "--containerfile: the\n"
+		  "                   absolute path inside the image)\n");
 }
 
 /* 'text' for POSIX shells: only the quote itself needs care. */
-static void put_shell(const char *name, const char *value)
+static int put_shell(struct strbuf *b, const char *name, const char *value)
 {
-	printf("export %s='", name);
+	if (strbuf_addf(b, "export %s='", name) < 0)
+		return -1;
 	for (const char *p = value; *p; p++)
-		if (*p == '\'')
-			fputs("'\\''", stdout);
-		else
-			putchar(*p);
-	printf("'\n");
+		if ((*p == '\'' ? strbuf_adds(b, "'\\''") :
+				  strbuf_addc(b, *p)) < 0)
+			return -1;
+	return strbuf_adds(b, "'\n");
 }
 
 /* ENV NAME=value; quoted when the builder would split or expand it. */
-static void put_containerfile(const char *name, const char *value)
+static int put_containerfile(struct strbuf *b, const char *name,
+			     const char *value)
 {
 	bool bare = *value != '\0';
 
 	for (const char *p = value; *p; p++)
 		if ((unsigned char)*p <= ' ' || strchr("\"'\\$", *p))
 			bare = false;
-	if (bare) {
-		printf("ENV %s=%s\n", name, value);
-		return;
-	}
-	printf("ENV %s=\"", name);
-	for (const char *p = value; *p; p++) {
-		if (strchr("\"\\$", *p))
-			putchar('\\');
-		putchar(*p);
-	}
-	printf("\"\n");
+	if (bare)
+		return strbuf_addf(b, "ENV %s=%s\n", name, value);
+	if (strbuf_addf(b, "ENV %s=\"", name) < 0)
+		return -1;
+	for (const char *p = value; *p; p++)
+		if ((strchr("\"\\$", *p) && strbuf_addc(b, '\\') < 0) ||
+		    strbuf_addc(b, *p) < 0)
+			return -1;
+	return strbuf_adds(b, "\"\n");
 }
 
-static int put_systemd(const char *name, const char *value)
+static int put_systemd(struct strbuf *b, const char *name, const char *value)
 {
 	char *escaped = dropin_escape_specifiers(value), *assignment = NULL;
 	char *quoted = NULL;
 	int rc = -1;
 
 	if (escaped && asprintf(&assignment, "%s=%s", name, escaped) >= 0 &&
-	    (quoted = dropin_quote(assignment))) {
-		printf("Environment=%s\n", quoted);
-		rc = 0;
-	}
+	    (quoted = dropin_quote(assignment)))
+		rc = strbuf_addf(b, "Environment=%s\n", quoted);
 	free(escaped);
 	free(assignment);
 	free(quoted);
 	return rc;
 }
 
-static int put(enum env_style style, const char *name, const char *value)
+static int put(struct strbuf *b, enum env_style style, const char *name,
+	       const char *value)
 {
 	if (!value)
 		return -1;
 	if (style == ENV_SHELL)
-		put_shell(name, value);
-	else if (style == ENV_CONTAINERFILE)
-		put_containerfile(name, value);
-	else
-		return put_systemd(name, value);
-	return 0;
+		return put_shell(b, name, value);
+	if (style == ENV_CONTAINERFILE)
+		return put_containerfile(b, name, value);
+	return put_systemd(b, name, value);
 }
 
 int cmd_env(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "shell", no_argument, NULL, 's' },
-		{ "systemd", no_argument, NULL, 'y' },
-		{ "containerfile", no_argument, NULL, 'C' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	bool shell = false, systemd = false, containerfile = false;
+	const char *config = NULL;
+	const struct cli_option options[] = {
+		{ "shell", 0, &shell, NULL },
+		{ "systemd", 0, &systemd, NULL },
+		{ "containerfile", 0, &containerfile, NULL },
+		CLI_OPTION_CONFIG(&config),
+		CLI_OPTION_END,
 	};
 	enum env_style style = ENV_SHELL;
-	const char *config = NULL;
 	char library[PATH_MAX], config_abs[PATH_MAX];
 	char *preload = NULL, *godebug = NULL;
-	int c, styles = 0, rc = CLI_OK;
+	struct strbuf lines = { 0 };
+	struct out *out;
+	int rc = cli_parse_options(argc, argv, "env", options, 0, env_usage);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			style = ENV_SHELL;
-			styles++;
-			break;
-		case 'y':
-			style = ENV_SYSTEMD;
-			styles++;
-			break;
-		case 'C':
-			style = ENV_CONTAINERFILE;
-			styles++;
-			break;
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			env_usage(stdout);
-			return CLI_OK;
-		default:
-			cli_error("env", "unknown option '%s'",
-				  argv[optind - 1]);
-			env_usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc || styles > 1) {
+	if (rc >= 0)
+		return rc;
+	rc = CLI_OK;
+	if (optind != argc || shell + systemd + containerfile > 1) {
 		if (optind != argc)
 			cli_error("env", "unexpected argument '%s'",
 				  argv[optind]);
@@ -157,6 +130,10 @@ int cmd_env(int argc, char **argv)
 		env_usage(stderr);
 		return CLI_USAGE;
 	}
+	if (systemd)
+		style = ENV_SYSTEMD;
+	else if (containerfile)
+		style = ENV_CONTAINERFILE;
 	if (config) {
 		/* In an image the file is the image's; here it must exist. */
 		if (style == ENV_CONTAINERFILE) {
@@ -184,14 +161,19 @@ int cmd_env(int argc, char **argv)
 							NULL, library);
 	godebug = envmerge_godebug(style == ENV_SHELL ? getenv("GODEBUG") :
 							NULL);
-	if (style == ENV_SYSTEMD)
-		printf("[Service]\n");
-	if (put(style, "LD_PRELOAD", preload) < 0 ||
-	    put(style, "GODEBUG", godebug) < 0 ||
-	    (config && put(style, "MPTCPSHIM_CONFIG", config_abs) < 0)) {
+	if ((style == ENV_SYSTEMD && strbuf_adds(&lines, "[Service]\n") < 0) ||
+	    put(&lines, style, "LD_PRELOAD", preload) < 0 ||
+	    put(&lines, style, "GODEBUG", godebug) < 0 ||
+	    (config && put(&lines, style, "MPTCPSHIM_CONFIG", config_abs) < 0) ||
+	    !(out = out_new(stdout, false))) {
 		cli_error("env", "out of memory");
 		rc = CLI_CHECK_FAILED;
+	} else {
+		/* All or nothing: half the lines would activate half. */
+		out_text(out, "%s", lines.s);
+		out_end(out);
 	}
+	strbuf_release(&lines);
 	free(preload);
 	free(godebug);
 	return rc;

@@ -6,124 +6,131 @@
  * their command line; sd_*.c do the work.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 #include "sd_context.h"
 
-static void sd_usage(FILE *out, const struct sd *sd)
+static const char *const command_names[] = {
+	[DO_ENABLE] = "enable", [DO_DISABLE] = "disable", [DO_STATUS] = "status",
+};
+
+static void sd_usage(FILE *out, enum which which)
 {
+	const char *cmd = command_names[which];
+
 	if (strcmp(cli_program, "mptcpize") == 0) {
-		fprintf(out, "Usage: mptcpize %s UNIT\n"
-			     "Same as 'mptcpshim %s UNIT': a drop-in, the "
-			     "unit file stays untouched.\n",
-			sd->cmd, sd->cmd);
+		out_usage(out, "Usage: mptcpize %s UNIT\n"
+			       "Same as 'mptcpshim %s UNIT': a drop-in, the "
+			       "unit file stays untouched.\n",
+			  cmd, cmd);
 		return;
 	}
-	fprintf(out,
-		"Usage: mptcpshim %s [--user] [--root DIR] [--socket]%s UNIT\n",
-		sd->cmd,
-		sd->which == DO_STATUS ? " [--json]" : " [--now] [--dry-run]");
-	if (sd->which == DO_ENABLE)
-		fprintf(out,
-			"Adds the shim to a service with the drop-in "
-			"UNIT.d/" DROPIN_FILE ":\nEnvironment=LD_PRELOAD and "
-			"GODEBUG, merged with what the unit already sets.\n");
-	else if (sd->which == DO_DISABLE)
-		fprintf(out, "Removes the drop-in 'enable' wrote (and the "
-			     "directories it created).\n");
+	out_usage(out,
+		  "Usage: mptcpshim %s [--user] [--root DIR] [--socket]%s "
+		  "UNIT\n",
+		  cmd,
+		  which == DO_STATUS ? " [--json]" : " [--now] [--dry-run]");
+	if (which == DO_ENABLE)
+		out_usage(out,
+			  "Adds the shim to a service with the drop-in "
+			  "UNIT.d/" DROPIN_FILE ":\nEnvironment=LD_PRELOAD "
+			  "and GODEBUG, merged with what the unit already "
+			  "sets.\n");
+	else if (which == DO_DISABLE)
+		out_usage(out, "Removes the drop-in 'enable' wrote (and the "
+			       "directories it created).\n");
 	else
-		fprintf(out, "Says whether the drop-in exists, whether systemd "
-			     "loaded it and whether the\nrunning service has "
-			     "the library.\n");
-	fprintf(out,
-		"\n  --user       the user's manager (~/.config/systemd/user)\n"
-		"  --root DIR   the unit tree below DIR; never talks to a "
-		"running systemd\n"
-		"  --socket     also the .socket unit that activates the "
-		"service\n"
-		"               (SocketProtocol=mptcp, systemd >= 257)\n");
-	if (sd->which == DO_STATUS)
-		fprintf(out, "  --json       as a JSON object\n");
+		out_usage(out, "Says whether the drop-in exists, whether "
+			       "systemd loaded it and whether the\nrunning "
+			       "service has the library.\n");
+	out_usage(out,
+		  "\n  --user       the user's manager "
+		  "(~/.config/systemd/user)\n"
+		  "  --root DIR   the unit tree below DIR; never talks to a "
+		  "running systemd\n"
+		  "  --socket     also the .socket unit that activates the "
+		  "service\n"
+		  "               (SocketProtocol=mptcp, systemd >= 257)\n");
+	if (which == DO_STATUS)
+		out_usage(out, "  --json       as a JSON object\n");
 	else
-		fprintf(out,
-			"  --now        restart the service after "
-			"daemon-reload\n"
-			"  --dry-run    print what would change; change "
-			"nothing\n");
-	fprintf(out, "\nUNIT without a type suffix means UNIT.service.\n");
+		out_usage(out,
+			  "  --now        restart the service after "
+			  "daemon-reload\n"
+			  "  --dry-run    print what would change; change "
+			  "nothing\n");
+	out_usage(out, "\nUNIT without a type suffix means UNIT.service.\n");
 }
 
-static int sd_parse(struct sd *sd, int argc, char **argv, bool *done)
+static void enable_usage(FILE *out)
 {
-	static const struct option longopts[] = {
-		{ "user", no_argument, NULL, 'u' },
-		{ "now", no_argument, NULL, 'n' },
-		{ "dry-run", no_argument, NULL, 'd' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "socket", no_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static char root[PATH_MAX];
-	const char *why;
-	int c;
+	sd_usage(out, DO_ENABLE);
+}
 
-	*done = false;
+static void disable_usage(FILE *out)
+{
+	sd_usage(out, DO_DISABLE);
+}
+
+static void status_usage(FILE *out)
+{
+	sd_usage(out, DO_STATUS);
+}
+
+static void (*const usages[])(FILE *) = {
+	[DO_ENABLE] = enable_usage, [DO_DISABLE] = disable_usage,
+	[DO_STATUS] = status_usage,
+};
+
+/* Options, then the one UNIT; -1 to go on, else the exit code. */
+static int sd_parse(struct sd *sd, int argc, char **argv)
+{
+	static char root[PATH_MAX];
+	const char *root_arg = NULL, *why;
+	/* Each command knows only its own options: --json is status',
+	 * --now and --dry-run change things. */
+	const struct cli_option status_options[] = {
+		{ "user", 0, &sd->user, NULL },
+		{ "root", 0, NULL, &root_arg },
+		{ "socket", 0, &sd->socket, NULL },
+		CLI_OPTION_JSON(&sd->json),
+		CLI_OPTION_END,
+	};
+	const struct cli_option change_options[] = {
+		{ "user", 0, &sd->user, NULL },
+		{ "root", 0, NULL, &root_arg },
+		{ "socket", 0, &sd->socket, NULL },
+		{ "now", 0, &sd->now, NULL },
+		{ "dry-run", 0, &sd->dry_run, NULL },
+		CLI_OPTION_END,
+	};
+	int rc;
+
 	sd->root = "";
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'u':
-			sd->user = true;
-			break;
-		case 'n':
-			sd->now = true;
-			break;
-		case 'd':
-			sd->dry_run = true;
-			break;
-		case 'r':
-			if (!realpath(optarg, root)) {
-				cli_error(sd->cmd, "--root %s: %s", optarg,
-					  strerror(errno));
-				return CLI_USAGE;
-			}
-			/* "/" is the running system, spelled "". */
-			sd->root = strcmp(root, "/") == 0 ? "" : root;
-			break;
-		case 's':
-			sd->socket = true;
-			break;
-		case 'j':
-			sd->json = true;
-			break;
-		case 'h':
-			sd_usage(stdout, sd);
-			*done = true;
-			return CLI_OK;
-		default:
-			cli_error(sd->cmd, "unknown option '%s'",
-				  argv[optind - 1]);
-			sd_usage(stderr, sd);
+	rc = cli_parse_options(argc, argv, sd->cmd,
+			       sd->which == DO_STATUS ? status_options :
+							change_options,
+			       0, usages[sd->which]);
+	if (rc >= 0)
+		return rc;
+	if (root_arg) {
+		if (!realpath(root_arg, root)) {
+			cli_error(sd->cmd, "--root %s: %s", root_arg,
+				  strerror(errno));
 			return CLI_USAGE;
 		}
-	}
-	if ((sd->which == DO_STATUS && (sd->now || sd->dry_run)) ||
-	    (sd->which != DO_STATUS && sd->json)) {
-		cli_error(sd->cmd, "option not valid for %s", sd->cmd);
-		return CLI_USAGE;
+		/* "/" is the running system, spelled "". */
+		sd->root = strcmp(root, "/") == 0 ? "" : root;
 	}
 	if (optind != argc - 1) {
 		cli_error(sd->cmd, optind >= argc ? "missing UNIT" :
 						    "exactly one UNIT, please");
-		sd_usage(stderr, sd);
+		usages[sd->which](stderr);
 		return CLI_USAGE;
 	}
 	if (unitname_parse(argv[optind], &sd->unit, &why) < 0) {
@@ -144,26 +151,26 @@ static int sd_parse(struct sd *sd, int argc, char **argv, bool *done)
 			  argv[optind]);
 		return CLI_USAGE;
 	}
-	return CLI_OK;
+	return -1;
 }
 
-static int sd_main(enum which which, const char *cmd, int argc, char **argv)
+static int sd_main(enum which which, int argc, char **argv)
 {
-	struct sd sd = { .which = which, .cmd = cmd };
-	bool done;
+	static int (*const run[])(struct sd *) = {
+		[DO_ENABLE] = sd_enable, [DO_DISABLE] = sd_disable,
+		[DO_STATUS] = sd_status,
+	};
+	struct sd sd = { .which = which, .cmd = command_names[which] };
 	int rc;
 
-	rc = sd_parse(&sd, argc, argv, &done);
-	if (rc != CLI_OK || done)
+	rc = sd_parse(&sd, argc, argv);
+	if (rc >= 0)
 		return rc;
 	rc = sd_setup(&sd);
 	if (rc == CLI_OK) {
-		if (which == DO_ENABLE)
-			rc = sd_enable(&sd);
-		else if (which == DO_DISABLE)
-			rc = sd_disable(&sd);
-		else
-			rc = sd_status(&sd);
+		sd.out = out_new(stdout, sd.json);
+		rc = sd.out ? run[which](&sd) : CLI_CHECK_FAILED;
+		out_end(sd.out);
 	}
 	sd_free(&sd);
 	return rc;
@@ -171,15 +178,15 @@ static int sd_main(enum which which, const char *cmd, int argc, char **argv)
 
 int cmd_enable(int argc, char **argv)
 {
-	return sd_main(DO_ENABLE, "enable", argc, argv);
+	return sd_main(DO_ENABLE, argc, argv);
 }
 
 int cmd_disable(int argc, char **argv)
 {
-	return sd_main(DO_DISABLE, "disable", argc, argv);
+	return sd_main(DO_DISABLE, argc, argv);
 }
 
 int cmd_status(int argc, char **argv)
 {
-	return sd_main(DO_STATUS, "status", argc, argv);
+	return sd_main(DO_STATUS, argc, argv);
 }

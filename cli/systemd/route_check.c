@@ -143,7 +143,7 @@ int sd_route_check(const struct sd *sd)
 	int rc = CLI_OK;
 
 	if (sd_ask_systemd(sd, &sd->unit)) {
-		char *shown = sd_show(sd, "ExecStart", sd->unit.name);
+		char *shown = sd_property(sd, "ExecStart", sd->unit.name);
 
 		if (shown)
 			read_manager(&c, shown);

@@ -125,7 +125,7 @@ int sd_unit_exists(const struct sd *sd, const struct unitname *unit)
 	bool found;
 
 	if (sd_ask_systemd(sd, unit)) {
-		char *state = sd_show(sd, "LoadState", unit->name);
+		char *state = sd_property(sd, "LoadState", unit->name);
 
 		found = state && strcmp(state, "loaded") == 0;
 		free(state);

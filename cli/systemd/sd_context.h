@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "dropin.h"
+#include "output.h"
 #include "unitname.h"
 
 enum which { DO_ENABLE, DO_DISABLE, DO_STATUS };
@@ -27,6 +28,7 @@ struct sd {
 	bool systemd_running;
 	char library[PATH_MAX];
 	char *library_unit;		/* library with '%' escaped */
+	struct out *out;		/* standard output (output.h) */
 };
 
 /* Directory and file of a unit's drop-in, inside the root and on disk. */
@@ -65,7 +67,7 @@ int sd_systemctl(const struct sd *sd, const char *verb, const char *unit,
 
 /* `systemctl show -p PROP --value UNIT` without the trailing newline;
  * malloc'd, or NULL. */
-char *sd_show(const struct sd *sd, const char *prop, const char *unit);
+char *sd_property(const struct sd *sd, const char *prop, const char *unit);
 
 /* The running systemd's version, or 0 when unknown. */
 int sd_systemd_version(void);

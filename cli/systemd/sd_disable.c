@@ -16,7 +16,8 @@
 
 /* Removes one drop-in; the directories it recorded join *dirs. */
 static int remove_dropin(const struct sd *sd, const struct target *t,
-			 char ***dirs, size_t *n_dirs, bool *changed)
+			 char ***dirs, size_t *n_dirs, size_t *cap_dirs,
+			 bool *changed)
 {
 	char **created = NULL, *old;
 	size_t n_created = 0;
@@ -36,7 +37,6 @@ static int remove_dropin(const struct sd *sd, const struct target *t,
 	free(old);
 	for (size_t i = 0; i < n_created; i++) {
 		size_t len = strlen(created[i]);
-		char **nv;
 
 		/* Only the drop-in's own directory and its ancestors: a
 		 * hand-edited record must not make us remove anything else. */
@@ -45,20 +45,17 @@ static int remove_dropin(const struct sd *sd, const struct target *t,
 			free(created[i]);
 			continue;
 		}
-		nv = realloc(*dirs, (*n_dirs + 1) * sizeof(*nv));
-		if (!nv) {
-			while (i < n_created)
-				free(created[i++]);
+		if (strv_push(dirs, n_dirs, cap_dirs, created[i]) < 0) {
+			while (++i < n_created)
+				free(created[i]);
 			free(created);
 			return CLI_CHECK_FAILED;
 		}
-		*dirs = nv;
-		(*dirs)[(*n_dirs)++] = created[i];
 	}
 	free(created);
 	*changed = true;
 	if (sd->dry_run) {
-		printf("would remove %s\n", t->file);
+		out_text(sd->out, "would remove %s\n", t->file);
 		return CLI_OK;
 	}
 	if (unlink(t->file) < 0) {
@@ -66,7 +63,7 @@ static int remove_dropin(const struct sd *sd, const struct target *t,
 			  strerror(errno));
 		return CLI_CHECK_FAILED;
 	}
-	printf("removed %s\n", t->file);
+	out_text(sd->out, "removed %s\n", t->file);
 	return CLI_OK;
 }
 
@@ -93,7 +90,8 @@ static void remove_created_dirs(const struct sd *sd, char **dirs, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s%s", sd->root, dirs[i]);
 		if (sd->dry_run)
-			printf("would remove directory %s if empty\n", path);
+			out_text(sd->out, "would remove directory %s if empty\n",
+				 path);
 		else if (rmdir(path) < 0 && errno != ENOENT)
 			continue;
 	}
@@ -115,15 +113,15 @@ int sd_disable(struct sd *sd)
 	struct target svc_t, sock_t;
 	bool changed = false, sock_changed = false;
 	char **dirs = NULL;
-	size_t n_dirs = 0;
+	size_t n_dirs = 0, cap_dirs = 0;
 	int rc;
 
 	if (sd_target_init(sd, &sd->unit, &svc_t) < 0 ||
 	    sd_target_init(sd, &sd->socket_unit, &sock_t) < 0)
 		return CLI_CHECK_FAILED;
-	rc = remove_dropin(sd, &svc_t, &dirs, &n_dirs, &changed);
+	rc = remove_dropin(sd, &svc_t, &dirs, &n_dirs, &cap_dirs, &changed);
 	if (rc == CLI_OK)
-		rc = remove_dropin(sd, &sock_t, &dirs, &n_dirs,
+		rc = remove_dropin(sd, &sock_t, &dirs, &n_dirs, &cap_dirs,
 				   &sock_changed);
 	if (changed || sock_changed)
 		remove_created_dirs(sd, dirs, n_dirs, svc_t.dir);
@@ -131,7 +129,7 @@ int sd_disable(struct sd *sd)
 	if (rc != CLI_OK)
 		return rc;
 	if (!changed && !sock_changed) {
-		printf("not enabled: no %s\n", svc_t.file);
+		out_text(sd->out, "not enabled: no %s\n", svc_t.file);
 		return CLI_OK;
 	}
 	return sd_apply(sd, true, "try-restart");

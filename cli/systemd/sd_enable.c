@@ -58,23 +58,10 @@ static int missing_dirs(const struct sd *sd, const char *dir_shown,
 				return -1;
 			}
 		}
-		if (missing) {
-			char *d = strndup(dir_shown, (size_t)(p - dir_shown));
-			char **nv;
-
-			if (!d)
-				return -1;
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 8;
-				nv = realloc(*dirs, cap * sizeof(*nv));
-				if (!nv) {
-					free(d);
-					return -1;
-				}
-				*dirs = nv;
-			}
-			(*dirs)[(*n)++] = d;
-		}
+		if (missing &&
+		    strv_push(dirs, n, &cap,
+			      strndup(dir_shown, (size_t)(p - dir_shown))) < 0)
+			return -1;
 		if (*p == '\0')
 			break;
 	}
@@ -122,7 +109,7 @@ static int current_env(const struct sd *sd, const struct target *t,
 	*preload = *godebug = NULL;
 	if (sd_ask_systemd(sd, &sd->unit) && access(t->file, F_OK) != 0) {
 		struct dropin_env env = { 0 };
-		char *state = sd_show(sd, "LoadState", sd->unit.name);
+		char *state = sd_property(sd, "LoadState", sd->unit.name);
 		char *text;
 		int rc = 0;
 
@@ -133,7 +120,7 @@ static int current_env(const struct sd *sd, const struct target *t,
 			return CLI_CHECK_FAILED;
 		}
 		free(state);
-		text = sd_show(sd, "Environment", sd->unit.name);
+		text = sd_property(sd, "Environment", sd->unit.name);
 		if (text)
 			dropin_env_apply(&env, text);
 		free(text);
@@ -217,18 +204,18 @@ static int put_dropin(const struct sd *sd, const struct target *t,
 	if (!text)
 		goto out;
 	if (old && strcmp(old, text) == 0) {
-		printf("unchanged: %s\n", t->file);
+		out_text(sd->out, "unchanged: %s\n", t->file);
 		rc = CLI_OK;
 	} else if (sd->dry_run) {
-		printf("would write %s:\n%s", t->file, text);
+		out_text(sd->out, "would write %s:\n%s", t->file, text);
 		for (size_t i = 0; !old && i < n_created; i++)
-			printf("(would create directory %s%s)\n", sd->root,
-			       created[i]);
+			out_text(sd->out, "(would create directory %s%s)\n",
+				 sd->root, created[i]);
 		*changed = true;
 		rc = CLI_OK;
 	} else if ((old || make_dirs(sd, created, n_created) == 0) &&
 		   dropin_write_atomic(t->dir, DROPIN_FILE, text) == 0) {
-		printf("wrote %s\n", t->file);
+		out_text(sd->out, "wrote %s\n", t->file);
 		*changed = true;
 		rc = CLI_OK;
 	} else {

@@ -92,25 +92,62 @@ static void status_files(const struct sd *sd, const struct target *t,
 	dropin_files_free(&files);
 }
 
-static void json_string(const char *key, const char *value, bool last)
+/*
+ * Text and JSON from one description. The three-valued answers stay words
+ * ("yes", "no", "unknown", "not running"); what can only be true or false
+ * is a JSON boolean.
+ */
+static void print_status(const struct sd *sd, const struct target *t,
+			 const struct status *st, bool ok)
 {
-	printf("  \"%s\": ", key);
-	if (!value) {
-		printf("null");
+	struct out *out = sd->out;
+
+	out_string(out, "unit", "unit:     %s", sd->unit.name);
+	out_text(out, "%s", sd->user ? " (user)" : "");
+	if (st->unit_file && strcmp(st->unit_file, "found") != 0) {
+		out_string(out, "unit_file", " (%s below ", st->unit_file);
+		out_text_string(out, "%s)", *sd->root ? sd->root : "/");
 	} else {
-		putchar('"');
-		for (const unsigned char *p = (const unsigned char *)value; *p;
-		     p++) {
-			if (*p == '"' || *p == '\\')
-				printf("\\%c", *p);
-			else if (*p < 0x20)
-				printf("\\u%04x", *p);
-			else
-				putchar(*p);
-		}
-		putchar('"');
+		out_string(out, "unit_file", NULL, st->unit_file);
 	}
-	printf("%s\n", last ? "" : ",");
+	out_text(out, "\n");
+	out_string(out, "dropin", "drop-in:  %s", t->file);
+	out_bool(out, "dropin_present", NULL, st->dropin);
+	out_text(out, " (%s)\n", st->dropin ? "present" : "absent");
+	out_string(out, "library", "library:  %s\n", sd->library);
+	out_string(out, "library_in_unit_files",
+		   "in files: %s (LD_PRELOAD from the unit and its drop-ins "
+		   "has the library)\n", st->in_files);
+	out_string(out, "overridden_by",
+		   st->overridden_by ? "warning:  %s sets LD_PRELOAD after "
+				       "the drop-in\n" : NULL,
+		   st->overridden_by);
+	out_string(out, "loaded", "loaded:   %s", st->loaded);
+	out_text(out, "%s\n",
+		 !sd->systemd_running ? " (systemd is not running here)" :
+		 sd->unit.kind == UNITNAME_TEMPLATE ?
+			 " (a template is loaded through its instances)" : "");
+	out_string(out, "running_with_library", "running:  %s", st->running);
+	if (st->main_pid > 0)
+		out_text(out, " (pid %ld)", st->main_pid);
+	out_text(out, "\n");
+	out_string(out, "socket",
+		   st->socket ? "socket:   %s activates this service; its "
+				"listening socket is systemd's, which the "
+				"library\n          cannot convert. " : NULL,
+		   st->socket);
+	if (st->socket)
+		out_bool(out, "socket_dropin_present", NULL,
+			 st->socket_dropin);
+	else
+		out_string(out, "socket_dropin_present", NULL, NULL);
+	if (st->socket && st->socket_dropin)
+		out_text(out, "Its drop-in asks for SocketProtocol=mptcp.\n");
+	else if (st->socket)
+		out_text_string(out, "Add SocketProtocol=mptcp (systemd >= "
+				     "257): mptcpshim enable --socket %s\n",
+				sd->unit.name);
+	out_bool(out, "ok", NULL, ok);
 }
 
 int sd_status(struct sd *sd)
@@ -138,9 +175,9 @@ int sd_status(struct sd *sd)
 	status_files(sd, &t, &st);
 
 	if (sd_ask_systemd(sd, &sd->unit)) {
-		char *paths = sd_show(sd, "DropInPaths", sd->unit.name);
-		char *pid = sd_show(sd, "MainPID", sd->unit.name);
-		char *trig = sd_show(sd, "TriggeredBy", sd->unit.name);
+		char *paths = sd_property(sd, "DropInPaths", sd->unit.name);
+		char *pid = sd_property(sd, "MainPID", sd->unit.name);
+		char *trig = sd_property(sd, "TriggeredBy", sd->unit.name);
 
 		st.loaded = paths && strstr(paths, t.file) ? "yes" : "no";
 		st.main_pid = pid ? strtol(pid, NULL, 10) : 0;
@@ -163,62 +200,7 @@ int sd_status(struct sd *sd)
 
 	ok = st.dropin && strcmp(st.in_files, "no") != 0 &&
 	     strcmp(st.loaded, "no") != 0 && strcmp(st.running, "no") != 0;
-	if (sd->json) {
-		printf("{\n");
-		json_string("unit", sd->unit.name, false);
-		json_string("unit_file", st.unit_file, false);
-		json_string("dropin", t.file, false);
-		json_string("dropin_present", st.dropin ? "yes" : "no", false);
-		json_string("library", sd->library, false);
-		json_string("library_in_unit_files", st.in_files, false);
-		json_string("overridden_by", st.overridden_by, false);
-		json_string("loaded", st.loaded, false);
-		json_string("running_with_library", st.running, false);
-		json_string("socket", st.socket, false);
-		json_string("socket_dropin_present",
-			    st.socket ? (st.socket_dropin ? "yes" : "no") :
-					NULL, false);
-		json_string("ok", ok ? "yes" : "no", true);
-		printf("}\n");
-	} else {
-		printf("unit:     %s%s", sd->unit.name,
-		       sd->user ? " (user)" : "");
-		if (st.unit_file && strcmp(st.unit_file, "found") != 0)
-			printf(" (%s below %s)", st.unit_file,
-			       *sd->root ? sd->root : "/");
-		printf("\n");
-		printf("drop-in:  %s (%s)\n", t.file,
-		       st.dropin ? "present" : "absent");
-		printf("library:  %s\n", sd->library);
-		printf("in files: %s (LD_PRELOAD from the unit and its "
-		       "drop-ins has the library)\n", st.in_files);
-		if (st.overridden_by)
-			printf("warning:  %s sets LD_PRELOAD after the "
-			       "drop-in\n", st.overridden_by);
-		printf("loaded:   %s%s\n", st.loaded,
-		       !sd->systemd_running ? " (systemd is not running here)" :
-		       sd->unit.kind == UNITNAME_TEMPLATE ?
-				     " (a template is loaded through its "
-				     "instances)" : "");
-		if (st.main_pid > 0)
-			printf("running:  %s (pid %ld)\n", st.running,
-			       st.main_pid);
-		else
-			printf("running:  %s\n", st.running);
-		if (st.socket) {
-			printf("socket:   %s activates this service; its "
-			       "listening socket is systemd's, which the "
-			       "library\n          cannot convert. ",
-			       st.socket);
-			if (st.socket_dropin)
-				printf("Its drop-in asks for "
-				       "SocketProtocol=mptcp.\n");
-			else
-				printf("Add SocketProtocol=mptcp "
-				       "(systemd >= 257): mptcpshim enable "
-				       "--socket %s\n", sd->unit.name);
-		}
-	}
+	print_status(sd, &t, &st, ok);
 	free(st.overridden_by);
 	free(st.socket);
 	return ok ? CLI_OK : CLI_CHECK_FAILED;

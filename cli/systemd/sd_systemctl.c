@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "sd_context.h"
+#include "strbuf.h"
 
 extern char **environ;
 
@@ -25,8 +26,7 @@ static int sd_spawn(char *const argv[], char **out)
 {
 	posix_spawn_file_actions_t fa;
 	int pipefd[2] = { -1, -1 }, status, rc = -1;
-	size_t len = 0, cap = 0;
-	char *text = NULL;
+	struct strbuf text = { 0 };
 	pid_t pid;
 
 	if (out) {
@@ -49,27 +49,18 @@ static int sd_spawn(char *const argv[], char **out)
 	if (out) {
 		close(pipefd[1]);
 		for (;;) {
-			ssize_t n;
+			char chunk[4096];
+			ssize_t n = read(pipefd[0], chunk, sizeof(chunk));
 
-			if (len + 4096 + 1 > cap) {
-				char *nt = realloc(text, cap + 8192);
-
-				if (!nt)
-					break;
-				text = nt;
-				cap += 8192;
-			}
-			n = read(pipefd[0], text + len, cap - len - 1);
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n <= 0 || len + (size_t)n > (1u << 20))
+			/* systemctl's answers are short; 1 MiB is plenty. */
+			if (n <= 0 || text.len + (size_t)n > (1u << 20) ||
+			    strbuf_add(&text, chunk, (size_t)n) < 0)
 				break;
-			len += (size_t)n;
 		}
 		close(pipefd[0]);
-		if (text)
-			text[len] = '\0';
-		*out = text;
+		*out = text.s;
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -95,10 +86,11 @@ int sd_systemctl(const struct sd *sd, const char *verb, const char *unit,
 	}
 	argv[n] = NULL;
 	if (!quiet_echo)
-		printf("running: systemctl%s %s%s%s\n",
-		       sd->user ? " --user" : "", verb, unit ? " " : "",
-		       unit ? unit : "");
-	fflush(stdout);
+		out_text(sd->out, "running: systemctl%s %s%s%s\n",
+			 sd->user ? " --user" : "", verb, unit ? " " : "",
+			 unit ? unit : "");
+	/* Our lines first, then systemctl's on the same stdout. */
+	out_flush(sd->out);
 	rc = sd_spawn(argv, NULL);
 	if (rc != 0)
 		cli_error(sd->cmd, "systemctl %s %s failed", verb,
@@ -107,7 +99,7 @@ int sd_systemctl(const struct sd *sd, const char *verb, const char *unit,
 }
 
 /* `systemctl show -p PROP --value UNIT`, without the trailing newline. */
-char *sd_show(const struct sd *sd, const char *prop, const char *unit)
+char *sd_property(const struct sd *sd, const char *prop, const char *unit)
 {
 	char *argv[9], *out = NULL;
 	int n = 0;
@@ -146,12 +138,24 @@ static const char *shell_word(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-/* daemon-reload (+ restart) when a manager runs; otherwise say how. */
+/* "<prefix> systemctl [--user] VERB UNIT" for each unit, as shell words. */
+static void say_commands(const struct sd *sd, const char *prefix,
+			 const char *verb, const char *const units[2])
+{
+	char word[UNITNAME_MAX + 4];
+
+	for (int i = 0; i < 2; i++)
+		if (units[i])
+			out_text(sd->out, "%s systemctl%s %s %s\n", prefix,
+				 sd->user ? " --user" : "", verb,
+				 shell_word(units[i], word, sizeof(word)));
+}
+
 int sd_apply(const struct sd *sd, bool changed, const char *restart)
 {
 	const char *user = sd->user ? " --user" : "";
 	const char *units[2] = { NULL, sd->unit.name };
-	char instances[UNITNAME_MAX + 2], word[UNITNAME_MAX + 4];
+	char instances[UNITNAME_MAX + 2];
 
 	/* Restarting a template means restarting its instances. */
 	if (sd->unit.kind == UNITNAME_TEMPLATE) {
@@ -166,41 +170,30 @@ int sd_apply(const struct sd *sd, bool changed, const char *restart)
 	if (!changed)
 		return CLI_OK;
 	if (sd->dry_run) {
-		printf("would run: systemctl%s daemon-reload\n", user);
-		for (int i = 0; sd->now && i < 2; i++)
-			if (units[i])
-				printf("would run: systemctl%s %s %s\n", user,
-				       restart, shell_word(units[i], word,
-							   sizeof(word)));
+		out_text(sd->out, "would run: systemctl%s daemon-reload\n",
+			 user);
+		if (sd->now)
+			say_commands(sd, "would run:", restart, units);
 		return CLI_OK;
 	}
 	if (!sd->systemd_running) {
-		printf("%s; to apply, run:\n", *sd->root ?
-			       "the tree below --root is not the running "
-			       "system's" :
-			       "systemd is not running here");
-		printf("  systemctl%s daemon-reload\n", user);
-		for (int i = 0; i < 2; i++)
-			if (units[i])
-				printf("  systemctl%s %s %s\n", user, restart,
-				       shell_word(units[i], word,
-						  sizeof(word)));
+		out_text(sd->out, "%s; to apply, run:\n",
+			 *sd->root ? "the tree below --root is not the running "
+				     "system's" :
+				     "systemd is not running here");
+		out_text(sd->out, "  systemctl%s daemon-reload\n", user);
+		say_commands(sd, " ", restart, units);
 		return CLI_OK;
 	}
 	if (sd_systemctl(sd, "daemon-reload", NULL, false) != 0)
 		return CLI_CHECK_FAILED;
-	for (int i = 0; i < 2; i++) {
-		if (!units[i])
-			continue;
-		if (!sd->now) {
-			printf("restart to apply: systemctl%s %s %s\n", user,
-			       restart, shell_word(units[i], word,
-						   sizeof(word)));
-			continue;
-		}
-		if (sd_systemctl(sd, restart, units[i], false) != 0)
-			return CLI_CHECK_FAILED;
+	if (!sd->now) {
+		say_commands(sd, "restart to apply:", restart, units);
+		return CLI_OK;
 	}
+	for (int i = 0; i < 2; i++)
+		if (units[i] && sd_systemctl(sd, restart, units[i], false) != 0)
+			return CLI_CHECK_FAILED;
 	return CLI_OK;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The stats record format, shared by the writer (shim/stats.c) and the
- * reader (cli/runstats.c) so the two cannot disagree.
+ * The stats record format, shared by the writer (shim/core/stats.c) and the
+ * reader (cli/run/runstats.c) so the two cannot disagree.
  *
  * $MPTCPSHIM_STATS is a private directory made by `mptcpshim run --stats`.
  * Every process appends to STATS_RECORDS_FILE in it, one record per write(2)

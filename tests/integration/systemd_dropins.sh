@@ -127,6 +127,8 @@ contains "status: library in the unit's files" "in files: yes" "$out"
 contains "status: honest about systemd" "systemd is not running" "$out"
 json=$(cli status --json --root "$R" web)
 check "status --json parses" "yes" "$(printf '%s' "$json" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["library_in_unit_files"])')"
+# What can only be true or false is a JSON boolean (not "yes"/"no").
+check "status --json: booleans are JSON booleans" "True True None" "$(printf '%s' "$json" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["dropin_present"] is True, d["ok"] is True, d["socket_dropin_present"])')"
 
 # --- disable: byte-identical -------------------------------------------------
 out=$(cli disable --dry-run --root "$R" web)

@@ -120,6 +120,113 @@ static void test_escaping(void **state)
 	free(buf);
 }
 
+/* A string printed by fn into memory. */
+static char *printed(void (*fn)(FILE *, const char *), const char *s)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	fn(fp, s);
+	fclose(fp);
+	return buf;
+}
+
+static void json_string_to(FILE *fp, const char *s)
+{
+	out_json_string(fp, s);
+}
+
+static void safe_text_to(FILE *fp, const char *s)
+{
+	out_safe_text(fp, s, false);
+}
+
+static void safe_layout_to(FILE *fp, const char *s)
+{
+	out_safe_text(fp, s, true);
+}
+
+/* C1 controls (U+0080..U+009F) are valid UTF-8, but U+009B is CSI to a
+ * terminal: JSON escapes them as well; U+00A0 is the first printable. */
+static void test_json_escapes_c1(void **state)
+{
+	char *s = printed(json_string_to, "a\xc2\x9b[31mb\xc2\x85\xc2\xa0");
+
+	(void)state;
+	assert_string_equal(s, "\"a\\u009b[31mb\\u0085\xc2\xa0\"");
+	free(s);
+}
+
+/* Text mode: no raw control byte, no raw non-UTF-8 byte, printable
+ * UTF-8 untouched. */
+static void test_text_escapes(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = printed(safe_text_to, "ok caf\xc3\xa9 \x1b[2J\x07\x7f");
+	assert_string_equal(s, "ok caf\xc3\xa9 \\x1b[2J\\x07\\x7f");
+	free(s);
+	/* C1 CSI as UTF-8 and as a lone byte; a truncated sequence. */
+	s = printed(safe_text_to, "\xc2\x9b" "6n|\x9b" "6n|\xe2\x82");
+	assert_string_equal(s, "\\xc2\\x9b6n|\\x9b6n|\\xe2\\x82");
+	free(s);
+	/* One value, one line: newline and tab escaped... */
+	s = printed(safe_text_to, "a\nb\tc\r");
+	assert_string_equal(s, "a\\x0ab\\x09c\\x0d");
+	free(s);
+	/* ...unless the text is laid out (out_text's formats). */
+	s = printed(safe_layout_to, "a\nb\tc\r");
+	assert_string_equal(s, "a\nb\tc\\x0d");
+	free(s);
+}
+
+/* out_string and out_text escape in text mode; JSON escapes its way. */
+static void test_values_escaped(void **state)
+{
+	struct capture c;
+	struct out *out = begin(&c, false);
+
+	(void)state;
+	out_string(out, "name", "name %s\n", "evil\x1b]0;title\x07\nnext");
+	out_text(out, "file %s\n", "x\x1b[31m");
+	out_text_string(out, "only %s\n", "\x9b");
+	assert_string_equal(finish(&c, out),
+			    "name evil\\x1b]0;title\\x07\\x0anext\n"
+			    "file x\\x1b[31m\nonly \\x9b\n");
+	free(c.buf);
+
+	out = begin(&c, true);
+	out_string(out, "name", "name %s\n", "evil\x1b\xff");
+	out_text_string(out, "only %s\n", "dropped in JSON");
+	assert_string_equal(finish(&c, out),
+			    "{\"name\":\"evil\\u001b\\ufffd\"}\n");
+	free(c.buf);
+}
+
+/* OUT_JSON_SPACED: the same document with ": " and ", ". */
+static void test_json_spaced(void **state)
+{
+	struct capture c;
+	struct out *out;
+
+	(void)state;
+	c.buf = NULL;
+	c.fp = open_memstream(&c.buf, &c.len);
+	assert_non_null(c.fp);
+	out = out_new_flags(c.fp, true, OUT_JSON_SPACED);
+	out_array_open(out, "l");
+	out_uint(out, NULL, NULL, 1);
+	out_bool(out, NULL, NULL, false);
+	out_array_close(out);
+	out_string(out, "s", NULL, "v");
+	assert_string_equal(finish(&c, out),
+			    "{\"l\": [1, false], \"s\": \"v\"}\n");
+	free(c.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +234,10 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_unbalanced_closed),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_json_escapes_c1),
+		cmocka_unit_test(test_text_escapes),
+		cmocka_unit_test(test_values_escaped),
+		cmocka_unit_test(test_json_spaced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

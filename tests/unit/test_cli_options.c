@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* The shared option parser and the dispatch table lookup (cli.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+static int usage_calls;
+static FILE *usage_fp;
+
+static void usage(FILE *fp)
+{
+	usage_calls++;
+	usage_fp = fp;
+}
+
+struct opts {
+	bool json, listen;
+	const char *config;
+};
+
+/* Parses a NULL-terminated argument list (argv[0] "verb" prepended). */
+static int parse(struct opts *o, unsigned flags, char **words)
+{
+	const struct cli_option options[] = {
+		CLI_OPTION_JSON(&o->json),
+		CLI_OPTION_CONFIG(&o->config),
+		{ "listen", 0, &o->listen, NULL },
+		CLI_OPTION_END,
+	};
+	static char *argv[16];
+	int argc = 0;
+
+	argv[argc++] = "verb";
+	while (*words)
+		argv[argc++] = *words++;
+	argv[argc] = NULL;
+	memset(o, 0, sizeof(*o));
+	usage_calls = 0;
+	usage_fp = NULL;
+	return cli_parse_options(argc, argv, "test", options, flags, usage);
+}
+
+#define WORDS(...) ((char *[]){ __VA_ARGS__, NULL })
+
+static void test_flags_and_values(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 0, WORDS("-j", "--config", "f.conf",
+					    "--listen")), -1);
+	assert_true(o.json);
+	assert_true(o.listen);
+	assert_string_equal(o.config, "f.conf");
+	assert_int_equal(optind, 5);
+	assert_int_equal(parse(&o, 0, WORDS("-cx.conf", "--json")), -1);
+	assert_string_equal(o.config, "x.conf");
+	assert_true(o.json);
+	assert_false(o.listen);
+	assert_int_equal(usage_calls, 0);
+}
+
+/* GNU order by default; with STOP_AT_OPERAND a CMD keeps its options. */
+static void test_operand_order(void **state)
+{
+	struct opts o;
+	char **w = WORDS("prog", "--json");
+
+	(void)state;
+	assert_int_equal(parse(&o, 0, w), -1);
+	assert_true(o.json);
+	w = WORDS("prog", "--json");
+	assert_int_equal(parse(&o, CLI_OPTIONS_STOP_AT_OPERAND, w), -1);
+	assert_false(o.json);
+	assert_int_equal(optind, 1);
+	assert_int_equal(parse(&o, 0, WORDS("--", "--json")), -1);
+	assert_false(o.json);
+	assert_int_equal(optind, 2);
+}
+
+static void test_help_and_errors(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 0, WORDS("--help")), CLI_OK);
+	assert_int_equal(usage_calls, 1);
+	assert_ptr_equal(usage_fp, stdout);
+	assert_int_equal(parse(&o, 0, WORDS("-h", "--bogus")), CLI_OK);
+	assert_int_equal(parse(&o, 0, WORDS("--bogus")), CLI_USAGE);
+	assert_int_equal(usage_calls, 1);
+	assert_ptr_equal(usage_fp, stderr);
+	assert_int_equal(parse(&o, 0, WORDS("-x")), CLI_USAGE);
+	/* A missing argument is an error, not the next option taken. */
+	assert_int_equal(parse(&o, 0, WORDS("--config")), CLI_USAGE);
+	assert_null(o.config);
+	assert_int_equal(parse(&o, 0, WORDS("-c")), CLI_USAGE);
+	/* --listen has no letter: -l is unknown. */
+	assert_int_equal(parse(&o, 0, WORDS("-l")), CLI_USAGE);
+	assert_false(o.listen);
+}
+
+/* Both parses of one process start afresh (optind reset). */
+static void test_reentrant(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 0, WORDS("a", "b", "-j")), -1);
+	assert_int_equal(optind, 2);
+	assert_int_equal(parse(&o, 0, WORDS("-j")), -1);
+	assert_int_equal(optind, 2);
+	assert_true(o.json);
+}
+
+static int fn_a(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 10;
+}
+
+static int fn_b(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 20;
+}
+
+static void test_find_command(void **state)
+{
+	static const struct cli_command table[] = {
+		{ "show", fn_a, NULL },
+		{ "shows", fn_b, "x" },
+	};
+	const struct cli_command *c;
+
+	(void)state;
+	c = cli_find_command(table, 2, "shows");
+	assert_non_null(c);
+	assert_int_equal(c->fn(0, NULL), 20);
+	assert_int_equal(cli_find_command(table, 2, "show")->fn(0, NULL), 10);
+	/* Exact names only: no prefix matching. */
+	assert_null(cli_find_command(table, 2, "sh"));
+	assert_null(cli_find_command(table, 2, "showss"));
+	assert_null(cli_find_command(table, 0, "show"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flags_and_values),
+		cmocka_unit_test(test_operand_order),
+		cmocka_unit_test(test_help_and_errors),
+		cmocka_unit_test(test_reentrant),
+		cmocka_unit_test(test_find_command),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
