@@ -134,13 +134,13 @@ int route_start(const struct route_choice *c, bool debug)
 	char why[200];
 
 	if (debug)
-		fprintf(stderr, "%s run: route: %s (%s)\n", cli_program,
-			c->seccomp ? "seccomp" : "preload", c->why);
+		cli_error("run", "route: %s (%s)",
+			  c->seccomp ? "seccomp" : "preload", c->why);
 	if (!c->seccomp)
 		return -1;
 	nnp = seccomp_filter_needs_nnp();
 	if (debug)
-		fprintf(stderr, "%s run: %s\n", cli_program,
+		cli_error("run", "%s",
 			nnp ? "no_new_privs set (no CAP_SYS_ADMIN): setuid and "
 			      "file-capability programs it starts (sudo, ping) "
 			      "gain no privileges" :
@@ -152,8 +152,8 @@ int route_start(const struct route_choice *c, bool debug)
 		cli_error("run", "the seccomp route cannot run: %s", why);
 		return 126;
 	}
-	fprintf(stderr, "%s run: warning: the seccomp route cannot run (%s); "
-		"running %s as it is, with TCP\n", cli_program, why, c->path);
+	cli_error("run", "warning: the seccomp route cannot run (%s); "
+		  "running %s as it is, with TCP", why, c->path);
 	return -1;
 }
 

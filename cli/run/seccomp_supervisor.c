@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "seccomp_filter.h"
 #include "seccomp_supervisor.h"
 #include "seccomp_task.h"
@@ -51,9 +52,8 @@ static void say(const struct supervisor *s, const struct seccomp_task *t,
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "mptcpshim[%d]: seccomp route: %s (%s): %s\n",
-		(int)t->tgid, t->exe_name[0] ? t->exe_name : "?",
-		t->argv0_name, line);
+	cli_error("run", "seccomp route: pid %d %s (%s): %s", (int)t->tgid,
+		  t->exe_name[0] ? t->exe_name : "?", t->argv0_name, line);
 }
 
 static void answer_continue(const struct supervisor *s, __u64 id)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "seccomp_task.h"
 
 #define POLICY_CACHE 16
@@ -139,8 +140,8 @@ static void policy_problem(void *ctx, const char *file, unsigned line,
 			   const char *message)
 {
 	(void)ctx;
-	fprintf(stderr, "mptcpshim[%d]: policy %s:%u: %s\n", (int)getpid(),
-		file ? file : "?", line, message);
+	cli_error("run", "seccomp route: policy %s:%u: %s", file ? file : "?",
+		  line, message);
 }
 
 const struct policy_view *seccomp_policy_for(const struct seccomp_task *t)

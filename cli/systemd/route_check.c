@@ -124,13 +124,13 @@ static int judge(const struct sd *sd, const struct commands *c)
 			continue;
 		cli_error(sd->cmd,
 			  "%s: ExecStart runs %s, which LD_PRELOAD cannot "
-			  "reach (%s)", sd->unit.name, c->path[i], route.why);
-		fprintf(stderr,
-			"  wrap the command instead, in a drop-in "
-			"(systemctl edit %s):\n"
-			"    [Service]\n    ExecStart=\n"
-			"    ExecStart=mptcpshim run -- %s ARGS...\n",
-			sd->unit.name, c->path[i]);
+			  "reach (%s)\n"
+			  "  wrap the command instead, in a drop-in "
+			  "(systemctl edit %s):\n"
+			  "    [Service]\n    ExecStart=\n"
+			  "    ExecStart=mptcpshim run -- %s ARGS...",
+			  sd->unit.name, c->path[i], route.why, sd->unit.name,
+			  c->path[i]);
 		return CLI_CHECK_FAILED;
 	}
 	return CLI_OK;
