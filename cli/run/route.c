@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -146,8 +147,19 @@ int route_start(const struct route_choice *c, bool debug)
 			      "gain no privileges" :
 			      "no_new_privs not set (CAP_SYS_ADMIN)");
 	rc = seccomp_launch(nnp, debug, c->done_fd[1], why, sizeof(why));
-	if (rc == SECCOMP_LAUNCH_OK)
+	if (rc == SECCOMP_LAUNCH_OK) {
+		/* For a run inside this one, which cannot add a listener. */
+		setenv(ROUTE_ENV, "seccomp", 1);
 		return -1;
+	}
+	if (rc == SECCOMP_LAUNCH_NESTED && getenv(ROUTE_ENV) &&
+	    strcmp(getenv(ROUTE_ENV), "seccomp") == 0) {
+		if (debug)
+			cli_error("run", "already under an outer run's seccomp "
+					 "route: its supervisor (and its "
+					 "policy) converts %s", c->path);
+		return -1;
+	}
 	if (rc == SECCOMP_LAUNCH_BROKEN || c->forced) {
 		cli_error("run", "the seccomp route cannot run: %s", why);
 		return 126;

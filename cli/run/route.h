@@ -15,6 +15,11 @@
 
 enum route_request { ROUTE_AUTO = 0, ROUTE_PRELOAD, ROUTE_SECCOMP };
 
+/* Set to "seccomp" for the programs of a seccomp-route run, so that a run
+ * inside it (which cannot install a second listener) knows the outer
+ * supervisor serves it. */
+#define ROUTE_ENV "MPTCPSHIM_ROUTE"
+
 struct route_choice {
 	bool seccomp;		/* else the preload library */
 	bool forced;		/* --route said so */

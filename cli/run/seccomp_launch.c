@@ -29,7 +29,7 @@
 
 /* Exit codes of the probing process. */
 enum { PROBE_OK, PROBE_NO_NOTIF, PROBE_NO_ADDFD, PROBE_DENIED, PROBE_FORK,
-       PROBE_OTHER };
+       PROBE_NESTED, PROBE_OTHER };
 
 static int probe_here(void)
 {
@@ -43,6 +43,7 @@ static int probe_here(void)
 		err = errno;
 		return err == EINVAL || err == ENOSYS ? PROBE_NO_NOTIF :
 		       err == EACCES || err == EPERM ? PROBE_DENIED :
+		       err == EBUSY		     ? PROBE_NESTED :
 						       PROBE_OTHER;
 	}
 	return seccomp_filter_probe_addfd(fd) ? PROBE_NO_ADDFD : PROBE_OK;
@@ -71,6 +72,10 @@ static enum seccomp_launch_result probe_result(int status, char *why,
 			 "permitted here (a container's seccomp profile or "
 			 "an LSM?)");
 		return SECCOMP_LAUNCH_NOT_PERMITTED;
+	case PROBE_NESTED:
+		snprintf(why, len, "this process is already under a seccomp "
+			 "filter with a listener (only one per process)");
+		return SECCOMP_LAUNCH_NESTED;
 	case PROBE_FORK:
 		snprintf(why, len, "cannot start the supervisor process");
 		return SECCOMP_LAUNCH_NO_HELPER;

@@ -19,6 +19,8 @@ enum seccomp_launch_result {
 	SECCOMP_LAUNCH_UNSUPPORTED,	/* no user notification or ADDFD */
 	SECCOMP_LAUNCH_NOT_PERMITTED,	/* filter refused (EACCES/EPERM) */
 	SECCOMP_LAUNCH_NO_HELPER,	/* fork or socketpair failed */
+	SECCOMP_LAUNCH_NESTED,		/* a listener exists already (EBUSY):
+					 * one per filter chain */
 	/* The filter is installed but nobody serves it: do not exec. */
 	SECCOMP_LAUNCH_BROKEN,
 };

@@ -86,7 +86,7 @@ check "route refused, auto: as it is, over TCP" 1 "$(grep -c '^plain 6 ' <<<"$ou
 check "route refused, auto: a warning" 1 "$(grep -c 'warning: the seccomp route cannot run' err.txt)"
 
 # --- static C, busybox wget, a script: MPTCP end to end ----------------
-bg_in "$ON" 60 "${RUN[@]}" -- ./seccomp_peer server 8080 5 >server_on.out
+bg_in "$ON" 60 "${RUN[@]}" -- ./seccomp_peer server 8080 6 >server_on.out
 SERVER=$T_LAST_PID
 wait_listen "$ON" 8080
 synack=$(mib "$ON" MPCapableSYNACKRX)
@@ -102,16 +102,22 @@ chmod 755 wrap.sh
 out=$(nsx "$ON" "${RUN[@]}" --route=seccomp -- ./wrap.sh ./seccomp_peer)
 check "script exec'ing the static program, --route=seccomp: MPTCP" 1 \
 	"$(grep -c '^client 262 ' <<<"$out")"
+# A run inside a seccomp-route run cannot add a listener (one per filter
+# chain): the outer supervisor serves it, and it still runs.
+out=$(nsx "$ON" "${RUN[@]}" --route=seccomp -- "$MPTCPSHIM_BIN" run --route=seccomp -- \
+	./seccomp_peer client 127.0.0.1 8080)
+check "run inside a seccomp-route run: served by the outer supervisor" 1 \
+	"$(grep -c '^client 262 ' <<<"$out")"
 # auto judges the script by its interpreter (dynamic /bin/sh): preload,
 # which cannot reach the static program it execs (documented).
 out=$(nsx "$ON" "${RUN[@]}" -- ./wrap.sh ./seccomp_peer)
 check "script under --route=auto: the static program stays TCP" 1 \
 	"$(grep -c '^client 6 ' <<<"$out")"
 wait "$SERVER" || true
-check "MIB: 4 connections MPTCP on both ends (SYN/ACK with MP_CAPABLE)" 4 \
+check "MIB: 5 connections MPTCP on both ends (SYN/ACK with MP_CAPABLE)" 5 \
 	$(($(mib "$ON" MPCapableSYNACKRX) - synack))
 check "static server: MPTCP listener" "listener 262" "$(grep '^listener' server_on.out)"
-check "static server: 4 MPTCP connections accepted" 4 "$(grep -c '^accepted 262' server_on.out)"
+check "static server: 5 MPTCP connections accepted" 5 "$(grep -c '^accepted 262' server_on.out)"
 check "static server: the TCP client accepted as TCP" 1 "$(grep -c '^accepted 6' server_on.out)"
 check "no supervisor left after the server exited" 0 "$(wait_sups "$ON" 0)"
 
