@@ -10,6 +10,8 @@
  *   seccomp_peer others            UDP, UNIX, raw and IPPROTO_MPTCP sockets
  *   seccomp_peer flags             SOCK_NONBLOCK|SOCK_CLOEXEC kept?
  *   seccomp_peer hold SECONDS      one TCP socket, then sleep
+ *   seccomp_peer twice             a TCP socket, then another after a
+ *                                  line on stdin (or its errno name)
  *   seccomp_peer deny-seccomp CMD...  exec CMD where seccomp(2) fails
  *                                  with EPERM (a container's profile)
  */
@@ -200,6 +202,20 @@ int main(int argc, char **argv)
 
 		printf("held %d\n", protocol_of(fd));
 		sleep((unsigned)atoi(argv[2]));
+		return 0;
+	}
+	if (strcmp(mode, "twice") == 0) {
+		char line[16];
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		printf("first %d\n", protocol_of(fd));
+		if (!fgets(line, sizeof(line), stdin))
+			return 1;
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			printf("second %s\n", strerrorname_np(errno));
+		else
+			printf("second %d\n", protocol_of(fd));
 		return 0;
 	}
 	if (strcmp(mode, "deny-seccomp") == 0 && argc > 2)

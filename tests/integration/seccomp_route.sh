@@ -215,6 +215,24 @@ kill -9 "$HOLD"
 wait "$HOLD" 2>/dev/null || true
 check "no supervisor left after kill -9 of the program" 0 "$(wait_sups "$ON" 0)"
 
+# --- the documented sharp edge: the supervisor killed first ------------
+mkfifo go.fifo
+ip netns exec "$ON" timeout 20 "${RUN[@]}" -- ./seccomp_peer twice <go.fifo >twice.out &
+TWICE=$!
+T_PIDS+=("$TWICE")
+exec 9>go.fifo
+for i in $(seq 1 100); do grep -q first twice.out && break; sleep 0.05; done
+for p in $(ip netns pids "$ON"); do
+	[ "$(cat /proc/"$p"/comm 2>/dev/null)" = mptcpshim-sup ] && kill -KILL "$p"
+done
+check "supervisor killed" 0 "$(wait_sups "$ON" 0)"
+echo go >&9
+exec 9>&-
+wait "$TWICE" || true
+check "before: MPTCP" "first 262" "$(grep first twice.out)"
+check "after the supervisor is killed: socket() fails with ENOSYS (documented)" \
+	"second ENOSYS" "$(grep second twice.out)"
+
 # --- no_new_privs: not as root, set for uid 65534 ----------------------
 out=$(nsx "$ON" "${RUN[@]}" -- "$BUSYBOX" grep NoNewPrivs /proc/self/status)
 check "root: no_new_privs not set" "NoNewPrivs:	0" "$out"
