@@ -82,7 +82,7 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 	if (flags & CLI_OPTIONS_STOP_AT_OPERAND)
 		shortopts[s++] = '+';
 	shortopts[s++] = ':';
-	for (; options[n].name && n < CLI_MAX_OPTIONS; n++) {
+	for (; n < CLI_MAX_OPTIONS && options[n].name; n++) {
 		longopts[n] = (struct option){
 			options[n].name,
 			options[n].value ? required_argument : no_argument,
@@ -117,9 +117,14 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 			if (c == options[i].letter && c != '?' && c != ':')
 				o = &options[i];
 		if (!o) {
+			char letter[3] = { '-', (char)optopt, '\0' };
+			/* optopt names a short option even inside "-jx". */
+			const char *what = optopt > 0 ? letter :
+						       argv[optind - 1];
+
 			cli_error(subcommand, c == ':' ?
 				  "option '%s' needs an argument" :
-				  "unknown option '%s'", argv[optind - 1]);
+				  "unknown option '%s'", what);
 			usage(stderr);
 			return CLI_USAGE;
 		}

@@ -76,7 +76,8 @@ enum {
 };
 
 /*
- * Parses argv's options by the table (ended by CLI_OPTION_END). Returns -1
+ * Parses argv's options by the table (ended by CLI_OPTION_END; at most 16
+ * entries, -h/--help not counted). Returns -1
  * to go on (operands start at optind), else the exit code after printing
  * usage to stdout for -h/--help (CLI_OK) or the error and usage to stderr
  * for an unknown option or a missing argument (CLI_USAGE).

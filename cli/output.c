@@ -342,6 +342,12 @@ void out_text(struct out *out, const char *fmt, ...)
 	free(text);
 }
 
+void out_terminal_control(struct out *out, const char *sequence)
+{
+	if (!out->json)
+		fputs(sequence, out->fp);
+}
+
 void out_usage(FILE *fp, const char *fmt, ...)
 {
 	va_list ap;

@@ -76,6 +76,11 @@ void out_text_string(struct out *out, const char *fmt, const char *value);
  * keep_layout keeps '\n' and '\t'. The one text escaper of the CLI. */
 void out_safe_text(FILE *fp, const char *s, bool keep_layout);
 
+/* A terminal control sequence of the program's own (e.g. a screen
+ * redraw), written as is in text mode and never in JSON; the one way to
+ * send escapes, so that none comes from data. */
+void out_terminal_control(struct out *out, const char *sequence);
+
 /* Help and usage text (the program's own words) to fp: stdout for --help,
  * stderr after a usage error. */
 void out_usage(FILE *fp, const char *fmt, ...)

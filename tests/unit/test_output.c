@@ -198,7 +198,15 @@ static void test_values_escaped(void **state)
 			    "file x\\x1b[31m\nonly \\x9b\n");
 	free(c.buf);
 
+	/* The program's own control sequences pass, in text only. */
+	out = begin(&c, false);
+	out_terminal_control(out, "\x1b[H");
+	out_text(out, "x\n");
+	assert_string_equal(finish(&c, out), "\x1b[Hx\n");
+	free(c.buf);
+
 	out = begin(&c, true);
+	out_terminal_control(out, "\x1b[H");
 	out_string(out, "name", "name %s\n", "evil\x1b\xff");
 	out_text_string(out, "only %s\n", "dropped in JSON");
 	assert_string_equal(finish(&c, out),
