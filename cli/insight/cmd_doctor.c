@@ -27,6 +27,9 @@
 #include "mib.h"
 #include "output.h"
 #include "pm.h"
+#include "route.h"
+#include "seccomp_filter.h"
+#include "seccomp_launch.h"
 #include "uapi_compat.h"
 
 #define MAX_CHECKS 64
@@ -220,35 +223,6 @@ static void check_library(struct report *r, int *lib_class, int *lib_machine)
 	add(r, "shim_library", ST_PASS, "%s loads", path);
 }
 
-/* execvp()'s search: the path of name, or false. */
-static bool find_in_path(const char *name, char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	const char *p;
-
-	if (strchr(name, '/')) {
-		snprintf(out, len, "%s", name);
-		return access(out, X_OK) == 0;
-	}
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path;; p = strchr(p, ':') + 1) {
-		size_t dir = strcspn(p, ":");
-
-		if ((size_t)snprintf(out, len, "%.*s%s%s", (int)dir,
-				     dir ? p : ".", dir ? "/" : "",
-				     name) < len) {
-			struct stat st;
-
-			if (stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
-			    access(out, X_OK) == 0)
-				return true;
-		}
-		if (!p[dir])
-			return false;
-	}
-}
-
 static void check_ids(struct report *r, const char *path,
 		      const struct stat *st)
 {
@@ -299,6 +273,51 @@ static void check_caps(struct report *r, const char *path)
 	cap_free(caps);
 }
 
+/*
+ * For a program only the seccomp route reaches: can this kernel run it,
+ * what no_new_privs means for it, and what the route cannot do.
+ */
+static void check_seccomp_route(struct report *r, const char *path)
+{
+	struct check *c;
+	char why[200];
+
+	if (seccomp_launch_probe(why, sizeof(why)) != SECCOMP_LAUNCH_OK) {
+		c = add(r, "seccomp_route", ST_FAIL,
+			"'mptcpshim run' would take the seccomp route for %s, "
+			"but it cannot run here: %s", path, why);
+		fix(c, "use Linux 5.14 or newer and allow seccomp(2); "
+		       "'mptcpshim run --route=auto' then runs the program "
+		       "as it is, with TCP");
+		return;
+	}
+	add(r, "seccomp_route", ST_PASS,
+	    "'mptcpshim run' takes the seccomp route for %s: a supervisor "
+	    "makes its TCP sockets MPTCP at socket() (with TCP fallback)",
+	    path);
+	if (seccomp_filter_needs_nnp()) {
+		c = add(r, "no_new_privs", ST_WARN,
+			"without CAP_SYS_ADMIN the seccomp route sets "
+			"no_new_privs: setuid and file-capability programs it "
+			"starts (sudo, ping) gain no privileges");
+		fix(c, "run it as root (or with CAP_SYS_ADMIN) if it must "
+		       "start such helpers");
+	}
+	c = add(r, "seccomp_limits", ST_WARN,
+		"under the seccomp route the protocol is chosen at socket(): "
+		"destination and port rules, option rescue "
+		"(unsupported_option), keepalive.all_tcp and per-connection "
+		"fallback detection do not apply");
+	fix(c, "'mptcpshim policy explain %s' lists what applies; a "
+	       "dynamically linked build gets everything", path);
+	c = add(r, "seccomp_limits", ST_WARN,
+		"io_uring IORING_OP_SOCKET escapes every route; the socket's "
+		"credentials, cgroup and LSM label are the supervisor's; the "
+		"kernel's BPF hook (update_socket_protocol) is not used: it "
+		"has no TCP fallback and needs privileges");
+	fix(c, "see libmptcpshim(8), THE SECCOMP ROUTE");
+}
+
 static void check_go(struct report *r, const char *path,
 		     const struct elf_facts *f)
 {
@@ -340,20 +359,23 @@ static void check_go(struct report *r, const char *path,
 		return;
 	}
 	if (ok == 0) {
-		c = add(r, "go", ST_FAIL,
+		c = add(r, "go", ST_WARN,
 			"%s is a Go program built with %s: Go makes its own "
 			"system calls (LD_PRELOAD cannot act) and only Go "
 			"1.21+ knows GODEBUG=multipathtcp", path,
 			f->go_version);
-		fix(c, "rebuild it with Go 1.21 or newer, then run it with "
-		       "'mptcpshim run' (or call net.Dialer.SetMultipathTCP)");
+		fix(c, "run it with 'mptcpshim run' (the seccomp route), or "
+		       "rebuild it with Go 1.21 or newer for everything the "
+		       "policy offers");
+		check_seccomp_route(r, path);
 		return;
 	}
 	c = add(r, "go", ST_WARN,
 		"%s is a Go program of unknown version: LD_PRELOAD cannot "
 		"act; only GODEBUG=multipathtcp=1 (Go 1.21+) can", path);
-	fix(c, "run it with 'mptcpshim run' (it sets GODEBUG); check 'go "
-	       "version %s' is 1.21 or newer", path);
+	fix(c, "run it with 'mptcpshim run' (the seccomp route; Go 1.21+ "
+	       "makes MPTCP sockets itself, untouched by it)");
+	check_seccomp_route(r, path);
 }
 
 static void check_binary(struct report *r, const char *path, int lib_class,
@@ -390,12 +412,13 @@ static void check_binary(struct report *r, const char *path, int lib_class,
 		return;
 	}
 	if (!f.dynamic) {
-		c = add(r, "binary", ST_FAIL,
+		c = add(r, "binary", ST_WARN,
 			"%s is statically linked: no dynamic loader runs, so "
 			"LD_PRELOAD cannot act", path);
-		fix(c, "use a dynamically linked build, the program's native "
-		       "MPTCP support, or a BPF route (a cgroup program that "
-		       "makes TCP sockets MPTCP)");
+		fix(c, "run it with 'mptcpshim run' (the seccomp route; in a "
+		       "unit: ExecStart=mptcpshim run -- %s), or use a "
+		       "dynamically linked build", path);
+		check_seccomp_route(r, path);
 		return;
 	}
 	add(r, "binary", ST_PASS,
@@ -406,12 +429,12 @@ static void check_binary(struct report *r, const char *path, int lib_class,
 static void check_command(struct report *r, const char *name, int lib_class,
 			  int lib_machine)
 {
-	char path[PATH_MAX], interp[PATH_MAX], arg[PATH_MAX];
+	char path[PATH_MAX], interp[PATH_MAX];
 	struct check *c;
 	struct stat st;
 	int depth;
 
-	if (!find_in_path(name, path, sizeof(path)) ||
+	if (!elf_find_in_path(name, path, sizeof(path)) ||
 	    stat(path, &st) < 0) {
 		c = add(r, "command", ST_FAIL,
 			"'%s' is not an executable file%s", name,
@@ -424,27 +447,18 @@ static void check_command(struct report *r, const char *name, int lib_class,
 	/* For scripts the interpreter is what runs (and what preloads);
 	 * the kernel ignores set-id bits and capabilities on scripts. */
 	for (depth = 0; depth < MAX_SHEBANG_DEPTH; depth++) {
-		int rc = elf_read_shebang(path, interp, sizeof(interp), arg,
-					  sizeof(arg));
-		const char *next = interp;
+		int rc = elf_script_runner(path, interp, sizeof(interp));
 
-		if (rc <= 0)
-			break;
-		if (strcmp(interp, "/usr/bin/env") == 0 ||
-		    strcmp(interp, "/bin/env") == 0) {
-			next = arg[0] == '-' ? NULL : arg;
-			if (next && strchr(next, ' '))
-				*strchr(arg, ' ') = '\0';
-		}
-		if (!next || !*next ||
-		    !find_in_path(next, path, sizeof(path))) {
+		if (rc == 0 || (rc < 0 && !interp[0]))
+			break;	/* not a script, or unreadable: said below */
+		if (rc < 0) {
 			c = add(r, "interpreter", ST_WARN,
 				"cannot find the interpreter of the script "
-				"(#!%s%s%s)", interp, arg[0] ? " " : "",
-				arg);
+				"(#!%s)", interp);
 			fix(c, "run doctor on the interpreter itself");
 			return;
 		}
+		snprintf(path, sizeof(path), "%s", interp);
 		add(r, "interpreter", ST_PASS,
 		    "a script: %s runs it; checking that instead", path);
 	}
@@ -462,8 +476,10 @@ static void usage(FILE *fp)
 		"net.mptcp.enabled,\nsocket(IPPROTO_MPTCP), the path manager, "
 		"endpoints and limits, blackhole\nstate, the shim library; "
 		"and for CMD whether LD_PRELOAD can act on it\n(static binary, "
-		"Go, setuid/setgid, file capabilities). Each problem comes\n"
-		"with its fix.\n\n"
+		"Go, setuid/setgid, file capabilities) or which route 'run' "
+		"takes\n(the seccomp route for static and pre-1.21 Go "
+		"programs, and its limits).\nEach problem comes with its "
+		"fix.\n\n"
 		"  -j, --json   print JSON\n"
 		"\nExit status: 0 nothing failed (warnings allowed), 1 a check "
 		"failed, 2 usage.\n");

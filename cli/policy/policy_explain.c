@@ -14,6 +14,7 @@
 #include "output.h"
 #include "policy_verbs.h"
 #include "sockopt_names.h"
+#include "route.h"
 
 /* "ADDR", "ADDR:PORT", "[ADDR6]:PORT", "[ADDR6]" or a bare IPv6 ADDR. */
 static bool parse_endpoint(const char *text, struct sockaddr_storage *ss,
@@ -217,6 +218,35 @@ static void print_option_facts(struct out *out, const struct policy_view *view,
 	out_array_close(out);
 }
 
+/*
+ * The route run takes for program, and for the seccomp route (static, Go
+ * < 1.21) what of the policy cannot apply there: said, not silently
+ * skipped. A bare name is looked up in PATH as run would.
+ */
+static void print_route(struct out *out, const char *program,
+			const struct policy_view *view)
+{
+	struct route_choice route;
+
+	route_choose(program, ROUTE_AUTO, &route);
+	out_string(out, "route", route.seccomp ? "route:    %s" : NULL,
+		   route.seccomp ? "seccomp" : "preload");
+	out_string(out, "route_reason", route.seccomp ? " (%s)\n" : NULL,
+		   route.why);
+	if (route.seccomp)
+		out_string(out, "route_socket_decision", "seccomp:  every TCP "
+			   "socket gets the socket() decision (%s), whatever "
+			   "its address\n",
+			   policy_choice_name(view->initial.choice));
+	out_array_open(out, "not_applied");
+	if (route.seccomp) {
+		for (size_t i = 0; route_seccomp_limits[i]; i++)
+			out_string(out, NULL, "not here: %s\n",
+				   route_seccomp_limits[i]);
+	}
+	out_array_close(out);
+}
+
 int policy_explain_cmd(int argc, char **argv)
 {
 	const char *config = NULL;
@@ -281,6 +311,7 @@ int policy_explain_cmd(int argc, char **argv)
 	if (d.choice == POLICY_MPTCP)
 		print_option_facts(out, &view,
 				   argc == 2 ? ss.ss_family : AF_UNSPEC);
+	print_route(out, argv[0], &view);
 	out_end(out);
 	policy_free(policy);
 	return CLI_OK;

@@ -15,6 +15,7 @@
 #include "gomptcp.h"
 #include "libpath.h"
 #include "output.h"
+#include "route.h"
 #include "run.h"
 #include "runstats.h"
 
@@ -26,7 +27,9 @@ static void run_usage(FILE *out, bool mptcpize)
 	}
 	out_usage(out,
 		"Usage: mptcpshim run [-d|--debug] [-c FILE] [--stats [--json]"
-		" [--stats-file FILE]] [--] CMD [ARGS...]\n"
+		" [--stats-file FILE]]\n"
+		"                     [--route=auto|preload|seccomp] [--] CMD "
+		"[ARGS...]\n"
 		"Runs CMD with libmptcpshim.so added to LD_PRELOAD and "
 		"GODEBUG=multipathtcp=N\n(Go: 0 off, 1 both, 2 listen only, "
 		"3 dial only, as the policy decides for CMD),\nso its TCP "
@@ -39,8 +42,15 @@ static void run_usage(FILE *out, bool mptcpize)
 		"deltas on exit\n"
 		"      --json         with --stats: as JSON\n"
 		"      --stats-file FILE  with --stats: write the report to FILE\n"
+		"      --route=R      auto (default): the preload library for "
+		"dynamically\n"
+		"                     linked programs, the seccomp route for "
+		"static ones and\n"
+		"                     Go before 1.21; preload or seccomp force "
+		"one\n"
 		"\nExit status: CMD's, 128+N if it was killed by signal N, "
-		"127 if CMD was not found.\n");
+		"127 if CMD was not found,\n126 if the seccomp route "
+		"was asked for and cannot run here.\n");
 }
 
 int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
@@ -52,6 +62,7 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 		{ "stats", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "stats-file", required_argument, NULL, 'f' },
+		{ "route", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -63,7 +74,7 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 	opterr = 0;
 	/* '+': stop at CMD so its own options stay its own. */
 	while ((c = getopt_long(argc, argv, mptcpize ? "+dh" : "+dc:h",
-				mptcpize ? longopts + 5 : longopts,
+				mptcpize ? longopts + 6 : longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -80,6 +91,14 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 			break;
 		case 'f':
 			opt->stats_file = optarg;
+			break;
+		case 'r':
+			if (route_parse(optarg, &opt->route) != 0) {
+				cli_error("run", "--route: expected auto, "
+					  "preload or seccomp, not '%s'",
+					  optarg);
+				return CLI_USAGE;
+			}
 			break;
 		case 'h':
 			run_usage(stdout, mptcpize);
@@ -134,8 +153,10 @@ int run_prepare_env(const struct run_options *opt, const char *library)
 	const char *names[3];
 	char name_buf[NAME_MAX + 1];
 
-	if (set_merged("LD_PRELOAD",
-		       envmerge_preload(getenv("LD_PRELOAD"), library)))
+	/* library NULL: the seccomp route, which preloads nothing. */
+	if (library && set_merged("LD_PRELOAD",
+				  envmerge_preload(getenv("LD_PRELOAD"),
+						   library)))
 		return -1;
 	if (opt->debug && setenv("MPTCPSHIM_LOG", "debug", 1))
 		return -1;
@@ -203,6 +224,7 @@ int cmd_run(int argc, char **argv)
 {
 	bool mptcpize = strcmp(cli_program, "mptcpize") == 0;
 	struct runstats_session stats;
+	struct route_choice route;
 	sigset_t forwarded, saved_mask;
 	struct run_options opt;
 	char library[PATH_MAX];
@@ -219,13 +241,17 @@ int cmd_run(int argc, char **argv)
 				 "MPTCPSHIM_LIBRARY, or reinstall)");
 		return 127;
 	}
-	if (run_prepare_env(&opt, library) != 0)
+	route_choose(opt.command[0], opt.route, &route);
+	if (run_prepare_env(&opt, route.seccomp ? NULL : library) != 0)
 		return CLI_USAGE;
-	if (!opt.stats)
-		return exec_command(opt.command);
+	if (!opt.stats) {
+		rc = route_start(&route, opt.debug);
+		return rc >= 0 ? rc : exec_command(opt.command);
+	}
 
 	if (runstats_begin(&stats) < 0)
 		return 126;
+	route_stats_begin(&route);
 	forwarded_signals(&forwarded);
 	sigprocmask(SIG_BLOCK, &forwarded, &saved_mask);
 	catch_forwarded();
@@ -234,7 +260,8 @@ int cmd_run(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
-		_exit(exec_command(opt.command));
+		rc = route_start(&route, opt.debug);
+		_exit(rc >= 0 ? rc : exec_command(opt.command));
 	}
 	if (pid > 0)
 		forward_pid = pid;
@@ -257,6 +284,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
+	route_stats_end(&route);
 	runstats_end(&stats, &opt, rc);
 	return rc;
 }

@@ -5,12 +5,15 @@
 
 #include <stdbool.h>
 
+#include "route.h"
+
 struct run_options {
 	bool debug;		/* -d, --debug: MPTCPSHIM_LOG=debug */
 	const char *config;	/* -c FILE: MPTCPSHIM_CONFIG */
 	bool stats;		/* --stats: report after the command exits */
 	bool json;		/* --json: the report as JSON */
 	const char *stats_file;	/* --stats-file FILE: report there */
+	enum route_request route;	/* --route=auto|preload|seccomp */
 	char **command;		/* NULL-terminated CMD [ARGS...] */
 };
 
@@ -25,7 +28,8 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 /* The shell convention: the exit code, or 128+N after signal N. */
 int run_exit_code(int wait_status);
 
-/* Puts the shim into this process's environment as run would. */
+/* Puts the shim into this process's environment as run would; library
+ * NULL (the seccomp route) leaves LD_PRELOAD alone. */
 int run_prepare_env(const struct run_options *opt, const char *library);
 
 #endif

@@ -40,7 +40,9 @@ static void sd_usage(FILE *out, enum which which)
 			  "Adds the shim to a service with the drop-in "
 			  "UNIT.d/" DROPIN_FILE ":\nEnvironment=LD_PRELOAD "
 			  "and GODEBUG, merged with what the unit already "
-			  "sets.\n");
+			  "sets.\nRefuses a unit whose ExecStart is static or "
+			  "Go before 1.21 (LD_PRELOAD\ncannot reach it) and "
+			  "says how to wrap it in 'mptcpshim run'.\n");
 	else if (which == DO_DISABLE)
 		out_usage(out, "Removes the drop-in 'enable' wrote (and the "
 			       "directories it created).\n");

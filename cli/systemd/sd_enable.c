@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "envmerge.h"
 #include "gomptcp.h"
+#include "route_check.h"
 #include "sd_context.h"
 
 static void warn_file(void *ctx, const char *file, unsigned line,
@@ -256,6 +257,8 @@ int sd_enable(struct sd *sd)
 	    sd_target_init(sd, &sd->socket_unit, &sock_t) < 0)
 		return CLI_CHECK_FAILED;
 	rc = current_env(sd, &svc_t, &preload_now, &godebug_now);
+	if (rc == CLI_OK)
+		rc = sd_route_check(sd);
 	if (rc != CLI_OK)
 		goto out;
 	if (sd->socket && !sd_unit_exists(sd, &sd->socket_unit)) {

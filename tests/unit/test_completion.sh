@@ -79,6 +79,10 @@ expect "the command's own arguments are files" "$tmp/policy.conf" \
 	"$(complete_line mptcpshim run bash "$tmp/po")"
 refuse "mib --count takes a number" --json \
 	"$(complete_line mptcpshim mib --count "")"
+expect "run --route VALUE" seccomp "$(complete_line mptcpshim run --route se)"
+expect "run --route=VALUE" preload "$(complete_line mptcpshim run --route = p)"
+expect "run --route=VALUE then the command" bash \
+	"$(complete_line mptcpshim run --route = seccomp bas)"
 expect "mptcpize run" run "$(complete_line mptcpize r)"
 expect "mptcpize run -d" -d "$(complete_line mptcpize run -)"
 expect "mptcpize run CMD" bash "$(complete_line mptcpize run -d bas)"

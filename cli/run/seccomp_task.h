@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the supervisor knows about a trapped task, read from /proc: its
+ * program names (for the policy), its process id (for stats) and its
+ * network namespace; plus the per-program policy views and the stats
+ * records written in the shim's format (stats_record.h).
+ */
+#ifndef MPTCPSHIM_SECCOMP_TASK_H
+#define MPTCPSHIM_SECCOMP_TASK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "policy.h"
+#include "stats_record.h"
+
+struct seccomp_task {
+	pid_t tid;			/* as the notification gave it */
+	pid_t tgid;			/* the process (for stats records) */
+	char exe_name[STATS_PROGRAM_MAX];	/* basename of /proc/TID/exe */
+	char argv0_name[STATS_PROGRAM_MAX];	/* basename of argv[0] */
+	unsigned long long netns_dev, netns_ino;	/* its network namespace */
+};
+
+/*
+ * Reads the task's facts; tgid is read only when want_tgid (stats).
+ * Returns 0, or -1 when the task is gone or /proc cannot be read.
+ * Callers must check the notification is still valid afterwards: the
+ * numbers may have been reused.
+ */
+int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t);
+
+/*
+ * Enters the task's network namespace if the supervisor is not in it
+ * (opened only then: most tasks share the supervisor's). Returns 0, or
+ * an errno value (EPERM when not permitted).
+ */
+int seccomp_task_enter_netns(const struct seccomp_task *t);
+
+/* The policy view for the task's program, loaded on first use; never NULL
+ * (the built-in defaults when the files cannot be loaded). */
+const struct policy_view *seccomp_policy_for(const struct seccomp_task *t);
+
+/* Stats records ($MPTCPSHIM_STATS); a no-op when stats are off. */
+void seccomp_record_open(void);
+void seccomp_record(const struct seccomp_task *t, const char *event, int fd,
+		    const char *a, long b, const char *text);
+
+#endif

@@ -1,0 +1,3 @@
+module mptcpshim.test/seccompgo
+
+go 1.19

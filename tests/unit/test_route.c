@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* run's route choice: --route parsing and the decision from the ELF file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "route.h"
+#include "run.h"
+
+/* Debian's busybox-static (tests/packages.txt): a static program that
+ * every test machine has. */
+#define STATIC_PROGRAM "/bin/busybox"
+
+static void test_route_option(void **state)
+{
+	char *seccomp[] = { "run", "--route=seccomp", "x", NULL };
+	char *preload[] = { "run", "--route", "preload", "x", NULL };
+	char *bad[] = { "run", "--route=bpf", "x", NULL };
+	char *mptcpize[] = { "run", "--route=seccomp", "x", NULL };
+	char *plain[] = { "run", "x", NULL };
+	struct run_options o;
+	enum route_request r;
+	bool done;
+
+	(void)state;
+	assert_int_equal(route_parse("auto", &r), 0);
+	assert_int_equal(r, ROUTE_AUTO);
+	assert_int_equal(route_parse("seccomp", &r), 0);
+	assert_int_equal(r, ROUTE_SECCOMP);
+	assert_int_equal(route_parse("Seccomp", &r), -1);
+	assert_int_equal(route_parse("", &r), -1);
+
+	assert_int_equal(run_parse(3, seccomp, false, &o, &done), CLI_OK);
+	assert_int_equal(o.route, ROUTE_SECCOMP);
+	assert_string_equal(o.command[0], "x");
+	assert_int_equal(run_parse(4, preload, false, &o, &done), CLI_OK);
+	assert_int_equal(o.route, ROUTE_PRELOAD);
+	assert_int_equal(run_parse(3, bad, false, &o, &done), CLI_USAGE);
+	/* mptcpize knows only -d, as mptcpd's does. */
+	assert_int_equal(run_parse(3, mptcpize, true, &o, &done), CLI_USAGE);
+	/* Without the option: auto. */
+	assert_int_equal(run_parse(2, plain, false, &o, &done), CLI_OK);
+	assert_int_equal(o.route, ROUTE_AUTO);
+}
+
+static void test_dynamic(void **state)
+{
+	struct route_choice c;
+
+	(void)state;
+	route_choose("/bin/true", ROUTE_AUTO, &c);
+	assert_false(c.seccomp);
+	assert_false(c.forced);
+	assert_string_equal(c.path, "/bin/true");
+	assert_non_null(strstr(c.why, "dynamically linked"));
+	/* Found in PATH like execvp. */
+	route_choose("true", ROUTE_AUTO, &c);
+	assert_false(c.seccomp);
+	assert_non_null(strstr(c.path, "/true"));
+	route_choose("/bin/true", ROUTE_SECCOMP, &c);
+	assert_true(c.seccomp && c.forced);
+	assert_non_null(strstr(c.why, "--route=seccomp overrides"));
+}
+
+static void test_static(void **state)
+{
+	struct route_choice c;
+
+	(void)state;
+	if (access(STATIC_PROGRAM, X_OK) != 0)
+		skip();
+	route_choose(STATIC_PROGRAM, ROUTE_AUTO, &c);
+	assert_true(c.seccomp);
+	assert_non_null(strstr(c.why, "statically linked"));
+	route_choose(STATIC_PROGRAM, ROUTE_PRELOAD, &c);
+	assert_false(c.seccomp);
+	assert_true(c.forced);
+}
+
+static void write_script(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* A script is judged by what runs it, through #! and env(1). */
+static void test_scripts(void **state)
+{
+	char dir[] = "/tmp/test_route.XXXXXX", path[64];
+	struct route_choice c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s", dir);
+	write_script(path, "#!/usr/bin/env true\n");
+	route_choose(path, ROUTE_AUTO, &c);
+	assert_false(c.seccomp);
+	assert_non_null(strstr(c.path, "/true"));
+	if (access(STATIC_PROGRAM, X_OK) == 0) {
+		write_script(path, "#!" STATIC_PROGRAM " sh\nexit 0\n");
+		route_choose(path, ROUTE_AUTO, &c);
+		assert_true(c.seccomp);
+		assert_string_equal(c.path, STATIC_PROGRAM);
+	}
+	write_script(path, "#!/no/such/interpreter\n");
+	route_choose(path, ROUTE_AUTO, &c);
+	assert_false(c.seccomp);
+	assert_non_null(strstr(c.why, "cannot inspect"));
+	unlink(path);
+	rmdir(dir);
+	route_choose("no-such-command-anywhere", ROUTE_AUTO, &c);
+	assert_false(c.seccomp);
+	assert_string_equal(c.path, "");
+}
+
+static void test_limits_listed(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	while (route_seccomp_limits[n])
+		n++;
+	/* policy explain and the man page state each of these. */
+	assert_true(n >= 5);
+	assert_non_null(strstr(route_seccomp_limits[0], "destination"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_route_option),
+		cmocka_unit_test(test_dynamic),
+		cmocka_unit_test(test_static),
+		cmocka_unit_test(test_scripts),
+		cmocka_unit_test(test_limits_listed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
