@@ -663,11 +663,18 @@ static const char *shell_word(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-/* daemon-reload (+ restart) when a manager runs; otherwise say how. */
-static int apply(const struct sd *sd, bool changed, const char *restart)
+/*
+ * daemon-reload (+ restart) when a manager runs; otherwise say how.
+ * cycle_socket: the .socket's drop-in changed, so its listener must be
+ * created anew.
+ */
+static int apply(const struct sd *sd, bool changed, const char *restart,
+		 bool cycle_socket)
 {
 	const char *user = sd->user ? " --user" : "";
-	const char *units[2] = { NULL, sd->unit.name };
+	/* Steps after daemon-reload: verbs[i] units[i], unused ones NULL. */
+	const char *verbs[4] = { NULL, NULL, NULL, restart };
+	const char *units[4] = { NULL, NULL, NULL, sd->unit.name };
 	char instances[UNITNAME_MAX + 2], word[UNITNAME_MAX + 4];
 
 	/* Restarting a template means restarting its instances. */
@@ -675,20 +682,33 @@ static int apply(const struct sd *sd, bool changed, const char *restart)
 		snprintf(instances, sizeof(instances), "%.*s*.%s",
 			 (int)(strchr(sd->unit.name, '@') + 1 - sd->unit.name),
 			 sd->unit.name, sd->unit.suffix);
-		units[1] = instances;
+		units[3] = instances;
 	}
 
-	if (sd->socket && sd->which == DO_ENABLE)
+	/*
+	 * systemd refuses to start a socket whose service is running ("Socket
+	 * service ... already active, refusing") and leaves it failed, with
+	 * no listener. Stop the socket, then its service (in this order
+	 * systemd does not warn that a trigger is still active), then start
+	 * both again (a stopped service is then started by its socket).
+	 */
+	if (cycle_socket) {
+		verbs[0] = "stop";
 		units[0] = sd->socket_unit.name;
+		verbs[1] = "stop";
+		units[1] = units[3];
+		verbs[2] = "restart";
+		units[2] = sd->socket_unit.name;
+	}
 	if (!changed)
 		return CLI_OK;
 	if (sd->dry_run) {
 		printf("would run: systemctl%s daemon-reload\n", user);
-		for (int i = 0; sd->now && i < 2; i++)
+		for (int i = 0; sd->now && i < 4; i++)
 			if (units[i])
 				printf("would run: systemctl%s %s %s\n", user,
-				       restart, shell_word(units[i], word,
-							   sizeof(word)));
+				       verbs[i], shell_word(units[i], word,
+							    sizeof(word)));
 		return CLI_OK;
 	}
 	if (!sd->systemd_running) {
@@ -697,25 +717,25 @@ static int apply(const struct sd *sd, bool changed, const char *restart)
 			       "system's" :
 			       "systemd is not running here");
 		printf("  systemctl%s daemon-reload\n", user);
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 4; i++)
 			if (units[i])
-				printf("  systemctl%s %s %s\n", user, restart,
+				printf("  systemctl%s %s %s\n", user, verbs[i],
 				       shell_word(units[i], word,
 						  sizeof(word)));
 		return CLI_OK;
 	}
 	if (systemctl(sd, "daemon-reload", NULL, false) != 0)
 		return CLI_CHECK_FAILED;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 4; i++) {
 		if (!units[i])
 			continue;
 		if (!sd->now) {
 			printf("restart to apply: systemctl%s %s %s\n", user,
-			       restart, shell_word(units[i], word,
-						   sizeof(word)));
+			       verbs[i], shell_word(units[i], word,
+						    sizeof(word)));
 			continue;
 		}
-		if (systemctl(sd, restart, units[i], false) != 0)
+		if (systemctl(sd, verbs[i], units[i], false) != 0)
 			return CLI_CHECK_FAILED;
 	}
 	return CLI_OK;
@@ -769,7 +789,7 @@ static int do_enable(struct sd *sd)
 					   "the listener stays TCP)", v);
 	}
 	if (rc == CLI_OK)
-		rc = apply(sd, changed || sock_changed, "restart");
+		rc = apply(sd, changed || sock_changed, "restart", sd->socket);
 out:
 	free(preload_now);
 	free(godebug_now);
@@ -900,7 +920,7 @@ static int do_disable(struct sd *sd)
 		printf("not enabled: no %s\n", svc_t.file);
 		return CLI_OK;
 	}
-	return apply(sd, true, "try-restart");
+	return apply(sd, true, "try-restart", sock_changed);
 }
 
 /* ---- status ------------------------------------------------------------ */
