@@ -29,9 +29,27 @@ ct_skip() {
 
 command -v podman >/dev/null || ct_skip "podman is not installed"
 mkdir -p "$IMAGE_DIR"
+# The machine's configuration (podman reads only CONTAINERS_CONF when it is
+# set), with default_ulimits = [] added where it has no such key.
 CT_CONF=$IMAGE_DIR/containers.conf
+ct_write_conf() {
+	local src
+	for src in /etc/containers/containers.conf /usr/share/containers/containers.conf ""; do
+		[ -z "$src" ] || [ -f "$src" ] && break
+	done
+	if [ -z "$src" ]; then
+		printf '[containers]\ndefault_ulimits = []\n'
+	elif grep -Eq '^[[:space:]]*default_ulimits[[:space:]]*=' "$src"; then
+		cat "$src"
+	elif grep -q '^\[containers\]' "$src"; then
+		awk '{ print } /^\[containers\]/ && !done { print "default_ulimits = []"; done = 1 }' "$src"
+	else
+		cat "$src"
+		printf '\n[containers]\ndefault_ulimits = []\n'
+	fi
+}
 if [ ! -f "$CT_CONF" ]; then
-	printf '[containers]\ndefault_ulimits = []\n' >"$CT_CONF.$$"
+	ct_write_conf >"$CT_CONF.$$"
 	mv "$CT_CONF.$$" "$CT_CONF"
 fi
 CT_RUNTIME=()
