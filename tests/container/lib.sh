@@ -60,6 +60,11 @@ pm() {
 	CONTAINERS_CONF=$CT_CONF podman "${CT_RUNTIME[@]}" --cgroup-manager cgroupfs "$@"
 }
 
+if ! out=$(pm info 2>&1); then
+	out=$(printf '%s\n' "$out" | tail -n 1)
+	ct_skip "podman cannot run here (podman info failed${out:+: $out})"
+fi
+
 ct_cleanup() {
 	set +e
 	local n
