@@ -25,7 +25,7 @@ mkdir -p "$work/mptcpshim" "$DEB_DIR/out"
 if git -C "$SRC_DIR" rev-parse --show-toplevel >/dev/null 2>&1; then
 	# Files deleted in the work tree but still tracked are simply absent.
 	git -C "$SRC_DIR" ls-files -z --cached --others --exclude-standard |
-		(cd "$SRC_DIR" && xargs -0 cp --parents -t "$work/mptcpshim" 2>/dev/null || true)
+		(cd "$SRC_DIR" && { xargs -0 cp --parents -t "$work/mptcpshim" 2>/dev/null || true; })
 else
 	tar -C "$SRC_DIR" --exclude='./build*' --exclude='./obj-*' -cf - . |
 		tar -C "$work/mptcpshim" -xf -
