@@ -78,7 +78,9 @@ static void sd_usage(FILE *out, const struct sd *sd)
 	else
 		fprintf(out,
 			"  --now        restart the service after "
-			"daemon-reload\n"
+			"daemon-reload; when the socket's\n"
+			"               drop-in changes, stop socket and "
+			"service, then start both\n"
 			"  --dry-run    print what would change; change "
 			"nothing\n");
 	fprintf(out, "\nUNIT without a type suffix means UNIT.service.\n");
