@@ -25,7 +25,7 @@ trap 'rc=$?; pm rmi -f "${CT_IMAGES[@]}" >/dev/null 2>&1; ct_cleanup; (exit $rc)
 start=$SECONDS
 # The base image stands in for the registry's debian:12 (--from): nothing
 # is pulled, and a debian:12 the machine may have is left alone.
-pm build --quiet --pull=never --network host --from "$CT_BASE12" \
+pm build --quiet --layers=false --pull=never --network host --from "$CT_BASE12" \
 	-f "$SRC_DIR/docs/examples/Containerfile" -t "$IMG" "$CTX" >"$T_TMP/build.log" 2>&1 ||
 	{ cat "$T_TMP/build.log" >&2; echo "FAIL: podman build" >&2; exit 1; }
 echo "podman build: $((SECONDS - start)) s"
