@@ -38,6 +38,8 @@ for p in libmptcpshim mptcpshim mptcpshim-mptcpize; do
 		"install ok installed ${PROJECT_VERSION}-1" \
 		"$(cx dpkg-query -W -f='${Status} ${Version}' "$p")"
 done
+check "the packaged CLI says the project's version" "mptcpshim $PROJECT_VERSION" \
+	"$(cx mptcpshim --version)"
 check "the policy is the library package's conffile" \
 	"/etc/mptcpshim/mptcpshim.conf" \
 	"$(cx dpkg-query -W -f='${Conffiles}\n' libmptcpshim | awk 'NF { print $1 }')"
