@@ -63,7 +63,9 @@ static void sd_usage(FILE *out, enum which which)
 	else
 		out_usage(out,
 			  "  --now        restart the service after "
-			  "daemon-reload\n"
+			  "daemon-reload; when the socket's\n"
+			  "               drop-in changes, stop socket and "
+			  "service, then start both\n"
 			  "  --dry-run    print what would change; change "
 			  "nothing\n");
 	out_usage(out, "\nUNIT without a type suffix means UNIT.service.\n");

@@ -72,8 +72,13 @@ char *sd_property(const struct sd *sd, const char *prop, const char *unit);
 /* The running systemd's version, or 0 when unknown. */
 int sd_systemd_version(void);
 
-/* daemon-reload (+ restart) when a manager runs; otherwise say how. */
-int sd_apply(const struct sd *sd, bool changed, const char *restart);
+/*
+ * daemon-reload (+ restart) when a manager runs; otherwise say how.
+ * cycle_socket: the .socket's drop-in changed, so its listener must be
+ * created anew.
+ */
+int sd_apply(const struct sd *sd, bool changed, const char *restart,
+	     bool cycle_socket);
 
 /* The commands, each returning a CLI_* code. */
 int sd_enable(struct sd *sd);

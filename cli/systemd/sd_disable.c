@@ -132,5 +132,5 @@ int sd_disable(struct sd *sd)
 		out_text(sd->out, "not enabled: no %s\n", svc_t.file);
 		return CLI_OK;
 	}
-	return sd_apply(sd, true, "try-restart");
+	return sd_apply(sd, true, "try-restart", sock_changed);
 }

@@ -284,7 +284,8 @@ int sd_enable(struct sd *sd)
 					   "the listener stays TCP)", v);
 	}
 	if (rc == CLI_OK)
-		rc = sd_apply(sd, changed || sock_changed, "restart");
+		rc = sd_apply(sd, changed || sock_changed, "restart",
+			      sd->socket);
 out:
 	free(preload_now);
 	free(godebug_now);

@@ -138,23 +138,26 @@ static const char *shell_word(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-/* "<prefix> systemctl [--user] VERB UNIT" for each unit, as shell words. */
+/* "<prefix> systemctl [--user] VERB UNIT" for each step, as shell words. */
 static void say_commands(const struct sd *sd, const char *prefix,
-			 const char *verb, const char *const units[2])
+			 const char *const verbs[4], const char *const units[4])
 {
 	char word[UNITNAME_MAX + 4];
 
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 4; i++)
 		if (units[i])
 			out_text(sd->out, "%s systemctl%s %s %s\n", prefix,
-				 sd->user ? " --user" : "", verb,
+				 sd->user ? " --user" : "", verbs[i],
 				 shell_word(units[i], word, sizeof(word)));
 }
 
-int sd_apply(const struct sd *sd, bool changed, const char *restart)
+int sd_apply(const struct sd *sd, bool changed, const char *restart,
+	     bool cycle_socket)
 {
 	const char *user = sd->user ? " --user" : "";
-	const char *units[2] = { NULL, sd->unit.name };
+	/* Steps after daemon-reload: verbs[i] units[i], unused ones NULL. */
+	const char *verbs[4] = { NULL, NULL, NULL, restart };
+	const char *units[4] = { NULL, NULL, NULL, sd->unit.name };
 	char instances[UNITNAME_MAX + 2];
 
 	/* Restarting a template means restarting its instances. */
@@ -162,18 +165,31 @@ int sd_apply(const struct sd *sd, bool changed, const char *restart)
 		snprintf(instances, sizeof(instances), "%.*s*.%s",
 			 (int)(strchr(sd->unit.name, '@') + 1 - sd->unit.name),
 			 sd->unit.name, sd->unit.suffix);
-		units[1] = instances;
+		units[3] = instances;
 	}
 
-	if (sd->socket && sd->which == DO_ENABLE)
+	/*
+	 * systemd refuses to start a socket whose service is running ("Socket
+	 * service ... already active, refusing") and leaves it failed, with
+	 * no listener. Stop the socket, then its service (in this order
+	 * systemd does not warn that a trigger is still active), then start
+	 * both again (a stopped service is then started by its socket).
+	 */
+	if (cycle_socket) {
+		verbs[0] = "stop";
 		units[0] = sd->socket_unit.name;
+		verbs[1] = "stop";
+		units[1] = units[3];
+		verbs[2] = "restart";
+		units[2] = sd->socket_unit.name;
+	}
 	if (!changed)
 		return CLI_OK;
 	if (sd->dry_run) {
 		out_text(sd->out, "would run: systemctl%s daemon-reload\n",
 			 user);
 		if (sd->now)
-			say_commands(sd, "would run:", restart, units);
+			say_commands(sd, "would run:", verbs, units);
 		return CLI_OK;
 	}
 	if (!sd->systemd_running) {
@@ -182,17 +198,17 @@ int sd_apply(const struct sd *sd, bool changed, const char *restart)
 				     "system's" :
 				     "systemd is not running here");
 		out_text(sd->out, "  systemctl%s daemon-reload\n", user);
-		say_commands(sd, " ", restart, units);
+		say_commands(sd, " ", verbs, units);
 		return CLI_OK;
 	}
 	if (sd_systemctl(sd, "daemon-reload", NULL, false) != 0)
 		return CLI_CHECK_FAILED;
 	if (!sd->now) {
-		say_commands(sd, "restart to apply:", restart, units);
+		say_commands(sd, "restart to apply:", verbs, units);
 		return CLI_OK;
 	}
-	for (int i = 0; i < 2; i++)
-		if (units[i] && sd_systemctl(sd, restart, units[i], false) != 0)
+	for (int i = 0; i < 4; i++)
+		if (units[i] && sd_systemctl(sd, verbs[i], units[i], false) != 0)
 			return CLI_CHECK_FAILED;
 	return CLI_OK;
 }
