@@ -23,6 +23,8 @@ static const struct {
 	{ "disable", cmd_disable, "remove the shim's drop-in from a unit" },
 	{ "status", cmd_status, "whether a unit runs with the shim" },
 	{ "env", cmd_env, "print the lines that activate the shim" },
+	{ "conns", cmd_conns, "MPTCP connections and subflows per process" },
+	{ "top", cmd_top, "conns, live: per-subflow and interface throughput" },
 };
 
 static void usage(FILE *out)
