@@ -47,10 +47,9 @@ struct diag_mptcp_info {
 #define MPTCP_INFO_FLAG_FALLBACK 0x1
 #endif
 
-/* Path-manager events newer than 6.1. */
-#ifndef MPTCP_EVENT_LISTENER_CREATED
-#define MPTCP_EVENT_LISTENER_CREATED 15
-#define MPTCP_EVENT_LISTENER_CLOSED 16
-#endif
+/* Path-manager events newer than 6.1 (enum values there, so under our
+ * own names: a macro of the kernel's name would break newer headers). */
+#define PM_EVENT_LISTENER_CREATED 15
+#define PM_EVENT_LISTENER_CLOSED 16
 
 #endif

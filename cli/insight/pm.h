@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Endpoint flags (uapi values; LAMINAR is newer than 6.18's headers). */
 #define PM_FLAG_SIGNAL 0x01
@@ -53,6 +54,24 @@ int pm_fetch(struct pm_state *st);
 
 /* pm_fetch() from the generic netlink family called name (for tests). */
 int pm_fetch_family(const char *name, struct pm_state *st);
+
+/*
+ * The ids of a generic netlink family and of one of its multicast groups
+ * (for the event listener). Returns 0, or -1 with errno (ENOENT: no such
+ * family or group).
+ */
+int pm_genl_group(const char *family, const char *group,
+		  uint16_t *family_id, uint32_t *group_id);
+
+/*
+ * Changes to the path manager (CAP_NET_ADMIN): add ep (family, address,
+ * flags, ifindex; id and port when set), delete by id, flush, set limits.
+ * Each returns 0, or -1 with the kernel's errno.
+ */
+int pm_add_endpoint(const struct pm_endpoint *ep);
+int pm_delete_endpoint(unsigned id);
+int pm_flush_endpoints(void);
+int pm_set_limits(unsigned subflows, unsigned add_addr_accepted);
 
 /* Fills the if_ and address_ fields from the host's interfaces. */
 void pm_probe_interfaces(struct pm_state *st);

@@ -14,6 +14,7 @@
 #include "envmerge.h"
 #include "libpath.h"
 #include "run.h"
+#include "runevents.h"
 #include "runstats.h"
 
 static void run_usage(FILE *out, bool mptcpize)
@@ -24,7 +25,8 @@ static void run_usage(FILE *out, bool mptcpize)
 	}
 	fprintf(out,
 		"Usage: mptcpshim run [-d|--debug] [-c FILE] [--stats [--json]"
-		" [--stats-file FILE]] [--] CMD [ARGS...]\n"
+		" [--stats-file FILE]] [--events]\n"
+		"                     [--] CMD [ARGS...]\n"
 		"Runs CMD with libmptcpshim.so added to LD_PRELOAD and "
 		"GODEBUG=multipathtcp=1,\nso its TCP sockets use Multipath TCP "
 		"where the policy allows.\n\n"
@@ -34,8 +36,13 @@ static void run_usage(FILE *out, bool mptcpize)
 		"(MPTCPSHIM_CONFIG)\n"
 		"      --stats        print per-process counts and MPTCP MIB "
 		"deltas on exit\n"
-		"      --json         with --stats: as JSON\n"
-		"      --stats-file FILE  with --stats: write the report to FILE\n"
+		"      --events       report the path manager's events of "
+		"CMD's connections\n"
+		"                     (subflows established/closed, "
+		"announcements; needs root)\n"
+		"      --json         with --stats or --events: as JSON\n"
+		"      --stats-file FILE  with --stats or --events: write the "
+		"report to FILE\n"
 		"\nExit status: CMD's, 128+N if it was killed by signal N, "
 		"127 if CMD was not found.\n");
 }
@@ -49,6 +56,7 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 		{ "stats", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "stats-file", required_argument, NULL, 'f' },
+		{ "events", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -78,6 +86,9 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 		case 'f':
 			opt->stats_file = optarg;
 			break;
+		case 'e':
+			opt->events = true;
+			break;
 		case 'h':
 			run_usage(stdout, mptcpize);
 			*done = true;
@@ -93,8 +104,9 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 			return CLI_USAGE;
 		}
 	}
-	if ((opt->json || opt->stats_file) && !opt->stats) {
-		cli_error("run", "--json and --stats-file need --stats");
+	if ((opt->json || opt->stats_file) && !opt->stats && !opt->events) {
+		cli_error("run", "--json and --stats-file need --stats or "
+				 "--events");
 		return CLI_USAGE;
 	}
 	if (optind >= argc) {
@@ -211,11 +223,14 @@ int cmd_run(int argc, char **argv)
 	}
 	if (run_prepare_env(&opt, library) != 0)
 		return CLI_USAGE;
-	if (!opt.stats)
+	if (!opt.stats && !opt.events)
 		return exec_command(opt.command);
 
-	if (runstats_begin(&stats) < 0)
+	if (opt.stats && runstats_begin(&stats) < 0)
 		return 126;
+	/* Before the fork, so that no event of the command is missed. */
+	if (opt.events)
+		runevents_start();
 	forwarded_signals(&forwarded);
 	sigprocmask(SIG_BLOCK, &forwarded, &saved_mask);
 	catch_forwarded();
@@ -231,8 +246,8 @@ int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	if (pid < 0) {
 		cli_error("run", "fork: %s", strerror(errno));
-		runstats_end(&stats, &opt, 126);
-		return 126;
+		rc = 126;
+		goto report;
 	}
 	/* Like system(): the terminal's ^C is the child's to handle. */
 	signal(SIGINT, SIG_IGN);
@@ -247,6 +262,10 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
-	runstats_end(&stats, &opt, rc);
+report:
+	if (opt.stats)
+		runstats_end(&stats, &opt, rc);
+	else
+		runevents_report(&opt);
 	return rc;
 }

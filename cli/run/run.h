@@ -11,6 +11,7 @@ struct run_options {
 	bool stats;		/* --stats: report after the command exits */
 	bool json;		/* --json: the report as JSON */
 	const char *stats_file;	/* --stats-file FILE: report there */
+	bool events;		/* --events: path-manager events too */
 	char **command;		/* NULL-terminated CMD [ARGS...] */
 };
 

@@ -52,8 +52,9 @@ topo2_new() {
 	done
 }
 
-# topo2_server SECONDS PORT: an MPTCP server (explicit IPPROTO_MPTCP) in S
-# that sends zeros to each client until it closes or SECONDS pass.
+# topo2_server SECONDS PORT: an MPTCP server (explicit IPPROTO_MPTCP) in S.
+# A client that first sends "R" gets zeros until it closes; any other
+# first byte makes the server read and discard. Stops after SECONDS.
 topo2_server() {
 	bg_in "$S" "$1" $PY -c '
 import socket, sys, threading
@@ -61,29 +62,38 @@ srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("0.0.0.0", int(sys.argv[1])))
 srv.listen(64)
-def feed(c):
-    buf = bytes(65536)
+def serve(c):
     try:
-        while True:
-            c.sendall(buf)
+        if c.recv(1) == b"R":
+            buf = bytes(65536)
+            while True:
+                c.sendall(buf)
+        while c.recv(65536):
+            pass
     except OSError:
         pass
     c.close()
 while True:
     c, _ = srv.accept()
-    threading.Thread(target=feed, args=(c,), daemon=True).start()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
 ' "$2"
 	wait_listen "$S" "$2"
 }
 
-# The client program the tests run under `mptcpshim run`: a plain TCP
-# socket (the shim makes it MPTCP) that reads for SECONDS, then exits.
+# The client the tests run under `mptcpshim run`: a plain TCP socket (the
+# shim makes it MPTCP) to ADDR PORT that receives (recv) or sends (send)
+# for SECONDS, then exits.
 TOPO2_CLIENT='
 import socket, sys, time
 s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
 end = time.time() + float(sys.argv[3])
+send = sys.argv[4] == "send"
+s.sendall(b"S" if send else b"R")
+buf = bytes(65536)
 while time.time() < end:
-    if not s.recv(65536):
+    if send:
+        s.sendall(buf)
+    elif not s.recv(65536):
         break
 s.close()
 '
