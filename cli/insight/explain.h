@@ -23,6 +23,7 @@ struct explain_sysctl {
 	int pm_type;			/* 0 kernel, 1 userspace (older) */
 	long blackhole_timeout;
 	long syn_retrans_before_tcp_fallback;
+	long stale_loss_cnt;
 };
 
 void explain_sysctl_init(struct explain_sysctl *s);
