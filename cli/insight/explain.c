@@ -345,6 +345,12 @@ static const struct rule rules[] = {
 			    "subflow_limit_low" },
 	},
 	{
+		.id = "pm_routing",
+		.pm_ids = { "endpoint_no_dev", "no_route_to_peer",
+			    "route_other_interface", "strict_rp_filter",
+			    "two_managers", "interface_without_endpoint" },
+	},
+	{
 		.id = "userspace_pm",
 		.check = userspace_pm,
 		.reason = "the userspace path manager is selected: only a "

@@ -231,6 +231,7 @@ static int endpoint_attr_cb(const struct nlattr *attr, void *data)
 	if (ep->ifindex > 0 && !if_indextoname(ep->ifindex, ep->ifname))
 		ep->ifname[0] = '\0';
 	ep->if_exists = ep->if_up = ep->if_running = true;
+	ep->rp_filter = -1;
 	ep->address_present = true;
 	st->n++;
 	return MNL_CB_OK;
@@ -327,10 +328,12 @@ static void put_address(struct nlmsghdr *nlh, const struct pm_endpoint *ep)
 	struct nlattr *nest = mnl_attr_nest_start(nlh, MPTCP_PM_ATTR_ADDR);
 	unsigned char raw[sizeof(struct in6_addr)];
 
-	mnl_attr_put_u16(nlh, MPTCP_PM_ADDR_ATTR_FAMILY, ep->family);
+	/* Deleting by id: no family, or the kernel wants an address too. */
+	if (ep->family)
+		mnl_attr_put_u16(nlh, MPTCP_PM_ADDR_ATTR_FAMILY, ep->family);
 	if (ep->id)
 		mnl_attr_put_u8(nlh, MPTCP_PM_ADDR_ATTR_ID, ep->id);
-	if (ep->address[0] &&
+	if (ep->family && ep->address[0] &&
 	    inet_pton(ep->family, ep->address, raw) == 1)
 		mnl_attr_put(nlh, ep->family == AF_INET
 					  ? MPTCP_PM_ADDR_ATTR_ADDR4
@@ -377,7 +380,7 @@ int pm_add_endpoint(const struct pm_endpoint *ep)
 
 int pm_delete_endpoint(unsigned id)
 {
-	struct pm_endpoint ep = { .id = id, .family = AF_INET };
+	struct pm_endpoint ep = { .id = id };
 
 	return change(MPTCP_PM_CMD_DEL_ADDR, &ep, NULL);
 }
@@ -399,4 +402,7 @@ void pm_state_free(struct pm_state *st)
 	free(st->ep);
 	st->ep = NULL;
 	st->n = 0;
+	free(st->unused);
+	st->unused = NULL;
+	st->nunused = 0;
 }
