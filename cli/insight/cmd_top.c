@@ -270,7 +270,7 @@ static void draw_subflow(struct frame *f, const struct cv_subflow *sub)
 
 	endpoint_text(&sf->local, l, sizeof(l));
 	endpoint_text(&sf->remote, r, sizeof(r));
-	line(f, "    %-26s %-26s %-8s %-3s %-10s %7.1f %5u %8s %8s %6u", l,
+	line(f, "    %-26s %-26s %-8s %-3s %-10s %7.2f %5u %8s %8s %6u", l,
 	     r, sub->ifname[0] ? sub->ifname : "-", sub->backup ? "bk" : "",
 	     sd_state_name(sf->state), sf->rtt_us / 1000.0, sf->cwnd,
 	     rate_text(sub->rate_known, sub->tx_rate, tx, sizeof(tx)),

@@ -352,7 +352,7 @@ static void print_subflow(struct out *out, const struct cv_subflow *sub)
 	out_string(out, "state", " %s", sd_state_name(sf->state));
 	out_uint(out, "local_id", NULL, sf->id_loc);
 	out_uint(out, "remote_id", NULL, sf->id_rem);
-	out_double(out, "rtt_ms", " rtt %.1fms", sf->rtt_us / 1000.0);
+	out_double(out, "rtt_ms", " rtt %.2fms", sf->rtt_us / 1000.0);
 	out_uint(out, "cwnd", " cwnd %llu", sf->cwnd);
 	connview_human(sf->bytes_sent, sent, sizeof(sent));
 	connview_human(sf->bytes_received, recv, sizeof(recv));

@@ -108,7 +108,7 @@ int rtnl_route_get(int family, const char *dst, const char *src, int oif,
 	}
 	if (rtnl_open(&r) < 0)
 		goto out;
-	nlh = request(&r, RTM_GETROUTE, 0);
+	nlh = request(&r, RTM_GETROUTE, NLM_F_ACK);
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
 	rtm->rtm_dst_len = len * 8;

@@ -74,7 +74,10 @@ def serve(c):
         pass
     c.close()
 while True:
-    c, _ = srv.accept()
+    try:
+        c, _ = srv.accept()
+    except OSError:
+        continue
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 ' "$2"
 	wait_listen "$S" "$2"
