@@ -90,7 +90,8 @@ check "conns -- CMD: exits with CMD's status" 3 "$rc"
 
 # The live view in a real terminal.
 tmux_sock="$T_TMP/tmux.sock"
-tm() { tmux -S "$tmux_sock" "$@"; }
+# Not under the sanitizer preload: tmux is not built with it.
+tm() { env -u LD_PRELOAD tmux -S "$tmux_sock" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null || true; }
 trap 'stop_tmux; t_cleanup' EXIT
 tm new-session -d -x 160 -y 30 "ip netns exec $C bash --norc --noprofile"
