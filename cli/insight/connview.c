@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "connview.h"
+#include "pm.h"
 #include "procmap.h"
 
 static double now_seconds(void)
@@ -52,28 +53,9 @@ static size_t first_with_token(const struct sd_snapshot *s, uint32_t token)
 static void interface_of(const struct sd_subflow *sf,
 			 const struct ifaddrs *list, char *name)
 {
-	char text[INET6_ADDRSTRLEN];
-
-	name[0] = '\0';
 	if (sf->bound_ifindex > 0 && if_indextoname(sf->bound_ifindex, name))
 		return;
-	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next) {
-		const struct sockaddr *sa = ifa->ifa_addr;
-		const void *raw;
-
-		if (!sa || sa->sa_family != sf->local.family)
-			continue;
-		raw = sa->sa_family == AF_INET
-			      ? (const void *)&((const struct sockaddr_in *)sa)
-					->sin_addr
-			      : (const void *)&((const struct sockaddr_in6 *)sa)
-					->sin6_addr;
-		if (inet_ntop(sa->sa_family, raw, text, sizeof(text)) &&
-		    strcmp(text, sf->local.addr) == 0) {
-			snprintf(name, IF_NAMESIZE, "%s", ifa->ifa_name);
-			return;
-		}
-	}
+	pm_interface_holding(list, sf->local.family, sf->local.addr, name);
 }
 
 static int fill_subflows(struct cv_conn *cc, const struct sd_snapshot *s,

@@ -93,6 +93,12 @@ int pm_delete_endpoint(unsigned id);
 int pm_flush_endpoints(void);
 int pm_set_limits(unsigned subflows, unsigned add_addr_accepted);
 
+/* The interface of list (getifaddrs) holding address, into name
+ * (IF_NAMESIZE); false and "" when none does. */
+struct ifaddrs;
+bool pm_interface_holding(const struct ifaddrs *list, int family,
+			  const char *address, char *name);
+
 /* Fills the if_ and address_ fields from the host's interfaces. */
 void pm_probe_interfaces(struct pm_state *st);
 

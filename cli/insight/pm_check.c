@@ -50,6 +50,21 @@ static bool same_address(const struct pm_endpoint *ep,
 	       strcmp(text, ep->address) == 0;
 }
 
+bool pm_interface_holding(const struct ifaddrs *list, int family,
+			  const char *address, char *name)
+{
+	struct pm_endpoint probe = { .family = family };
+
+	snprintf(probe.address, sizeof(probe.address), "%s", address);
+	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next)
+		if (same_address(&probe, ifa->ifa_addr)) {
+			snprintf(name, IF_NAMESIZE, "%s", ifa->ifa_name);
+			return true;
+		}
+	name[0] = '\0';
+	return false;
+}
+
 /* Flags of the interface called name, from the AF_PACKET entries. */
 static bool interface_flags(const struct ifaddrs *list, const char *name,
 			    unsigned *flags)

@@ -189,31 +189,6 @@ static void find_unused(struct pm_state *st)
 	free(v);
 }
 
-/* The interface holding ep's address (for an endpoint without dev). */
-static void find_holder(struct pm_endpoint *ep, const struct ifaddrs *list)
-{
-	char text[INET6_ADDRSTRLEN];
-
-	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next) {
-		const struct sockaddr *sa = ifa->ifa_addr;
-		const void *raw;
-
-		if (!sa || sa->sa_family != ep->family)
-			continue;
-		raw = sa->sa_family == AF_INET
-			      ? (const void *)&((const struct sockaddr_in *)sa)
-					->sin_addr
-			      : (const void *)&((const struct sockaddr_in6 *)sa)
-					->sin6_addr;
-		if (inet_ntop(sa->sa_family, raw, text, sizeof(text)) &&
-		    strcmp(text, ep->address) == 0) {
-			snprintf(ep->holder, sizeof(ep->holder), "%s",
-				 ifa->ifa_name);
-			return;
-		}
-	}
-}
-
 static void check_route(struct pm_endpoint *ep, const char *peer)
 {
 	struct in6_addr raw;
@@ -245,7 +220,8 @@ void pm_probe_environment(struct pm_state *st, const char *peer)
 	for (size_t i = 0; i < st->n; i++) {
 		struct pm_endpoint *ep = &st->ep[i];
 
-		find_holder(ep, list);
+		pm_interface_holding(list, ep->family, ep->address,
+				     ep->holder);
 		ep->rp_filter = -1;
 		if (ep->family == AF_INET &&
 		    (ep->ifname[0] || ep->holder[0]))

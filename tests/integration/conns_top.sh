@@ -9,15 +9,7 @@
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/topo2.sh"
 
-topo2_new 20mbit
-topo2_server 60 5201
-cd "$T_TMP"
-printf '[global]\nmode = all\n' >policy.conf
-export XDG_CONFIG_HOME="$T_TMP/xdg"
-
-json_get() {	# json_get FILE PYTHON-EXPRESSION-ON-d
-	$PY -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
-}
+topo2_setup
 
 # A download over both paths, long enough for every check below.
 nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -- \

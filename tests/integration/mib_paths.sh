@@ -9,11 +9,7 @@
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/topo2.sh"
 
-topo2_new 20mbit
-topo2_server 60 5201
-cd "$T_TMP"
-printf '[global]\nmode = all\n' >policy.conf
-export XDG_CONFIG_HOME="$T_TMP/xdg"
+topo2_setup
 
 reasons() {	# reasons NS: the rule ids --explain gives, one line
 	nsx "$1" "$MPTCPSHIM_BIN" mib --explain --json |
@@ -75,12 +71,20 @@ s.close()' "$SRV"
 }
 scenario "$C" fastclose abortive_close
 
+# Stale after stale_loss_cnt retransmission timeouts without progress:
+# a few seconds, longer on a loaded machine, so wait for the counter.
 path_down() {
-	client 6 send &
+	local i
+	client 12 send &
 	local pid=$!
 	sleep 1
 	nsx "$C" ip link set "$C2" down
-	wait "$pid"
+	for i in $(seq 1 40); do
+		[ "$(mib "$C" SubflowStale)" -gt 0 ] && break
+		sleep 0.25
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" || true
 }
 scenario "$C" subflow_stale path_down
 finish

@@ -7,17 +7,9 @@
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/topo2.sh"
 
-topo2_new 20mbit
-topo2_server 60 5201
-cd "$T_TMP"
-printf '[global]\nmode = all\n' >policy.conf
-export XDG_CONFIG_HOME="$T_TMP/xdg"
+topo2_setup
 # A dead path then closes its subflow within seconds, not minutes.
 nsx "$C" sysctl -qw net.ipv4.tcp_retries2=3
-
-json_get() {	# json_get FILE PYTHON-EXPRESSION-ON-d
-	$PY -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
-}
 
 # Another program's MPTCP connection, made while the command runs.
 bg_in "$C" 20 $PY -c '

@@ -100,3 +100,18 @@ while time.time() < end:
         break
 s.close()
 '
+
+# topo2_setup: the two paths at 20 Mbit/s, the server on port 5201, the
+# working directory and a policy (policy.conf) converting everything.
+topo2_setup() {
+	topo2_new 20mbit
+	topo2_server 60 5201
+	cd "$T_TMP"
+	printf '[global]\nmode = all\n' >policy.conf
+	export XDG_CONFIG_HOME="$T_TMP/xdg"
+}
+
+# json_get FILE PYTHON-EXPRESSION-ON-d
+json_get() {
+	$PY -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
