@@ -43,7 +43,7 @@ struct explain_input {
 
 struct explain_reason {
 	const char *id;			/* stable rule id */
-	char reason[256];		/* plain language */
+	char reason[320];		/* plain language */
 	char evidence[256];		/* counters / settings that show it */
 	char fix[256];
 };
