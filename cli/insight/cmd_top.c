@@ -348,7 +348,8 @@ static bool wait_key(double seconds)
 static int run_live(const struct top_opts *o)
 {
 	struct connview prev, now;
-	int rc = CLI_OK;
+	int rc = CLI_OK, saved_errno = 0;
+	bool exited = false;
 
 	if (!isatty(STDOUT_FILENO)) {
 		cli_error("top", "standard output is not a terminal: use "
@@ -373,7 +374,10 @@ static int run_live(const struct top_opts *o)
 			continue;
 		}
 		if (connview_take_tree(&now, o->pid) < 0) {
-			rc = CLI_CHECK_FAILED;
+			/* The watched process exiting ends the view. */
+			saved_errno = errno;
+			exited = saved_errno == ESRCH;
+			rc = exited ? CLI_OK : CLI_CHECK_FAILED;
 			break;
 		}
 		connview_rates(&now, &prev);
@@ -386,7 +390,9 @@ static int run_live(const struct top_opts *o)
 	connview_free(&prev);
 	if (rc != CLI_OK)
 		cli_error("top", "cannot read the kernel's sockets: %s",
-			  strerror(errno));
+			  strerror(saved_errno));
+	else if (exited)
+		cli_error("top", "process %d has exited", (int)o->pid);
 	return rc;
 }
 
