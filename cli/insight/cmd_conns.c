@@ -61,8 +61,10 @@ int conns_parse_pid(const char *sub, const char *arg, pid_t *pid)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno || *end || v <= 0 || v > INT_MAX) {
-		cli_error(sub, "argument \"%s\" is wrong: --pid takes a "
-			       "process id", arg);
+		cli_error(sub,
+			  "argument \"%s\" is wrong: --pid takes a "
+			  "process id",
+			  arg);
 		return -1;
 	}
 	*pid = (pid_t)v;
@@ -72,10 +74,10 @@ int conns_parse_pid(const char *sub, const char *arg, pid_t *pid)
 static int parse(int argc, char **argv, struct conns_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -103,8 +105,9 @@ static int parse(int argc, char **argv, struct conns_opts *o)
 	}
 	if (optind < argc) {
 		if (strcmp(argv[optind - 1], "--") != 0) {
-			cli_error("conns", "unexpected argument '%s' (a "
-					   "command goes after --)",
+			cli_error("conns",
+				  "unexpected argument '%s' (a "
+				  "command goes after --)",
 				  argv[optind]);
 			return CLI_USAGE;
 		}
@@ -125,8 +128,10 @@ static void report_error(const char *sub, pid_t pid)
 	if (errno == ESRCH)
 		cli_error(sub, "no process %d", (int)pid);
 	else
-		cli_error(sub, "cannot read the kernel's sockets "
-			       "(sock_diag): %s", strerror(errno));
+		cli_error(sub,
+			  "cannot read the kernel's sockets "
+			  "(sock_diag): %s",
+			  strerror(errno));
 }
 
 static void print_view(const struct connview *v, bool json)
@@ -153,10 +158,10 @@ static bool richer(const struct connview *a, const struct connview *b)
 /* Runs command under the shim and prints its richest view. */
 static int watch_command(char **command, bool json)
 {
-	struct run_options ro = { .command = command };
+	struct run_options ro = {.command = command};
 	char library[PATH_MAX];
-	struct connview best = { 0 }, now;
-	struct timespec pause = { 0, CONNS_SAMPLE_NS };
+	struct connview best = {0}, now;
+	struct timespec pause = {0, CONNS_SAMPLE_NS};
 	int status, rc;
 	pid_t pid;
 

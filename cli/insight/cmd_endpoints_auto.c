@@ -55,14 +55,14 @@ struct auto_cli {
 static int parse(int argc, char **argv, struct auto_cli *o)
 {
 	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "backup", required_argument, NULL, 'b' },
-		{ "flush", no_argument, NULL, 'F' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"role", required_argument, NULL, 'r'},
+	    {"backup", required_argument, NULL, 'b'},
+	    {"flush", no_argument, NULL, 'F'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -78,16 +78,19 @@ static int parse(int argc, char **argv, struct auto_cli *o)
 		case 'r':
 			if (strcmp(optarg, "client") != 0 &&
 			    strcmp(optarg, "server") != 0) {
-				cli_error("endpoints auto", "argument \"%s\" is "
+				cli_error("endpoints auto",
+					  "argument \"%s\" is "
 					  "wrong: --role takes client or "
-					  "server", optarg);
+					  "server",
+					  optarg);
 				return CLI_USAGE;
 			}
 			o->plan.server = strcmp(optarg, "server") == 0;
 			break;
 		case 'b':
 			if (o->plan.nbackup == PM_AUTO_MAX_BACKUP) {
-				cli_error("endpoints auto", "at most %d "
+				cli_error("endpoints auto",
+					  "at most %d "
 					  "--backup interfaces",
 					  PM_AUTO_MAX_BACKUP);
 				return CLI_USAGE;
@@ -126,8 +129,10 @@ static int check_backup_names(const struct auto_cli *o)
 {
 	for (size_t i = 0; i < o->plan.nbackup; i++)
 		if (!if_nametoindex(o->plan.backup[i])) {
-			cli_error("endpoints auto", "--backup %s: no such "
-				  "interface", o->plan.backup[i]);
+			cli_error("endpoints auto",
+				  "--backup %s: no such "
+				  "interface",
+				  o->plan.backup[i]);
 			return -1;
 		}
 	return 0;
@@ -142,10 +147,12 @@ static int refuse_if_managed(const struct auto_cli *o)
 	pm_find_managers(&nm, &mptcpd);
 	if (!nm && !mptcpd)
 		return 0;
-	cli_error("endpoints auto", "%s%s%s manages MPTCP endpoints on this "
+	cli_error("endpoints auto",
+		  "%s%s%s manages MPTCP endpoints on this "
 		  "host; changing them here would fight it (use --force to "
-		  "do it anyway)", nm ? "NetworkManager" : "",
-		  nm && mptcpd ? " and " : "", mptcpd ? "mptcpd" : "");
+		  "do it anyway)",
+		  nm ? "NetworkManager" : "", nm && mptcpd ? " and " : "",
+		  mptcpd ? "mptcpd" : "");
 	return -1;
 }
 

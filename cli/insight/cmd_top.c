@@ -57,8 +57,10 @@ static int parse_interval(const char *arg, double *v)
 	errno = 0;
 	*v = strtod(arg, &end);
 	if (errno || *end || !isfinite(*v) || *v <= 0 || *v > 3600) {
-		cli_error("top", "argument \"%s\" is wrong: --interval takes "
-				 "seconds, more than 0 and at most 3600", arg);
+		cli_error("top",
+			  "argument \"%s\" is wrong: --interval takes "
+			  "seconds, more than 0 and at most 3600",
+			  arg);
 		return -1;
 	}
 	return 0;
@@ -67,12 +69,12 @@ static int parse_interval(const char *arg, double *v)
 static int parse(int argc, char **argv, struct top_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"pid", required_argument, NULL, 'p'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"once", no_argument, NULL, 'o'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -120,7 +122,7 @@ static int parse(int argc, char **argv, struct top_opts *o)
 
 static void sleep_seconds(double s)
 {
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+	struct timespec ts = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -133,8 +135,10 @@ static int take(struct connview *v, pid_t pid)
 	if (errno == ESRCH)
 		cli_error("top", "no process %d", (int)pid);
 	else
-		cli_error("top", "cannot read the kernel's sockets "
-				 "(sock_diag): %s", strerror(errno));
+		cli_error("top",
+			  "cannot read the kernel's sockets "
+			  "(sock_diag): %s",
+			  strerror(errno));
 	return -1;
 }
 
@@ -206,7 +210,7 @@ static void raw_terminal(void)
 
 static void catch_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_quit };
+	struct sigaction sa = {.sa_handler = on_quit};
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -233,8 +237,8 @@ struct frame {
 	int cols, rows, used;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void line(struct frame *f, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void line(struct frame *f,
+						       const char *fmt, ...)
 {
 	char buf[TOP_LINE_MAX];
 	va_list ap;
@@ -259,8 +263,8 @@ static const char *rate_text(bool known, double v, char *buf, size_t len)
 
 static void endpoint_text(const struct sd_endpoint *e, char *buf, size_t len)
 {
-	snprintf(buf, len, e->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-		 e->addr, e->port);
+	snprintf(buf, len, e->family == AF_INET6 ? "[%s]:%u" : "%s:%u", e->addr,
+		 e->port);
 }
 
 static void draw_subflow(struct frame *f, const struct cv_subflow *sub)
@@ -270,8 +274,8 @@ static void draw_subflow(struct frame *f, const struct cv_subflow *sub)
 
 	endpoint_text(&sf->local, l, sizeof(l));
 	endpoint_text(&sf->remote, r, sizeof(r));
-	line(f, "    %-26s %-26s %-8s %-3s %-10s %7.2f %5u %8s %8s %6u", l,
-	     r, sub->ifname[0] ? sub->ifname : "-", sub->backup ? "bk" : "",
+	line(f, "    %-26s %-26s %-8s %-3s %-10s %7.2f %5u %8s %8s %6u", l, r,
+	     sub->ifname[0] ? sub->ifname : "-", sub->backup ? "bk" : "",
 	     sd_state_name(sf->state), sf->rtt_us / 1000.0, sf->cwnd,
 	     rate_text(sub->rate_known, sub->tx_rate, tx, sizeof(tx)),
 	     rate_text(sub->rate_known, sub->rx_rate, rx, sizeof(rx)),
@@ -286,12 +290,13 @@ static void draw(const struct connview *v, const struct top_opts *o)
 	terminal_size(&f.cols, &f.rows);
 	f.used = 0;
 	out_screen_frame(stdout);
-	line(&f, "mptcpshim top: %zu connections, %zu subflows, every "
-		 "%gs (q quits)", connview_connections(v),
-	     connview_subflows(v), o->interval);
+	line(&f,
+	     "mptcpshim top: %zu connections, %zu subflows, every "
+	     "%gs (q quits)",
+	     connview_connections(v), connview_subflows(v), o->interval);
 	if (v->niface) {
-		line(&f, "%-12s %8s %10s %10s", "INTERFACE", "SUBFLOWS",
-		     "TX/s", "RX/s");
+		line(&f, "%-12s %8s %10s %10s", "INTERFACE", "SUBFLOWS", "TX/s",
+		     "RX/s");
 		for (size_t i = 0; i < v->niface; i++)
 			line(&f, "%-12s %8zu %10s %10s", v->iface[i].name,
 			     v->iface[i].subflows,
@@ -301,9 +306,9 @@ static void draw(const struct connview *v, const struct top_opts *o)
 				       sizeof(rx)));
 	}
 	line(&f, "%s", "");
-	line(&f, "    %-26s %-26s %-8s %-3s %-10s %7s %5s %8s %8s %6s",
-	     "LOCAL", "REMOTE", "DEV", "", "STATE", "RTT(ms)", "CWND", "TX/s",
-	     "RX/s", "RETR");
+	line(&f, "    %-26s %-26s %-8s %-3s %-10s %7s %5s %8s %8s %6s", "LOCAL",
+	     "REMOTE", "DEV", "", "STATE", "RTT(ms)", "CWND", "TX/s", "RX/s",
+	     "RETR");
 	for (size_t p = 0; p < v->nproc; p++) {
 		const struct cv_proc *proc = &v->proc[p];
 
@@ -321,8 +326,9 @@ static void draw(const struct connview *v, const struct top_opts *o)
 	if (!v->nproc)
 		line(&f, "no MPTCP connections");
 	if (v->unreadable || v->snap.tokenless_subflows)
-		line(&f, "(%zu processes unreadable, %zu subflows without a "
-			 "visible token: run as root to see all)",
+		line(&f,
+		     "(%zu processes unreadable, %zu subflows without a "
+		     "visible token: run as root to see all)",
 		     v->unreadable, v->snap.tokenless_subflows);
 	out_screen_flush(stdout);
 }
@@ -330,7 +336,7 @@ static void draw(const struct connview *v, const struct top_opts *o)
 /* Waits up to seconds for a key; true when it asks to quit. */
 static bool wait_key(double seconds)
 {
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
 	int rc = poll(&pfd, 1, (int)(seconds * 1000));
 	char c;
 

@@ -63,7 +63,8 @@ static int fill_subflows(struct cv_conn *cc, const struct sd_snapshot *s,
 {
 	size_t i = first_with_token(s, cc->c->token), n = 0;
 
-	while (i + n < s->nsubflows && sd_subflow_of(&s->subflows[i + n], cc->c))
+	while (i + n < s->nsubflows &&
+	       sd_subflow_of(&s->subflows[i + n], cc->c))
 		n++;
 	if (!n)
 		return 0;
@@ -106,8 +107,8 @@ static int add_conn(struct cv_proc *p, const struct sd_conn *c)
 
 	/* Grown by doubling: a server can hold thousands. */
 	if ((p->nconn & (p->nconn - 1)) == 0) {
-		cc = realloc(p->conn, (p->nconn ? p->nconn * 2 : 1) *
-					      sizeof(*cc));
+		cc = realloc(p->conn,
+			     (p->nconn ? p->nconn * 2 : 1) * sizeof(*cc));
 		if (!cc)
 			return -1;
 		p->conn = cc;
@@ -189,8 +190,7 @@ static const struct sd_subflow *find_previous(const struct connview *prev,
 	const struct sd_snapshot *s = &prev->snap;
 
 	for (size_t i = first_with_token(s, sf->token_loc);
-	     i < s->nsubflows && s->subflows[i].token_loc == sf->token_loc;
-	     i++)
+	     i < s->nsubflows && s->subflows[i].token_loc == sf->token_loc; i++)
 		if (same_endpoint(&s->subflows[i].local, &sf->local) &&
 		    same_endpoint(&s->subflows[i].remote, &sf->remote))
 			return &s->subflows[i];
@@ -233,17 +233,17 @@ void connview_rates(struct connview *v, const struct connview *prev)
 			for (size_t s = 0; s < cc->nsub; s++) {
 				struct cv_subflow *sub = &cc->sub[s];
 				const struct sd_subflow *old =
-					find_previous(prev, sub->sf);
+				    find_previous(prev, sub->sf);
 				struct cv_iface *f;
 
 				/* A new subflow counts from zero. */
 				sub->rate_known = true;
-				sub->tx_rate = rate(sub->sf->bytes_acked,
-						    old ? old->bytes_acked : 0,
-						    dt);
-				sub->rx_rate = rate(sub->sf->bytes_received,
-						    old ? old->bytes_received
-							: 0, dt);
+				sub->tx_rate =
+				    rate(sub->sf->bytes_acked,
+					 old ? old->bytes_acked : 0, dt);
+				sub->rx_rate =
+				    rate(sub->sf->bytes_received,
+					 old ? old->bytes_received : 0, dt);
 				f = iface_for(v, sub->ifname[0] ? sub->ifname
 								: "?");
 				if (!f)
@@ -311,9 +311,9 @@ static void print_endpoints(struct out *out, const struct sd_endpoint *l,
 	out_uint(out, "local_port", NULL, l->port);
 	out_string(out, "remote_address", NULL, r->addr);
 	out_uint(out, "remote_port", NULL, r->port);
-	snprintf(text, sizeof(text), l->family == AF_INET6
-					     ? "[%s]:%u -> [%s]:%u"
-					     : "%s:%u -> %s:%u",
+	snprintf(text, sizeof(text),
+		 l->family == AF_INET6 ? "[%s]:%u -> [%s]:%u"
+				       : "%s:%u -> %s:%u",
 		 l->addr, l->port, r->addr, r->port);
 	out_text(out, "%s", text);
 }
@@ -326,8 +326,8 @@ static void print_subflow(struct out *out, const struct cv_subflow *sub)
 	out_object_open(out, NULL);
 	out_text(out, "    subflow ");
 	print_endpoints(out, &sf->local, &sf->remote);
-	out_string(out, "interface", " dev %s", sub->ifname[0] ? sub->ifname
-							       : NULL);
+	out_string(out, "interface", " dev %s",
+		   sub->ifname[0] ? sub->ifname : NULL);
 	out_bool(out, "backup", NULL, sub->backup);
 	if (sub->backup)
 		out_text(out, " backup");
@@ -409,7 +409,8 @@ void connview_print(struct out *out, const struct connview *v)
 			connview_human(v->iface[i].tx_rate, tx, sizeof(tx));
 			connview_human(v->iface[i].rx_rate, rx, sizeof(rx));
 			out_object_open(out, NULL);
-			out_string(out, "name", "interface %s", v->iface[i].name);
+			out_string(out, "name", "interface %s",
+				   v->iface[i].name);
 			out_uint(out, "subflows", ": %llu subflows",
 				 v->iface[i].subflows);
 			out_double(out, "tx_bytes_per_s", NULL,
@@ -429,19 +430,22 @@ void connview_print(struct out *out, const struct connview *v)
 void connview_print_notes(struct out *out, const struct connview *v)
 {
 	if (v->unreadable)
-		out_text(out, "note: the sockets of %zu process%s could not "
-			      "be read (another user's; run as root to see "
-			      "them)\n", v->unreadable,
-			 v->unreadable == 1 ? "" : "es");
+		out_text(out,
+			 "note: the sockets of %zu process%s could not "
+			 "be read (another user's; run as root to see "
+			 "them)\n",
+			 v->unreadable, v->unreadable == 1 ? "" : "es");
 	if (v->unowned)
-		out_text(out, "note: %zu MPTCP connection%s belong to no "
-			      "process shown (another user's, or not yet "
-			      "accepted)\n", v->unowned,
-			 v->unowned == 1 ? "" : "s");
+		out_text(out,
+			 "note: %zu MPTCP connection%s belong to no "
+			 "process shown (another user's, or not yet "
+			 "accepted)\n",
+			 v->unowned, v->unowned == 1 ? "" : "s");
 	if (v->snap.tokenless_subflows)
-		out_text(out, "note: %zu subflow%s could not be tied to "
-			      "their connection: the kernel shows subflow "
-			      "tokens only with CAP_NET_ADMIN\n",
+		out_text(out,
+			 "note: %zu subflow%s could not be tied to "
+			 "their connection: the kernel shows subflow "
+			 "tokens only with CAP_NET_ADMIN\n",
 			 v->snap.tokenless_subflows,
 			 v->snap.tokenless_subflows == 1 ? "" : "s");
 }

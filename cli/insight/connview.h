@@ -17,10 +17,10 @@
 
 struct cv_subflow {
 	const struct sd_subflow *sf;
-	char ifname[IF_NAMESIZE];	/* "" if no interface holds it */
+	char ifname[IF_NAMESIZE]; /* "" if no interface holds it */
 	bool backup;
 	bool rate_known;
-	double tx_rate, rx_rate;	/* bytes per second */
+	double tx_rate, rx_rate; /* bytes per second */
 };
 
 struct cv_conn {
@@ -46,11 +46,11 @@ struct connview {
 	struct sd_snapshot snap;
 	struct cv_proc *proc;
 	size_t nproc;
-	size_t unowned;			/* connections no visible process holds */
-	size_t unreadable;		/* processes whose fds were unreadable */
-	double taken_at;		/* CLOCK_MONOTONIC seconds */
-	double interval;		/* of the rates; 0: none */
-	struct cv_iface *iface;		/* totals, when rates are known */
+	size_t unowned;		/* connections no visible process holds */
+	size_t unreadable;	/* processes whose fds were unreadable */
+	double taken_at;	/* CLOCK_MONOTONIC seconds */
+	double interval;	/* of the rates; 0: none */
+	struct cv_iface *iface; /* totals, when rates are known */
 	size_t niface;
 };
 

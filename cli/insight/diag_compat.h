@@ -13,7 +13,7 @@
 
 /* struct mptcp_info as of 6.18 (96 bytes); 6.1's is the first 43. */
 struct diag_mptcp_info {
-	uint8_t subflows;		/* extra subflows (renamed later) */
+	uint8_t subflows; /* extra subflows (renamed later) */
 	uint8_t add_addr_signal;
 	uint8_t add_addr_accepted;
 	uint8_t subflows_max;
@@ -27,20 +27,20 @@ struct diag_mptcp_info {
 	uint8_t local_addr_used;
 	uint8_t local_addr_max;
 	uint8_t csum_enabled;
-	uint32_t retransmits;		/* 6.5+ from here */
+	uint32_t retransmits; /* 6.5+ from here */
 	uint64_t bytes_retrans;
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
 	uint64_t bytes_acked;
-	uint8_t subflows_total;		/* 6.9+ */
+	uint8_t subflows_total; /* 6.9+ */
 	uint8_t reserved[3];
-	uint32_t last_data_sent;	/* 6.11+ */
+	uint32_t last_data_sent; /* 6.11+ */
 	uint32_t last_data_recv;
 	uint32_t last_ack_recv;
 };
 
 /* The bytes_* counters exist when the kernel sent this much. */
-#define DIAG_MPTCP_INFO_HAS_BYTES \
+#define DIAG_MPTCP_INFO_HAS_BYTES                                              \
 	(offsetof(struct diag_mptcp_info, bytes_acked) + sizeof(uint64_t))
 
 #ifndef MPTCP_INFO_FLAG_FALLBACK

@@ -70,8 +70,8 @@ size_t pm_auto_plan(const struct pm_state *cur, const struct rtnl_addr *addr,
 	for (size_t i = 0; i < naddr; i++) {
 		const struct rtnl_addr *a = &addr[i];
 		const struct pm_endpoint *ep = existing(cur, a);
-		unsigned flags = role | (is_backup(o, a->ifname)
-						 ? PM_FLAG_BACKUP : 0);
+		unsigned flags =
+		    role | (is_backup(o, a->ifname) ? PM_FLAG_BACKUP : 0);
 		struct pm_action *act;
 
 		if (ep && ep->flags == flags && ep->ifindex == a->ifindex)
@@ -117,8 +117,9 @@ void pm_action_command(const struct pm_action *a, char *buf, size_t len)
 		snprintf(buf, len, "ip mptcp endpoint delete id %u", a->ep.id);
 		return;
 	case PM_ACT_LIMITS:
-		snprintf(buf, len, "ip mptcp limits set subflows %u "
-				   "add_addr_accepted %u",
+		snprintf(buf, len,
+			 "ip mptcp limits set subflows %u "
+			 "add_addr_accepted %u",
 			 a->subflows, a->add_addr_accepted);
 		return;
 	case PM_ACT_ADD:
@@ -128,8 +129,8 @@ void pm_action_command(const struct pm_action *a, char *buf, size_t len)
 				a->ep.address, a->ep.ifname);
 	nf = pm_flag_names(a->ep.flags, names, 8);
 	for (size_t i = 0; i < nf && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, " %s",
-					 names[i]);
+		used +=
+		    (size_t)snprintf(buf + used, len - used, " %s", names[i]);
 }
 
 int pm_action_apply(const struct pm_action *a)

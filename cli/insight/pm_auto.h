@@ -18,9 +18,9 @@
 #define PM_AUTO_LIMIT_MAX 8
 
 struct pm_auto_opts {
-	bool server;			/* signal endpoints, else subflow */
-	bool flush;			/* delete endpoints outside the plan */
-	const char *backup[PM_AUTO_MAX_BACKUP];	/* interface names */
+	bool server; /* signal endpoints, else subflow */
+	bool flush;  /* delete endpoints outside the plan */
+	const char *backup[PM_AUTO_MAX_BACKUP]; /* interface names */
 	size_t nbackup;
 };
 
@@ -28,8 +28,8 @@ enum pm_action_kind { PM_ACT_DELETE, PM_ACT_ADD, PM_ACT_LIMITS };
 
 struct pm_action {
 	enum pm_action_kind kind;
-	struct pm_endpoint ep;		/* DELETE: id; ADD: the endpoint */
-	unsigned subflows, add_addr_accepted;	/* LIMITS */
+	struct pm_endpoint ep; /* DELETE: id; ADD: the endpoint */
+	unsigned subflows, add_addr_accepted; /* LIMITS */
 };
 
 /*

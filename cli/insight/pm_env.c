@@ -137,21 +137,26 @@ static void likely_cause(const struct pm_state *st, const struct rtnl_addr *a,
 			 char *buf, size_t len)
 {
 	if (a->family == AF_INET6 && is_ula(a->address))
-		snprintf(buf, len, "a ULA address: NetworkManager adds no "
-				   "endpoint for these");
+		snprintf(buf, len,
+			 "a ULA address: NetworkManager adds no "
+			 "endpoint for these");
 	else if (a->flags & IFA_F_TEMPORARY)
-		snprintf(buf, len, "a privacy (temporary) address: "
-				   "NetworkManager adds no endpoint for these");
+		snprintf(buf, len,
+			 "a privacy (temporary) address: "
+			 "NetworkManager adds no endpoint for these");
 	else if (!rtnl_default_route_via(a->family, a->ifindex))
-		snprintf(buf, len, "no IPv%c default route through %s: "
-				   "NetworkManager adds no endpoint there",
+		snprintf(buf, len,
+			 "no IPv%c default route through %s: "
+			 "NetworkManager adds no endpoint there",
 			 a->family == AF_INET ? '4' : '6', a->ifname);
 	else if (!st->nm_running && !st->mptcpd_running)
-		snprintf(buf, len, "neither NetworkManager nor mptcpd runs, "
-				   "so nothing adds endpoints");
+		snprintf(buf, len,
+			 "neither NetworkManager nor mptcpd runs, "
+			 "so nothing adds endpoints");
 	else
-		snprintf(buf, len, "%s did not add it (is the interface "
-				   "managed, and MPTCP enabled for it?)",
+		snprintf(buf, len,
+			 "%s did not add it (is the interface "
+			 "managed, and MPTCP enabled for it?)",
 			 st->nm_running ? "NetworkManager" : "mptcpd");
 }
 
@@ -220,14 +225,11 @@ void pm_probe_environment(struct pm_state *st, const char *peer)
 	for (size_t i = 0; i < st->n; i++) {
 		struct pm_endpoint *ep = &st->ep[i];
 
-		pm_interface_holding(list, ep->family, ep->address,
-				     ep->holder);
+		pm_interface_holding(list, ep->family, ep->address, ep->holder);
 		ep->rp_filter = -1;
-		if (ep->family == AF_INET &&
-		    (ep->ifname[0] || ep->holder[0]))
-			ep->rp_filter = rp_filter_of(ep->ifname[0]
-							     ? ep->ifname
-							     : ep->holder);
+		if (ep->family == AF_INET && (ep->ifname[0] || ep->holder[0]))
+			ep->rp_filter = rp_filter_of(
+			    ep->ifname[0] ? ep->ifname : ep->holder);
 		if (peer)
 			check_route(ep, peer);
 	}

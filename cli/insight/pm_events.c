@@ -29,16 +29,16 @@ static const struct {
 	unsigned type;
 	const char *name;
 } event_names[] = {
-	{ MPTCP_EVENT_CREATED, "created" },
-	{ MPTCP_EVENT_ESTABLISHED, "established" },
-	{ MPTCP_EVENT_CLOSED, "closed" },
-	{ MPTCP_EVENT_ANNOUNCED, "announced" },
-	{ MPTCP_EVENT_REMOVED, "removed" },
-	{ MPTCP_EVENT_SUB_ESTABLISHED, "sf_established" },
-	{ MPTCP_EVENT_SUB_CLOSED, "sf_closed" },
-	{ MPTCP_EVENT_SUB_PRIORITY, "sf_priority" },
-	{ PM_EVENT_LISTENER_CREATED, "listener_created" },
-	{ PM_EVENT_LISTENER_CLOSED, "listener_closed" },
+    {MPTCP_EVENT_CREATED, "created"},
+    {MPTCP_EVENT_ESTABLISHED, "established"},
+    {MPTCP_EVENT_CLOSED, "closed"},
+    {MPTCP_EVENT_ANNOUNCED, "announced"},
+    {MPTCP_EVENT_REMOVED, "removed"},
+    {MPTCP_EVENT_SUB_ESTABLISHED, "sf_established"},
+    {MPTCP_EVENT_SUB_CLOSED, "sf_closed"},
+    {MPTCP_EVENT_SUB_PRIORITY, "sf_priority"},
+    {PM_EVENT_LISTENER_CREATED, "listener_created"},
+    {PM_EVENT_LISTENER_CLOSED, "listener_closed"},
 };
 
 const char *pm_event_name(unsigned type)
@@ -53,13 +53,13 @@ const char *pm_event_name(unsigned type)
 const char *pm_reset_reason_name(uint32_t reason)
 {
 	static const char *const names[] = {
-		[MPTCP_RST_EUNSPEC] = "unspecified",
-		[MPTCP_RST_EMPTCP] = "MPTCP-specific error",
-		[MPTCP_RST_ERESOURCE] = "lack of resources",
-		[MPTCP_RST_EPROHIBIT] = "administratively prohibited",
-		[MPTCP_RST_EWQ2BIG] = "too much outstanding data",
-		[MPTCP_RST_EBADPERF] = "unacceptable performance",
-		[MPTCP_RST_EMIDDLEBOX] = "middlebox interference",
+	    [MPTCP_RST_EUNSPEC] = "unspecified",
+	    [MPTCP_RST_EMPTCP] = "MPTCP-specific error",
+	    [MPTCP_RST_ERESOURCE] = "lack of resources",
+	    [MPTCP_RST_EPROHIBIT] = "administratively prohibited",
+	    [MPTCP_RST_EWQ2BIG] = "too much outstanding data",
+	    [MPTCP_RST_EBADPERF] = "unacceptable performance",
+	    [MPTCP_RST_EMIDDLEBOX] = "middlebox interference",
 	};
 
 	return reason < sizeof(names) / sizeof(names[0]) ? names[reason]
@@ -180,9 +180,8 @@ struct pm_listener *pm_listener_open(void)
 	if (!l)
 		return NULL;
 	l->buf = malloc(PM_EVENTS_BUF);
-	if (!l->buf ||
-	    pm_genl_group(MPTCP_PM_NAME, MPTCP_PM_EV_GRP_NAME, &l->family,
-			  &group) < 0)
+	if (!l->buf || pm_genl_group(MPTCP_PM_NAME, MPTCP_PM_EV_GRP_NAME,
+				     &l->family, &group) < 0)
 		goto fail;
 	l->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (!l->nl || mnl_socket_bind(l->nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
@@ -225,7 +224,7 @@ int pm_listener_read(struct pm_listener *l,
 		     void (*cb)(const struct pm_event *ev, void *data),
 		     void *data)
 {
-	struct dispatch d = { .family = l->family, .cb = cb, .data = data };
+	struct dispatch d = {.family = l->family, .cb = cb, .data = data};
 
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(l->nl, l->buf, PM_EVENTS_BUF);

@@ -14,19 +14,19 @@
 #include <stdint.h>
 
 struct pm_event {
-	unsigned type;			/* MPTCP_EVENT_* */
+	unsigned type; /* MPTCP_EVENT_* */
 	uint32_t token;
-	int family;			/* 0 when not sent */
+	int family; /* 0 when not sent */
 	char saddr[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN];
-	unsigned sport, dport;		/* 0 when not sent */
-	int loc_id, rem_id;		/* -1 when not sent */
-	int backup;			/* -1, 0, 1 */
-	int error;			/* sk_err copy; -1 when not sent */
-	int ifindex;			/* 0 when not sent */
+	unsigned sport, dport; /* 0 when not sent */
+	int loc_id, rem_id;    /* -1 when not sent */
+	int backup;	       /* -1, 0, 1 */
+	int error;	       /* sk_err copy; -1 when not sent */
+	int ifindex;	       /* 0 when not sent */
 	bool has_reset;
 	uint32_t reset_reason, reset_flags;
-	int server_side;		/* -1, 0, 1 */
-	double time;			/* seconds, set by the listener */
+	int server_side; /* -1, 0, 1 */
+	double time;	 /* seconds, set by the listener */
 };
 
 /*

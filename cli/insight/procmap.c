@@ -20,7 +20,8 @@ uint64_t procmap_socket_inode(const char *link)
 	char *end;
 	unsigned long long v;
 
-	if (strncmp(link, "socket:[", 8) != 0 || !isdigit((unsigned char)link[8]))
+	if (strncmp(link, "socket:[", 8) != 0 ||
+	    !isdigit((unsigned char)link[8]))
 		return 0;
 	errno = 0;
 	v = strtoull(link + 8, &end, 10);
@@ -190,7 +191,9 @@ static pid_t parent_of(pid_t pid)
 
 ssize_t procmap_tree(pid_t root, pid_t **out)
 {
-	struct { pid_t pid, ppid; } *all = NULL;
+	struct {
+		pid_t pid, ppid;
+	} *all = NULL;
 	size_t n = 0, cap = 0, count = 0;
 	pid_t *tree;
 	struct dirent *de;
@@ -210,8 +213,8 @@ ssize_t procmap_tree(pid_t root, pid_t **out)
 		if (!pid)
 			continue;
 		if (n == cap) {
-			void *p = realloc(all, (cap ? cap * 2 : 256) *
-						       sizeof(*all));
+			void *p =
+			    realloc(all, (cap ? cap * 2 : 256) * sizeof(*all));
 			if (!p) {
 				closedir(d);
 				free(all);

@@ -16,9 +16,9 @@ struct procmap_entry {
 };
 
 struct procmap {
-	struct procmap_entry *v;	/* sorted by inode, then pid */
+	struct procmap_entry *v; /* sorted by inode, then pid */
 	size_t n;
-	size_t unreadable;		/* processes whose fds we may not read */
+	size_t unreadable; /* processes whose fds we may not read */
 };
 
 /*

@@ -60,8 +60,7 @@ static int rtnl_transact(struct rtnl *r, struct nlmsghdr *nlh, mnl_cb_t cb,
 
 		if (n < 0)
 			return -1;
-		rc = mnl_cb_run(r->buf, n, nlh->nlmsg_seq, r->portid, cb,
-				data);
+		rc = mnl_cb_run(r->buf, n, nlh->nlmsg_seq, r->portid, cb, data);
 	} while (rc > 0);
 	return rc < 0 ? -1 : 0;
 }
@@ -157,7 +156,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct addr_dump *d = data;
-	struct addr_attrs a = { 0 };
+	struct addr_attrs a = {0};
 	const struct nlattr *which;
 	struct rtnl_addr *e;
 
@@ -166,10 +165,10 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	/* IFA_LOCAL is the host's own address on point-to-point links. */
 	which = a.local ? a.local : a.address;
-	if (!which || (ifa->ifa_family != AF_INET &&
-		       ifa->ifa_family != AF_INET6) ||
+	if (!which ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) ||
 	    mnl_attr_get_payload_len(which) <
-		    (ifa->ifa_family == AF_INET ? 4u : 16u))
+		(ifa->ifa_family == AF_INET ? 4u : 16u))
 		return MNL_CB_OK;
 	e = realloc(d->v, (d->n + 1) * sizeof(*e));
 	if (!e)
@@ -182,8 +181,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	e->prefixlen = ifa->ifa_prefixlen;
 	e->scope = ifa->ifa_scope;
 	e->flags = a.flags && mnl_attr_get_payload_len(a.flags) >= 4
-			   ? mnl_attr_get_u32(a.flags)
-			   : ifa->ifa_flags;
+		       ? mnl_attr_get_u32(a.flags)
+		       : ifa->ifa_flags;
 	inet_ntop(e->family, mnl_attr_get_payload(which), e->address,
 		  sizeof(e->address));
 	if (!if_indextoname(e->ifindex, e->ifname))
@@ -193,7 +192,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 
 int rtnl_addresses(struct rtnl_addr **v, size_t *n)
 {
-	struct addr_dump d = { 0 };
+	struct addr_dump d = {0};
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *g;
 	struct rtnl r;
@@ -265,7 +264,7 @@ static int default_cb(const struct nlmsghdr *nlh, void *data)
 
 bool rtnl_default_route_via(int family, int ifindex)
 {
-	struct default_query q = { .ifindex = ifindex };
+	struct default_query q = {.ifindex = ifindex};
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
 	struct rtnl r;

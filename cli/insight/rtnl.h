@@ -29,8 +29,8 @@ struct rtnl_addr {
 	char ifname[IF_NAMESIZE];
 	char address[INET6_ADDRSTRLEN];
 	unsigned prefixlen;
-	unsigned scope;			/* RT_SCOPE_UNIVERSE = 0 ... */
-	uint32_t flags;			/* IFA_F_* (32-bit via IFA_FLAGS) */
+	unsigned scope; /* RT_SCOPE_UNIVERSE = 0 ... */
+	uint32_t flags; /* IFA_F_* (32-bit via IFA_FLAGS) */
 };
 
 /* Every address (RTM_GETADDR dump). Returns 0 or -1 with errno. */

@@ -25,16 +25,24 @@
 /* The kernel's TCP states (include/net/tcp_states.h), which the uapi
  * headers do not export. */
 enum {
-	TCP_ESTABLISHED = 1, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1,
-	TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK,
-	TCP_LISTEN, TCP_CLOSING,
+	TCP_ESTABLISHED = 1,
+	TCP_SYN_SENT,
+	TCP_SYN_RECV,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT2,
+	TCP_TIME_WAIT,
+	TCP_CLOSE,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_LISTEN,
+	TCP_CLOSING,
 };
 
 /* Dumps arrive in chunks of up to 32 KiB on current kernels. */
 #define SD_BUF_LEN 65536
 
-static void endpoint_from(struct sd_endpoint *e, int family,
-			  const __be32 *addr, __be16 port)
+static void endpoint_from(struct sd_endpoint *e, int family, const __be32 *addr,
+			  __be16 port)
 {
 	e->family = family;
 	e->port = ntohs(port);
@@ -96,8 +104,8 @@ int sd_parse_conn(const struct nlmsghdr *nlh, struct sd_conn *c)
 		memset(&info, 0, sizeof(info));
 		memcpy(&info, mnl_attr_get_payload(tb[INET_DIAG_INFO]),
 		       len < sizeof(info) ? len : sizeof(info));
-		c->info_known = len >= offsetof(struct diag_mptcp_info,
-						write_seq);
+		c->info_known =
+		    len >= offsetof(struct diag_mptcp_info, write_seq);
 		c->token = info.token;
 		c->fallback = info.flags & MPTCP_INFO_FLAG_FALLBACK;
 		c->extra_subflows = info.subflows;
@@ -170,14 +178,14 @@ int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf)
 {
 	const struct inet_diag_msg *m = diag_header(nlh);
 	const struct nlattr *tb[INET_DIAG_MAX + 1];
-	struct ulp_parse u = { 0 };
+	struct ulp_parse u = {0};
 
 	if (!m || parse_attrs(nlh, tb) < 0)
 		return -1;
 	if (!tb[INET_DIAG_ULP_INFO])
 		return 1;
-	if (mnl_attr_parse_nested(tb[INET_DIAG_ULP_INFO], ulp_attr_cb,
-				  &u) < 0) {
+	if (mnl_attr_parse_nested(tb[INET_DIAG_ULP_INFO], ulp_attr_cb, &u) <
+	    0) {
 		errno = EBADMSG;
 		return -1;
 	}
@@ -247,7 +255,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 		struct sd_conn c;
 
 		if (sd_parse_conn(nlh, &c) < 0)
-			return MNL_CB_OK;	/* skip what does not parse */
+			return MNL_CB_OK; /* skip what does not parse */
 		if (grow((void **)&s->conns, s->nconns, sizeof(c)) < 0)
 			goto nomem;
 		s->conns[s->nconns++] = c;
@@ -271,8 +279,8 @@ nomem:
 	return MNL_CB_ERROR;
 }
 
-static int dump_one(struct mnl_socket *nl, char *buf, int family,
-		    bool mptcp, struct dump_ctx *d)
+static int dump_one(struct mnl_socket *nl, char *buf, int family, bool mptcp,
+		    struct dump_ctx *d)
 {
 	unsigned portid = mnl_socket_get_portid(nl);
 	struct inet_diag_req_v2 *req;
@@ -319,8 +327,8 @@ static int dump_one(struct mnl_socket *nl, char *buf, int family,
 
 static int take(struct sd_snapshot *snap, bool subflows)
 {
-	static const int families[] = { AF_INET, AF_INET6 };
-	struct dump_ctx d = { .snap = snap };
+	static const int families[] = {AF_INET, AF_INET6};
+	struct dump_ctx d = {.snap = snap};
 	struct mnl_socket *nl;
 	char *buf;
 	int rc = -1, saved;
@@ -375,12 +383,12 @@ bool sd_subflow_of(const struct sd_subflow *sf, const struct sd_conn *c)
 const char *sd_state_name(unsigned state)
 {
 	static const char *const names[] = {
-		[TCP_ESTABLISHED] = "ESTAB",	[TCP_SYN_SENT] = "SYN-SENT",
-		[TCP_SYN_RECV] = "SYN-RECV",	[TCP_FIN_WAIT1] = "FIN-WAIT-1",
-		[TCP_FIN_WAIT2] = "FIN-WAIT-2", [TCP_TIME_WAIT] = "TIME-WAIT",
-		[TCP_CLOSE] = "CLOSE",		[TCP_CLOSE_WAIT] = "CLOSE-WAIT",
-		[TCP_LAST_ACK] = "LAST-ACK",	[TCP_LISTEN] = "LISTEN",
-		[TCP_CLOSING] = "CLOSING",
+	    [TCP_ESTABLISHED] = "ESTAB",    [TCP_SYN_SENT] = "SYN-SENT",
+	    [TCP_SYN_RECV] = "SYN-RECV",    [TCP_FIN_WAIT1] = "FIN-WAIT-1",
+	    [TCP_FIN_WAIT2] = "FIN-WAIT-2", [TCP_TIME_WAIT] = "TIME-WAIT",
+	    [TCP_CLOSE] = "CLOSE",	    [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+	    [TCP_LAST_ACK] = "LAST-ACK",    [TCP_LISTEN] = "LISTEN",
+	    [TCP_CLOSING] = "CLOSING",
 	};
 
 	if (state < sizeof(names) / sizeof(names[0]) && names[state])

@@ -22,13 +22,13 @@ struct sd_endpoint {
 /* One TCP subflow of an MPTCP connection. */
 struct sd_subflow {
 	struct sd_endpoint local, remote;
-	unsigned state;			/* TCP_ESTABLISHED ... */
-	bool token_known;		/* the kernel showed it (privileged) */
+	unsigned state;	  /* TCP_ESTABLISHED ... */
+	bool token_known; /* the kernel showed it (privileged) */
 	uint32_t token_loc, token_rem;
-	unsigned flags;			/* MPTCP_SUBFLOW_FLAG_* */
+	unsigned flags; /* MPTCP_SUBFLOW_FLAG_* */
 	unsigned id_loc, id_rem;
-	int bound_ifindex;		/* idiag_if: 0 unless bound */
-	bool info_known;		/* tcp_info below was sent */
+	int bound_ifindex; /* idiag_if: 0 unless bound */
+	bool info_known;   /* tcp_info below was sent */
 	uint32_t rtt_us, cwnd, total_retrans;
 	uint64_t bytes_sent, bytes_received, bytes_acked;
 };
@@ -38,12 +38,12 @@ struct sd_conn {
 	struct sd_endpoint local, remote;
 	unsigned state;
 	uint32_t uid;
-	uint64_t inode;			/* 0: not attached to a file */
+	uint64_t inode; /* 0: not attached to a file */
 	bool info_known;
 	uint32_t token;
 	bool fallback;
 	unsigned extra_subflows;
-	bool bytes_known;		/* 6.5+ kernels */
+	bool bytes_known; /* 6.5+ kernels */
 	uint64_t bytes_sent, bytes_received, bytes_acked, bytes_retrans;
 };
 

@@ -53,7 +53,7 @@ static struct {
 	size_t ntok;
 	bool lost;
 	size_t unmatched;
-} R = { .stop = { -1, -1 } };
+} R = {.stop = {-1, -1}};
 
 static double now_seconds(void)
 {
@@ -149,13 +149,17 @@ static void resolve(void)
 			continue;
 		if (t->owner == OWNER_PENDING && c->inode)
 			t->owner = procmap_find(&map, c->inode) >= 0
-					   ? OWNER_US
-					   : OWNER_OTHER;
+				       ? OWNER_US
+				       : OWNER_OTHER;
 		if (t->owner == OWNER_US && c->fallback && !t->fallback_seen) {
 			struct pm_event ev = {
-				.type = EVENT_FALLBACK, .token = t->token,
-				.loc_id = -1, .rem_id = -1, .backup = -1,
-				.error = -1, .server_side = -1,
+			    .type = EVENT_FALLBACK,
+			    .token = t->token,
+			    .loc_id = -1,
+			    .rem_id = -1,
+			    .backup = -1,
+			    .error = -1,
+			    .server_side = -1,
 			};
 
 			t->fallback_seen = true;
@@ -176,8 +180,8 @@ static void drain(void)
 static void *listen_thread(void *arg)
 {
 	struct pollfd pfd[2] = {
-		{ .fd = pm_listener_fd(R.l), .events = POLLIN },
-		{ .fd = R.stop[0], .events = POLLIN },
+	    {.fd = pm_listener_fd(R.l), .events = POLLIN},
+	    {.fd = R.stop[0], .events = POLLIN},
 	};
 	double last = 0;
 
@@ -189,7 +193,8 @@ static void *listen_thread(void *arg)
 		if (rc > 0 && (pfd[0].revents & POLLIN))
 			drain();
 		/* New events: look their tokens up while the sockets live. */
-		if (R.nev != before || now_seconds() - last >= RESOLVE_MS / 1e3) {
+		if (R.nev != before ||
+		    now_seconds() - last >= RESOLVE_MS / 1e3) {
 			resolve();
 			last = now_seconds();
 		}
@@ -211,9 +216,11 @@ int runevents_start(void)
 					 "events needs CAP_NET_ADMIN (run as "
 					 "root); running without them");
 		else
-			cli_error("run", "--events: cannot listen to the path "
-					 "manager's events: %s; running "
-					 "without them", strerror(errno));
+			cli_error("run",
+				  "--events: cannot listen to the path "
+				  "manager's events: %s; running "
+				  "without them",
+				  strerror(errno));
 		return -1;
 	}
 	if (pipe2(R.stop, O_CLOEXEC) < 0 ||
@@ -297,8 +304,8 @@ static void print_event(struct out *out, const struct pm_event *ev)
 		out_bool(out, "backup", ev->backup ? " backup" : NULL,
 			 ev->backup);
 	if (ev->server_side >= 0)
-		out_bool(out, "server_side", ev->server_side ? " server-side"
-							     : NULL,
+		out_bool(out, "server_side",
+			 ev->server_side ? " server-side" : NULL,
 			 ev->server_side);
 	print_error(out, ev->error);
 	if (ev->has_reset) {
@@ -320,8 +327,10 @@ void runevents_print(struct out *out)
 	runevents_stop();
 	for (size_t i = 0; i < R.nev; i++)
 		shown += owner_of(R.ev[i].token) == OWNER_US;
-	out_text(out, "path-manager events of the command's connections: "
-		      "%zu\n", shown);
+	out_text(out,
+		 "path-manager events of the command's connections: "
+		 "%zu\n",
+		 shown);
 	out_array_open(out, "events");
 	for (size_t i = 0; i < R.nev; i++)
 		if (owner_of(R.ev[i].token) == OWNER_US)
@@ -330,13 +339,16 @@ void runevents_print(struct out *out)
 	R.unmatched = 0;
 	for (size_t i = 0; i < R.nev; i++)
 		R.unmatched += owner_of(R.ev[i].token) == OWNER_PENDING;
-	out_uint(out, "events_unmatched", R.unmatched
-			? "  (%llu events of connections that could not be "
-			  "tied to a process were left out)\n"
-			: NULL, R.unmatched);
-	out_bool(out, "events_lost", R.lost
-			? "  (events were lost: the listener fell behind)\n"
-			: NULL, R.lost);
+	out_uint(out, "events_unmatched",
+		 R.unmatched
+		     ? "  (%llu events of connections that could not be "
+		       "tied to a process were left out)\n"
+		     : NULL,
+		 R.unmatched);
+	out_bool(out, "events_lost",
+		 R.lost ? "  (events were lost: the listener fell behind)\n"
+			: NULL,
+		 R.lost);
 }
 
 int runevents_report(const struct run_options *opt)

@@ -66,7 +66,7 @@ static void test_mptcp_socket(void **state)
 	assert_int_equal(c.local.port, 55552);
 	assert_string_equal(c.remote.addr, "10.62.1.2");
 	assert_int_equal(c.remote.port, 5201);
-	assert_int_equal(c.state, 1);	/* ESTABLISHED */
+	assert_int_equal(c.state, 1); /* ESTABLISHED */
 	assert_true(c.info_known);
 	assert_int_equal(c.token, TOKEN);
 	assert_false(c.fallback);
@@ -97,7 +97,7 @@ static void test_subflows(void **state)
 	assert_int_equal(join.id_loc, 1);
 	assert_int_equal(join.id_rem, 0);
 	assert_true(join.flags & MPTCP_SUBFLOW_FLAG_JOIN_LOC);
-	assert_int_equal(join.bound_ifindex, 3);	/* the endpoint's dev */
+	assert_int_equal(join.bound_ifindex, 3); /* the endpoint's dev */
 	assert_true(join.info_known);
 	assert_int_equal(join.rtt_us, 8015);
 	assert_int_equal(join.cwnd, 76);
@@ -132,9 +132,9 @@ static void test_join_on_token(void **state)
 static void test_events(void **state)
 {
 	static const unsigned types[] = {
-		MPTCP_EVENT_CREATED, MPTCP_EVENT_ESTABLISHED,
-		MPTCP_EVENT_SUB_ESTABLISHED, MPTCP_EVENT_SUB_CLOSED,
-		MPTCP_EVENT_CLOSED,
+	    MPTCP_EVENT_CREATED,	 MPTCP_EVENT_ESTABLISHED,
+	    MPTCP_EVENT_SUB_ESTABLISHED, MPTCP_EVENT_SUB_CLOSED,
+	    MPTCP_EVENT_CLOSED,
 	};
 	struct recording r;
 	struct pm_event ev[5];
@@ -198,7 +198,7 @@ static void test_truncated(void **state)
 /* A plain TCP socket (no ULP) and a 6.1-sized mptcp_info. */
 static void test_built_messages(void **state)
 {
-	char buf[1024] = { 0 }, info[43] = { 0 };
+	char buf[1024] = {0}, info[43] = {0};
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct inet_diag_msg *m = mnl_nlmsg_put_extra_header(h, sizeof(*m));
 	struct sd_subflow sf;
@@ -211,7 +211,8 @@ static void test_built_messages(void **state)
 	assert_int_equal(sd_parse_subflow(h, &sf), 1);
 
 	memcpy(info + offsetof(struct diag_mptcp_info, token), &token, 4);
-	info[offsetof(struct diag_mptcp_info, flags)] = MPTCP_INFO_FLAG_FALLBACK;
+	info[offsetof(struct diag_mptcp_info, flags)] =
+	    MPTCP_INFO_FLAG_FALLBACK;
 	mnl_attr_put(h, INET_DIAG_INFO, sizeof(info), info);
 	assert_int_equal(sd_parse_conn(h, &c), 0);
 	assert_true(c.info_known);
@@ -223,12 +224,12 @@ static void test_built_messages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mptcp_socket),
-		cmocka_unit_test(test_subflows),
-		cmocka_unit_test(test_join_on_token),
-		cmocka_unit_test(test_events),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_built_messages),
+	    cmocka_unit_test(test_mptcp_socket),
+	    cmocka_unit_test(test_subflows),
+	    cmocka_unit_test(test_join_on_token),
+	    cmocka_unit_test(test_events),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_built_messages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

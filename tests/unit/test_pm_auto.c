@@ -19,12 +19,12 @@
 #include "rtnl.h"
 
 static const struct rtnl_addr addrs[] = {
-	{ .family = AF_INET, .ifindex = 2, .ifname = "eth0",
-	  .address = "10.0.1.1" },
-	{ .family = AF_INET, .ifindex = 3, .ifname = "wlan0",
-	  .address = "10.0.2.1" },
-	{ .family = AF_INET6, .ifindex = 3, .ifname = "wlan0",
-	  .address = "2001:db8::1" },
+    {.family = AF_INET, .ifindex = 2, .ifname = "eth0", .address = "10.0.1.1"},
+    {.family = AF_INET, .ifindex = 3, .ifname = "wlan0", .address = "10.0.2.1"},
+    {.family = AF_INET6,
+     .ifindex = 3,
+     .ifname = "wlan0",
+     .address = "2001:db8::1"},
 };
 
 /* Applies a plan to st the way the kernel would. */
@@ -57,8 +57,8 @@ static void apply(struct pm_state *st, const struct pm_action *a, size_t n)
 
 static void test_client_plan_is_idempotent(void **state)
 {
-	struct pm_auto_opts o = { .backup = { "wlan0" }, .nbackup = 1 };
-	struct pm_state st = { .limits_known = true };
+	struct pm_auto_opts o = {.backup = {"wlan0"}, .nbackup = 1};
+	struct pm_state st = {.limits_known = true};
 	struct pm_action a[16];
 	char cmd[256];
 	size_t n;
@@ -82,8 +82,8 @@ static void test_client_plan_is_idempotent(void **state)
 
 static void test_changed_flags_replace(void **state)
 {
-	struct pm_auto_opts client = { 0 }, server = { .server = true };
-	struct pm_state st = { .limits_known = true };
+	struct pm_auto_opts client = {0}, server = {.server = true};
+	struct pm_state st = {.limits_known = true};
 	struct pm_action a[16];
 	char cmd[256];
 	size_t n;
@@ -104,12 +104,13 @@ static void test_changed_flags_replace(void **state)
 
 static void test_flush_and_limits(void **state)
 {
-	struct pm_endpoint stray = { .id = 7, .family = AF_INET,
-				     .address = "192.0.2.9",
-				     .flags = PM_FLAG_SIGNAL };
-	struct pm_auto_opts keep = { 0 }, flush = { .flush = true };
-	struct pm_state st = { .limits_known = true, .subflows = 8,
-			       .add_addr_accepted = 8 };
+	struct pm_endpoint stray = {.id = 7,
+				    .family = AF_INET,
+				    .address = "192.0.2.9",
+				    .flags = PM_FLAG_SIGNAL};
+	struct pm_auto_opts keep = {0}, flush = {.flush = true};
+	struct pm_state st = {
+	    .limits_known = true, .subflows = 8, .add_addr_accepted = 8};
 	struct pm_action a[16];
 	size_t n;
 
@@ -118,7 +119,7 @@ static void test_flush_and_limits(void **state)
 	st.ep[0] = stray;
 	st.n = 1;
 	n = pm_auto_plan(&st, addrs, 1, &keep, a, 16);
-	assert_int_equal(n, 1);		/* an add; limits never lowered */
+	assert_int_equal(n, 1); /* an add; limits never lowered */
 	assert_int_equal(a[0].kind, PM_ACT_ADD);
 	n = pm_auto_plan(&st, addrs, 1, &flush, a, 16);
 	assert_int_equal(n, 2);
@@ -141,13 +142,23 @@ static bool has_warning(const struct pm_state *st, const char *id)
 static void test_routing_warnings(void **state)
 {
 	struct pm_endpoint ep = {
-		.id = 1, .family = AF_INET, .address = "10.0.2.1",
-		.flags = PM_FLAG_SUBFLOW, .ifindex = 3, .ifname = "wlan0",
-		.if_exists = true, .if_up = true, .if_running = true,
-		.address_present = true, .rp_filter = 2,
+	    .id = 1,
+	    .family = AF_INET,
+	    .address = "10.0.2.1",
+	    .flags = PM_FLAG_SUBFLOW,
+	    .ifindex = 3,
+	    .ifname = "wlan0",
+	    .if_exists = true,
+	    .if_up = true,
+	    .if_running = true,
+	    .address_present = true,
+	    .rp_filter = 2,
 	};
-	struct pm_state st = { .ep = &ep, .n = 1, .limits_known = true,
-			       .subflows = 2, .add_addr_accepted = 2 };
+	struct pm_state st = {.ep = &ep,
+			      .n = 1,
+			      .limits_known = true,
+			      .subflows = 2,
+			      .add_addr_accepted = 2};
 
 	(void)state;
 	/* Not probed: none of the environment warnings. */
@@ -173,7 +184,7 @@ static void test_routing_warnings(void **state)
 	ep.ifindex = 0;
 	ep.ifname[0] = '\0';
 	assert_true(has_warning(&st, "endpoint_no_dev"));
-	ep.flags = PM_FLAG_SIGNAL;	/* a server's announcement: fine */
+	ep.flags = PM_FLAG_SIGNAL; /* a server's announcement: fine */
 	assert_false(has_warning(&st, "endpoint_no_dev"));
 
 	st.nm_running = true;
@@ -184,17 +195,25 @@ static void test_routing_warnings(void **state)
 
 static void test_unused_addresses(void **state)
 {
-	struct pm_unused_address u = { .family = AF_INET,
-				       .address = "10.0.1.1",
-				       .ifname = "eth0", .cause = "x" };
+	struct pm_unused_address u = {.family = AF_INET,
+				      .address = "10.0.1.1",
+				      .ifname = "eth0",
+				      .cause = "x"};
 	struct pm_endpoint ep = {
-		.id = 1, .family = AF_INET, .address = "10.0.2.1",
-		.flags = PM_FLAG_SUBFLOW, .ifindex = 3, .ifname = "wlan0",
-		.if_exists = true, .if_up = true, .if_running = true,
-		.address_present = true, .rp_filter = 0,
+	    .id = 1,
+	    .family = AF_INET,
+	    .address = "10.0.2.1",
+	    .flags = PM_FLAG_SUBFLOW,
+	    .ifindex = 3,
+	    .ifname = "wlan0",
+	    .if_exists = true,
+	    .if_up = true,
+	    .if_running = true,
+	    .address_present = true,
+	    .rp_filter = 0,
 	};
-	struct pm_state st = { .ep = &ep, .n = 1, .env_probed = true,
-			       .unused = &u, .nunused = 1 };
+	struct pm_state st = {
+	    .ep = &ep, .n = 1, .env_probed = true, .unused = &u, .nunused = 1};
 	struct pm_warning w[8];
 	size_t n;
 
@@ -213,11 +232,11 @@ static void test_unused_addresses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_client_plan_is_idempotent),
-		cmocka_unit_test(test_changed_flags_replace),
-		cmocka_unit_test(test_flush_and_limits),
-		cmocka_unit_test(test_routing_warnings),
-		cmocka_unit_test(test_unused_addresses),
+	    cmocka_unit_test(test_client_plan_is_idempotent),
+	    cmocka_unit_test(test_changed_flags_replace),
+	    cmocka_unit_test(test_flush_and_limits),
+	    cmocka_unit_test(test_routing_warnings),
+	    cmocka_unit_test(test_unused_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
