@@ -62,6 +62,18 @@ nsx "$C" "$MPTCPSHIM_BIN" run --stats --events --json --stats-file both.json \
 	-c policy.conf -- $PY -c "$TOPO2_CLIENT" "$SRV" 5201 1 recv
 check "--stats --events: the process and its events" "1 True" \
 	"$(json_get both.json '"%d %s" % (len(d["processes"]), any(e["type"] == "created" for e in d["events"]))')"
+# The server announces its second address, then withdraws it.
+nsx "$S" ip mptcp endpoint add 10.62.2.2 dev "${T_PREFIX}sb" id 5 signal
+nsx "$C" "$MPTCPSHIM_BIN" run --events --json --stats-file announce.json \
+	-c policy.conf -- $PY -c "$TOPO2_CLIENT" "$SRV" 5201 2 recv &
+runner=$!
+sleep 1
+nsx "$S" ip mptcp endpoint delete id 5
+wait "$runner"
+check "events: the server's address announced" "10.62.2.2" \
+	"$(json_get announce.json '" ".join(e["remote_address"] for e in d["events"] if e["type"] == "announced")')"
+check "events: and removed, by id" "5" \
+	"$(json_get announce.json '" ".join(str(e["remote_id"]) for e in d["events"] if e["type"] == "removed")')"
 text=$(nsx "$C" "$MPTCPSHIM_BIN" run --events -c policy.conf -- \
 	$PY -c "$TOPO2_CLIENT" "$SRV" 5201 0.5 recv 2>&1 >/dev/null)
 check "--events text: a line per event, on stderr" 1 \
