@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
@@ -21,6 +22,7 @@
 
 #include "cli.h"
 #include "diag_compat.h"
+#include "pm.h"
 #include "pm_events.h"
 #include "procmap.h"
 #include "runevents.h"
@@ -267,7 +269,8 @@ static void print_error(struct out *out, int error)
 	out_string(out, "error_name", name ? " (%s)" : NULL, name);
 }
 
-static void print_event(struct out *out, const struct pm_event *ev)
+static void print_event(struct out *out, const struct pm_event *ev,
+			const struct ifaddrs *list)
 {
 	bool flow = ev->saddr[0] && ev->daddr[0];
 
@@ -299,6 +302,13 @@ static void print_event(struct out *out, const struct pm_event *ev)
 		out_int(out, "ifindex", NULL, ev->ifindex);
 		out_string(out, "interface", " dev %s",
 			   if_indextoname(ev->ifindex, name) ? name : NULL);
+	} else if (ev->saddr[0]) {
+		/* The connection's events name no interface: the one holding
+		 * its local address. */
+		char name[IF_NAMESIZE];
+
+		if (pm_interface_holding(list, ev->family, ev->saddr, name))
+			out_string(out, "interface", " dev %s", name);
 	}
 	if (ev->backup >= 0)
 		out_bool(out, "backup", ev->backup ? " backup" : NULL,
@@ -322,6 +332,7 @@ static void print_event(struct out *out, const struct pm_event *ev)
 
 void runevents_print(struct out *out)
 {
+	struct ifaddrs *list = NULL;
 	size_t shown = 0;
 
 	runevents_stop();
@@ -331,11 +342,15 @@ void runevents_print(struct out *out)
 		 "path-manager events of the command's connections: "
 		 "%zu\n",
 		 shown);
+	if (getifaddrs(&list) < 0)
+		list = NULL;
 	out_array_open(out, "events");
 	for (size_t i = 0; i < R.nev; i++)
 		if (owner_of(R.ev[i].token) == OWNER_US)
-			print_event(out, &R.ev[i]);
+			print_event(out, &R.ev[i], list);
 	out_array_close(out);
+	if (list)
+		freeifaddrs(list);
 	R.unmatched = 0;
 	for (size_t i = 0; i < R.nev; i++)
 		R.unmatched += owner_of(R.ev[i].token) == OWNER_PENDING;

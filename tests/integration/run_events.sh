@@ -45,6 +45,8 @@ check "events: two subflows established, one per path" "10.62.1.1 10.62.2.1" \
 	"$(json_get events.json '" ".join(sorted(e["local_address"] for e in d["events"] if e["type"] in ("established", "sf_established")))')"
 check "events: the join on $C2" "$C2" \
 	"$(json_get events.json '" ".join(e.get("interface", "?") for e in d["events"] if e["type"] == "sf_established")')"
+check "events: the first subflow on $C1" "$C1" \
+	"$(json_get events.json '" ".join(e.get("interface", "?") for e in d["events"] if e["type"] == "established")')"
 check "events: path 2's subflow closed with an error" True \
 	"$(json_get events.json 'any(e["type"] == "sf_closed" and e["local_address"] == "10.62.2.1" and e.get("error", 0) in (101, 110, 113) for e in d["events"])')"
 check "events: the error named" True \
