@@ -40,8 +40,9 @@ static void usage(FILE *fp)
 		"                 and print the view with the most subflows "
 		"once it exits\n"
 		"\nWithout privileges it shows the caller's own processes and "
-		"says what it could\nnot see (subflows need CAP_NET_ADMIN to "
-		"be tied to their connection).\n"
+		"says what it could\nnot see (other users' processes; on "
+		"kernels that show subflow tokens only\nwith CAP_NET_ADMIN, "
+		"the subflows it could not tie to a connection).\n"
 		"\nExit status: 0 listed, 1 sock_diag unavailable or PID not "
 		"found, 2 usage;\nwith CMD, CMD's status.\n");
 }

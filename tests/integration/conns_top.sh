@@ -68,6 +68,14 @@ check "unprivileged: root's client not shown" 0 \
 	"$(json_get nobody.json 'len(d["processes"])')"
 check "unprivileged: says it could not read others" True \
 	"$(json_get nobody.json 'd["unreadable_processes"] > 0 and d["unowned_connections"] >= 1')"
+# ... and sees its own program whole (6.18 shows subflow tokens to all).
+chmod 755 "$T_TMP"
+chmod 644 policy.conf
+nsx "$C" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$MPTCPSHIM_BIN" conns --json -- "$MPTCPSHIM_BIN" run -c policy.conf -- \
+	$PY -c "$TOPO2_CLIENT" "$SRV" 5201 1.5 recv >own.json
+check "unprivileged: its own connection, both subflows" "python3 2" \
+	"$(json_get own.json '" ".join("%s %d" % (p["name"], len(p["connections"][0]["subflows"])) for p in d["processes"])')"
 text=$(nsx "$C" setpriv --reuid=65534 --regid=65534 --clear-groups "$MPTCPSHIM_BIN" conns)
 check "unprivileged text: a note" 1 "$(grep -c '^note: the sockets of' <<<"$text")"
 
