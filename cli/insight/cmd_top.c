@@ -291,12 +291,12 @@ static void draw(const struct connview *v, const struct top_opts *o)
 	f.used = 0;
 	out_screen_frame(stdout);
 	line(&f,
-	     "mptcpshim top: %zu connections, %zu subflows, every "
+	     "mptcpshim top: %zu connection(s), %zu subflow(s), every "
 	     "%gs (q quits)",
 	     connview_connections(v), connview_subflows(v), o->interval);
 	if (v->niface) {
-		line(&f, "%-12s %8s %10s %10s", "INTERFACE", "SUBFLOWS", "TX/s",
-		     "RX/s");
+		line(&f, "%-12s %8s %10s %10s", "INTERFACE", "SUBFLOWS", "TX B/s",
+		     "RX B/s");
 		for (size_t i = 0; i < v->niface; i++)
 			line(&f, "%-12s %8zu %10s %10s", v->iface[i].name,
 			     v->iface[i].subflows,
@@ -307,7 +307,7 @@ static void draw(const struct connview *v, const struct top_opts *o)
 	}
 	line(&f, "%s", "");
 	line(&f, "    %-26s %-26s %-8s %-3s %-10s %7s %5s %8s %8s %6s", "LOCAL",
-	     "REMOTE", "DEV", "", "STATE", "RTT(ms)", "CWND", "TX/s", "RX/s",
+	     "REMOTE", "DEV", "", "STATE", "RTT(ms)", "CWND", "TX B/s", "RX B/s",
 	     "RETR");
 	for (size_t p = 0; p < v->nproc; p++) {
 		const struct cv_proc *proc = &v->proc[p];
