@@ -139,7 +139,8 @@ static bool has_warning(const struct pm_state *st, const char *id)
 	return false;
 }
 
-static void test_routing_warnings(void **state)
+/* A subflow endpoint on wlan0 that is up, present and bound. */
+static struct pm_endpoint usable_endpoint(int rp_filter)
 {
 	struct pm_endpoint ep = {
 	    .id = 1,
@@ -152,8 +153,15 @@ static void test_routing_warnings(void **state)
 	    .if_up = true,
 	    .if_running = true,
 	    .address_present = true,
-	    .rp_filter = 2,
 	};
+
+	ep.rp_filter = rp_filter;
+	return ep;
+}
+
+static void test_routing_warnings(void **state)
+{
+	struct pm_endpoint ep = usable_endpoint(2);
 	struct pm_state st = {.ep = &ep,
 			      .n = 1,
 			      .limits_known = true,
@@ -199,19 +207,7 @@ static void test_unused_addresses(void **state)
 				      .address = "10.0.1.1",
 				      .ifname = "eth0",
 				      .cause = "x"};
-	struct pm_endpoint ep = {
-	    .id = 1,
-	    .family = AF_INET,
-	    .address = "10.0.2.1",
-	    .flags = PM_FLAG_SUBFLOW,
-	    .ifindex = 3,
-	    .ifname = "wlan0",
-	    .if_exists = true,
-	    .if_up = true,
-	    .if_running = true,
-	    .address_present = true,
-	    .rp_filter = 0,
-	};
+	struct pm_endpoint ep = usable_endpoint(0);
 	struct pm_state st = {
 	    .ep = &ep, .n = 1, .env_probed = true, .unused = &u, .nunused = 1};
 	struct pm_warning w[8];
