@@ -22,6 +22,8 @@ static const struct cli_command commands[] = {
 	{ "disable", cmd_disable, "remove the shim's drop-in from a unit" },
 	{ "status", cmd_status, "whether a unit runs with the shim" },
 	{ "env", cmd_env, "print the lines that activate the shim" },
+	{ "conns", cmd_conns, "MPTCP connections and subflows per process" },
+	{ "top", cmd_top, "conns, live: per-subflow and interface throughput" },
 };
 
 /* What mptcpd's mptcpize offers, under the same names. */

@@ -356,3 +356,39 @@ void out_usage(FILE *fp, const char *fmt, ...)
 	vfprintf(fp, fmt, ap);
 	va_end(ap);
 }
+
+/* Full-screen primitives (`top`). */
+
+void out_screen_begin(FILE *fp)
+{
+	/* Alternate screen, cursor hidden: the shell's screen comes back
+	 * untouched on exit. */
+	fputs("\033[?1049h\033[?25l", fp);
+}
+
+void out_screen_frame(FILE *fp)
+{
+	fputs("\033[H", fp);
+}
+
+void out_screen_line(FILE *fp, int width, const char *line)
+{
+	int len = (int)strlen(line);
+
+	if (width > 0 && len > width)
+		len = width;
+	fwrite(line, 1, (size_t)len, fp);
+	fputs("\033[K\n", fp);
+}
+
+void out_screen_flush(FILE *fp)
+{
+	fputs("\033[J", fp);
+	fflush(fp);
+}
+
+void out_screen_end(FILE *fp)
+{
+	fputs("\033[?25h\033[?1049l", fp);
+	fflush(fp);
+}

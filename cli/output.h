@@ -87,3 +87,18 @@ void out_usage(FILE *fp, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif
+
+/*
+ * Full-screen primitives for `top` (ANSI/VT100): the alternate screen,
+ * frames drawn from the top left, lines cut at the terminal width so a
+ * narrow terminal never wraps the table. Text mode only.
+ */
+void out_screen_begin(FILE *fp);
+/* Starts a frame: cursor to the top left. */
+void out_screen_frame(FILE *fp);
+/* One line of at most width columns, the rest of the row cleared. */
+void out_screen_line(FILE *fp, int width, const char *line);
+/* Ends a frame: clears below the last line, flushes. */
+void out_screen_flush(FILE *fp);
+/* Restores the normal screen and the cursor. */
+void out_screen_end(FILE *fp);

@@ -160,6 +160,7 @@ static void check_endpoints(struct report *r)
 		return;
 	}
 	pm_probe_interfaces(&pm);
+	pm_probe_environment(&pm, NULL);
 	nw = pm_check(&pm, w, 32);
 	for (size_t i = 0; i < nw; i++) {
 		c = add(r, "endpoints", ST_WARN, "%s", w[i].message);

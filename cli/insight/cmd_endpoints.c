@@ -3,7 +3,9 @@
  * `mptcpshim endpoints`: the path manager's endpoints and limits, and the
  * warnings that explain why a connection may never get a second subflow.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,18 +13,29 @@
 #include "cli.h"
 #include "output.h"
 #include "pm.h"
+#include "pm_auto.h"
 
 #define MAX_WARNINGS 64
 
 static void usage(FILE *fp)
 {
 	out_usage(fp,
-		"Usage: mptcpshim endpoints [--json]\n"
+		"Usage: mptcpshim endpoints [--json] [--peer ADDR]
+"
+		"       mptcpshim endpoints auto [OPTIONS]
+"
 		"Lists the in-kernel path manager's endpoints and limits of "
 		"this network namespace\n(like 'ip mptcp endpoint show' and "
 		"'ip mptcp limits show') and warns when no\nextra subflow can "
-		"be created.\n\n"
-		"  -j, --json   print JSON\n"
+		"be created: endpoints without dev, interfaces down,\nstrict "
+		"rp_filter, NetworkManager and mptcpd both running, usable "
+		"addresses\nwithout an endpoint. 'auto' creates one endpoint "
+		"per usable address (see\n'mptcpshim endpoints auto --help')."
+		"\n\n"
+		"  -j, --json       print JSON\n"
+		"  -p, --peer ADDR  also check each subflow endpoint's route to "
+		"ADDR (as\n                   'ip route get ADDR from "
+		"ENDPOINT')\n"
 		"\nExit status: 0 listed, 1 the MPTCP path manager is not "
 		"available, 2 usage.\n");
 }
@@ -80,6 +93,11 @@ static void endpoints_print(struct out *out, const struct pm_state *st)
 			 st->add_addr_accepted);
 	}
 	out_object_close(out);
+	if (st->env_probed) {
+		out_string(out, "peer", NULL, st->peer[0] ? st->peer : NULL);
+		out_bool(out, "networkmanager", NULL, st->nm_running);
+		out_bool(out, "mptcpd", NULL, st->mptcpd_running);
+	}
 
 	out_array_open(out, "warnings");
 	for (size_t i = 0; i < nw; i++) {
@@ -93,33 +111,84 @@ static void endpoints_print(struct out *out, const struct pm_state *st)
 	out_array_close(out);
 }
 
-int cmd_endpoints(int argc, char **argv)
+static int parse(int argc, char **argv, bool *json, const char **peer)
 {
-	struct pm_state st;
-	struct out *out;
-	bool json;
-	int rc;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "peer", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned char raw[sizeof(struct in6_addr)];
+	int c;
 
-	rc = cli_parse_json_only(argc, argv, "endpoints", usage, &json);
-	if (rc >= 0)
-		return rc;
+	*json = false;
+	*peer = NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jp:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'p':
+			if (inet_pton(AF_INET, optarg, raw) != 1 &&
+			    inet_pton(AF_INET6, optarg, raw) != 1) {
+				cli_error("endpoints", "argument \"%s\" is "
+					  "wrong: --peer takes an IPv4 or IPv6 "
+					  "address", optarg);
+				return CLI_USAGE;
+			}
+			*peer = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		default:
+			cli_error("endpoints", "unknown option '%s'",
+				  argv[optind - 1]);
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
 	if (optind < argc) {
 		cli_error("endpoints", "unexpected argument '%s'",
 			  argv[optind]);
 		return CLI_USAGE;
 	}
+	return -1;
+}
+
+void endpoints_fetch_error(void)
+{
+	if (errno == ENOENT)
+		cli_error("endpoints", "the generic netlink family 'mptcp_pm' "
+				       "does not exist: this kernel has no "
+				       "MPTCP (CONFIG_MPTCP) or predates 5.7");
+	else
+		cli_error("endpoints", "cannot query the path manager: %s",
+			  strerror(errno));
+}
+
+int cmd_endpoints(int argc, char **argv)
+{
+	const char *peer;
+	struct pm_state st;
+	struct out *out;
+	bool json;
+	int rc;
+
+	if (argc > 1 && strcmp(argv[1], "auto") == 0)
+		return cmd_endpoints_auto(argc - 1, argv + 1);
+	rc = parse(argc, argv, &json, &peer);
+	if (rc >= 0)
+		return rc;
 	if (pm_fetch(&st) < 0) {
-		if (errno == ENOENT)
-			cli_error("endpoints",
-				  "the generic netlink family 'mptcp_pm' does "
-				  "not exist: this kernel has no MPTCP "
-				  "(CONFIG_MPTCP) or predates 5.7");
-		else
-			cli_error("endpoints", "cannot query the path "
-					       "manager: %s", strerror(errno));
+		endpoints_fetch_error();
 		return CLI_CHECK_FAILED;
 	}
 	pm_probe_interfaces(&st);
+	pm_probe_environment(&st, peer);
 	out = out_new(stdout, json);
 	if (!out) {
 		pm_state_free(&st);

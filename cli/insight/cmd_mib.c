@@ -147,6 +147,7 @@ static void print_reasons(struct out *out, const struct mib_set *set,
 	have_pm = pm_fetch(&pm) == 0;
 	if (have_pm) {
 		pm_probe_interfaces(&pm);
+		pm_probe_environment(&pm, NULL);
 		in.pm = &pm;
 	}
 	n = explain_run(&in, reasons, MAX_REASONS);

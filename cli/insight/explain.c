@@ -102,6 +102,44 @@ static bool no_attempts(const struct explain_input *in,
 	return true;
 }
 
+/* "A sent, B answered" rules: fire when a exceeds b. */
+static bool exceeds(const struct explain_input *in, struct explain_reason *r,
+		    const char *a, const char *b)
+{
+	unsigned long long x = mib_value(in->mib, a), y = mib_value(in->mib, b);
+
+	if (x <= y)
+		return false;
+	snprintf(r->evidence, sizeof(r->evidence), "%s %llu, %s %llu", a, x,
+		 b, y);
+	return true;
+}
+
+static bool joins_unanswered(const struct explain_input *in,
+			     struct explain_reason *r)
+{
+	return exceeds(in, r, "MPJoinSynTx", "MPJoinSynAckRx");
+}
+
+static bool announce_not_echoed(const struct explain_input *in,
+				struct explain_reason *r)
+{
+	return exceeds(in, r, "AddAddrTx", "EchoAdd");
+}
+
+/* SubflowRecover alone is good news; with SubflowStale it is context. */
+static bool stale_context(const struct explain_input *in,
+			  struct explain_reason *r)
+{
+	size_t len = strlen(r->evidence);
+
+	if (in->sys->stale_loss_cnt > 0)
+		snprintf(r->evidence + len, sizeof(r->evidence) - len,
+			 "; net.mptcp.stale_loss_cnt = %ld",
+			 in->sys->stale_loss_cnt);
+	return true;
+}
+
 static const struct rule rules[] = {
 	{
 		.id = "mptcp_disabled",
@@ -203,6 +241,82 @@ static const struct rule rules[] = {
 		       "middlebox or NAT rewriting the joins",
 	},
 	{
+		.id = "joins_unanswered",
+		.check = joins_unanswered,
+		.reason = "SYNs for extra subflows (MP_JOIN) were sent but not "
+			  "answered: the second path drops them, the peer "
+			  "cannot route its reply to that source, or the peer "
+			  "ignores joins",
+		.fix = "check the path of each subflow endpoint: 'ip route "
+		       "get PEER from ADDR' here, a route back on the peer, "
+		       "rp_filter (strict 1 drops asymmetric replies), and a "
+		       "firewall dropping SYNs with MPTCP options (TCP option "
+		       "30) on that path",
+	},
+	{
+		.id = "subflow_reset",
+		.counters = { "MPRstTx", "MPRstRx" },
+		.reason = "subflows were reset with MP_TCPRST (sent or "
+			  "received): a join over the peer's subflows limit, a "
+			  "failed HMAC, or a path judged unusable",
+		.fix = "'mptcpshim run --events CMD' names each reset's reason; "
+		       "'administratively prohibited' means the accepting "
+		       "side's 'ip mptcp limits set subflows N' is too low",
+	},
+	{
+		.id = "subflow_stale",
+		.counters = { "SubflowStale" },
+		.check = stale_context,
+		.reason = "subflows went stale: a path made no progress for "
+			  "several retransmission timeouts, so the scheduler "
+			  "stopped sending on it (SubflowRecover counts those "
+			  "that came back)",
+		.fix = "look at the stale subflow's path (loss, a link or "
+		       "route that went away: 'mptcpshim conns' shows which); "
+		       "net.mptcp.stale_loss_cnt sets how soon it is declared",
+	},
+	{
+		.id = "subflow_removed",
+		.counters = { "RmSubflow" },
+		.reason = "subflows were closed because their address was "
+			  "withdrawn: a local endpoint was deleted or the peer "
+			  "sent RM_ADDR",
+		.fix = "check what removes endpoints or addresses (DHCP lease "
+		       "changes, NetworkManager, mptcpd, a script running 'ip "
+		       "mptcp endpoint delete'); 'mptcpshim endpoints' shows "
+		       "the current set",
+	},
+	{
+		.id = "fastclose",
+		.counters = { "MPFastcloseTx", "MPFastcloseRx" },
+		.reason = "connections were aborted with MP_FASTCLOSE, MPTCP's "
+			  "reset of the whole connection: a program closed with "
+			  "unread data or SO_LINGER 0, or the peer did",
+		.fix = "usually the application's choice; if connections end "
+		       "early, check the side whose Tx counter grows",
+	},
+	{
+		.id = "announce_not_echoed",
+		.check = announce_not_echoed,
+		.reason = "addresses this host announced (ADD_ADDR) were not "
+			  "echoed by the peer: the announcements were lost or "
+			  "stripped on the way, so the peer may never open a "
+			  "subflow to them",
+		.fix = "look for a middlebox stripping MPTCP options from "
+		       "established traffic; the kernel retransmits "
+		       "announcements every net.mptcp.add_addr_timeout",
+	},
+	{
+		.id = "rm_addr_dropped",
+		.counters = { "RmAddrDrop" },
+		.reason = "address removals (RM_ADDR) from the peer were "
+			  "dropped: one arrived while another was still being "
+			  "processed, so subflows to a withdrawn address may "
+			  "linger until they time out",
+		.fix = "nothing to configure here; if the peer withdraws "
+		       "addresses in bursts (flapping links), stabilise them",
+	},
+	{
 		.id = "add_addr_dropped",
 		.counters = { "AddAddrDrop" },
 		.check = add_addr_context,
@@ -236,6 +350,12 @@ static const struct rule rules[] = {
 			    "subflow_limit_low" },
 	},
 	{
+		.id = "pm_routing",
+		.pm_ids = { "endpoint_no_dev", "no_route_to_peer",
+			    "route_other_interface", "strict_rp_filter",
+			    "two_managers", "interface_without_endpoint" },
+	},
+	{
 		.id = "userspace_pm",
 		.check = userspace_pm,
 		.reason = "the userspace path manager is selected: only a "
@@ -254,6 +374,7 @@ void explain_sysctl_init(struct explain_sysctl *s)
 	s->pm_type = -1;
 	s->blackhole_timeout = -1;
 	s->syn_retrans_before_tcp_fallback = -1;
+	s->stale_loss_cnt = -1;
 }
 
 static long number_or(const char *value, long fallback)
@@ -285,6 +406,8 @@ void explain_sysctl_set(struct explain_sysctl *s, const char *name,
 		s->blackhole_timeout = number_or(value, -1);
 	} else if (strcmp(name, "syn_retrans_before_tcp_fallback") == 0) {
 		s->syn_retrans_before_tcp_fallback = number_or(value, -1);
+	} else if (strcmp(name, "stale_loss_cnt") == 0) {
+		s->stale_loss_cnt = number_or(value, -1);
 	}
 }
 
@@ -292,7 +415,7 @@ void explain_sysctl_read(const char *dir, struct explain_sysctl *s)
 {
 	static const char *const names[] = {
 		"enabled", "path_manager", "pm_type", "blackhole_timeout",
-		"syn_retrans_before_tcp_fallback",
+		"syn_retrans_before_tcp_fallback", "stale_loss_cnt",
 	};
 	char path[512], value[64];
 

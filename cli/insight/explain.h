@@ -23,6 +23,7 @@ struct explain_sysctl {
 	int pm_type;			/* 0 kernel, 1 userspace (older) */
 	long blackhole_timeout;
 	long syn_retrans_before_tcp_fallback;
+	long stale_loss_cnt;
 };
 
 void explain_sysctl_init(struct explain_sysctl *s);
@@ -42,7 +43,7 @@ struct explain_input {
 
 struct explain_reason {
 	const char *id;			/* stable rule id */
-	char reason[256];		/* plain language */
+	char reason[320];		/* plain language */
 	char evidence[256];		/* counters / settings that show it */
 	char fix[256];
 };

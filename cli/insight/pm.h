@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Endpoint flags (uapi values; LAMINAR is newer than 6.18's headers). */
 #define PM_FLAG_SIGNAL 0x01
@@ -34,6 +35,20 @@ struct pm_endpoint {
 	bool if_up;			/* IFF_UP */
 	bool if_running;		/* IFF_RUNNING: carrier */
 	bool address_present;		/* configured on the host (or if) */
+	/* From pm_probe_environment(), when st->env_probed. */
+	int rp_filter;			/* effective IPv4 value; -1 unknown */
+	char holder[IF_NAMESIZE];	/* interface holding the address */
+	bool route_checked;		/* towards st->peer */
+	int route_error;		/* errno of the lookup; 0: routed */
+	char route_ifname[IF_NAMESIZE];	/* where the route leaves */
+};
+
+/* A usable address no endpoint uses, and the likely reason. */
+struct pm_unused_address {
+	int family;
+	char address[INET6_ADDRSTRLEN];
+	char ifname[IF_NAMESIZE];
+	char cause[160];
 };
 
 struct pm_state {
@@ -42,6 +57,12 @@ struct pm_state {
 	bool limits_known;
 	unsigned subflows;		/* max extra subflows per connection */
 	unsigned add_addr_accepted;	/* max ADD_ADDRs used per connection */
+	/* The host around the path manager (pm_probe_environment()). */
+	bool env_probed;
+	bool nm_running, mptcpd_running;
+	char peer[INET6_ADDRSTRLEN];	/* "" unless --peer was given */
+	struct pm_unused_address *unused;
+	size_t nunused;
 };
 
 /*
@@ -54,8 +75,48 @@ int pm_fetch(struct pm_state *st);
 /* pm_fetch() from the generic netlink family called name (for tests). */
 int pm_fetch_family(const char *name, struct pm_state *st);
 
+/*
+ * The ids of a generic netlink family and of one of its multicast groups
+ * (for the event listener). Returns 0, or -1 with errno (ENOENT: no such
+ * family or group).
+ */
+int pm_genl_group(const char *family, const char *group,
+		  uint16_t *family_id, uint32_t *group_id);
+
+/*
+ * Changes to the path manager (CAP_NET_ADMIN): add ep (family, address,
+ * flags, ifindex; id and port when set), delete by id, flush, set limits.
+ * Each returns 0, or -1 with the kernel's errno.
+ */
+int pm_add_endpoint(const struct pm_endpoint *ep);
+int pm_delete_endpoint(unsigned id);
+int pm_flush_endpoints(void);
+int pm_set_limits(unsigned subflows, unsigned add_addr_accepted);
+
+/* The interface of list (getifaddrs) holding address, into name
+ * (IF_NAMESIZE); false and "" when none does. */
+struct ifaddrs;
+bool pm_interface_holding(const struct ifaddrs *list, int family,
+			  const char *address, char *name);
+
 /* Fills the if_ and address_ fields from the host's interfaces. */
 void pm_probe_interfaces(struct pm_state *st);
+
+/*
+ * Looks at what decides whether endpoints work: rp_filter of their
+ * interfaces, the route from each subflow endpoint to peer (NULL: none;
+ * rtnetlink, as `ip route get PEER from ADDR`), NetworkManager and mptcpd,
+ * and usable addresses without an endpoint. Call after pm_probe_interfaces.
+ */
+void pm_probe_environment(struct pm_state *st, const char *peer);
+
+/* Whether NetworkManager / mptcpd run (by process name, in /proc). */
+void pm_find_managers(bool *nm, bool *mptcpd);
+
+/* The usable addresses of the host (up, not loopback, global scope,
+ * neither tentative nor link-local); returns the count, -1 on error. */
+struct rtnl_addr;
+int pm_usable_addresses(struct rtnl_addr **v, size_t *n);
 
 void pm_state_free(struct pm_state *st);
 
@@ -65,8 +126,8 @@ size_t pm_flag_names(unsigned flags, const char **names, size_t max);
 struct pm_warning {
 	const char *id;			/* stable, for JSON and tests */
 	bool fatal;			/* no extra subflow can ever be made */
-	char message[192];
-	char fix[192];
+	char message[320];
+	char fix[256];
 };
 
 /* Up to max warnings about st; returns how many were written. */

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 
 #include "pm.h"
 
@@ -47,6 +48,21 @@ static bool same_address(const struct pm_endpoint *ep,
 		raw = &((const struct sockaddr_in6 *)sa)->sin6_addr;
 	return inet_ntop(sa->sa_family, raw, text, sizeof(text)) &&
 	       strcmp(text, ep->address) == 0;
+}
+
+bool pm_interface_holding(const struct ifaddrs *list, int family,
+			  const char *address, char *name)
+{
+	struct pm_endpoint probe = { .family = family };
+
+	snprintf(probe.address, sizeof(probe.address), "%s", address);
+	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next)
+		if (same_address(&probe, ifa->ifa_addr)) {
+			snprintf(name, IF_NAMESIZE, "%s", ifa->ifa_name);
+			return true;
+		}
+	name[0] = '\0';
+	return false;
 }
 
 /* Flags of the interface called name, from the AF_PACKET entries. */
@@ -170,6 +186,98 @@ static void check_endpoint(const struct pm_endpoint *ep, struct pm_warning *w,
 		    ep->id, ep->address);
 }
 
+/* The interface an endpoint's subflows use: its dev, else the holder. */
+static const char *endpoint_interface(const struct pm_endpoint *ep)
+{
+	if (ep->ifname[0])
+		return ep->ifname;
+	return ep->holder[0] ? ep->holder : NULL;
+}
+
+static void check_routing(const struct pm_state *st,
+			  const struct pm_endpoint *ep, struct pm_warning *w,
+			  size_t max, size_t *n)
+{
+	const char *dev = endpoint_interface(ep);
+	struct pm_warning *slot;
+
+	if (ep->flags & PM_FLAG_IMPLICIT)
+		return;
+	if ((ep->flags & PM_FLAG_SUBFLOW) && ep->ifindex <= 0) {
+		slot = add(w, max, n, "endpoint_no_dev", false);
+		say(slot, "", "endpoint %u (%s) has no dev: its subflows are "
+			      "not bound to an interface and follow the main "
+			      "routing table, which may send them out the "
+			      "first path", ep->id, ep->address);
+		snprintf(slot->fix, sizeof(slot->fix),
+			 "ip mptcp endpoint delete id %u; ip mptcp endpoint "
+			 "add %s dev %s subflow", ep->id, ep->address,
+			 dev ? dev : "IFACE");
+	}
+	if (ep->rp_filter == 1 && dev) {
+		slot = add(w, max, n, "strict_rp_filter", false);
+		say(slot, "", "interface %s of endpoint %u (%s) has strict "
+			      "rp_filter (1): packets whose reverse route "
+			      "leaves by another interface are dropped, which "
+			      "breaks joins on asymmetric paths",
+		    dev, ep->id, ep->address);
+		snprintf(slot->fix, sizeof(slot->fix),
+			 "sysctl -w net.ipv4.conf.%s.rp_filter=2 "
+			 "net.ipv4.conf.all.rp_filter=2 (loose, as "
+			 "NetworkManager sets it)", dev);
+	}
+	if (!ep->route_checked)
+		return;
+	if (ep->route_error) {
+		slot = add(w, max, n, "no_route_to_peer", false);
+		say(slot, "", "endpoint %u (%s): no route from %s to %s (%s): "
+			      "its joins fail before the SYN leaves "
+			      "(MPJoinSynTxConnectErr)", ep->id, ep->address,
+		    ep->address, st->peer, strerror(ep->route_error));
+		snprintf(slot->fix, sizeof(slot->fix),
+			 "give %s a route: ip route add default via GATEWAY "
+			 "dev %s table 100; ip rule add from %s table 100",
+			 ep->address, dev ? dev : "IFACE", ep->address);
+	} else if (dev && ep->route_ifname[0] &&
+		   strcmp(ep->route_ifname, dev) != 0) {
+		slot = add(w, max, n, "route_other_interface", false);
+		say(slot, "", "endpoint %u (%s): the route from %s to %s "
+			      "leaves by %s, not %s: the subflow does not get "
+			      "a path of its own (as 'ip route get %s from %s' "
+			      "shows)", ep->id, ep->address, ep->address,
+		    st->peer, ep->route_ifname, dev, st->peer, ep->address);
+		snprintf(slot->fix, sizeof(slot->fix),
+			 "policy routing for the source: ip route add "
+			 "default via GATEWAY dev %s table 100; ip rule add "
+			 "from %s table 100", dev, ep->address);
+	}
+}
+
+static void check_environment(const struct pm_state *st,
+			      struct pm_warning *w, size_t max, size_t *n)
+{
+	if (st->nm_running && st->mptcpd_running)
+		say(add(w, max, n, "two_managers", false),
+		    "keep one: disable mptcpd's address plugin (or mptcpd), or "
+		    "set the NetworkManager connections' mptcp-flags to "
+		    "disabled",
+		    "NetworkManager and mptcpd both run and both manage MPTCP "
+		    "endpoints: they undo each other's changes");
+	/* With no endpoint at all, "no_endpoints" says it once. */
+	for (size_t i = 0; st->n && i < st->nunused; i++) {
+		const struct pm_unused_address *u = &st->unused[i];
+		struct pm_warning *slot =
+			add(w, max, n, "interface_without_endpoint", false);
+
+		say(slot, "", "%s on %s has no endpoint, so no subflow uses "
+			      "it; likely cause: %s", u->address, u->ifname,
+		    u->cause);
+		snprintf(slot->fix, sizeof(slot->fix),
+			 "ip mptcp endpoint add %s dev %s subflow (or "
+			 "'mptcpshim endpoints auto')", u->address, u->ifname);
+	}
+}
+
 size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max)
 {
 	size_t n = 0, subflow_eps = 0, signal_eps = 0, usable_subflow = 0;
@@ -184,7 +292,11 @@ size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max)
 		if (ep->flags & PM_FLAG_SIGNAL)
 			signal_eps++;
 		check_endpoint(ep, w, max, &n);
+		if (st->env_probed)
+			check_routing(st, ep, w, max, &n);
 	}
+	if (st->env_probed)
+		check_environment(st, w, max, &n);
 
 	if (st->limits_known && st->subflows == 0)
 		say(add(w, max, &n, "subflow_limit_zero", true),
@@ -194,7 +306,11 @@ size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max)
 	if (subflow_eps == 0 && signal_eps == 0) {
 		bool deaf = st->limits_known && st->add_addr_accepted == 0;
 
-		say(add(w, max, &n, "no_endpoints", deaf),
+		struct pm_warning *slot = add(w, max, &n, "no_endpoints",
+					      deaf);
+		size_t len;
+
+		say(slot,
 		    "as a client: ip mptcp endpoint add ADDR dev DEV subflow; "
 		    "as a server: ip mptcp endpoint add ADDR dev DEV signal",
 		    "no subflow or signal endpoint: this host never opens an "
@@ -202,6 +318,12 @@ size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max)
 		    deaf ? ", and it ignores the peer's announcements "
 			   "(add_addr_accepted 0)"
 			 : "");
+		len = strlen(slot->message);
+		if (st->env_probed && !st->nm_running && !st->mptcpd_running)
+			snprintf(slot->message + len, sizeof(slot->message) - len,
+				 "; neither NetworkManager nor mptcpd runs, so "
+				 "nothing adds endpoints ('mptcpshim endpoints "
+				 "auto' does it once)");
 	} else if (subflow_eps > 0 && usable_subflow == 0) {
 		say(add(w, max, &n, "no_usable_subflow_endpoint", false),
 		    "fix the endpoints listed above",

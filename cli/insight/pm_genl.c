@@ -69,13 +69,48 @@ static int transact(struct genl_conn *c, struct nlmsghdr *nlh,
 	return rc;
 }
 
+struct family_query {
+	uint16_t id;
+	const char *group;		/* NULL: no group wanted */
+	uint32_t group_id;
+};
+
+static int group_attr_cb(const struct nlattr *attr, void *data)
+{
+	const char **name = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_NAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		name[0] = mnl_attr_get_str(attr);
+	else if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_ID &&
+		 mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		name[1] = (const char *)mnl_attr_get_payload(attr);
+	return MNL_CB_OK;
+}
+
+/* One CTRL_ATTR_MCAST_GROUPS entry: keeps its id if the name matches. */
+static int groups_cb(const struct nlattr *attr, void *data)
+{
+	struct family_query *q = data;
+	const char *found[2] = { NULL, NULL };
+
+	if (mnl_attr_parse_nested(attr, group_attr_cb, found) < 0)
+		return MNL_CB_OK;
+	if (found[0] && found[1] && strcmp(found[0], q->group) == 0)
+		memcpy(&q->group_id, found[1], sizeof(q->group_id));
+	return MNL_CB_OK;
+}
+
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
-	uint16_t *id = data;
+	struct family_query *q = data;
 
 	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
-		*id = mnl_attr_get_u16(attr);
+		q->id = mnl_attr_get_u16(attr);
+	else if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS &&
+		 q->group)
+		mnl_attr_parse_nested(attr, groups_cb, q);
 	return MNL_CB_OK;
 }
 
@@ -85,21 +120,30 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 			      data);
 }
 
-static int resolve_family(struct genl_conn *c, const char *name,
-			  uint16_t *id)
+static int resolve(struct genl_conn *c, const char *name,
+		   struct family_query *q)
 {
 	struct nlmsghdr *nlh = put_request(c, GENL_ID_CTRL, NLM_F_ACK,
 					   CTRL_CMD_GETFAMILY, 1);
 
-	*id = 0;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	if (transact(c, nlh, family_cb, id) < 0)
+	if (transact(c, nlh, family_cb, q) < 0)
 		return -1;
-	if (*id == 0) {
+	if (q->id == 0 || (q->group && q->group_id == 0)) {
 		errno = ENOENT;
 		return -1;
 	}
 	return 0;
+}
+
+static int resolve_family(struct genl_conn *c, const char *name,
+			  uint16_t *id)
+{
+	struct family_query q = { 0 };
+	int rc = resolve(c, name, &q);
+
+	*id = q.id;
+	return rc;
 }
 
 static int limits_attr_cb(const struct nlattr *attr, void *data)
@@ -187,6 +231,7 @@ static int endpoint_attr_cb(const struct nlattr *attr, void *data)
 	if (ep->ifindex > 0 && !if_indextoname(ep->ifindex, ep->ifname))
 		ep->ifname[0] = '\0';
 	ep->if_exists = ep->if_up = ep->if_running = true;
+	ep->rp_filter = -1;
 	ep->address_present = true;
 	st->n++;
 	return MNL_CB_OK;
@@ -203,28 +248,42 @@ int pm_fetch(struct pm_state *st)
 	return pm_fetch_family(MPTCP_PM_NAME, st);
 }
 
+static int conn_open(struct genl_conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* Dumps come in messages of up to a page or 8 KiB; 32 KiB is ample. */
+	c->buf_len = 32768;
+	c->buf = malloc(c->buf_len);
+	if (!c->buf)
+		return -1;
+	c->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!c->nl || mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -1;
+	c->portid = mnl_socket_get_portid(c->nl);
+	c->seq = (unsigned)time(NULL);
+	return 0;
+}
+
+static void conn_close(struct genl_conn *c)
+{
+	int saved = errno;
+
+	if (c->nl)
+		mnl_socket_close(c->nl);
+	free(c->buf);
+	memset(c, 0, sizeof(*c));
+	errno = saved;
+}
+
 int pm_fetch_family(const char *name, struct pm_state *st)
 {
-	struct genl_conn c = { 0 };
+	struct genl_conn c;
 	struct nlmsghdr *nlh;
 	uint16_t family;
-	int rc = -1, saved;
+	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
-	/* Dumps come in messages of up to a page or 8 KiB; 32 KiB is ample. */
-	c.buf_len = 32768;
-	c.buf = malloc(c.buf_len);
-	if (!c.buf)
-		return -1;
-	c.nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	if (!c.nl)
-		goto out;
-	if (mnl_socket_bind(c.nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto out;
-	c.portid = mnl_socket_get_portid(c.nl);
-	c.seq = (unsigned)time(NULL);
-
-	if (resolve_family(&c, name, &family) < 0)
+	if (conn_open(&c) < 0 || resolve_family(&c, name, &family) < 0)
 		goto out;
 
 	nlh = put_request(&c, family, NLM_F_ACK, MPTCP_PM_CMD_GET_LIMITS,
@@ -238,14 +297,104 @@ int pm_fetch_family(const char *name, struct pm_state *st)
 		goto out;
 	rc = 0;
 out:
-	saved = errno;
-	if (c.nl)
-		mnl_socket_close(c.nl);
-	free(c.buf);
-	if (rc < 0)
+	conn_close(&c);
+	if (rc < 0) {
+		int saved = errno;
+
 		pm_state_free(st);
-	errno = saved;
+		errno = saved;
+	}
 	return rc;
+}
+
+int pm_genl_group(const char *family, const char *group,
+		  uint16_t *family_id, uint32_t *group_id)
+{
+	struct family_query q = { .group = group };
+	struct genl_conn c;
+	int rc = -1;
+
+	if (conn_open(&c) == 0 && resolve(&c, family, &q) == 0) {
+		*family_id = q.id;
+		*group_id = q.group_id;
+		rc = 0;
+	}
+	conn_close(&c);
+	return rc;
+}
+
+static void put_address(struct nlmsghdr *nlh, const struct pm_endpoint *ep)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, MPTCP_PM_ATTR_ADDR);
+	unsigned char raw[sizeof(struct in6_addr)];
+
+	/* Deleting by id: no family, or the kernel wants an address too. */
+	if (ep->family)
+		mnl_attr_put_u16(nlh, MPTCP_PM_ADDR_ATTR_FAMILY, ep->family);
+	if (ep->id)
+		mnl_attr_put_u8(nlh, MPTCP_PM_ADDR_ATTR_ID, ep->id);
+	if (ep->family && ep->address[0] &&
+	    inet_pton(ep->family, ep->address, raw) == 1)
+		mnl_attr_put(nlh, ep->family == AF_INET
+					  ? MPTCP_PM_ADDR_ATTR_ADDR4
+					  : MPTCP_PM_ADDR_ATTR_ADDR6,
+			     ep->family == AF_INET ? 4 : 16, raw);
+	if (ep->port)
+		mnl_attr_put_u16(nlh, MPTCP_PM_ADDR_ATTR_PORT, ep->port);
+	if (ep->flags)
+		mnl_attr_put_u32(nlh, MPTCP_PM_ADDR_ATTR_FLAGS, ep->flags);
+	if (ep->ifindex > 0)
+		mnl_attr_put_u32(nlh, MPTCP_PM_ADDR_ATTR_IF_IDX,
+				 (uint32_t)ep->ifindex);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* One acknowledged change: ep and limits as the command takes them. */
+static int change(uint8_t cmd, const struct pm_endpoint *ep,
+		  const unsigned *limits)
+{
+	struct genl_conn c;
+	struct nlmsghdr *nlh;
+	uint16_t family;
+	int rc = -1;
+
+	if (conn_open(&c) < 0 || resolve_family(&c, MPTCP_PM_NAME, &family) < 0)
+		goto out;
+	nlh = put_request(&c, family, NLM_F_ACK, cmd, MPTCP_PM_VER);
+	if (ep)
+		put_address(nlh, ep);
+	if (limits) {
+		mnl_attr_put_u32(nlh, MPTCP_PM_ATTR_SUBFLOWS, limits[0]);
+		mnl_attr_put_u32(nlh, MPTCP_PM_ATTR_RCV_ADD_ADDRS, limits[1]);
+	}
+	rc = transact(&c, nlh, NULL, NULL) < 0 ? -1 : 0;
+out:
+	conn_close(&c);
+	return rc;
+}
+
+int pm_add_endpoint(const struct pm_endpoint *ep)
+{
+	return change(MPTCP_PM_CMD_ADD_ADDR, ep, NULL);
+}
+
+int pm_delete_endpoint(unsigned id)
+{
+	struct pm_endpoint ep = { .id = id };
+
+	return change(MPTCP_PM_CMD_DEL_ADDR, &ep, NULL);
+}
+
+int pm_flush_endpoints(void)
+{
+	return change(MPTCP_PM_CMD_FLUSH_ADDRS, NULL, NULL);
+}
+
+int pm_set_limits(unsigned subflows, unsigned add_addr_accepted)
+{
+	unsigned limits[2] = { subflows, add_addr_accepted };
+
+	return change(MPTCP_PM_CMD_SET_LIMITS, NULL, limits);
 }
 
 void pm_state_free(struct pm_state *st)
@@ -253,4 +402,7 @@ void pm_state_free(struct pm_state *st)
 	free(st->ep);
 	st->ep = NULL;
 	st->n = 0;
+	free(st->unused);
+	st->unused = NULL;
+	st->nunused = 0;
 }

@@ -17,6 +17,7 @@
 #include "output.h"
 #include "route.h"
 #include "run.h"
+#include "runevents.h"
 #include "runstats.h"
 
 static void run_usage(FILE *out, bool mptcpize)
@@ -27,7 +28,7 @@ static void run_usage(FILE *out, bool mptcpize)
 	}
 	out_usage(out,
 		"Usage: mptcpshim run [-d|--debug] [-c FILE] [--stats [--json]"
-		" [--stats-file FILE]]\n"
+		" [--stats-file FILE]] [--events]\n"
 		"                     [--route=auto|preload|seccomp] [--] CMD "
 		"[ARGS...]\n"
 		"Runs CMD with libmptcpshim.so added to LD_PRELOAD and "
@@ -40,8 +41,13 @@ static void run_usage(FILE *out, bool mptcpize)
 		"(MPTCPSHIM_CONFIG)\n"
 		"      --stats        print per-process counts and MPTCP MIB "
 		"deltas on exit\n"
-		"      --json         with --stats: as JSON\n"
-		"      --stats-file FILE  with --stats: write the report to FILE\n"
+		"      --events       report the path manager's events of "
+		"CMD's connections\n"
+		"                     (subflows established/closed, "
+		"announcements; needs root)\n"
+		"      --json         with --stats or --events: as JSON\n"
+		"      --stats-file FILE  with --stats or --events: write the "
+		"report to FILE\n"
 		"      --route=R      auto (default): the preload library for "
 		"dynamically\n"
 		"                     linked programs, the seccomp route for "
@@ -63,6 +69,7 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 		{ "json", no_argument, NULL, 'j' },
 		{ "stats-file", required_argument, NULL, 'f' },
 		{ "route", required_argument, NULL, 'r' },
+		{ "events", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -100,6 +107,9 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 				return CLI_USAGE;
 			}
 			break;
+		case 'e':
+			opt->events = true;
+			break;
 		case 'h':
 			run_usage(stdout, mptcpize);
 			*done = true;
@@ -115,8 +125,9 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 			return CLI_USAGE;
 		}
 	}
-	if ((opt->json || opt->stats_file) && !opt->stats) {
-		cli_error("run", "--json and --stats-file need --stats");
+	if ((opt->json || opt->stats_file) && !opt->stats && !opt->events) {
+		cli_error("run", "--json and --stats-file need --stats or "
+				 "--events");
 		return CLI_USAGE;
 	}
 	if (optind >= argc) {
@@ -244,14 +255,17 @@ int cmd_run(int argc, char **argv)
 	route_choose(opt.command[0], opt.route, &route);
 	if (run_prepare_env(&opt, route.seccomp ? NULL : library) != 0)
 		return CLI_USAGE;
-	if (!opt.stats) {
+	if (!opt.stats && !opt.events) {
 		rc = route_start(&route, opt.debug);
 		return rc >= 0 ? rc : exec_command(opt.command);
 	}
 
-	if (runstats_begin(&stats) < 0)
+	if (opt.stats && runstats_begin(&stats) < 0)
 		return 126;
 	route_stats_begin(&route);
+	/* Before the fork, so that no event of the command is missed. */
+	if (opt.events)
+		runevents_start();
 	forwarded_signals(&forwarded);
 	sigprocmask(SIG_BLOCK, &forwarded, &saved_mask);
 	catch_forwarded();
@@ -268,8 +282,8 @@ int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	if (pid < 0) {
 		cli_error("run", "fork: %s", strerror(errno));
-		runstats_end(&stats, &opt, 126);
-		return 126;
+		rc = 126;
+		goto report;
 	}
 	/* Like system(): the terminal's ^C is the child's to handle. */
 	signal(SIGINT, SIG_IGN);
@@ -284,7 +298,11 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
+report:
 	route_stats_end(&route);
-	runstats_end(&stats, &opt, rc);
+	if (opt.stats)
+		runstats_end(&stats, &opt, rc);
+	else
+		runevents_report(&opt);
 	return rc;
 }

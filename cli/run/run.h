@@ -14,6 +14,7 @@ struct run_options {
 	bool json;		/* --json: the report as JSON */
 	const char *stats_file;	/* --stats-file FILE: report there */
 	enum route_request route;	/* --route=auto|preload|seccomp */
+	bool events;		/* --events: path-manager events too */
 	char **command;		/* NULL-terminated CMD [ARGS...] */
 };
 

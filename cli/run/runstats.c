@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "runevents.h"
 #include "runstats.h"
 #include "sockopt_names.h"
 #include "stats_record.h"
@@ -415,6 +416,8 @@ int runstats_end(struct runstats_session *s, const struct run_options *opt,
 		if (out) {
 			runstats_print(out, &rs, have_delta ? &delta : NULL,
 				       status);
+			if (opt->events)
+				runevents_print(out);
 			out_end(out);
 		}
 		if (dest != stderr && fclose(dest) != 0)

@@ -86,6 +86,16 @@ expect "run --route=VALUE then the command" bash \
 expect "mptcpize run" run "$(complete_line mptcpize r)"
 expect "mptcpize run -d" -d "$(complete_line mptcpize run -)"
 expect "mptcpize run CMD" bash "$(complete_line mptcpize run -d bas)"
+expect "endpoints offers auto" auto "$(complete_line mptcpshim endpoints "")"
+auto_help=$("$MPTCPSHIM_BIN" endpoints auto --help)
+for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"$auto_help" | sort -u); do
+	expect "endpoints auto $opt" "$opt" \
+		"$(complete_line mptcpshim endpoints auto -)"
+done
+expect "endpoints auto --role" server \
+	"$(complete_line mptcpshim endpoints auto --role s)"
+expect "conns -- completes the command" bash \
+	"$(complete_line mptcpshim conns --json -- bas)"
 
 if [ "$failed" = 0 ]; then
 	echo "PASS: completion"

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * `mptcpshim endpoints auto`: one endpoint per usable address, bound to its
+ * interface, and limits that fit; for hosts where neither NetworkManager
+ * nor mptcpd does it. It refuses to compete with either of them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <linux/if_addr.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "pm.h"
+#include "pm_auto.h"
+#include "rtnl.h"
+
+#define MAX_ACTIONS 64
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: mptcpshim endpoints auto [--dry-run] [--role "
+		"client|server]\n"
+		"                [--backup IFACE]... [--flush] [--force] "
+		"[--json]\n"
+		"Creates one path-manager endpoint per usable address (up, "
+		"global, not\ntentative), bound to its interface: 'subflow' "
+		"for a client, 'signal' for a\nserver, 'backup' on the named "
+		"interfaces; raises the limits to match. A\nsecond run "
+		"changes nothing. Like mptcpd's address-advertising plugin, "
+		"once.\n\n"
+		"  -n, --dry-run        print the equivalent 'ip mptcp' "
+		"commands, change nothing\n"
+		"  -r, --role ROLE      client (default) or server\n"
+		"  -b, --backup IFACE   mark IFACE's endpoints backup "
+		"(repeatable)\n"
+		"      --flush          also delete endpoints of addresses "
+		"not in the plan\n"
+		"  -f, --force          even when NetworkManager or mptcpd "
+		"manages endpoints\n"
+		"  -j, --json           print JSON\n"
+		"\nExit status: 0 done (or nothing to do), 1 a change failed, "
+		"2 usage or\nrefused because another manager runs.\n");
+}
+
+struct auto_cli {
+	bool dry_run, force, json;
+	struct pm_auto_opts plan;
+};
+
+static int parse(int argc, char **argv, struct auto_cli *o)
+{
+	static const struct option longopts[] = {
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"role", required_argument, NULL, 'r'},
+	    {"backup", required_argument, NULL, 'b'},
+	    {"flush", no_argument, NULL, 'F'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "nr:b:fjh", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'n':
+			o->dry_run = true;
+			break;
+		case 'r':
+			if (strcmp(optarg, "client") != 0 &&
+			    strcmp(optarg, "server") != 0) {
+				cli_error("endpoints auto",
+					  "argument \"%s\" is "
+					  "wrong: --role takes client or "
+					  "server",
+					  optarg);
+				return CLI_USAGE;
+			}
+			o->plan.server = strcmp(optarg, "server") == 0;
+			break;
+		case 'b':
+			if (o->plan.nbackup == PM_AUTO_MAX_BACKUP) {
+				cli_error("endpoints auto",
+					  "at most %d "
+					  "--backup interfaces",
+					  PM_AUTO_MAX_BACKUP);
+				return CLI_USAGE;
+			}
+			o->plan.backup[o->plan.nbackup++] = optarg;
+			break;
+		case 'F':
+			o->plan.flush = true;
+			break;
+		case 'f':
+			o->force = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		default:
+			cli_error("endpoints auto", "unknown option '%s'",
+				  argv[optind - 1]);
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("endpoints auto", "unexpected argument '%s'",
+			  argv[optind]);
+		return CLI_USAGE;
+	}
+	return -1;
+}
+
+/* A --backup name that is no interface is a typo, not a no-op. */
+static int check_backup_names(const struct auto_cli *o)
+{
+	for (size_t i = 0; i < o->plan.nbackup; i++)
+		if (!if_nametoindex(o->plan.backup[i])) {
+			cli_error("endpoints auto",
+				  "--backup %s: no such "
+				  "interface",
+				  o->plan.backup[i]);
+			return -1;
+		}
+	return 0;
+}
+
+static int refuse_if_managed(const struct auto_cli *o)
+{
+	bool nm, mptcpd;
+
+	if (o->force)
+		return 0;
+	pm_find_managers(&nm, &mptcpd);
+	if (!nm && !mptcpd)
+		return 0;
+	cli_error("endpoints auto",
+		  "%s%s%s manages MPTCP endpoints on this "
+		  "host; changing them here would fight it (use --force to "
+		  "do it anyway)",
+		  nm ? "NetworkManager" : "", nm && mptcpd ? " and " : "",
+		  mptcpd ? "mptcpd" : "");
+	return -1;
+}
+
+/* Usable addresses minus IPv6 privacy addresses, which come and go. */
+static int addresses(struct rtnl_addr **v, size_t *n)
+{
+	size_t kept = 0;
+
+	if (pm_usable_addresses(v, n) < 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if (!((*v)[i].flags & (IFA_F_TEMPORARY | IFA_F_DEPRECATED)))
+			(*v)[kept++] = (*v)[i];
+	*n = kept;
+	return 0;
+}
+
+static int carry_out(struct out *out, const struct pm_action *act, size_t n,
+		     bool dry_run)
+{
+	char cmd[256];
+	int rc = CLI_OK;
+
+	if (!n)
+		out_text(out, dry_run ? "# nothing to change\n"
+				      : "nothing to change\n");
+	out_array_open(out, "actions");
+	for (size_t i = 0; i < n; i++) {
+		bool ok = true;
+
+		pm_action_command(&act[i], cmd, sizeof(cmd));
+		if (!dry_run && pm_action_apply(&act[i]) < 0) {
+			cli_error("endpoints auto", "%s: %s", cmd,
+				  strerror(errno));
+			ok = false;
+			rc = CLI_CHECK_FAILED;
+		}
+		out_object_open(out, NULL);
+		out_string(out, "command", "%s\n", cmd);
+		out_bool(out, "done", NULL, !dry_run && ok);
+		out_object_close(out);
+	}
+	out_array_close(out);
+	return rc;
+}
+
+int cmd_endpoints_auto(int argc, char **argv)
+{
+	struct pm_action act[MAX_ACTIONS];
+	struct auto_cli o;
+	struct pm_state st;
+	struct rtnl_addr *addr;
+	struct out *out;
+	size_t naddr, n;
+	int rc = parse(argc, argv, &o);
+
+	if (rc >= 0)
+		return rc;
+	if (check_backup_names(&o) < 0 || refuse_if_managed(&o) < 0)
+		return CLI_USAGE;
+	if (pm_fetch(&st) < 0) {
+		endpoints_fetch_error();
+		return CLI_CHECK_FAILED;
+	}
+	if (addresses(&addr, &naddr) < 0) {
+		cli_error("endpoints auto", "cannot list addresses: %s",
+			  strerror(errno));
+		pm_state_free(&st);
+		return CLI_CHECK_FAILED;
+	}
+	n = pm_auto_plan(&st, addr, naddr, &o.plan, act, MAX_ACTIONS);
+	out = out_new(stdout, o.json);
+	if (out) {
+		out_bool(out, "dry_run", NULL, o.dry_run);
+		rc = carry_out(out, act, n < MAX_ACTIONS ? n : MAX_ACTIONS,
+			       o.dry_run);
+		out_end(out);
+	}
+	free(addr);
+	pm_state_free(&st);
+	return rc;
+}

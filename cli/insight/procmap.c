@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Socket inodes to processes through /proc/PID/fd, as ss -p does. Other
+ * users' fd directories are unreadable without privileges: counted, so
+ * that the caller can say what it could not see.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procmap.h"
+
+uint64_t procmap_socket_inode(const char *link)
+{
+	char *end;
+	unsigned long long v;
+
+	if (strncmp(link, "socket:[", 8) != 0 ||
+	    !isdigit((unsigned char)link[8]))
+		return 0;
+	errno = 0;
+	v = strtoull(link + 8, &end, 10);
+	if (errno || strcmp(end, "]") != 0)
+		return 0;
+	return v;
+}
+
+static int add(struct procmap *m, size_t *cap, uint64_t inode, pid_t pid)
+{
+	if (m->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct procmap_entry *p = realloc(m->v, ncap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		m->v = p;
+		*cap = ncap;
+	}
+	m->v[m->n].inode = inode;
+	m->v[m->n].pid = pid;
+	m->n++;
+	return 0;
+}
+
+/* Returns 0, 1 when the directory could not be read, -1 no memory. */
+static int scan_process(struct procmap *m, size_t *cap, pid_t pid)
+{
+	char path[64], link[64];
+	struct dirent *de;
+	DIR *d;
+	int dfd, rc = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : 1;
+	dfd = dirfd(d);
+	while ((de = readdir(d))) {
+		ssize_t n;
+		uint64_t ino;
+
+		if (de->d_name[0] == '.')
+			continue;
+		n = readlinkat(dfd, de->d_name, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		ino = procmap_socket_inode(link);
+		if (ino && add(m, cap, ino, pid) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static pid_t pid_of(const char *name)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)name[0]))
+		return 0;
+	v = strtol(name, &end, 10);
+	return *end || v <= 0 ? 0 : (pid_t)v;
+}
+
+static int by_inode(const void *a, const void *b)
+{
+	const struct procmap_entry *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int scan_one(struct procmap *m, size_t *cap, pid_t pid)
+{
+	int rc = scan_process(m, cap, pid);
+
+	if (rc == 1)
+		m->unreadable++;
+	return rc < 0 ? -1 : 0;
+}
+
+int procmap_build(struct procmap *m, const pid_t *pids, size_t npids)
+{
+	size_t cap = 0;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (pids) {
+		for (size_t i = 0; i < npids && rc == 0; i++)
+			rc = scan_one(m, &cap, pids[i]);
+	} else {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+
+		if (!d)
+			return -1;
+		while (rc == 0 && (de = readdir(d))) {
+			pid_t pid = pid_of(de->d_name);
+
+			if (pid)
+				rc = scan_one(m, &cap, pid);
+		}
+		closedir(d);
+	}
+	if (rc < 0) {
+		procmap_free(m);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (m->n)
+		qsort(m->v, m->n, sizeof(*m->v), by_inode);
+	return 0;
+}
+
+pid_t procmap_find(const struct procmap *m, uint64_t inode)
+{
+	size_t lo = 0, hi = m->n;
+
+	if (!inode)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->v[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->v[lo].inode == inode ? m->v[lo].pid : -1;
+}
+
+void procmap_free(struct procmap *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The parent pid from /proc/PID/stat ("pid (comm) state ppid ..."). */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: the last ')' ends it. */
+	p = strrchr(buf, ')');
+	if (!p || strlen(p) < 4)
+		return 0;
+	return (pid_t)strtol(p + 4, NULL, 10);
+}
+
+ssize_t procmap_tree(pid_t root, pid_t **out)
+{
+	struct {
+		pid_t pid, ppid;
+	} *all = NULL;
+	size_t n = 0, cap = 0, count = 0;
+	pid_t *tree;
+	struct dirent *de;
+	DIR *d;
+	char path[64];
+
+	*out = NULL;
+	snprintf(path, sizeof(path), "/proc/%d", (int)root);
+	if (access(path, F_OK) != 0)
+		return 0;
+	d = opendir("/proc");
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		pid_t pid = pid_of(de->d_name);
+
+		if (!pid)
+			continue;
+		if (n == cap) {
+			void *p =
+			    realloc(all, (cap ? cap * 2 : 256) * sizeof(*all));
+			if (!p) {
+				closedir(d);
+				free(all);
+				return -1;
+			}
+			all = p;
+			cap = cap ? cap * 2 : 256;
+		}
+		all[n].pid = pid;
+		all[n].ppid = parent_of(pid);
+		n++;
+	}
+	closedir(d);
+	tree = malloc((n + 1) * sizeof(*tree));
+	if (!tree) {
+		free(all);
+		return -1;
+	}
+	tree[count++] = root;
+	/* Breadth first: every process whose parent is already in. */
+	for (size_t i = 0; i < count; i++)
+		for (size_t j = 0; j < n; j++)
+			if (all[j].ppid == tree[i] && all[j].pid != root)
+				tree[count++] = all[j].pid;
+	free(all);
+	*out = tree;
+	return (ssize_t)count;
+}
+
+void procmap_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}

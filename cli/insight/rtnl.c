@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Small rtnetlink requests over libmnl: one route lookup, the address
+ * dump and the default routes, each on a socket of its own (they are
+ * asked a few times per command, never in a loop).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "rtnl.h"
+
+#define RTNL_BUF 32768
+
+struct rtnl {
+	struct mnl_socket *nl;
+	unsigned portid, seq;
+	char *buf;
+};
+
+static int rtnl_open(struct rtnl *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->buf = malloc(RTNL_BUF);
+	if (!r->buf)
+		return -1;
+	r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!r->nl || mnl_socket_bind(r->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -1;
+	r->portid = mnl_socket_get_portid(r->nl);
+	r->seq = (unsigned)time(NULL);
+	return 0;
+}
+
+static void rtnl_close(struct rtnl *r)
+{
+	int saved = errno;
+
+	if (r->nl)
+		mnl_socket_close(r->nl);
+	free(r->buf);
+	errno = saved;
+}
+
+static int rtnl_transact(struct rtnl *r, struct nlmsghdr *nlh, mnl_cb_t cb,
+			 void *data)
+{
+	int rc;
+
+	if (mnl_socket_sendto(r->nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	do {
+		ssize_t n = mnl_socket_recvfrom(r->nl, r->buf, RTNL_BUF);
+
+		if (n < 0)
+			return -1;
+		rc = mnl_cb_run(r->buf, n, nlh->nlmsg_seq, r->portid, cb, data);
+	} while (rc > 0);
+	return rc < 0 ? -1 : 0;
+}
+
+static struct nlmsghdr *request(struct rtnl *r, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	memset(r->buf, 0, 512);
+	nlh = mnl_nlmsg_put_header(r->buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++r->seq;
+	return nlh;
+}
+
+static int oif_attr_cb(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == RTA_OIF &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		*(int *)data = (int)mnl_attr_get_u32(attr);
+	return MNL_CB_OK;
+}
+
+static int route_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct rtmsg), oif_attr_cb, data);
+}
+
+int rtnl_route_get(int family, const char *dst, const char *src, int oif,
+		   int *out_ifindex)
+{
+	unsigned char d[16], s[16];
+	size_t len = family == AF_INET ? 4 : 16;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	struct rtnl r;
+	int rc = -1;
+
+	if (inet_pton(family, dst, d) != 1 ||
+	    (src && inet_pton(family, src, s) != 1)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (rtnl_open(&r) < 0)
+		goto out;
+	nlh = request(&r, RTM_GETROUTE, NLM_F_ACK);
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = len * 8;
+	mnl_attr_put(nlh, RTA_DST, len, d);
+	if (src) {
+		rtm->rtm_src_len = len * 8;
+		mnl_attr_put(nlh, RTA_SRC, len, s);
+	}
+	if (oif > 0)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+	*out_ifindex = 0;
+	rc = rtnl_transact(&r, nlh, route_get_cb, out_ifindex);
+out:
+	rtnl_close(&r);
+	return rc;
+}
+
+struct addr_dump {
+	struct rtnl_addr *v;
+	size_t n;
+};
+
+struct addr_attrs {
+	const struct nlattr *local, *address, *flags;
+};
+
+static int addr_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct addr_attrs *a = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case IFA_LOCAL:
+		a->local = attr;
+		break;
+	case IFA_ADDRESS:
+		a->address = attr;
+		break;
+	case IFA_FLAGS:
+		a->flags = attr;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_dump *d = data;
+	struct addr_attrs a = {0};
+	const struct nlattr *which;
+	struct rtnl_addr *e;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR ||
+	    mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, &a) < 0)
+		return MNL_CB_OK;
+	/* IFA_LOCAL is the host's own address on point-to-point links. */
+	which = a.local ? a.local : a.address;
+	if (!which ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) ||
+	    mnl_attr_get_payload_len(which) <
+		(ifa->ifa_family == AF_INET ? 4u : 16u))
+		return MNL_CB_OK;
+	e = realloc(d->v, (d->n + 1) * sizeof(*e));
+	if (!e)
+		return MNL_CB_ERROR;
+	d->v = e;
+	e = &d->v[d->n++];
+	memset(e, 0, sizeof(*e));
+	e->family = ifa->ifa_family;
+	e->ifindex = (int)ifa->ifa_index;
+	e->prefixlen = ifa->ifa_prefixlen;
+	e->scope = ifa->ifa_scope;
+	e->flags = a.flags && mnl_attr_get_payload_len(a.flags) >= 4
+		       ? mnl_attr_get_u32(a.flags)
+		       : ifa->ifa_flags;
+	inet_ntop(e->family, mnl_attr_get_payload(which), e->address,
+		  sizeof(e->address));
+	if (!if_indextoname(e->ifindex, e->ifname))
+		e->ifname[0] = '\0';
+	return MNL_CB_OK;
+}
+
+int rtnl_addresses(struct rtnl_addr **v, size_t *n)
+{
+	struct addr_dump d = {0};
+	struct nlmsghdr *nlh;
+	struct rtgenmsg *g;
+	struct rtnl r;
+	int rc = -1;
+
+	*v = NULL;
+	*n = 0;
+	if (rtnl_open(&r) < 0)
+		goto out;
+	nlh = request(&r, RTM_GETADDR, NLM_F_DUMP);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	rc = rtnl_transact(&r, nlh, addr_cb, &d);
+out:
+	rtnl_close(&r);
+	if (rc < 0) {
+		free(d.v);
+		return -1;
+	}
+	*v = d.v;
+	*n = d.n;
+	return 0;
+}
+
+struct default_query {
+	int ifindex;
+	bool found;
+};
+
+static int multipath_has(const struct nlattr *attr, int ifindex)
+{
+	const struct rtnexthop *nh = mnl_attr_get_payload(attr);
+	int left = (int)mnl_attr_get_payload_len(attr);
+
+	while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
+	       nh->rtnh_len <= left) {
+		if (nh->rtnh_ifindex == ifindex)
+			return 1;
+		left -= RTNH_ALIGN(nh->rtnh_len);
+		nh = (const struct rtnexthop *)((const char *)nh +
+						RTNH_ALIGN(nh->rtnh_len));
+	}
+	return 0;
+}
+
+static int default_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct default_query *q = data;
+
+	if (mnl_attr_get_type(attr) == RTA_OIF &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0 &&
+	    (int)mnl_attr_get_u32(attr) == q->ifindex)
+		q->found = true;
+	else if (mnl_attr_get_type(attr) == RTA_MULTIPATH &&
+		 multipath_has(attr, q->ifindex))
+		q->found = true;
+	return MNL_CB_OK;
+}
+
+static int default_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_dst_len != 0 ||
+	    rtm->rtm_table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	return mnl_attr_parse(nlh, sizeof(*rtm), default_attr_cb, data);
+}
+
+bool rtnl_default_route_via(int family, int ifindex)
+{
+	struct default_query q = {.ifindex = ifindex};
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	struct rtnl r;
+
+	if (rtnl_open(&r) == 0) {
+		nlh = request(&r, RTM_GETROUTE, NLM_F_DUMP);
+		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		rtm->rtm_family = family;
+		rtnl_transact(&r, nlh, default_cb, &q);
+	}
+	rtnl_close(&r);
+	return q.found;
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Reading MPTCP connections and subflows from the kernel over sock_diag,
+ * as `ss -Mni` and `ss -tni` do, but joined: a subflow carries its
+ * connection's token in the "mptcp" ULP info, the msk carries it in
+ * mptcp_info. No `ss` output is parsed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/mptcp.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "diag_compat.h"
+#include "sockdiag.h"
+#include "uapi_compat.h"
+
+/* The kernel's TCP states (include/net/tcp_states.h), which the uapi
+ * headers do not export. */
+enum {
+	TCP_ESTABLISHED = 1,
+	TCP_SYN_SENT,
+	TCP_SYN_RECV,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT2,
+	TCP_TIME_WAIT,
+	TCP_CLOSE,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_LISTEN,
+	TCP_CLOSING,
+};
+
+/* Dumps arrive in chunks of up to 32 KiB on current kernels. */
+#define SD_BUF_LEN 65536
+
+static void endpoint_from(struct sd_endpoint *e, int family, const __be32 *addr,
+			  __be16 port)
+{
+	e->family = family;
+	e->port = ntohs(port);
+	if (!inet_ntop(family, addr, e->addr, sizeof(e->addr)))
+		e->addr[0] = '\0';
+}
+
+/* The fixed header, or NULL when the message cannot hold one. */
+static const struct inet_diag_msg *diag_header(const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct inet_diag_msg)) {
+		errno = EBADMSG;
+		return NULL;
+	}
+	return mnl_nlmsg_get_payload(nlh);
+}
+
+/* Attributes after the header, one table entry per type (last wins). */
+static int attr_table_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	unsigned type = mnl_attr_get_type(attr);
+
+	if (type <= INET_DIAG_MAX)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int parse_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	memset(tb, 0, sizeof(*tb) * (INET_DIAG_MAX + 1));
+	if (mnl_attr_parse(nlh, sizeof(struct inet_diag_msg), attr_table_cb,
+			   tb) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+int sd_parse_conn(const struct nlmsghdr *nlh, struct sd_conn *c)
+{
+	const struct inet_diag_msg *m = diag_header(nlh);
+	const struct nlattr *tb[INET_DIAG_MAX + 1];
+	struct diag_mptcp_info info;
+
+	if (!m || parse_attrs(nlh, tb) < 0)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	endpoint_from(&c->local, m->idiag_family, m->id.idiag_src,
+		      m->id.idiag_sport);
+	endpoint_from(&c->remote, m->idiag_family, m->id.idiag_dst,
+		      m->id.idiag_dport);
+	c->state = m->idiag_state;
+	c->uid = m->idiag_uid;
+	c->inode = m->idiag_inode;
+	if (tb[INET_DIAG_INFO]) {
+		size_t len = mnl_attr_get_payload_len(tb[INET_DIAG_INFO]);
+
+		memset(&info, 0, sizeof(info));
+		memcpy(&info, mnl_attr_get_payload(tb[INET_DIAG_INFO]),
+		       len < sizeof(info) ? len : sizeof(info));
+		c->info_known =
+		    len >= offsetof(struct diag_mptcp_info, write_seq);
+		c->token = info.token;
+		c->fallback = info.flags & MPTCP_INFO_FLAG_FALLBACK;
+		c->extra_subflows = info.subflows;
+		c->bytes_known = len >= DIAG_MPTCP_INFO_HAS_BYTES;
+		c->bytes_sent = info.bytes_sent;
+		c->bytes_received = info.bytes_received;
+		c->bytes_acked = info.bytes_acked;
+		c->bytes_retrans = info.bytes_retrans;
+	}
+	return 0;
+}
+
+static int subflow_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct sd_subflow *sf = data;
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	switch (mnl_attr_get_type(attr)) {
+	case MPTCP_SUBFLOW_ATTR_TOKEN_REM:
+		if (len >= 4) {
+			sf->token_rem = mnl_attr_get_u32(attr);
+			sf->token_known = true;
+		}
+		break;
+	case MPTCP_SUBFLOW_ATTR_TOKEN_LOC:
+		if (len >= 4) {
+			sf->token_loc = mnl_attr_get_u32(attr);
+			sf->token_known = true;
+		}
+		break;
+	case MPTCP_SUBFLOW_ATTR_FLAGS:
+		if (len >= 4)
+			sf->flags = mnl_attr_get_u32(attr);
+		break;
+	case MPTCP_SUBFLOW_ATTR_ID_REM:
+		if (len >= 1)
+			sf->id_rem = mnl_attr_get_u8(attr);
+		break;
+	case MPTCP_SUBFLOW_ATTR_ID_LOC:
+		if (len >= 1)
+			sf->id_loc = mnl_attr_get_u8(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+struct ulp_parse {
+	bool is_mptcp;
+	const struct nlattr *mptcp;
+};
+
+static int ulp_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct ulp_parse *u = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case INET_ULP_INFO_NAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
+		    strcmp(mnl_attr_get_str(attr), "mptcp") == 0)
+			u->is_mptcp = true;
+		break;
+	case INET_ULP_INFO_MPTCP:
+		u->mptcp = attr;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf)
+{
+	const struct inet_diag_msg *m = diag_header(nlh);
+	const struct nlattr *tb[INET_DIAG_MAX + 1];
+	struct ulp_parse u = {0};
+
+	if (!m || parse_attrs(nlh, tb) < 0)
+		return -1;
+	if (!tb[INET_DIAG_ULP_INFO])
+		return 1;
+	if (mnl_attr_parse_nested(tb[INET_DIAG_ULP_INFO], ulp_attr_cb, &u) <
+	    0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (!u.is_mptcp)
+		return 1;
+	memset(sf, 0, sizeof(*sf));
+	endpoint_from(&sf->local, m->idiag_family, m->id.idiag_src,
+		      m->id.idiag_sport);
+	endpoint_from(&sf->remote, m->idiag_family, m->id.idiag_dst,
+		      m->id.idiag_dport);
+	sf->state = m->idiag_state;
+	sf->bound_ifindex = (int)m->id.idiag_if;
+	if (u.mptcp &&
+	    mnl_attr_parse_nested(u.mptcp, subflow_attr_cb, sf) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (tb[INET_DIAG_INFO]) {
+		size_t len = mnl_attr_get_payload_len(tb[INET_DIAG_INFO]);
+		struct tcp_info ti;
+
+		memset(&ti, 0, sizeof(ti));
+		memcpy(&ti, mnl_attr_get_payload(tb[INET_DIAG_INFO]),
+		       len < sizeof(ti) ? len : sizeof(ti));
+		sf->info_known = true;
+		sf->rtt_us = ti.tcpi_rtt;
+		sf->cwnd = ti.tcpi_snd_cwnd;
+		sf->total_retrans = ti.tcpi_total_retrans;
+		sf->bytes_sent = ti.tcpi_bytes_sent;
+		sf->bytes_received = ti.tcpi_bytes_received;
+		sf->bytes_acked = ti.tcpi_bytes_acked;
+	}
+	return 0;
+}
+
+struct dump_ctx {
+	struct sd_snapshot *snap;
+	bool mptcp;
+	int error;
+};
+
+/*
+ * Makes room for element n. The capacity is 16, then doubles at every
+ * power of two, so it is implied by n and a 1,000-connection dump
+ * reallocates a handful of times.
+ */
+static int grow(void **v, size_t n, size_t size)
+{
+	void *p;
+
+	if (n != 0 && (n < 16 || (n & (n - 1)) != 0))
+		return 0;
+	p = realloc(*v, (n < 16 ? 16 : n * 2) * size);
+	if (!p)
+		return -1;
+	*v = p;
+	return 0;
+}
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *d = data;
+	struct sd_snapshot *s = d->snap;
+	int rc;
+
+	if (d->mptcp) {
+		struct sd_conn c;
+
+		if (sd_parse_conn(nlh, &c) < 0)
+			return MNL_CB_OK; /* skip what does not parse */
+		if (grow((void **)&s->conns, s->nconns, sizeof(c)) < 0)
+			goto nomem;
+		s->conns[s->nconns++] = c;
+		return MNL_CB_OK;
+	}
+	struct sd_subflow sf;
+
+	rc = sd_parse_subflow(nlh, &sf);
+	if (rc != 0)
+		return MNL_CB_OK;
+	if (!sf.token_known) {
+		s->tokenless_subflows++;
+		return MNL_CB_OK;
+	}
+	if (grow((void **)&s->subflows, s->nsubflows, sizeof(sf)) < 0)
+		goto nomem;
+	s->subflows[s->nsubflows++] = sf;
+	return MNL_CB_OK;
+nomem:
+	d->error = ENOMEM;
+	return MNL_CB_ERROR;
+}
+
+static int dump_one(struct mnl_socket *nl, char *buf, int family, bool mptcp,
+		    struct dump_ctx *d)
+{
+	unsigned portid = mnl_socket_get_portid(nl);
+	struct inet_diag_req_v2 *req;
+	struct nlmsghdr *nlh;
+	unsigned seq = (unsigned)time(NULL) + family + mptcp;
+	int rc;
+
+	memset(buf, 0, 256);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = family;
+	/* Every state but listeners and time-wait (which have no ULP). */
+	req->idiag_states = ~((1u << TCP_LISTEN) | (1u << TCP_TIME_WAIT));
+	req->idiag_ext = 1u << (INET_DIAG_INFO - 1);
+	if (mptcp) {
+		/* sdiag_protocol is 8 bits wide; 262 goes in an attribute. */
+		req->sdiag_protocol = IPPROTO_TCP;
+		mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, IPPROTO_MPTCP);
+	} else {
+		req->sdiag_protocol = IPPROTO_TCP;
+	}
+	d->mptcp = mptcp;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	do {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, SD_BUF_LEN);
+
+		if (n < 0)
+			return -1;
+		rc = mnl_cb_run(buf, n, seq, portid, dump_cb, d);
+	} while (rc > 0);
+	if (d->error) {
+		errno = d->error;
+		return -1;
+	}
+	/* A kernel without MPTCP diag answers ENOENT: nothing to list. */
+	if (rc < 0 && mptcp && errno == ENOENT)
+		return 0;
+	return rc < 0 ? -1 : 0;
+}
+
+static int take(struct sd_snapshot *snap, bool subflows)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+	struct dump_ctx d = {.snap = snap};
+	struct mnl_socket *nl;
+	char *buf;
+	int rc = -1, saved;
+
+	memset(snap, 0, sizeof(*snap));
+	buf = malloc(SD_BUF_LEN);
+	if (!buf)
+		return -1;
+	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	for (size_t i = 0; i < 2; i++) {
+		if (dump_one(nl, buf, families[i], true, &d) < 0)
+			goto out;
+		if (subflows && dump_one(nl, buf, families[i], false, &d) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	saved = errno;
+	if (nl)
+		mnl_socket_close(nl);
+	free(buf);
+	if (rc < 0)
+		sd_snapshot_free(snap);
+	errno = saved;
+	return rc;
+}
+
+int sd_snapshot_take(struct sd_snapshot *snap)
+{
+	return take(snap, true);
+}
+
+int sd_snapshot_conns(struct sd_snapshot *snap)
+{
+	return take(snap, false);
+}
+
+void sd_snapshot_free(struct sd_snapshot *snap)
+{
+	free(snap->conns);
+	free(snap->subflows);
+	memset(snap, 0, sizeof(*snap));
+}
+
+bool sd_subflow_of(const struct sd_subflow *sf, const struct sd_conn *c)
+{
+	return c->info_known && sf->token_known && sf->token_loc == c->token;
+}
+
+const char *sd_state_name(unsigned state)
+{
+	static const char *const names[] = {
+	    [TCP_ESTABLISHED] = "ESTAB",    [TCP_SYN_SENT] = "SYN-SENT",
+	    [TCP_SYN_RECV] = "SYN-RECV",    [TCP_FIN_WAIT1] = "FIN-WAIT-1",
+	    [TCP_FIN_WAIT2] = "FIN-WAIT-2", [TCP_TIME_WAIT] = "TIME-WAIT",
+	    [TCP_CLOSE] = "CLOSE",	    [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+	    [TCP_LAST_ACK] = "LAST-ACK",    [TCP_LISTEN] = "LISTEN",
+	    [TCP_CLOSING] = "CLOSING",
+	};
+
+	if (state < sizeof(names) / sizeof(names[0]) && names[state])
+		return names[state];
+	return "UNKNOWN";
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * MPTCP connections and their subflows as the kernel reports them over
+ * sock_diag (netlink, libmnl): MPTCP sockets with their mptcp_info, TCP
+ * sockets whose ULP is "mptcp" with their token, joined on the token.
+ */
+#ifndef MPTCPSHIM_SOCKDIAG_H
+#define MPTCPSHIM_SOCKDIAG_H
+
+#include <linux/netlink.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sd_endpoint {
+	int family;
+	char addr[INET6_ADDRSTRLEN];
+	unsigned port;
+};
+
+/* One TCP subflow of an MPTCP connection. */
+struct sd_subflow {
+	struct sd_endpoint local, remote;
+	unsigned state;	  /* TCP_ESTABLISHED ... */
+	bool token_known; /* the kernel showed it (privileged) */
+	uint32_t token_loc, token_rem;
+	unsigned flags; /* MPTCP_SUBFLOW_FLAG_* */
+	unsigned id_loc, id_rem;
+	int bound_ifindex; /* idiag_if: 0 unless bound */
+	bool info_known;   /* tcp_info below was sent */
+	uint32_t rtt_us, cwnd, total_retrans;
+	uint64_t bytes_sent, bytes_received, bytes_acked;
+};
+
+/* One MPTCP socket (msk). */
+struct sd_conn {
+	struct sd_endpoint local, remote;
+	unsigned state;
+	uint32_t uid;
+	uint64_t inode; /* 0: not attached to a file */
+	bool info_known;
+	uint32_t token;
+	bool fallback;
+	unsigned extra_subflows;
+	bool bytes_known; /* 6.5+ kernels */
+	uint64_t bytes_sent, bytes_received, bytes_acked, bytes_retrans;
+};
+
+struct sd_snapshot {
+	struct sd_conn *conns;
+	size_t nconns;
+	struct sd_subflow *subflows;
+	size_t nsubflows;
+	/* MPTCP subflows seen without a token (unprivileged readers). */
+	size_t tokenless_subflows;
+};
+
+/*
+ * Parses one inet_diag reply. For an MPTCP socket, fills *c and returns 0.
+ * For a TCP socket, returns 0 and fills *sf when its ULP is mptcp, 1 when
+ * it is a plain TCP socket. -1 (EBADMSG) on a malformed message.
+ */
+int sd_parse_conn(const struct nlmsghdr *nlh, struct sd_conn *c);
+int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf);
+
+/*
+ * Dumps the current network namespace's MPTCP connections (not listeners)
+ * and their subflows, IPv4 and IPv6. Returns 0, or -1 with errno set.
+ */
+int sd_snapshot_take(struct sd_snapshot *snap);
+
+/* Only the MPTCP sockets (cheaper: for the event listener). */
+int sd_snapshot_conns(struct sd_snapshot *snap);
+
+void sd_snapshot_free(struct sd_snapshot *snap);
+
+/* Subflow i belongs to connection c (local token match). */
+bool sd_subflow_of(const struct sd_subflow *sf, const struct sd_conn *c);
+
+/* "ESTAB", "SYN-SENT", ... as ss prints them. */
+const char *sd_state_name(unsigned state);
+
+#endif
