@@ -7,9 +7,18 @@
  * tells what inih will do with each line it hands over, so that the policy
  * parser can report every line that does not reach its handler.
  *
- * Its rules mirror inih's (r55, as packaged); tests/unit/test_ini_lines.c
- * checks each of them against the real library, so an inih that behaves
- * differently fails a test instead of misleading a user.
+ * Its rules mirror inih's; tests/unit/test_ini_lines.c checks each of them
+ * against the real library, so an inih that behaves differently fails a
+ * test instead of misleading a user. Where inih's releases differ (Debian
+ * 12 has r55, Debian 13 r59), CMake runs cmake/inih_probe.c against the
+ * inih the build links and defines, 0 or 1:
+ *  MPTCPSHIM_INIH_STRIPS_CONTINUATION_COMMENTS: inih cuts " ; comment" off
+ *    continuation lines as well as first lines (r56 on); the parser cuts
+ *    it itself where inih does not.
+ *  MPTCPSHIM_INIH_DISCARDS_LONG_LINE_REST: inih reads the rest of an
+ *    overlong line away (r59 on) instead of parsing it as the next line.
+ *    Neither reaches a user: the reader never hands over a line that
+ *    fills inih's buffer (see ini_lines_limit()).
  */
 #ifndef MPTCPSHIM_INI_LINES_H
 #define MPTCPSHIM_INI_LINES_H
@@ -17,6 +26,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#if !defined(MPTCPSHIM_INIH_STRIPS_CONTINUATION_COMMENTS) || \
+	!defined(MPTCPSHIM_INIH_DISCARDS_LONG_LINE_REST)
+#error "the inih probe's definitions are missing (shim/CMakeLists.txt)"
+#endif
 
 /* What inih will do with the line just read. */
 enum ini_line_kind {

@@ -488,9 +488,12 @@ static int handle_pair(void *user, const char *section, const char *name,
 		if (k->type == KT_CIDRS || k->type == KT_PORTS) {
 			char text[INI_MAX_LINE];
 
-			/* Our inih strips ' ;' comments on first lines only */
 			copy_text(text, sizeof(text), value, strlen(value));
-			for (char *c = text; *c; c++) {
+			/* An inih before r56 leaves " ; comment" in a
+			 * continuation line: cut it as inih cuts first lines. */
+			for (char *c = text;
+			     !MPTCPSHIM_INIH_STRIPS_CONTINUATION_COMMENTS && *c;
+			     c++) {
 				if (*c == ';' && c > text &&
 				    isspace((unsigned char)c[-1])) {
 					*c = '\0';

@@ -78,15 +78,32 @@ check "enable UNIT: the policy of the program named like the unit" \
 	"$(MPTCPSHIM_CONFIG="$T/p.conf" "$MPTCPSHIM_BIN" enable --root "$R" \
 		--dry-run mygo.service 2>/dev/null | grep GODEBUG)"
 
-# doctor on a Go binary: Debian 12's Go is 1.19, so the version string in
-# the binary is rewritten to 1.21 (same length) for doctor to read; the
-# binary is never run.
+# doctor on a Go binary needs a Go toolchain to build one: a package
+# build has only the Build-Depends (no Go), CI installs golang-go.
+if ! command -v go >/dev/null; then
+	[ "$FAILED" = 0 ] || { echo "FAILED: go_policy.sh" >&2; exit 1; }
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: go is not installed (CI must run the doctor checks)" >&2
+		exit 1
+	fi
+	echo "SKIP: the doctor checks need go (golang-go); the others passed" >&2
+	exit 77
+fi
+# doctor reads the Go version string in the binary; the binary is never
+# run. Debian 12's Go is 1.19, so there the string is rewritten to 1.21
+# (same length); Debian 13's 1.24 is taken as it is.
 mkdir "$T/gohello"
 printf 'package main\nfunc main() { println("hi") }\n' >"$T/gohello/main.go"
-(cd "$T/gohello" && GOFLAGS= GO111MODULE=off go build -o "$T/go-hello" main.go)
+(cd "$T/gohello" && GOFLAGS= GO111MODULE=off GOTOOLCHAIN=local go build -o "$T/go-hello" main.go)
 V=$(go env GOVERSION)
-NEW=go1.21.$(printf '%*s' $((${#V} - 7)) '' | tr ' ' 0)
-LC_ALL=C sed "s/$V/$NEW/g" "$T/go-hello" >"$T/mygo"
+minor=${V#go1.}
+minor=${minor%%[!0-9]*}
+if [ "$minor" -lt 21 ]; then
+	NEW=go1.21.$(printf '%*s' $((${#V} - 7)) '' | tr ' ' 0)
+	LC_ALL=C sed "s/$V/$NEW/g" "$T/go-hello" >"$T/mygo"
+else
+	cp "$T/go-hello" "$T/mygo"
+fi
 chmod +x "$T/mygo"
 doctor_go() {
 	MPTCPSHIM_CONFIG="$T/p.conf" "$MPTCPSHIM_BIN" doctor "$T/mygo" 2>&1 |
