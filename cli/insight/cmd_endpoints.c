@@ -20,10 +20,8 @@
 static void usage(FILE *fp)
 {
 	out_usage(fp,
-		"Usage: mptcpshim endpoints [--json] [--peer ADDR]
-"
-		"       mptcpshim endpoints auto [OPTIONS]
-"
+		"Usage: mptcpshim endpoints [--json] [--peer ADDR]\n"
+		"       mptcpshim endpoints auto [OPTIONS]\n"
 		"Lists the in-kernel path manager's endpoints and limits of "
 		"this network namespace\n(like 'ip mptcp endpoint show' and "
 		"'ip mptcp limits show') and warns when no\nextra subflow can "
