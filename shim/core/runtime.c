@@ -112,25 +112,6 @@ static void load_policy(void)
 	policy_resolve(shim_rt.policy, names, &shim_rt.view);
 }
 
-/*
- * Whether this network namespace gives MPTCP sockets, asked once: the fast
- * socket() path then need not save errno for a fallback it will not take.
- */
-static void probe_mptcp(void)
-{
-	int fd = shim_real.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
-				  IPPROTO_MPTCP);
-
-	if (fd >= 0) {
-		shim_real.close(fd);
-	} else if (shim_errno_means_no_mptcp(errno)) {
-		atomic_store(&shim_mptcp_unavailable, errno);
-		shim_log(SHIM_LOG_INFO,
-			 "MPTCP is not available (socket: %s); using TCP",
-			 strerrorname_np(errno));
-	}
-}
-
 static void init_once_fn(void)
 {
 	const char *value;
@@ -165,14 +146,18 @@ static void init_once_fn(void)
 			    shim_rt.view.decide_at_listen || shim_rt.stats ||
 			    (shim_rt.view.keepalive.enabled &&
 			     shim_rt.view.keepalive.all_tcp);
+	/*
+	 * No probe socket: the slow path saves errno, so the process's first
+	 * MPTCP socket() is the probe, and its success switches to the fast
+	 * path (which cannot restore errno after a refusal). A process that
+	 * opens one socket makes one.
+	 */
+	shim_rt.fast_after_first_socket =
+		shim_rt.view.initial.choice == POLICY_MPTCP &&
+		!shim_rt.slow_socket_path &&
+		shim_log_threshold < SHIM_LOG_DEBUG;
 	if (shim_rt.view.initial.choice == POLICY_MPTCP)
-		probe_mptcp();
-	if (shim_rt.view.initial.choice == POLICY_MPTCP)
-		mode = shim_rt.slow_socket_path ||
-				       atomic_load(&shim_mptcp_unavailable) ||
-				       shim_log_threshold >= SHIM_LOG_DEBUG ?
-			       SHIM_SOCKET_SLOW :
-			       SHIM_SOCKET_FAST;
+		mode = SHIM_SOCKET_SLOW;
 	else
 		mode = shim_rt.track_tcp ? SHIM_SOCKET_SLOW : SHIM_SOCKET_PASS;
 	atomic_store_explicit(&shim_socket_mode, mode, memory_order_release);

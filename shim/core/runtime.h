@@ -24,6 +24,7 @@ struct shim_runtime {
 	bool stats;		/* MPTCPSHIM_STATS given: count and report */
 	bool track_tcp;		/* plain TCP sockets need an fd entry too */
 	bool slow_socket_path;	/* socket() has keepalive or stats work */
+	bool fast_after_first_socket; /* the first MPTCP socket is the probe */
 	const char *stats_path;
 };
 

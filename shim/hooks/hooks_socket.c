@@ -61,6 +61,22 @@ static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err)
 				  err, shim_rt.view.initial.reason);
 }
 
+/*
+ * The first MPTCP socket() that worked is the start-up probe: MPTCP works in
+ * this process, so later sockets may take the fast path, which does not save
+ * errno for a fallback (init no longer makes a probe socket of its own).
+ * Lowered again only if MPTCP has failed meanwhile.
+ */
+static void first_socket_was_probe(void)
+{
+	int expected = SHIM_SOCKET_SLOW;
+
+	if (!atomic_load_explicit(&shim_mptcp_unavailable,
+				  memory_order_relaxed))
+		atomic_compare_exchange_strong(&shim_socket_mode, &expected,
+					       SHIM_SOCKET_FAST);
+}
+
 /* Everything but the plain conversion: init, policy TCP-first, keepalive,
  * stats, debug logging, MPTCP unavailable. */
 static __attribute__((noinline)) int socket_slow(int domain, int type,
@@ -97,8 +113,19 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	if (fd < 0)
 		return fd;
 
-	entry = shim_fd_claim(fd, domain, protocol, mptcp ? SHIM_FD_MPTCP : 0);
-	after_create(fd, entry, mptcp, err);
+	if (mptcp && shim_rt.fast_after_first_socket)
+		first_socket_was_probe();
+	/* Only keepalive and stats need the full entry now; a mark is what
+	 * the fast path leaves too, and spares a process that opens one
+	 * socket the mapping of a whole chunk. */
+	if (shim_rt.stats || (shim_rt.view.keepalive.enabled &&
+			      (mptcp || shim_rt.view.keepalive.all_tcp))) {
+		entry = shim_fd_claim(fd, domain, protocol,
+				      mptcp ? SHIM_FD_MPTCP : 0);
+		after_create(fd, entry, mptcp, err);
+	} else {
+		shim_fd_mark(fd, domain, protocol, mptcp);
+	}
 	if (mptcp)
 		shim_log(SHIM_LOG_DEBUG, "socket(%s, %s%s%s) = %d: MPTCP",
 			 domain == AF_INET ? "AF_INET" : "AF_INET6",
