@@ -40,8 +40,9 @@ enum shim_socket_mode {
 	SHIM_SOCKET_PASS,	/* disabled, or nothing to track */
 };
 
-extern struct shim_runtime shim_rt;
-extern _Atomic int shim_socket_mode;
+/* Hidden, so that the hot path reaches them without a GOT-style lea. */
+extern struct shim_runtime shim_rt __attribute__((visibility("hidden")));
+extern _Atomic int shim_socket_mode __attribute__((visibility("hidden")));
 extern _Atomic int shim_state;
 /* The errno of the first socket(IPPROTO_MPTCP) that failed for want of
  * MPTCP; 0 while MPTCP works. Later sockets go straight to TCP. */
