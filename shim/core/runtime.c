@@ -156,6 +156,18 @@ static void init_once_fn(void)
 		shim_rt.view.initial.choice == POLICY_MPTCP &&
 		!shim_rt.slow_socket_path &&
 		shim_log_threshold < SHIM_LOG_DEBUG;
+	/*
+	 * Starting as TCP is invisible to the app only when connect() and
+	 * listen() both decide (so each socket still ends as the policy
+	 * says) and a refused option never reaches it (fail), and is kept
+	 * out of the stats, which count what socket() created.
+	 */
+	shim_rt.may_start_tcp =
+		shim_rt.view.initial.choice == POLICY_MPTCP &&
+		shim_rt.view.decide_at_connect &&
+		shim_rt.view.decide_at_listen && !shim_rt.stats &&
+		shim_rt.view.unsupported != POLICY_UNSUP_FAIL &&
+		!shim_rt.view.per_option_unsupported;
 	if (shim_rt.view.initial.choice == POLICY_MPTCP)
 		mode = SHIM_SOCKET_SLOW;
 	else
@@ -165,6 +177,46 @@ static void init_once_fn(void)
 out:
 	shim_busy--;
 	errno = saved;
+}
+
+/* Connections in a row that the policy sent to TCP; saturates. */
+static _Atomic unsigned tcp_outcomes;
+#define START_TCP_AFTER 2
+
+void shim_learn_connect(bool mptcp)
+{
+	unsigned seen;
+
+	if (!shim_rt.may_start_tcp)
+		return;
+	if (mptcp) {
+		if (atomic_exchange_explicit(&tcp_outcomes, 0,
+					     memory_order_relaxed) >=
+			    START_TCP_AFTER &&
+		    shim_rt.fast_after_first_socket) {
+			int expected = SHIM_SOCKET_SLOW;
+
+			atomic_compare_exchange_strong(&shim_socket_mode,
+						       &expected,
+						       SHIM_SOCKET_FAST);
+		}
+		return;
+	}
+	seen = atomic_load_explicit(&tcp_outcomes, memory_order_relaxed);
+	if (seen >= START_TCP_AFTER)
+		return;
+	atomic_store_explicit(&tcp_outcomes, seen + 1, memory_order_relaxed);
+	/* The fast path creates MPTCP: socket() must ask the slow path. */
+	if (seen + 1 == START_TCP_AFTER)
+		atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_SLOW,
+				      memory_order_relaxed);
+}
+
+bool shim_start_tcp(void)
+{
+	return shim_rt.may_start_tcp &&
+	       atomic_load_explicit(&tcp_outcomes, memory_order_relaxed) >=
+		       START_TCP_AFTER;
 }
 
 void shim_init_slow(void)
