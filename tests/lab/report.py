@@ -154,18 +154,22 @@ def scenario(prefix):
 
 
 def recovery_after(sizes, cut):
-	"""Seconds from the cut until the download first gains, in one
-	interval, half of its median gain per interval after the cut."""
+	"""Seconds from the cut until the download, after its dip, gains
+	again in one interval half of its median gain per interval after the
+	cut (0 when it never dipped below that)."""
 	steps = [(sizes[i][0], sizes[i][1] - sizes[i - 1][1])
 		 for i in range(1, len(sizes)) if sizes[i][0] > cut]
 	gains = sorted(g for _, g in steps if g > 0)
 	if not gains:
 		return None
 	median = gains[len(gains) // 2]
+	dipped = False
 	for t, g in steps:
-		if g >= median / 2:
+		if g < median / 2:
+			dipped = True
+		elif dipped:
 			return t - cut
-	return None
+	return 0.0 if not dipped else None
 
 
 def failover(name):
@@ -339,8 +343,8 @@ lines.append("")
 lines.append("Failover: a download, path 1 cut during it (link: c1 taken "
 	     "down; silent: its packets dropped)")
 for name, b in summary["failovers"].items():
-	what = "%s, %d MiB in %.1f s, longest stall %.2f s*, full rate again " \
-		"%s after the cut" % (
+	what = "%s, %d MiB in %.1f s, longest stall %.2f s*, recovered " \
+		"%s after the cut**" % (
 			"complete, sha256 equal" if b["ok"] else "FAILED",
 			b["file_mib"], b["seconds"], b["longest_stall_s"],
 			"%.1f s" % b["recovery_s"] if b["recovery_s"] is not None
@@ -354,6 +358,8 @@ for name, b in summary["failovers"].items():
 	lines.append(line(label, what))
 lines.append("  * 100 ms intervals in which the download gained less than a"
 	     " quarter of its median")
+lines.append("  ** until the first interval after the dip that gains half of "
+	     "the median gain after the cut")
 text = "\n".join(lines) + "\n"
 if conns:
 	text += "\nmptcpshim conns during the aggregated run:\n"
