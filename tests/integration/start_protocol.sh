@@ -46,7 +46,7 @@ print(" ".join(out))
 PYEOF
 
 got=$(nsx "$N" env -u LD_PRELOAD XDG_CONFIG_HOME="$T_TMP" \
-	MPTCPSHIM_CONFIG="$T_TMP/rule.conf" LD_PRELOAD="$SHIM_LIB${LD_PRELOAD:+ $LD_PRELOAD}" \
+	MPTCPSHIM_CONFIG="$T_TMP/rule.conf" LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD }$SHIM_LIB" \
 	timeout 30 python3 "$T_TMP/probe.py")
 set -- $got
 check "1st connect to an excluded address: created MPTCP, switched" "lo:262>6" "$1"
