@@ -181,13 +181,12 @@ static void init_once_fn(void)
 		!shim_rt.slow_socket_path &&
 		shim_log_threshold < SHIM_LOG_DEBUG;
 	/*
-	 * Starting as TCP is invisible to the app only when connect() and
-	 * listen() both decide (so each socket still ends as the policy
-	 * says) and a refused option never reaches it (fail), and is kept
-	 * out of the stats, which count what socket() created.
+	 * Starting as the other protocol is invisible to the app only when
+	 * connect() and listen() both decide (so each socket still ends as
+	 * the policy says) and a refused option never reaches it (fail), and
+	 * is kept out of the stats, which count what socket() created.
 	 */
-	shim_rt.may_start_tcp =
-		shim_rt.view.initial.choice == POLICY_MPTCP &&
+	shim_rt.may_start_other =
 		shim_rt.view.decide_at_connect &&
 		shim_rt.view.decide_at_listen && !shim_rt.stats &&
 		shim_rt.view.unsupported != POLICY_UNSUP_FAIL &&
@@ -203,20 +202,21 @@ out:
 	errno = saved;
 }
 
-/* Connections in a row that the policy sent to TCP; saturates. */
-static _Atomic unsigned tcp_outcomes;
-#define START_TCP_AFTER 2
+/* Connections in a row the policy sent away from initial; saturates. */
+static _Atomic unsigned other_outcomes;
+#define START_OTHER_AFTER 2
 
 void shim_learn_connect(bool mptcp)
 {
+	bool initial_mptcp = shim_rt.view.initial.choice == POLICY_MPTCP;
 	unsigned seen;
 
-	if (!shim_rt.may_start_tcp)
+	if (!shim_rt.may_start_other)
 		return;
-	if (mptcp) {
-		if (atomic_exchange_explicit(&tcp_outcomes, 0,
+	if (mptcp == initial_mptcp) {
+		if (atomic_exchange_explicit(&other_outcomes, 0,
 					     memory_order_relaxed) >=
-			    START_TCP_AFTER &&
+			    START_OTHER_AFTER &&
 		    shim_rt.fast_after_first_socket) {
 			int expected = SHIM_SOCKET_SLOW;
 
@@ -226,21 +226,22 @@ void shim_learn_connect(bool mptcp)
 		}
 		return;
 	}
-	seen = atomic_load_explicit(&tcp_outcomes, memory_order_relaxed);
-	if (seen >= START_TCP_AFTER)
+	seen = atomic_load_explicit(&other_outcomes, memory_order_relaxed);
+	if (seen >= START_OTHER_AFTER)
 		return;
-	atomic_store_explicit(&tcp_outcomes, seen + 1, memory_order_relaxed);
-	/* The fast path creates MPTCP: socket() must ask the slow path. */
-	if (seen + 1 == START_TCP_AFTER)
+	atomic_store_explicit(&other_outcomes, seen + 1, memory_order_relaxed);
+	/* The fast path creates MPTCP: socket() must ask the slow path (a
+	 * TCP-first policy is on the slow path already). */
+	if (seen + 1 == START_OTHER_AFTER && initial_mptcp)
 		atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_SLOW,
 				      memory_order_relaxed);
 }
 
-bool shim_start_tcp(void)
+bool shim_start_other(void)
 {
-	return shim_rt.may_start_tcp &&
-	       atomic_load_explicit(&tcp_outcomes, memory_order_relaxed) >=
-		       START_TCP_AFTER;
+	return shim_rt.may_start_other &&
+	       atomic_load_explicit(&other_outcomes, memory_order_relaxed) >=
+		       START_OTHER_AFTER;
 }
 
 void shim_init_slow(void)

@@ -25,7 +25,7 @@ struct shim_runtime {
 	bool track_tcp;		/* plain TCP sockets need an fd entry too */
 	bool slow_socket_path;	/* socket() has keepalive or stats work */
 	bool fast_after_first_socket; /* the first MPTCP socket is the probe */
-	bool may_start_tcp;	/* shim_start_tcp() may say yes */
+	bool may_start_other;	/* shim_start_other() may say yes */
 	const char *stats_path;
 };
 
@@ -55,14 +55,16 @@ void shim_init_slow(void);
 
 /*
  * Which protocol to create when a destination rule decides at connect():
- * after a run of connections that the policy sent to TCP, new sockets start
- * as TCP, so the common outcome costs no rebuild (connect() and listen()
- * still decide every socket; a wrong guess costs the rebuild the other
- * direction always did). shim_learn_connect() records each connect()
- * decision; shim_start_tcp() is what socket_slow() asks.
+ * after a run of connections that the policy sent to the protocol other
+ * than the one sockets start as (TCP for an exclude rule, MPTCP for an
+ * include rule), new sockets start as the other one, so the common outcome
+ * costs no rebuild (connect() and listen() still decide every socket; a
+ * wrong guess costs the rebuild the other direction always did).
+ * shim_learn_connect() records each connect() decision;
+ * shim_start_other() is what socket_slow() asks.
  */
 void shim_learn_connect(bool mptcp);
-bool shim_start_tcp(void);
+bool shim_start_other(void);
 
 /* The state after making sure init ran; cheap once it has. */
 static inline int shim_ready(void)

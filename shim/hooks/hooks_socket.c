@@ -89,10 +89,10 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	if (shim_ready() != SHIM_ACTIVE || shim_busy)
 		return shim_real.socket(domain, type, protocol);
 
-	if (shim_rt.view.initial.choice == POLICY_MPTCP && shim_start_tcp()) {
-		/* connect() or listen() makes it MPTCP where the policy says. */
-		fd = shim_real.socket(domain, type, protocol);
-	} else if (shim_rt.view.initial.choice == POLICY_MPTCP) {
+	/* After a run of connects the policy sent the other way, start as
+	 * they ended: connect() and listen() still decide this socket. */
+	if ((shim_rt.view.initial.choice == POLICY_MPTCP) !=
+	    shim_start_other()) {
 		int unavailable = atomic_load_explicit(&shim_mptcp_unavailable,
 						       memory_order_relaxed);
 		int saved = errno;
