@@ -88,6 +88,12 @@ def congestion(name):
 			  r"([a-z][a-z0-9_]*) wscale:", text, re.M)
 
 
+# Key names `conns --json` may use for addresses (it is documented in
+# mptcpshim(1); these cover the likely spellings).
+LOCAL = ("local", "local_address", "local_addr", "laddr", "src")
+REMOTE = ("remote", "remote_address", "remote_addr", "raddr", "dst")
+
+
 def conns_text(path):
 	"""mptcpshim conns --json as lines: process, connections, subflows."""
 	def pick(d, *keys):
@@ -109,15 +115,32 @@ def conns_text(path):
 		for c in conns:
 			subs = c.get("subflows", [])
 			lines.append("  %s -> %s, %d subflow(s)" % (
-				pick(c, "local", "local_addr"),
-				pick(c, "remote", "remote_addr"), len(subs)))
+				pick(c, *LOCAL), pick(c, *REMOTE), len(subs)))
 			for s in subs:
 				lines.append("    %s -> %s dev %s%s" % (
-					pick(s, "local", "local_addr"),
-					pick(s, "remote", "remote_addr"),
-					pick(s, "interface", "dev", "ifname"),
+					pick(s, *LOCAL), pick(s, *REMOTE),
+					pick(s, "interface", "ifname", "dev",
+					     "iface"),
 					" backup" if s.get("backup") else ""))
 	return lines or ["(no MPTCP connection listed)"]
+
+
+def conns_both_paths(path):
+	"""Whether the conns snapshot has a connection with subflows on both
+	client devices."""
+	try:
+		data = json.load(open(path))
+	except (OSError, ValueError):
+		return False
+	for p in data.get("processes", []):
+		for c in p.get("connections", []):
+			devs = {next((s[k] for k in ("interface", "ifname",
+						     "dev", "iface")
+				      if s.get(k)), None)
+				for s in c.get("subflows", [])}
+			if {"c1", "c2"} <= devs:
+				return True
+	return False
 
 
 def scenario(prefix):
@@ -278,6 +301,9 @@ if "backup" in scenarios:
 			       b["path2_bytes_after_down"] > 1048576))
 conns = facts.get("conns_json", "")
 summary["conns_snapshot"] = conns
+# Shown, not a check: conns has tests of its own, and its JSON keys are
+# guessed here.
+summary["conns_both_paths"] = bool(conns) and conns_both_paths(conns)
 summary["checks"] = {name: ok for name, ok in checks}
 summary["passed"] = all(ok for _, ok in checks)
 json.dump(summary, open(out + "/summary.json", "w"), indent=2)
@@ -362,7 +388,9 @@ lines.append("  ** until the first interval after the dip that gains half of "
 	     "the median gain after the cut")
 text = "\n".join(lines) + "\n"
 if conns:
-	text += "\nmptcpshim conns during the aggregated run:\n"
+	text += ("\nmptcpshim conns during the aggregated run (a connection "
+		 "with subflows on c1 and c2: %s):\n"
+		 % ("yes" if summary["conns_both_paths"] else "no"))
 	try:
 		text += "".join("  " + l + "\n" for l in conns_text(conns))
 	except OSError:
