@@ -56,6 +56,19 @@ def goal_text(f):
 		("%g" % f["goal"]) + {"x": "x", "s": " s"}.get(f["unit"], ""))
 
 
+def function_table(title, column, rows, limit):
+	"""A Markdown table of (value, format, function), largest first."""
+	if not rows:
+		return
+	print()
+	print(title)
+	print()
+	print("| %s | function |" % column)
+	print("|---:|---|")
+	for value, form, function in sorted(rows, key=lambda r: -r[0])[:limit]:
+		print(("| " + form + " | `%s` |") % (value, function))
+
+
 def print_markdown(result):
 	m = result["machine"]
 	print("Machine: %d CPUs, kernel %s, %s. Mode: %s; typical policy: %s;"
@@ -98,29 +111,15 @@ def print_markdown(result):
 		      "(strace -f -c, no policy): " + (", ".join(
 			      "%s %+d" % (n, c) for n, c in extra.items())
 			      or "none"))
-	rows = [r for r in result["hot_path"].get("shim_policy", [])
-		if r["instr"] >= 0.5]
-	if rows:
-		print()
-		print("Instructions per socket()+close() by function, shim "
-		      "with the typical policy (callgrind slope):")
-		print()
-		print("| instr/iter | function |")
-		print("|---:|---|")
-		for row in sorted(rows, key=lambda r: -r["instr"])[:12]:
-			print("| %.1f | `%s` |" % (row["instr"],
-						   row["function"]))
-	rows = [r for r in result["hot_path"].get("shim_policy", [])
-		if r["once"] >= 2000]
-	if rows:
-		print()
-		print("Instructions once per process by function, same run "
-		      "(intercept; includes ld.so start-up):")
-		print()
-		print("| instr | function |")
-		print("|---:|---|")
-		for row in sorted(rows, key=lambda r: -r["once"])[:8]:
-			print("| %d | `%s` |" % (row["once"], row["function"]))
+	rows = result["hot_path"].get("shim_policy", [])
+	function_table("Instructions per socket()+close() by function, shim "
+		       "with the typical policy (callgrind slope):",
+		       "instr/iter", [(r["instr"], "%.1f", r["function"])
+				      for r in rows if r["instr"] >= 0.5], 12)
+	function_table("Instructions once per process by function, same run "
+		       "(intercept; includes ld.so start-up):", "instr",
+		       [(r["once"], "%d", r["function"]) for r in rows
+			if r["once"] >= 2000], 8)
 	demo = result.get("demo")
 	if demo:
 		print()
