@@ -182,6 +182,9 @@ def recovery_after(sizes, cut):
 	cut (0 when it never dipped below that)."""
 	steps = [(sizes[i][0], sizes[i][1] - sizes[i - 1][1])
 		 for i in range(1, len(sizes)) if sizes[i][0] > cut]
+	# The interval in which the download completes is a partial one.
+	grew = [i for i, (_, g) in enumerate(steps) if g > 0]
+	steps = steps[:grew[-1]] if grew else []
 	gains = sorted(g for _, g in steps if g > 0)
 	if not gains:
 		return None
