@@ -53,7 +53,8 @@ def goal_text(f):
 	if f["goal"] is None:
 		return ""
 	return (("<= " if f["better"] == "lower" else ">= ") +
-		("%g" % f["goal"]) + {"x": "x", "s": " s", "KiB": " KiB"}.get(f["unit"], ""))
+		("%g" % f["goal"]) +
+		{"x": "x", "s": " s", "KiB": " KiB"}.get(f["unit"], ""))
 
 
 def function_table(title, column, rows, limit):
