@@ -145,6 +145,18 @@ static void check_path_manager(struct report *r,
 	    s->path_manager[0] ? s->path_manager : "kernel (pm_type 0)");
 }
 
+/* Backup endpoints: how long a failover stalls, and the sysctl for it. */
+static void check_backup_failover(struct report *r, const struct pm_state *pm)
+{
+	struct pm_warning note;
+	struct check *c;
+
+	if (!pm_backup_note(pm, pm_stale_loss_cnt(), &note))
+		return;
+	c = add(r, note.id, ST_PASS, "%s", note.message);
+	fix(c, "%s", note.fix);
+}
+
 static void check_endpoints(struct report *r)
 {
 	struct pm_warning w[32];
@@ -170,6 +182,7 @@ static void check_endpoints(struct report *r)
 		add(r, "endpoints", ST_PASS,
 		    "%zu endpoint(s); limits subflows %u add_addr_accepted "
 		    "%u", pm.n, pm.subflows, pm.add_addr_accepted);
+	check_backup_failover(r, &pm);
 	pm_state_free(&pm);
 }
 

@@ -107,6 +107,7 @@ static void endpoints_print(struct out *out, const struct pm_state *st)
 		out_object_close(out);
 	}
 	out_array_close(out);
+	pm_print_backup_note(out, st);
 }
 
 static int parse(int argc, char **argv, bool *json, const char **peer)

@@ -133,4 +133,19 @@ struct pm_warning {
 /* Up to max warnings about st; returns how many were written. */
 size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max);
 
+/* net.mptcp.stale_loss_cnt of this namespace, or -1 when unreadable. */
+int pm_stale_loss_cnt(void);
+
+/*
+ * The backup trade-off when st has backup endpoints: note->message names
+ * them and the stall (~ stale_loss_cnt x RTO), note->fix the sysctl that
+ * shortens it. False (note cleared) without backup endpoints.
+ */
+bool pm_backup_note(const struct pm_state *st, int stale_loss_cnt,
+		    struct pm_warning *note);
+
+struct out;
+/* pm_backup_note() as an "backup_note" object (text: a note line). */
+void pm_print_backup_note(struct out *out, const struct pm_state *st);
+
 #endif

@@ -101,12 +101,14 @@ static inline struct shim_fd *shim_fd_slot(int fd)
 enum shim_fd_mark {
 	SHIM_MARK_TRACKED = 1 << 0,
 	SHIM_MARK_MPTCP = 1 << 1,
-	SHIM_MARK_INET6 = 1 << 2,
-	SHIM_MARK_PROTO_TCP = 1 << 3,
+	/* The bits AF_INET6 (10) and IPPROTO_TCP (6) have and AF_INET (2)
+	 * and protocol 0 lack: socket() computes its mark with an or. */
+	SHIM_MARK_PROTO_TCP = 1 << 2,
+	SHIM_MARK_INET6 = 1 << 3,
 	SHIM_MARK_ENTRY = 1 << 7,	/* the full entry is authoritative */
 };
 
-extern uint8_t shim_fd_marks[SHIM_FD_MARKS];
+extern uint8_t shim_fd_marks[SHIM_FD_MARKS] __attribute__((visibility("hidden")));
 
 /* Maps fd's chunk (first socket in it) and returns the slot, or NULL. */
 struct shim_fd *shim_fd_slot_slow(int fd);

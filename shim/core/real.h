@@ -34,7 +34,7 @@ struct shim_real_calls {
 	int (*fcntl64)(int, int, ...);
 };
 
-extern struct shim_real_calls shim_real;
+extern struct shim_real_calls shim_real __attribute__((visibility("hidden")));
 
 /*
  * fcntl()'s one optional argument. Every command takes at most one, an int

@@ -6,6 +6,7 @@
  * any small library.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -78,6 +79,24 @@ static void report_policy_problem(void *ctx, const char *file, unsigned line,
 			 file, message, file);
 }
 
+/* Whether path exists, for our effective ids (setuid programs too). */
+static bool exists(const char *path)
+{
+	return path && faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
+}
+
+/*
+ * No policy file anywhere (the system directory, the user file and
+ * MPTCPSHIM_CONFIG all absent): the built-in defaults, and no program name
+ * to look up, which spares readlink(/proc/self/exe), the dearest system
+ * call of the whole init (~20 us here), and the file lookups behind it.
+ */
+static bool no_policy_files(const struct policy_sources *src)
+{
+	return !src->env_file && !exists(MPTCPSHIM_SYSCONFDIR) &&
+	       !exists(src->user_file);
+}
+
 static void load_policy(void)
 {
 	static char exe_name[NAME_MAX + 1];
@@ -88,6 +107,13 @@ static void load_policy(void)
 	ssize_t n;
 	int k = 0;
 
+	policy_sources_default(&src, names, shim_rt.secure, user_file,
+			       sizeof(user_file));
+	if (no_policy_files(&src)) {
+		names[0] = program_invocation_short_name;
+		policy_resolve(NULL, names, &shim_rt.view);
+		return;
+	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *base;
@@ -106,29 +132,8 @@ static void load_policy(void)
 	    (k == 0 || strcmp(program_invocation_short_name, exe_name) != 0))
 		names[k++] = program_invocation_short_name;
 
-	policy_sources_default(&src, names, shim_rt.secure, user_file,
-			       sizeof(user_file));
 	shim_rt.policy = policy_load(&src, report_policy_problem, NULL);
 	policy_resolve(shim_rt.policy, names, &shim_rt.view);
-}
-
-/*
- * Whether this network namespace gives MPTCP sockets, asked once: the fast
- * socket() path then need not save errno for a fallback it will not take.
- */
-static void probe_mptcp(void)
-{
-	int fd = shim_real.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
-				  IPPROTO_MPTCP);
-
-	if (fd >= 0) {
-		shim_real.close(fd);
-	} else if (shim_errno_means_no_mptcp(errno)) {
-		atomic_store(&shim_mptcp_unavailable, errno);
-		shim_log(SHIM_LOG_INFO,
-			 "MPTCP is not available (socket: %s); using TCP",
-			 strerrorname_np(errno));
-	}
 }
 
 static void init_once_fn(void)
@@ -165,14 +170,29 @@ static void init_once_fn(void)
 			    shim_rt.view.decide_at_listen || shim_rt.stats ||
 			    (shim_rt.view.keepalive.enabled &&
 			     shim_rt.view.keepalive.all_tcp);
+	/*
+	 * No probe socket: the slow path saves errno, so the process's first
+	 * MPTCP socket() is the probe, and its success switches to the fast
+	 * path (which cannot restore errno after a refusal). A process that
+	 * opens one socket makes one.
+	 */
+	shim_rt.fast_after_first_socket =
+		shim_rt.view.initial.choice == POLICY_MPTCP &&
+		!shim_rt.slow_socket_path &&
+		shim_log_threshold < SHIM_LOG_DEBUG;
+	/*
+	 * Starting as the other protocol is invisible to the app only when
+	 * connect() and listen() both decide (so each socket still ends as
+	 * the policy says) and a refused option never reaches it (fail), and
+	 * is kept out of the stats, which count what socket() created.
+	 */
+	shim_rt.may_start_other =
+		shim_rt.view.decide_at_connect &&
+		shim_rt.view.decide_at_listen && !shim_rt.stats &&
+		shim_rt.view.unsupported != POLICY_UNSUP_FAIL &&
+		!shim_rt.view.per_option_unsupported;
 	if (shim_rt.view.initial.choice == POLICY_MPTCP)
-		probe_mptcp();
-	if (shim_rt.view.initial.choice == POLICY_MPTCP)
-		mode = shim_rt.slow_socket_path ||
-				       atomic_load(&shim_mptcp_unavailable) ||
-				       shim_log_threshold >= SHIM_LOG_DEBUG ?
-			       SHIM_SOCKET_SLOW :
-			       SHIM_SOCKET_FAST;
+		mode = SHIM_SOCKET_SLOW;
 	else
 		mode = shim_rt.track_tcp ? SHIM_SOCKET_SLOW : SHIM_SOCKET_PASS;
 	atomic_store_explicit(&shim_socket_mode, mode, memory_order_release);
@@ -180,6 +200,48 @@ static void init_once_fn(void)
 out:
 	shim_busy--;
 	errno = saved;
+}
+
+/* Connections in a row the policy sent away from initial; saturates. */
+static _Atomic unsigned other_outcomes;
+#define START_OTHER_AFTER 2
+
+void shim_learn_connect(bool mptcp)
+{
+	bool initial_mptcp = shim_rt.view.initial.choice == POLICY_MPTCP;
+	unsigned seen;
+
+	if (!shim_rt.may_start_other)
+		return;
+	if (mptcp == initial_mptcp) {
+		if (atomic_exchange_explicit(&other_outcomes, 0,
+					     memory_order_relaxed) >=
+			    START_OTHER_AFTER &&
+		    shim_rt.fast_after_first_socket) {
+			int expected = SHIM_SOCKET_SLOW;
+
+			atomic_compare_exchange_strong(&shim_socket_mode,
+						       &expected,
+						       SHIM_SOCKET_FAST);
+		}
+		return;
+	}
+	seen = atomic_load_explicit(&other_outcomes, memory_order_relaxed);
+	if (seen >= START_OTHER_AFTER)
+		return;
+	atomic_store_explicit(&other_outcomes, seen + 1, memory_order_relaxed);
+	/* The fast path creates MPTCP: socket() must ask the slow path (a
+	 * TCP-first policy is on the slow path already). */
+	if (seen + 1 == START_OTHER_AFTER && initial_mptcp)
+		atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_SLOW,
+				      memory_order_relaxed);
+}
+
+bool shim_start_other(void)
+{
+	return shim_rt.may_start_other &&
+	       atomic_load_explicit(&other_outcomes, memory_order_relaxed) >=
+		       START_OTHER_AFTER;
 }
 
 void shim_init_slow(void)

@@ -24,6 +24,8 @@ struct shim_runtime {
 	bool stats;		/* MPTCPSHIM_STATS given: count and report */
 	bool track_tcp;		/* plain TCP sockets need an fd entry too */
 	bool slow_socket_path;	/* socket() has keepalive or stats work */
+	bool fast_after_first_socket; /* the first MPTCP socket is the probe */
+	bool may_start_other;	/* shim_start_other() may say yes */
 	const char *stats_path;
 };
 
@@ -39,8 +41,9 @@ enum shim_socket_mode {
 	SHIM_SOCKET_PASS,	/* disabled, or nothing to track */
 };
 
-extern struct shim_runtime shim_rt;
-extern _Atomic int shim_socket_mode;
+/* Hidden, so that the hot path reaches them without a GOT-style lea. */
+extern struct shim_runtime shim_rt __attribute__((visibility("hidden")));
+extern _Atomic int shim_socket_mode __attribute__((visibility("hidden")));
 extern _Atomic int shim_state;
 /* The errno of the first socket(IPPROTO_MPTCP) that failed for want of
  * MPTCP; 0 while MPTCP works. Later sockets go straight to TCP. */
@@ -49,6 +52,19 @@ extern _Atomic int shim_mptcp_unavailable;
 extern __thread int shim_busy __attribute__((tls_model("initial-exec")));
 
 void shim_init_slow(void);
+
+/*
+ * Which protocol to create when a destination rule decides at connect():
+ * after a run of connections that the policy sent to the protocol other
+ * than the one sockets start as (TCP for an exclude rule, MPTCP for an
+ * include rule), new sockets start as the other one, so the common outcome
+ * costs no rebuild (connect() and listen() still decide every socket; a
+ * wrong guess costs the rebuild the other direction always did).
+ * shim_learn_connect() records each connect() decision;
+ * shim_start_other() is what socket_slow() asks.
+ */
+void shim_learn_connect(bool mptcp);
+bool shim_start_other(void);
 
 /* The state after making sure init ran; cheap once it has. */
 static inline int shim_ready(void)

@@ -42,6 +42,8 @@ static void decide(int fd, struct shim_fd *entry, enum policy_role role,
 		return;
 	d = policy_decide(&shim_rt.view, role, addr, len);
 	want_mptcp = d.choice == POLICY_MPTCP;
+	if (role == POLICY_CONNECT)
+		shim_learn_connect(want_mptcp);
 	if (want_mptcp == is_mptcp)
 		return;
 	if (want_mptcp && atomic_load_explicit(&shim_mptcp_unavailable,

@@ -61,6 +61,22 @@ static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err)
 				  err, shim_rt.view.initial.reason);
 }
 
+/*
+ * The first MPTCP socket() that worked is the start-up probe: MPTCP works in
+ * this process, so later sockets may take the fast path, which does not save
+ * errno for a fallback (init no longer makes a probe socket of its own).
+ * Lowered again only if MPTCP has failed meanwhile.
+ */
+static void first_socket_was_probe(void)
+{
+	int expected = SHIM_SOCKET_SLOW;
+
+	if (!atomic_load_explicit(&shim_mptcp_unavailable,
+				  memory_order_relaxed))
+		atomic_compare_exchange_strong(&shim_socket_mode, &expected,
+					       SHIM_SOCKET_FAST);
+}
+
 /* Everything but the plain conversion: init, policy TCP-first, keepalive,
  * stats, debug logging, MPTCP unavailable. */
 static __attribute__((noinline)) int socket_slow(int domain, int type,
@@ -73,7 +89,10 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	if (shim_ready() != SHIM_ACTIVE || shim_busy)
 		return shim_real.socket(domain, type, protocol);
 
-	if (shim_rt.view.initial.choice == POLICY_MPTCP) {
+	/* After a run of connects the policy sent the other way, start as
+	 * they ended: connect() and listen() still decide this socket. */
+	if ((shim_rt.view.initial.choice == POLICY_MPTCP) !=
+	    shim_start_other()) {
 		int unavailable = atomic_load_explicit(&shim_mptcp_unavailable,
 						       memory_order_relaxed);
 		int saved = errno;
@@ -97,8 +116,19 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	if (fd < 0)
 		return fd;
 
-	entry = shim_fd_claim(fd, domain, protocol, mptcp ? SHIM_FD_MPTCP : 0);
-	after_create(fd, entry, mptcp, err);
+	if (mptcp && shim_rt.fast_after_first_socket)
+		first_socket_was_probe();
+	/* Only keepalive and stats need the full entry now; a mark is what
+	 * the fast path leaves too, and spares a process that opens one
+	 * socket the mapping of a whole chunk. */
+	if (shim_rt.stats || (shim_rt.view.keepalive.enabled &&
+			      (mptcp || shim_rt.view.keepalive.all_tcp))) {
+		entry = shim_fd_claim(fd, domain, protocol,
+				      mptcp ? SHIM_FD_MPTCP : 0);
+		after_create(fd, entry, mptcp, err);
+	} else {
+		shim_fd_mark(fd, domain, protocol, mptcp);
+	}
 	if (mptcp)
 		shim_log(SHIM_LOG_DEBUG, "socket(%s, %s%s%s) = %d: MPTCP",
 			 domain == AF_INET ? "AF_INET" : "AF_INET6",
@@ -108,17 +138,27 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	return fd;
 }
 
-/* The mark of a socket, computed before the call so that only it needs
- * to survive the call in a register. */
-static inline unsigned pack_args(int domain, int type, int protocol)
-{
-	(void)type;
-	return SHIM_MARK_TRACKED | (domain == AF_INET6 ? SHIM_MARK_INET6 : 0) |
-	       (protocol == IPPROTO_TCP ? SHIM_MARK_PROTO_TCP : 0);
-}
+/*
+ * The mark of a fast-path socket is domain | protocol | type, computed
+ * before the call so that only it survives the call in a register. For a
+ * candidate that or is exactly the mark in its low byte: AF_INET6 (10) and
+ * IPPROTO_TCP (6) carry the bits their marks use and AF_INET (2) and 0 do
+ * not, SOCK_STREAM (1) is SHIM_MARK_TRACKED and every domain has bit 1
+ * (SHIM_MARK_MPTCP). The type's flags ride above the byte for
+ * fast_unusual().
+ */
+_Static_assert((AF_INET | AF_INET6 | IPPROTO_TCP | SOCK_STREAM) <= 0xff &&
+		       (AF_INET6 & ~AF_INET) == SHIM_MARK_INET6 &&
+		       (IPPROTO_TCP & ~AF_INET) == SHIM_MARK_PROTO_TCP &&
+		       (int)SOCK_STREAM == (int)SHIM_MARK_TRACKED &&
+		       (AF_INET & AF_INET6) == SHIM_MARK_MPTCP &&
+		       !((SOCK_NONBLOCK | SOCK_CLOEXEC) & 0xff),
+	       "a fast-path mark is domain | protocol | type");
+#define SHIM_FAST_MARK(domain, type, protocol)                                 \
+	((unsigned)(domain) | (unsigned)(protocol) | (unsigned)(type))
 
 /*
- * The fast path's MPTCP socket() failed although init found MPTCP working
+ * The fast path's MPTCP socket() failed although MPTCP worked before
  * (net.mptcp.enabled flipped since): TCP, tracked. errno cannot be restored
  * here, as the fast path does not save it; this happens at most once per
  * process, after which the slow path (which does) takes over.
@@ -134,39 +174,54 @@ static __attribute__((noinline)) int fast_refused(int domain, int type,
 	return fd;
 }
 
-static __attribute__((noinline)) void mark_high_fd(int fd, unsigned packed)
+/* The fast path's rare outcomes: socket() failed, or an fd beyond the byte
+ * map (tracked with a full entry). The arguments come back from the mark. */
+static __attribute__((noinline)) int fast_unusual(int fd, unsigned mark)
 {
-	shim_fd_claim(fd, packed & SHIM_MARK_INET6 ? AF_INET6 : AF_INET,
-		      packed & SHIM_MARK_PROTO_TCP ? IPPROTO_TCP : 0,
-		      SHIM_FD_MPTCP);
+	int domain = mark & SHIM_MARK_INET6 ? AF_INET6 : AF_INET;
+	int protocol = mark & SHIM_MARK_PROTO_TCP ? IPPROTO_TCP : 0;
+
+	if (fd < 0)
+		return fast_refused(domain, (int)(mark & ~0xffu) | SOCK_STREAM,
+				    protocol);
+	shim_fd_claim(fd, domain, protocol, SHIM_FD_MPTCP);
+	return fd;
+}
+
+/* Not the fast mode: passing through, or the slow path. */
+static __attribute__((noinline)) int socket_not_fast(int domain, int type,
+						     int protocol)
+{
+	if (atomic_load_explicit(&shim_socket_mode, memory_order_acquire) ==
+	    SHIM_SOCKET_PASS)
+		return shim_real.socket(domain, type, protocol);
+	return socket_slow(domain, type, protocol);
 }
 
 /*
  * The hot path: one mode load, the MPTCP socket() and one byte stored
- * (DESIGN.md budgets it in instructions; callgrind measures it).
+ * (DESIGN.md budgets it in instructions; callgrind measures it, and
+ * docs/performance.md accounts for each one).
  */
 SHIM_EXPORT int socket(int domain, int type, int protocol)
 {
-	unsigned packed;
-	int mode, fd;
+	unsigned mark;
+	int fd;
 
 	if (!shim_is_tcp_candidate(domain, type, protocol))
 		return shim_real.socket(domain, type, protocol);
-	mode = atomic_load_explicit(&shim_socket_mode, memory_order_acquire);
-	if (__builtin_expect(mode != SHIM_SOCKET_FAST, 0)) {
-		if (mode == SHIM_SOCKET_PASS)
-			return shim_real.socket(domain, type, protocol);
-		return socket_slow(domain, type, protocol);
-	}
-	packed = pack_args(domain, type, protocol);
+	if (__builtin_expect(atomic_load_explicit(&shim_socket_mode,
+						  memory_order_acquire) !=
+				     SHIM_SOCKET_FAST,
+			     0))
+		return socket_not_fast(domain, type, protocol);
+	mark = SHIM_FAST_MARK(domain, type, protocol);
 	fd = shim_real.socket(domain, type, IPPROTO_MPTCP);
-	if (__builtin_expect(fd < 0, 0))
-		return fast_refused(domain, type, protocol);
-	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1))
-		shim_fd_marks[fd] = packed | SHIM_MARK_MPTCP;
-	else
-		mark_high_fd(fd, packed);
-	return fd;
+	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1)) {
+		shim_fd_marks[fd] = (uint8_t)mark;
+		return fd;
+	}
+	return fast_unusual(fd, mark);
 }
 SHIM_SELF(socket);
 
@@ -215,19 +270,20 @@ static __attribute__((noinline)) int close_tracked(int fd)
 	return shim_real.close(fd);
 }
 
-/* Untracked fds cost one byte load, a plain converted socket one byte
- * store; entries and statistics are handled out of line. */
+/*
+ * Untracked fds cost one byte load, a plain converted socket one byte
+ * store; entries are handled out of line. With stats every tracked socket
+ * has a full entry (socket_slow() claims one), so the mark alone decides.
+ */
 SHIM_EXPORT int close(int fd)
 {
 	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1)) {
 		unsigned mark = shim_fd_marks[fd];
 
-		if (mark) {
-			if ((mark & SHIM_MARK_ENTRY) ||
-			    __builtin_expect(shim_rt.stats, 0))
-				return close_tracked(fd);
+		if (__builtin_expect(mark & SHIM_MARK_ENTRY, 0))
+			return close_tracked(fd);
+		if (mark)
 			shim_fd_marks[fd] = 0;
-		}
 		return shim_real.close(fd);
 	}
 	return close_tracked(fd);

@@ -10,7 +10,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +37,10 @@ static void usage(void)
 		"       shimbench socket-wall N tcp|mptcp|default   (wall clock)\n"
 		"       shimbench loop N tcp|mptcp|default   (for callgrind)\n"
 		"       shimbench connect N tcp|mptcp|default\n"
-		"       shimbench spawn N PRELOAD|-\n"
+		"       shimbench spawn N PRELOAD|- [socket]\n"
+		"       shimbench one   (opens and closes one TCP socket)\n"
+		"       shimbench threads N T tcp|mptcp|default\n"
+		"       shimbench highfd N tcp|mptcp|default [BASE_FD]\n"
 		"       shimbench rss\n"
 		"default: protocol 0, what an unmodified program asks for.\n");
 	exit(2);
@@ -195,10 +201,34 @@ static char **child_environment(const char *preload)
 	return env;
 }
 
-static int bench_spawn(long n, const char *preload)
+/* What a process that opens one socket does: the start-up figure. */
+static int one_socket(void)
 {
-	char *argv[] = { "/bin/true", NULL };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	close(fd);
+	return 0;
+}
+
+/* posix_spawn+wait4 of /bin/true, or with "socket" of ourselves opening one
+ * socket (the shim's first-socket path: init, policy, probe). */
+static int bench_spawn(long n, const char *preload, const char *what)
+{
+	static char self[PATH_MAX];
+	char *argv[] = { "/bin/true", NULL, NULL };
 	char **env = child_environment(preload);
+	ssize_t len;
+
+	if (what) {
+		len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (len <= 0)
+			die("readlink /proc/self/exe");
+		self[len] = '\0';
+		argv[0] = self;
+		argv[1] = "one";
+	}
 	double start = 0, children = 0;
 
 	for (long i = -20; i < n; i++) {
@@ -211,20 +241,96 @@ static int bench_spawn(long n, const char *preload)
 		err = posix_spawn(&pid, argv[0], NULL, NULL, argv, env);
 		if (err) {
 			errno = err;
-			die("posix_spawn /bin/true");
+			die("posix_spawn");
 		}
 		if (wait4(pid, &status, 0, &ru) < 0)
 			die("wait4");
 		if (i >= 0)
 			children += rusage_ns(&ru);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			fprintf(stderr, "shimbench: /bin/true failed (%d)\n",
-				status);
+			fprintf(stderr, "shimbench: %s failed (%d)\n",
+				argv[0], status);
 			return 1;
 		}
 	}
 	printf("ns_per_op=%.1f\n", (cpu_ns() - start + children) / n);
 	free(env);
+	return 0;
+}
+
+struct thread_job {
+	long n;
+	int protocol;
+};
+
+static void *thread_loop(void *arg)
+{
+	const struct thread_job *job = arg;
+
+	socket_loop(job->n, job->protocol);
+	return NULL;
+}
+
+/*
+ * T threads, each N socket()+close() pairs at once: CPU time per pair over
+ * all threads, so contention on shared state shows as more CPU per pair.
+ */
+static int bench_threads(long n, long threads, int protocol)
+{
+	struct thread_job job = { n, protocol };
+	pthread_t tid[64];
+	double start;
+
+	if (threads < 1 || threads > 64)
+		usage();
+	socket_loop(1000, protocol);
+	start = cpu_ns();
+	for (long i = 0; i < threads; i++)
+		if (pthread_create(&tid[i], NULL, thread_loop, &job) != 0)
+			die("pthread_create");
+	for (long i = 0; i < threads; i++)
+		pthread_join(tid[i], NULL);
+	printf("ns_per_op=%.1f\n", (cpu_ns() - start) / (n * threads));
+	return 0;
+}
+
+static long vm_rss_kib(void);
+
+/*
+ * N sockets kept open at fds from BASE_FD (65536: above the shim's byte map,
+ * where it tracks each socket with a full entry): resident bytes per socket. Filling
+ * fds below with one shared /dev/null keeps the kernel's cost out of VmRSS.
+ */
+static int bench_highfd(long n, int protocol, long base)
+{
+	struct rlimit rl = { base + n + 64, base + n + 64 };
+	long before, after;
+	int filler, fd;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		/* Without CAP_SYS_RESOURCE the hard limit is the ceiling. */
+		getrlimit(RLIMIT_NOFILE, &rl);
+		printf("skipped=rlimit hard_limit=%lld\n",
+		       (long long)rl.rlim_max);
+		return 0;
+	}
+	filler = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (filler < 0)
+		die("/dev/null");
+	for (fd = filler + 1; fd < base; fd++)
+		if (dup2(filler, fd) < 0)
+			die("dup2");
+	/* One socket first, so that a chunk mapped once is not counted. */
+	fd = socket(AF_INET, SOCK_STREAM, protocol);
+	if (fd < base)
+		die("socket below the base fd");
+	before = vm_rss_kib();
+	for (long i = 1; i < n; i++)
+		if (socket(AF_INET, SOCK_STREAM, protocol) < 0)
+			die("socket");
+	after = vm_rss_kib();
+	printf("bytes_per_socket=%.1f first_fd=%d\n",
+	       (after - before) * 1024.0 / (n - 1), fd);
 	return 0;
 }
 
@@ -261,6 +367,19 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "rss") == 0)
 		return bench_rss();
+	if (argc == 2 && strcmp(argv[1], "one") == 0)
+		return one_socket();
+	if (argc == 5 && strcmp(argv[1], "spawn") == 0 &&
+	    strcmp(argv[4], "socket") == 0)
+		return bench_spawn(parse_count(argv[2]), argv[3], argv[4]);
+	if (argc == 5 && strcmp(argv[1], "threads") == 0)
+		return bench_threads(parse_count(argv[2]),
+				     parse_count(argv[3]),
+				     parse_protocol(argv[4]));
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "highfd") == 0)
+		return bench_highfd(parse_count(argv[2]),
+				    parse_protocol(argv[3]),
+				    argc == 5 ? parse_count(argv[4]) : 65536);
 	if (argc != 4)
 		usage();
 	if (strcmp(argv[1], "socket") == 0 ||
@@ -276,7 +395,7 @@ int main(int argc, char **argv)
 		return bench_connect(parse_count(argv[2]),
 				     parse_protocol(argv[3]));
 	if (strcmp(argv[1], "spawn") == 0)
-		return bench_spawn(parse_count(argv[2]), argv[3]);
+		return bench_spawn(parse_count(argv[2]), argv[3], NULL);
 	usage();
 	return 2;
 }
