@@ -31,7 +31,7 @@ static int parse(struct opts *o, unsigned flags, char **words)
 	const struct cli_option options[] = {
 		CLI_OPTION_JSON(&o->json),
 		CLI_OPTION_CONFIG(&o->config),
-		{ "listen", 0, &o->listen, NULL },
+		CLI_OPTION_FLAG("listen", 0, &o->listen),
 		CLI_OPTION_END,
 	};
 	static char *argv[16];
@@ -120,6 +120,85 @@ static void test_reentrant(void **state)
 	assert_true(o.json);
 }
 
+/* take: each argument as it comes (so an option may repeat); its
+ * refusal ends the parse with CLI_USAGE and no usage text. */
+struct taken {
+	const char *args[4];
+	size_t n;
+};
+
+static int take_arg(const char *sub, const char *arg, void *to)
+{
+	struct taken *t = to;
+
+	assert_string_equal(sub, "test");
+	if (strcmp(arg, "bad") == 0 || t->n == 4)
+		return -1;
+	t->args[t->n++] = arg;
+	return 0;
+}
+
+static int parse_take(struct taken *t, bool *debug, char **words)
+{
+	const struct cli_option options[] = {
+		CLI_OPTION_TAKE("backup", 'b', take_arg, t),
+		CLI_OPTION_FLAG(NULL, 'd', debug),
+		CLI_OPTION_END,
+	};
+	static char *argv[16];
+	int argc = 0;
+
+	argv[argc++] = "verb";
+	while (*words)
+		argv[argc++] = *words++;
+	argv[argc] = NULL;
+	memset(t, 0, sizeof(*t));
+	*debug = false;
+	usage_calls = 0;
+	return cli_parse_options(argc, argv, "test", options, 0, usage);
+}
+
+static void test_take(void **state)
+{
+	struct taken t;
+	bool debug;
+
+	(void)state;
+	assert_int_equal(parse_take(&t, &debug, WORDS("--backup", "a", "-bb",
+						      "--backup=c")), -1);
+	assert_int_equal(t.n, 3);
+	assert_string_equal(t.args[0], "a");
+	assert_string_equal(t.args[1], "b");
+	assert_string_equal(t.args[2], "c");
+	/* Refused: the parse ends there, before a later --help. */
+	assert_int_equal(parse_take(&t, &debug, WORDS("-b", "x", "-b", "bad",
+						      "--help")), CLI_USAGE);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(usage_calls, 0);
+	/* It needs its argument like a value option does. */
+	assert_int_equal(parse_take(&t, &debug, WORDS("--backup")), CLI_USAGE);
+	assert_int_equal(t.n, 0);
+	assert_int_equal(usage_calls, 1);
+}
+
+/* A nameless entry is a short option only: -d, and no --d or --debug. */
+static void test_short_only(void **state)
+{
+	struct taken t;
+	bool debug;
+
+	(void)state;
+	assert_int_equal(parse_take(&t, &debug, WORDS("-d")), -1);
+	assert_true(debug);
+	assert_int_equal(parse_take(&t, &debug, WORDS("--debug")), CLI_USAGE);
+	assert_false(debug);
+	/* The long options after it still map to their own entries. */
+	assert_int_equal(parse_take(&t, &debug, WORDS("-d", "--backup", "z")),
+			 -1);
+	assert_true(debug);
+	assert_int_equal(t.n, 1);
+}
+
 static int fn_a(int argc, char **argv)
 {
 	(void)argc;
@@ -161,6 +240,8 @@ int main(void)
 		cmocka_unit_test(test_help_and_errors),
 		cmocka_unit_test(test_reentrant),
 		cmocka_unit_test(test_find_command),
+		cmocka_unit_test(test_take),
+		cmocka_unit_test(test_short_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
