@@ -147,6 +147,10 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 		if (o->take && o->take(subcommand, optarg, o->to) != 0)
 			return CLI_USAGE;
 	}
+	if ((flags & CLI_OPTIONS_NO_OPERANDS) && optind < argc) {
+		cli_error(subcommand, "unexpected argument '%s'", argv[optind]);
+		return CLI_USAGE;
+	}
 	return -1;
 }
 

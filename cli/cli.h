@@ -85,6 +85,9 @@ enum {
 	/* Stop at the first operand, so that a CMD's own options stay its
 	 * own; without it options may follow operands (GNU order). */
 	CLI_OPTIONS_STOP_AT_OPERAND = 1,
+	/* The command takes no operands: one is "unexpected argument"
+	 * (CLI_USAGE, no usage text). */
+	CLI_OPTIONS_NO_OPERANDS = 2,
 };
 
 /*

@@ -134,14 +134,10 @@ static int parse(int argc, char **argv, bool *json, const char **peer)
 
 	*json = false;
 	*peer = NULL;
-	rc = cli_parse_options(argc, argv, "endpoints", options, 0, usage);
+	rc = cli_parse_options(argc, argv, "endpoints", options,
+			       CLI_OPTIONS_NO_OPERANDS, usage);
 	if (rc >= 0)
 		return rc;
-	if (optind < argc) {
-		cli_error("endpoints", "unexpected argument '%s'",
-			  argv[optind]);
-		return CLI_USAGE;
-	}
 	return -1;
 }
 

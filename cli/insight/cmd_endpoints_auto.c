@@ -92,15 +92,10 @@ static int parse(int argc, char **argv, struct auto_cli *o)
 	int rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = cli_parse_options(argc, argv, "endpoints auto", options, 0,
-			       usage);
+	rc = cli_parse_options(argc, argv, "endpoints auto", options,
+			       CLI_OPTIONS_NO_OPERANDS, usage);
 	if (rc >= 0)
 		return rc;
-	if (optind < argc) {
-		cli_error("endpoints auto", "unexpected argument '%s'",
-			  argv[optind]);
-		return CLI_USAGE;
-	}
 	return -1;
 }
 

@@ -79,13 +79,10 @@ static int parse(int argc, char **argv, struct top_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->interval = 1;
-	rc = cli_parse_options(argc, argv, "top", options, 0, usage);
+	rc = cli_parse_options(argc, argv, "top", options,
+			       CLI_OPTIONS_NO_OPERANDS, usage);
 	if (rc >= 0)
 		return rc;
-	if (optind < argc) {
-		cli_error("top", "unexpected argument '%s'", argv[optind]);
-		return CLI_USAGE;
-	}
 	if (o->json && !o->once) {
 		cli_error("top", "--json needs --once (the live view is for "
 				 "a terminal)");

@@ -26,6 +26,22 @@ struct opts {
 };
 
 /* Parses a NULL-terminated argument list (argv[0] "verb" prepended). */
+static int parse_words(const struct cli_option *options, unsigned flags,
+		       char **words)
+{
+	static char *argv[32];
+	int argc = 0;
+
+	argv[argc++] = "verb";
+	while (*words)
+		argv[argc++] = *words++;
+	argv[argc] = NULL;
+	usage_calls = 0;
+	usage_fp = NULL;
+	return cli_parse_options(argc, argv, "test", options, flags, usage);
+}
+
+/* The table most tests use. */
 static int parse(struct opts *o, unsigned flags, char **words)
 {
 	const struct cli_option options[] = {
@@ -34,17 +50,9 @@ static int parse(struct opts *o, unsigned flags, char **words)
 		CLI_OPTION_FLAG("listen", 0, &o->listen),
 		CLI_OPTION_END,
 	};
-	static char *argv[16];
-	int argc = 0;
 
-	argv[argc++] = "verb";
-	while (*words)
-		argv[argc++] = *words++;
-	argv[argc] = NULL;
 	memset(o, 0, sizeof(*o));
-	usage_calls = 0;
-	usage_fp = NULL;
-	return cli_parse_options(argc, argv, "test", options, flags, usage);
+	return parse_words(options, flags, words);
 }
 
 #define WORDS(...) ((char *[]){ __VA_ARGS__, NULL })
@@ -145,17 +153,10 @@ static int parse_take(struct taken *t, bool *debug, char **words)
 		CLI_OPTION_FLAG(NULL, 'd', debug),
 		CLI_OPTION_END,
 	};
-	static char *argv[16];
-	int argc = 0;
 
-	argv[argc++] = "verb";
-	while (*words)
-		argv[argc++] = *words++;
-	argv[argc] = NULL;
 	memset(t, 0, sizeof(*t));
 	*debug = false;
-	usage_calls = 0;
-	return cli_parse_options(argc, argv, "test", options, 0, usage);
+	return parse_words(options, 0, words);
 }
 
 static void test_take(void **state)
@@ -197,6 +198,24 @@ static void test_short_only(void **state)
 			 -1);
 	assert_true(debug);
 	assert_int_equal(t.n, 1);
+}
+
+/* NO_OPERANDS: an operand is a usage error, said without usage text. */
+static void test_no_operands(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, CLI_OPTIONS_NO_OPERANDS, WORDS("-j")), -1);
+	assert_true(o.json);
+	assert_int_equal(parse(&o, CLI_OPTIONS_NO_OPERANDS,
+			       WORDS("-j", "extra")), CLI_USAGE);
+	assert_int_equal(usage_calls, 0);
+	assert_int_equal(parse(&o, CLI_OPTIONS_NO_OPERANDS,
+			       WORDS("--", "extra")), CLI_USAGE);
+	/* Without it the operand is the caller's. */
+	assert_int_equal(parse(&o, 0, WORDS("extra")), -1);
+	assert_int_equal(optind, 1);
 }
 
 static int fn_a(int argc, char **argv)
@@ -242,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_find_command),
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_short_only),
+		cmocka_unit_test(test_no_operands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
