@@ -69,33 +69,45 @@ int cli_dispatch(const struct cli_command *table, size_t n, int argc,
 
 #define CLI_MAX_OPTIONS 16
 
+static bool takes_argument(const struct cli_option *o)
+{
+	return o->value || o->take;
+}
+
 int cli_parse_options(int argc, char **argv, const char *subcommand,
 		      const struct cli_option *options, unsigned flags,
 		      void (*usage)(FILE *))
 {
 	struct option longopts[CLI_MAX_OPTIONS + 2];
+	/* Which table entry each long option is (short-only ones have none). */
+	size_t entry[CLI_MAX_OPTIONS];
 	/* ':' first: a missing argument is ':', told apart from '?'. */
 	char shortopts[3 + 2 * CLI_MAX_OPTIONS + 2];
-	size_t n = 0, s = 0;
+	size_t n = 0, nlong = 0, s = 0;
 	int c, index;
 
 	if (flags & CLI_OPTIONS_STOP_AT_OPERAND)
 		shortopts[s++] = '+';
 	shortopts[s++] = ':';
-	for (; n < CLI_MAX_OPTIONS && options[n].name; n++) {
-		longopts[n] = (struct option){
-			options[n].name,
-			options[n].value ? required_argument : no_argument,
-			NULL, 0,
-		};
+	for (; n < CLI_MAX_OPTIONS && (options[n].name || options[n].letter);
+	     n++) {
+		if (options[n].name) {
+			entry[nlong] = n;
+			longopts[nlong++] = (struct option){
+				options[n].name,
+				takes_argument(&options[n]) ? required_argument
+							    : no_argument,
+				NULL, 0,
+			};
+		}
 		if (options[n].letter) {
 			shortopts[s++] = options[n].letter;
-			if (options[n].value)
+			if (takes_argument(&options[n]))
 				shortopts[s++] = ':';
 		}
 	}
-	longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
-	longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+	longopts[nlong] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[nlong + 1] = (struct option){ NULL, 0, NULL, 0 };
 	shortopts[s++] = 'h';
 	shortopts[s] = '\0';
 
@@ -111,8 +123,8 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 			usage(stdout);
 			return CLI_OK;
 		}
-		if (c == 0 && index >= 0)
-			o = &options[index];
+		if (c == 0 && index >= 0 && (size_t)index < nlong)
+			o = &options[entry[index]];
 		for (size_t i = 0; !o && c > 0 && i < n; i++)
 			if (c == options[i].letter && c != '?' && c != ':')
 				o = &options[i];
@@ -132,6 +144,12 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 			*o->flag = true;
 		if (o->value)
 			*o->value = optarg;
+		if (o->take && o->take(subcommand, optarg, o->to) != 0)
+			return CLI_USAGE;
+	}
+	if ((flags & CLI_OPTIONS_NO_OPERANDS) && optind < argc) {
+		cli_error(subcommand, "unexpected argument '%s'", argv[optind]);
+		return CLI_USAGE;
 	}
 	return -1;
 }

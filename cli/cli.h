@@ -53,26 +53,41 @@ int cli_dispatch(const struct cli_command *table, size_t n, int argc,
 
 /*
  * One option of a command for cli_parse_options(): a flag (flag set: made
- * true when given) or an option with an argument (value set: the argument
- * is stored there). letter 0: long form only. -h/--help is always known.
+ * true when given), an option with an argument (value set: the argument
+ * is stored there), or one whose argument must be checked or may repeat
+ * (take set: called with it, and to, as each comes, in order; it reports
+ * a bad argument by cli_error() and returns nonzero, which ends the parse
+ * with CLI_USAGE and no usage text). letter 0: long form only; name NULL
+ * with a letter: short form only. -h/--help is always known.
  */
 struct cli_option {
 	const char *name;	/* long name, without "--" */
 	char letter;
 	bool *flag;
 	const char **value;
+	int (*take)(const char *subcommand, const char *arg, void *to);
+	void *to;
 };
 
+/* Table entries; designated, so that a new field needs no edits here. */
+#define CLI_OPTION_FLAG(n, l, p) { .name = (n), .letter = (l), .flag = (p) }
+#define CLI_OPTION_VALUE(n, l, p) { .name = (n), .letter = (l), .value = (p) }
+#define CLI_OPTION_TAKE(n, l, fn, p) \
+	{ .name = (n), .letter = (l), .take = (fn), .to = (p) }
+
 /* The options several commands share, spelled the same everywhere. */
-#define CLI_OPTION_JSON(p) { "json", 'j', (p), NULL }
-#define CLI_OPTION_CONFIG(p) { "config", 'c', NULL, (p) }
-#define CLI_OPTION_END { NULL, 0, NULL, NULL }
+#define CLI_OPTION_JSON(p) CLI_OPTION_FLAG("json", 'j', (p))
+#define CLI_OPTION_CONFIG(p) CLI_OPTION_VALUE("config", 'c', (p))
+#define CLI_OPTION_END { .name = NULL }
 
 /* cli_parse_options() flags. */
 enum {
 	/* Stop at the first operand, so that a CMD's own options stay its
 	 * own; without it options may follow operands (GNU order). */
 	CLI_OPTIONS_STOP_AT_OPERAND = 1,
+	/* The command takes no operands: one is "unexpected argument"
+	 * (CLI_USAGE, no usage text). */
+	CLI_OPTIONS_NO_OPERANDS = 2,
 };
 
 /*

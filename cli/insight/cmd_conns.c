@@ -4,7 +4,6 @@
  * which paths, from the kernel (sock_diag) rather than from `ss` output.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,7 +25,7 @@
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
+	out_usage(fp,
 		"Usage: mptcpshim conns [--json] [--pid PID]\n"
 		"       mptcpshim conns [--json] -- CMD [ARGS...]\n"
 		"Lists MPTCP connections per process: token, addresses, state, "
@@ -54,8 +53,9 @@ struct conns_opts {
 };
 
 /* Shared with `top`: -p PID as a positive number. */
-int conns_parse_pid(const char *sub, const char *arg, pid_t *pid)
+int conns_take_pid(const char *sub, const char *arg, void *to)
 {
+	pid_t *pid = to;
 	char *end;
 	long v;
 
@@ -74,36 +74,18 @@ int conns_parse_pid(const char *sub, const char *arg, pid_t *pid)
 
 static int parse(int argc, char **argv, struct conns_opts *o)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"pid", required_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	const struct cli_option options[] = {
+		CLI_OPTION_JSON(&o->json),
+		CLI_OPTION_TAKE("pid", 'p', conns_take_pid, &o->pid),
+		CLI_OPTION_END,
 	};
-	int c;
+	int rc;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jp:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'p':
-			if (conns_parse_pid("conns", optarg, &o->pid) < 0)
-				return CLI_USAGE;
-			break;
-		case 'h':
-			usage(stdout);
-			return CLI_OK;
-		default:
-			cli_error("conns", "unknown option '%s'",
-				  argv[optind - 1]);
-			usage(stderr);
-			return CLI_USAGE;
-		}
-	}
+	rc = cli_parse_options(argc, argv, "conns", options,
+			       CLI_OPTIONS_STOP_AT_OPERAND, usage);
+	if (rc >= 0)
+		return rc;
 	if (optind < argc) {
 		if (strcmp(argv[optind - 1], "--") != 0) {
 			cli_error("conns",

@@ -5,7 +5,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -110,51 +109,36 @@ static void endpoints_print(struct out *out, const struct pm_state *st)
 	pm_print_backup_note(out, st);
 }
 
+/* --peer ADDR: an address, so that a typo is not a route check of nothing. */
+static int take_peer(const char *sub, const char *arg, void *to)
+{
+	unsigned char raw[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, arg, raw) != 1 &&
+	    inet_pton(AF_INET6, arg, raw) != 1) {
+		cli_error(sub, "argument \"%s\" is wrong: --peer takes an "
+			  "IPv4 or IPv6 address", arg);
+		return -1;
+	}
+	*(const char **)to = arg;
+	return 0;
+}
+
 static int parse(int argc, char **argv, bool *json, const char **peer)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "peer", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_option options[] = {
+		CLI_OPTION_JSON(json),
+		CLI_OPTION_TAKE("peer", 'p', take_peer, peer),
+		CLI_OPTION_END,
 	};
-	unsigned char raw[sizeof(struct in6_addr)];
-	int c;
+	int rc;
 
 	*json = false;
 	*peer = NULL;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jp:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			*json = true;
-			break;
-		case 'p':
-			if (inet_pton(AF_INET, optarg, raw) != 1 &&
-			    inet_pton(AF_INET6, optarg, raw) != 1) {
-				cli_error("endpoints", "argument \"%s\" is "
-					  "wrong: --peer takes an IPv4 or IPv6 "
-					  "address", optarg);
-				return CLI_USAGE;
-			}
-			*peer = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return CLI_OK;
-		default:
-			cli_error("endpoints", "unknown option '%s'",
-				  argv[optind - 1]);
-			usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_error("endpoints", "unexpected argument '%s'",
-			  argv[optind]);
-		return CLI_USAGE;
-	}
+	rc = cli_parse_options(argc, argv, "endpoints", options,
+			       CLI_OPTIONS_NO_OPERANDS, usage);
+	if (rc >= 0)
+		return rc;
 	return -1;
 }
 

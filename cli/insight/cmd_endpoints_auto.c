@@ -5,7 +5,6 @@
  * nor mptcpd does it. It refuses to compete with either of them.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <linux/if_addr.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -22,7 +21,7 @@
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
+	out_usage(fp,
 		"Usage: mptcpshim endpoints auto [--dry-run] [--role "
 		"client|server]\n"
 		"                [--backup IFACE]... [--flush] [--force] "
@@ -52,75 +51,51 @@ struct auto_cli {
 	struct pm_auto_opts plan;
 };
 
+static int take_role(const char *sub, const char *arg, void *to)
+{
+	struct pm_auto_opts *plan = to;
+
+	if (strcmp(arg, "client") != 0 && strcmp(arg, "server") != 0) {
+		cli_error(sub, "argument \"%s\" is wrong: --role takes "
+			  "client or server", arg);
+		return -1;
+	}
+	plan->server = strcmp(arg, "server") == 0;
+	return 0;
+}
+
+/* --backup repeats, one interface each time. */
+static int take_backup(const char *sub, const char *arg, void *to)
+{
+	struct pm_auto_opts *plan = to;
+
+	if (plan->nbackup == PM_AUTO_MAX_BACKUP) {
+		cli_error(sub, "at most %d --backup interfaces",
+			  PM_AUTO_MAX_BACKUP);
+		return -1;
+	}
+	plan->backup[plan->nbackup++] = arg;
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct auto_cli *o)
 {
-	static const struct option longopts[] = {
-	    {"dry-run", no_argument, NULL, 'n'},
-	    {"role", required_argument, NULL, 'r'},
-	    {"backup", required_argument, NULL, 'b'},
-	    {"flush", no_argument, NULL, 'F'},
-	    {"force", no_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	const struct cli_option options[] = {
+		CLI_OPTION_FLAG("dry-run", 'n', &o->dry_run),
+		CLI_OPTION_TAKE("role", 'r', take_role, &o->plan),
+		CLI_OPTION_TAKE("backup", 'b', take_backup, &o->plan),
+		CLI_OPTION_FLAG("flush", 0, &o->plan.flush),
+		CLI_OPTION_FLAG("force", 'f', &o->force),
+		CLI_OPTION_JSON(&o->json),
+		CLI_OPTION_END,
 	};
-	int c;
+	int rc;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "nr:b:fjh", longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'n':
-			o->dry_run = true;
-			break;
-		case 'r':
-			if (strcmp(optarg, "client") != 0 &&
-			    strcmp(optarg, "server") != 0) {
-				cli_error("endpoints auto",
-					  "argument \"%s\" is "
-					  "wrong: --role takes client or "
-					  "server",
-					  optarg);
-				return CLI_USAGE;
-			}
-			o->plan.server = strcmp(optarg, "server") == 0;
-			break;
-		case 'b':
-			if (o->plan.nbackup == PM_AUTO_MAX_BACKUP) {
-				cli_error("endpoints auto",
-					  "at most %d "
-					  "--backup interfaces",
-					  PM_AUTO_MAX_BACKUP);
-				return CLI_USAGE;
-			}
-			o->plan.backup[o->plan.nbackup++] = optarg;
-			break;
-		case 'F':
-			o->plan.flush = true;
-			break;
-		case 'f':
-			o->force = true;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return CLI_OK;
-		default:
-			cli_error("endpoints auto", "unknown option '%s'",
-				  argv[optind - 1]);
-			usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_error("endpoints auto", "unexpected argument '%s'",
-			  argv[optind]);
-		return CLI_USAGE;
-	}
+	rc = cli_parse_options(argc, argv, "endpoints auto", options,
+			       CLI_OPTIONS_NO_OPERANDS, usage);
+	if (rc >= 0)
+		return rc;
 	return -1;
 }
 

@@ -49,11 +49,11 @@ static int parse(int argc, char **argv, struct mib_options *o, bool *done)
 {
 	const char *interval = NULL, *count = NULL;
 	const struct cli_option options[] = {
-		{ "all", 'a', &o->all, NULL },
+		CLI_OPTION_FLAG("all", 'a', &o->all),
 		CLI_OPTION_JSON(&o->json),
-		{ "interval", 'i', NULL, &interval },
-		{ "count", 'c', NULL, &count },
-		{ "explain", 'e', &o->explain, NULL },
+		CLI_OPTION_VALUE("interval", 'i', &interval),
+		CLI_OPTION_VALUE("count", 'c', &count),
+		CLI_OPTION_FLAG("explain", 'e', &o->explain),
 		CLI_OPTION_END,
 	};
 	char *end;

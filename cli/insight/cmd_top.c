@@ -6,7 +6,6 @@
  * SIGHUP), and the table is cut, never wrapped, on a narrow terminal.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,7 +26,7 @@
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
+	out_usage(fp,
 		"Usage: mptcpshim top [--pid PID] [--interval S] [--once "
 		"[--json]]\n"
 		"Shows 'conns' live: every MPTCP connection and its subflows "
@@ -50,14 +49,15 @@ struct top_opts {
 	bool once, json;
 };
 
-static int parse_interval(const char *arg, double *v)
+static int take_interval(const char *sub, const char *arg, void *to)
 {
+	double *v = to;
 	char *end;
 
 	errno = 0;
 	*v = strtod(arg, &end);
 	if (errno || *end || !isfinite(*v) || *v <= 0 || *v > 3600) {
-		cli_error("top",
+		cli_error(sub,
 			  "argument \"%s\" is wrong: --interval takes "
 			  "seconds, more than 0 and at most 3600",
 			  arg);
@@ -68,50 +68,21 @@ static int parse_interval(const char *arg, double *v)
 
 static int parse(int argc, char **argv, struct top_opts *o)
 {
-	static const struct option longopts[] = {
-	    {"pid", required_argument, NULL, 'p'},
-	    {"interval", required_argument, NULL, 'i'},
-	    {"once", no_argument, NULL, 'o'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	const struct cli_option options[] = {
+		CLI_OPTION_TAKE("pid", 'p', conns_take_pid, &o->pid),
+		CLI_OPTION_TAKE("interval", 'i', take_interval, &o->interval),
+		CLI_OPTION_FLAG("once", 0, &o->once),
+		CLI_OPTION_JSON(&o->json),
+		CLI_OPTION_END,
 	};
-	int c;
+	int rc;
 
 	memset(o, 0, sizeof(*o));
 	o->interval = 1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "p:i:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (conns_parse_pid("top", optarg, &o->pid) < 0)
-				return CLI_USAGE;
-			break;
-		case 'i':
-			if (parse_interval(optarg, &o->interval) < 0)
-				return CLI_USAGE;
-			break;
-		case 'o':
-			o->once = true;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return CLI_OK;
-		default:
-			cli_error("top", "unknown option '%s'",
-				  argv[optind - 1]);
-			usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_error("top", "unexpected argument '%s'", argv[optind]);
-		return CLI_USAGE;
-	}
+	rc = cli_parse_options(argc, argv, "top", options,
+			       CLI_OPTIONS_NO_OPERANDS, usage);
+	if (rc >= 0)
+		return rc;
 	if (o->json && !o->once) {
 		cli_error("top", "--json needs --once (the live view is for "
 				 "a terminal)");

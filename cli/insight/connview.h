@@ -85,7 +85,8 @@ void connview_print_notes(struct out *out, const struct connview *v);
 /* "1.2M" style for bytes or rates. */
 void connview_human(double value, char *buf, size_t len);
 
-/* `conns` and `top`: parses --pid's argument, or says why not (-1). */
-int conns_parse_pid(const char *sub, const char *arg, pid_t *pid);
+/* `conns` and `top`: takes --pid's argument into the pid_t at to, or says
+ * why not (-1); a cli_option take function. */
+int conns_take_pid(const char *sub, const char *arg, void *to);
 
 #endif

@@ -112,7 +112,7 @@ int policy_parse_options(int argc, char **argv, const char *verb,
 	struct cli_option options[] = {
 		CLI_OPTION_CONFIG(config),
 		CLI_OPTION_JSON(json),
-		{ "listen", 0, listen, NULL },
+		CLI_OPTION_FLAG("listen", 0, listen),
 		CLI_OPTION_END,
 	};
 

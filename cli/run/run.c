@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Running a command with the shim preloaded. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,72 +58,57 @@ static void run_usage(FILE *out, bool mptcpize)
 		"was asked for and cannot run here.\n");
 }
 
+static int take_route(const char *sub, const char *arg, void *to)
+{
+	if (route_parse(arg, to) != 0) {
+		cli_error(sub, "--route: expected auto, preload or seccomp, "
+			  "not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static void usage_mptcpshim(FILE *out)
+{
+	run_usage(out, false);
+}
+
+static void usage_mptcpize(FILE *out)
+{
+	run_usage(out, true);
+}
+
 int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 	      bool *done)
 {
-	static const struct option longopts[] = {
-		{ "debug", no_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "stats", no_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "stats-file", required_argument, NULL, 'f' },
-		{ "route", required_argument, NULL, 'r' },
-		{ "events", no_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_option options[] = {
+		CLI_OPTION_FLAG("debug", 'd', &opt->debug),
+		CLI_OPTION_CONFIG(&opt->config),
+		CLI_OPTION_FLAG("stats", 0, &opt->stats),
+		CLI_OPTION_FLAG("json", 0, &opt->json),
+		CLI_OPTION_VALUE("stats-file", 0, &opt->stats_file),
+		CLI_OPTION_TAKE("route", 0, take_route, &opt->route),
+		CLI_OPTION_FLAG("events", 0, &opt->events),
+		CLI_OPTION_END,
 	};
-	int c;
+	/* mptcpd's mptcpize knows -d only. */
+	const struct cli_option mptcpize_options[] = {
+		CLI_OPTION_FLAG(NULL, 'd', &opt->debug),
+		CLI_OPTION_END,
+	};
+	void (*usage)(FILE *) = mptcpize ? usage_mptcpize : usage_mptcpshim;
+	int rc;
 
 	memset(opt, 0, sizeof(*opt));
 	*done = false;
-	optind = 1;
-	opterr = 0;
-	/* '+': stop at CMD so its own options stay its own. */
-	while ((c = getopt_long(argc, argv, mptcpize ? "+dh" : "+dc:h",
-				mptcpize ? longopts + 6 : longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			opt->debug = true;
-			break;
-		case 'c':
-			opt->config = optarg;
-			break;
-		case 's':
-			opt->stats = true;
-			break;
-		case 'j':
-			opt->json = true;
-			break;
-		case 'f':
-			opt->stats_file = optarg;
-			break;
-		case 'r':
-			if (route_parse(optarg, &opt->route) != 0) {
-				cli_error("run", "--route: expected auto, "
-					  "preload or seccomp, not '%s'",
-					  optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 'e':
-			opt->events = true;
-			break;
-		case 'h':
-			run_usage(stdout, mptcpize);
-			*done = true;
-			return CLI_OK;
-		default:
-			if (optopt)
-				cli_error("run", "unknown option '-%c'",
-					  optopt);
-			else
-				cli_error("run", "unknown option '%s'",
-					  argv[optind - 1]);
-			run_usage(stderr, mptcpize);
-			return CLI_USAGE;
-		}
-	}
+	/* Stop at CMD so its own options stay its own. */
+	rc = cli_parse_options(argc, argv, "run",
+			       mptcpize ? mptcpize_options : options,
+			       CLI_OPTIONS_STOP_AT_OPERAND, usage);
+	if (rc == CLI_OK)
+		*done = true;
+	if (rc >= 0)
+		return rc;
 	if ((opt->json || opt->stats_file) && !opt->stats && !opt->events) {
 		cli_error("run", "--json and --stats-file need --stats or "
 				 "--events");
@@ -132,7 +116,7 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 	}
 	if (optind >= argc) {
 		cli_error("run", "missing command to run");
-		run_usage(stderr, mptcpize);
+		usage(stderr);
 		return CLI_USAGE;
 	}
 	opt->command = argv + optind;

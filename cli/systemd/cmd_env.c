@@ -122,9 +122,9 @@ int cmd_env(int argc, char **argv)
 	bool shell = false, systemd = false, containerfile = false;
 	const char *config = NULL;
 	const struct cli_option options[] = {
-		{ "shell", 0, &shell, NULL },
-		{ "systemd", 0, &systemd, NULL },
-		{ "containerfile", 0, &containerfile, NULL },
+		CLI_OPTION_FLAG("shell", 0, &shell),
+		CLI_OPTION_FLAG("systemd", 0, &systemd),
+		CLI_OPTION_FLAG("containerfile", 0, &containerfile),
 		CLI_OPTION_CONFIG(&config),
 		CLI_OPTION_END,
 	};

@@ -99,18 +99,18 @@ static int sd_parse(struct sd *sd, int argc, char **argv)
 	/* Each command knows only its own options: --json is status',
 	 * --now and --dry-run change things. */
 	const struct cli_option status_options[] = {
-		{ "user", 0, &sd->user, NULL },
-		{ "root", 0, NULL, &root_arg },
-		{ "socket", 0, &sd->socket, NULL },
+		CLI_OPTION_FLAG("user", 0, &sd->user),
+		CLI_OPTION_VALUE("root", 0, &root_arg),
+		CLI_OPTION_FLAG("socket", 0, &sd->socket),
 		CLI_OPTION_JSON(&sd->json),
 		CLI_OPTION_END,
 	};
 	const struct cli_option change_options[] = {
-		{ "user", 0, &sd->user, NULL },
-		{ "root", 0, NULL, &root_arg },
-		{ "socket", 0, &sd->socket, NULL },
-		{ "now", 0, &sd->now, NULL },
-		{ "dry-run", 0, &sd->dry_run, NULL },
+		CLI_OPTION_FLAG("user", 0, &sd->user),
+		CLI_OPTION_VALUE("root", 0, &root_arg),
+		CLI_OPTION_FLAG("socket", 0, &sd->socket),
+		CLI_OPTION_FLAG("now", 0, &sd->now),
+		CLI_OPTION_FLAG("dry-run", 0, &sd->dry_run),
 		CLI_OPTION_END,
 	};
 	int rc;

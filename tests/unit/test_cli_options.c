@@ -26,25 +26,33 @@ struct opts {
 };
 
 /* Parses a NULL-terminated argument list (argv[0] "verb" prepended). */
-static int parse(struct opts *o, unsigned flags, char **words)
+static int parse_words(const struct cli_option *options, unsigned flags,
+		       char **words)
 {
-	const struct cli_option options[] = {
-		CLI_OPTION_JSON(&o->json),
-		CLI_OPTION_CONFIG(&o->config),
-		{ "listen", 0, &o->listen, NULL },
-		CLI_OPTION_END,
-	};
-	static char *argv[16];
+	static char *argv[32];
 	int argc = 0;
 
 	argv[argc++] = "verb";
 	while (*words)
 		argv[argc++] = *words++;
 	argv[argc] = NULL;
-	memset(o, 0, sizeof(*o));
 	usage_calls = 0;
 	usage_fp = NULL;
 	return cli_parse_options(argc, argv, "test", options, flags, usage);
+}
+
+/* The table most tests use. */
+static int parse(struct opts *o, unsigned flags, char **words)
+{
+	const struct cli_option options[] = {
+		CLI_OPTION_JSON(&o->json),
+		CLI_OPTION_CONFIG(&o->config),
+		CLI_OPTION_FLAG("listen", 0, &o->listen),
+		CLI_OPTION_END,
+	};
+
+	memset(o, 0, sizeof(*o));
+	return parse_words(options, flags, words);
 }
 
 #define WORDS(...) ((char *[]){ __VA_ARGS__, NULL })
@@ -120,6 +128,96 @@ static void test_reentrant(void **state)
 	assert_true(o.json);
 }
 
+/* take: each argument as it comes (so an option may repeat); its
+ * refusal ends the parse with CLI_USAGE and no usage text. */
+struct taken {
+	const char *args[4];
+	size_t n;
+};
+
+static int take_arg(const char *sub, const char *arg, void *to)
+{
+	struct taken *t = to;
+
+	assert_string_equal(sub, "test");
+	if (strcmp(arg, "bad") == 0 || t->n == 4)
+		return -1;
+	t->args[t->n++] = arg;
+	return 0;
+}
+
+static int parse_take(struct taken *t, bool *debug, char **words)
+{
+	const struct cli_option options[] = {
+		CLI_OPTION_TAKE("backup", 'b', take_arg, t),
+		CLI_OPTION_FLAG(NULL, 'd', debug),
+		CLI_OPTION_END,
+	};
+
+	memset(t, 0, sizeof(*t));
+	*debug = false;
+	return parse_words(options, 0, words);
+}
+
+static void test_take(void **state)
+{
+	struct taken t;
+	bool debug;
+
+	(void)state;
+	assert_int_equal(parse_take(&t, &debug, WORDS("--backup", "a", "-bb",
+						      "--backup=c")), -1);
+	assert_int_equal(t.n, 3);
+	assert_string_equal(t.args[0], "a");
+	assert_string_equal(t.args[1], "b");
+	assert_string_equal(t.args[2], "c");
+	/* Refused: the parse ends there, before a later --help. */
+	assert_int_equal(parse_take(&t, &debug, WORDS("-b", "x", "-b", "bad",
+						      "--help")), CLI_USAGE);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(usage_calls, 0);
+	/* It needs its argument like a value option does. */
+	assert_int_equal(parse_take(&t, &debug, WORDS("--backup")), CLI_USAGE);
+	assert_int_equal(t.n, 0);
+	assert_int_equal(usage_calls, 1);
+}
+
+/* A nameless entry is a short option only: -d, and no --d or --debug. */
+static void test_short_only(void **state)
+{
+	struct taken t;
+	bool debug;
+
+	(void)state;
+	assert_int_equal(parse_take(&t, &debug, WORDS("-d")), -1);
+	assert_true(debug);
+	assert_int_equal(parse_take(&t, &debug, WORDS("--debug")), CLI_USAGE);
+	assert_false(debug);
+	/* The long options after it still map to their own entries. */
+	assert_int_equal(parse_take(&t, &debug, WORDS("-d", "--backup", "z")),
+			 -1);
+	assert_true(debug);
+	assert_int_equal(t.n, 1);
+}
+
+/* NO_OPERANDS: an operand is a usage error, said without usage text. */
+static void test_no_operands(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, CLI_OPTIONS_NO_OPERANDS, WORDS("-j")), -1);
+	assert_true(o.json);
+	assert_int_equal(parse(&o, CLI_OPTIONS_NO_OPERANDS,
+			       WORDS("-j", "extra")), CLI_USAGE);
+	assert_int_equal(usage_calls, 0);
+	assert_int_equal(parse(&o, CLI_OPTIONS_NO_OPERANDS,
+			       WORDS("--", "extra")), CLI_USAGE);
+	/* Without it the operand is the caller's. */
+	assert_int_equal(parse(&o, 0, WORDS("extra")), -1);
+	assert_int_equal(optind, 1);
+}
+
 static int fn_a(int argc, char **argv)
 {
 	(void)argc;
@@ -161,6 +259,9 @@ int main(void)
 		cmocka_unit_test(test_help_and_errors),
 		cmocka_unit_test(test_reentrant),
 		cmocka_unit_test(test_find_command),
+		cmocka_unit_test(test_take),
+		cmocka_unit_test(test_short_only),
+		cmocka_unit_test(test_no_operands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
