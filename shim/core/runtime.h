@@ -50,6 +50,12 @@ extern __thread int shim_busy __attribute__((tls_model("initial-exec")));
 
 void shim_init_slow(void);
 
+/* MPTCPSHIM_STATS given: written once by init, read by any thread. */
+static inline bool shim_stats_enabled(void)
+{
+	return __atomic_load_n(&shim_rt.stats, __ATOMIC_RELAXED);
+}
+
 /* The state after making sure init ran; cheap once it has. */
 static inline int shim_ready(void)
 {

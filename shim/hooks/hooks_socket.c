@@ -5,13 +5,16 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/close_range.h>
 #include <linux/mptcp.h>
 
-#include "classify.h"
+#include "candidate.h"
+#include "fate.h"
 #include "fdtable.h"
 #include "log.h"
 #include "real.h"
-#include "rebuild.h"
+#include "keepalive.h"
 #include "runtime.h"
 #include "stats.h"
 #include "uapi_compat.h"
@@ -53,12 +56,24 @@ static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err)
 
 	if (entry && ka->enabled && (mptcp || ka->all_tcp))
 		shim_apply_keepalive(fd, entry);
-	if (shim_rt.stats)
+	if (shim_stats_enabled())
 		shim_stats_socket(fd,
 				  mptcp ? SHIM_STATS_CONVERTED :
 				  err	? SHIM_STATS_CREATION_FALLBACK :
 					  SHIM_STATS_KEPT_TCP_POLICY,
 				  err, shim_rt.view.initial.reason);
+}
+
+/*
+ * An MPTCP socket the table cannot hold (fd beyond its range, or no memory
+ * for the entry) could never be switched back or reported on: the app gets
+ * the TCP socket it asked for instead. errno is untouched on success.
+ */
+static __attribute__((noinline)) int untrackable(int fd, int domain, int type,
+						 int protocol)
+{
+	shim_real.close(fd);
+	return shim_real.socket(domain, type, protocol);
 }
 
 /* Everything but the plain conversion: init, policy TCP-first, keepalive,
@@ -98,6 +113,8 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 		return fd;
 
 	entry = shim_fd_claim(fd, domain, protocol, mptcp ? SHIM_FD_MPTCP : 0);
+	if (!entry && mptcp)
+		return untrackable(fd, domain, type, protocol);
 	after_create(fd, entry, mptcp, err);
 	if (mptcp)
 		shim_log(SHIM_LOG_DEBUG, "socket(%s, %s%s%s) = %d: MPTCP",
@@ -134,16 +151,17 @@ static __attribute__((noinline)) int fast_refused(int domain, int type,
 	return fd;
 }
 
-static __attribute__((noinline)) void mark_high_fd(int fd, unsigned packed)
+static __attribute__((noinline)) int mark_high_fd(int fd, int domain,
+						  int type, int protocol)
 {
-	shim_fd_claim(fd, packed & SHIM_MARK_INET6 ? AF_INET6 : AF_INET,
-		      packed & SHIM_MARK_PROTO_TCP ? IPPROTO_TCP : 0,
-		      SHIM_FD_MPTCP);
+	if (!shim_fd_claim(fd, domain, protocol, SHIM_FD_MPTCP))
+		return untrackable(fd, domain, type, protocol);
+	return fd;
 }
 
 /*
  * The hot path: one mode load, the MPTCP socket() and one byte stored
- * (DESIGN.md budgets it in instructions; callgrind measures it).
+ * (docs/performance.md has its instruction budget; callgrind measures it).
  */
 SHIM_EXPORT int socket(int domain, int type, int protocol)
 {
@@ -165,7 +183,7 @@ SHIM_EXPORT int socket(int domain, int type, int protocol)
 	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1))
 		shim_fd_marks[fd] = packed | SHIM_MARK_MPTCP;
 	else
-		mark_high_fd(fd, packed);
+		return mark_high_fd(fd, domain, type, protocol);
 	return fd;
 }
 SHIM_SELF(socket);
@@ -181,7 +199,7 @@ static void report_before_close(int fd, struct shim_fd *entry)
 	    (entry->flags & SHIM_FD_REPORTED))
 		return;
 	entry->flags |= SHIM_FD_REPORTED;
-	shim_classify_connection(fd, entry, false);
+	shim_learn_fate(fd, entry, false);
 	if (!(entry->flags & SHIM_FD_FALLBACK) &&
 	    shim_real.getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) == 0)
 		shim_stats_subflows(fd, info.mptcpi_subflows);
@@ -200,7 +218,7 @@ static __attribute__((noinline)) void close_with_stats(int fd)
  * does) are reported here, while the connection is still there to ask. */
 SHIM_EXPORT int shutdown(int fd, int how)
 {
-	if (__builtin_expect(shim_rt.stats, 0))
+	if (__builtin_expect(shim_stats_enabled(), 0))
 		close_with_stats(fd);
 	return shim_real.shutdown(fd, how);
 }
@@ -209,7 +227,7 @@ SHIM_SELF(shutdown);
 /* A tracked fd: report if asked to, then forget it. */
 static __attribute__((noinline)) int close_tracked(int fd)
 {
-	if (shim_rt.stats)
+	if (shim_stats_enabled())
 		close_with_stats(fd);
 	shim_fd_forget(fd);
 	return shim_real.close(fd);
@@ -222,9 +240,10 @@ SHIM_EXPORT int close(int fd)
 	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1)) {
 		unsigned mark = shim_fd_marks[fd];
 
+		/* With stats every socket has a full entry (socket_slow()
+		 * claims one), so the entry bit alone sends them out of line. */
 		if (mark) {
-			if ((mark & SHIM_MARK_ENTRY) ||
-			    __builtin_expect(shim_rt.stats, 0))
+			if (mark & SHIM_MARK_ENTRY)
 				return close_tracked(fd);
 			shim_fd_marks[fd] = 0;
 		}
@@ -233,3 +252,26 @@ SHIM_EXPORT int close(int fd)
 	return close_tracked(fd);
 }
 SHIM_SELF(close);
+
+/*
+ * close_range() and closefrom() close fds without close(): what the table
+ * knows about them goes too, or a socket reusing a number would inherit
+ * an old socket's options and flags. CLOSE_RANGE_CLOEXEC closes nothing.
+ */
+SHIM_EXPORT int close_range(unsigned first, unsigned last, int flags)
+{
+	int rc = shim_real.close_range(first, last, flags);
+
+	if (rc == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+		shim_fd_forget_range(first, last);
+	return rc;
+}
+SHIM_SELF(close_range);
+
+SHIM_EXPORT void closefrom(int first)
+{
+	shim_real.closefrom(first);
+	if (first >= 0)
+		shim_fd_forget_range((unsigned)first, ~0u);
+}
+SHIM_SELF(closefrom);

@@ -9,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
+#include "fate.h"
 #include "fdtable.h"
 #include "log.h"
 #include "real.h"
@@ -17,14 +18,6 @@
 #include "sockopt_names.h"
 #include "stats.h"
 #include "uapi_compat.h"
-
-static bool is_keepalive_option(int level, int name)
-{
-	return (level == SOL_SOCKET && name == SO_KEEPALIVE) ||
-	       (level == IPPROTO_TCP &&
-		(name == TCP_KEEPIDLE || name == TCP_KEEPINTVL ||
-		 name == TCP_KEEPCNT));
-}
 
 static bool refused_by_mptcp(int err)
 {
@@ -69,13 +62,6 @@ static void note_ignored(int fd, int level, int name)
 		 sockopt_describe(level, name, buf, sizeof(buf)));
 }
 
-static bool can_rebuild(const struct shim_fd *entry)
-{
-	return !(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING |
-				 SHIM_FD_UNREPLAYABLE | SHIM_FD_ACCEPTED |
-				 SHIM_FD_SHARED));
-}
-
 /* The refused-option path of setsockopt(); returns what the app gets. */
 static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 		      const void *value, socklen_t len, int err)
@@ -92,7 +78,9 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 		err = tcp_err;
 		goto fail;
 	}
-	if (mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
+	/* shim_rebuild() refuses (and logs why) where a switch is unsafe:
+	 * the option is then ignored, as below. */
+	if (mode == POLICY_UNSUP_TCP &&
 	    shim_rebuild(fd, entry, false,
 			 sockopt_describe(level, name, buf, sizeof(buf))) ==
 		    0) {
@@ -101,7 +89,7 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 		if (rc == 0) {
 			shim_fd_record_opt(entry, level, name, value, len,
 					   false);
-			if (shim_rt.stats)
+			if (shim_stats_enabled())
 				shim_stats_option(fd, level, name, true);
 		}
 		return rc;
@@ -109,7 +97,7 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 	/* ignore, or tcp once the socket is connected: keep MPTCP. */
 	shim_fd_record_opt(entry, level, name, value, len, true);
 	note_ignored(fd, level, name);
-	if (shim_rt.stats)
+	if (shim_stats_enabled())
 		shim_stats_option(fd, level, name, false);
 	return 0;
 fail:
@@ -126,8 +114,6 @@ SHIM_EXPORT int setsockopt(int fd, int level, int name, const void *value,
 
 	if (!entry || shim_busy)
 		return shim_real.setsockopt(fd, level, name, value, len);
-	if (is_keepalive_option(level, name))
-		entry->flags |= SHIM_FD_APP_KEEPALIVE;
 	rc = shim_real.setsockopt(fd, level, name, value, len);
 	if (rc == 0) {
 		if (!(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING)) ||
@@ -158,12 +144,12 @@ static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 	mode = policy_unsupported_for(&shim_rt.view, level, name);
 	if (mode == POLICY_UNSUP_FAIL || !shim_fd_is_mptcp_socket(fd))
 		goto fail;
-	if (mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
+	if (mode == POLICY_UNSUP_TCP && shim_fd_rebuildable(entry) &&
 	    tcp_would_accept(entry, level, name, NULL, 0, true) == 0 &&
 	    shim_rebuild(fd, entry, false,
 			 sockopt_describe(level, name, buf, sizeof(buf))) ==
 		    0) {
-		if (shim_rt.stats)
+		if (shim_stats_enabled())
 			shim_stats_option(fd, level, name, true);
 		return shim_real.getsockopt(fd, level, name, value, len);
 	}
@@ -186,14 +172,14 @@ fail:
 }
 
 /* SO_ERROR reads 0 before a connect completes, too: ask the peer. */
-static void classify_if_connected(int fd, struct shim_fd *entry)
+static void learn_fate_if_connected(int fd, struct shim_fd *entry)
 {
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	int saved = errno;
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
-		shim_classify_connection(fd, entry, false);
+		shim_learn_fate(fd, entry, false);
 	errno = saved;
 }
 
@@ -226,10 +212,11 @@ SHIM_EXPORT int getsockopt(int fd, int level, int name, void *value,
 	if (rc == 0) {
 		/* A non-blocking connect is seen complete here. */
 		if (level == SOL_SOCKET && name == SO_ERROR && value &&
-		    *(int *)value == 0 && (entry->flags & SHIM_FD_CONNECTING) &&
-		    !(entry->flags & SHIM_FD_CLASSIFIED) &&
-		    wants_classification(entry))
-			classify_if_connected(fd, entry);
+		    *len >= (socklen_t)sizeof(int) && *(int *)value == 0 &&
+		    (entry->flags & SHIM_FD_CONNECTING) &&
+		    !(entry->flags & SHIM_FD_FATE_KNOWN) &&
+		    shim_wants_fate(entry))
+			learn_fate_if_connected(fd, entry);
 		return 0;
 	}
 	if (!(entry->flags & SHIM_FD_MPTCP) || !refused_by_mptcp(errno) ||
