@@ -213,9 +213,18 @@ static int verify_reg(int fd, unsigned long ino, struct shim_epoll_reg *reg)
 	return n < 0 ? -1 : found;
 }
 
-/* Refreshes every recorded epoll registration; false if one cannot be
- * checked (no /proc): re-adding blindly could join a stranger's set. */
-static bool verify_epoll(int fd, struct shim_fd *entry, bool *any)
+/* Interest bits epoll keeps in a one-shot registration once it fired. */
+#define SHIM_EPOLL_PRIVATE_BITS                                                \
+	(EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
+
+/*
+ * Refreshes every recorded epoll registration. NULL if all can be carried
+ * over, else why not: without /proc, re-adding blindly could join a
+ * stranger's set; a fired one-shot registration cannot be re-added
+ * disarmed (EPOLL_CTL_ADD always listens for EPOLLHUP, which an
+ * unconnected socket reports at once).
+ */
+static const char *verify_epoll(int fd, struct shim_fd *entry, bool *any)
 {
 	struct stat st;
 
@@ -227,16 +236,20 @@ static bool verify_epoll(int fd, struct shim_fd *entry, bool *any)
 		if (!reg->epfd1)
 			continue;
 		if (fstat(fd, &st) < 0)
-			return false;
+			return "its epoll registrations cannot be checked";
 		found = verify_reg(fd, (unsigned long)st.st_ino, reg);
 		if (found < 0)
-			return false;
-		if (!found)
+			return "its epoll registrations cannot be checked "
+			       "(/proc)";
+		if (!found) {
 			reg->epfd1 = 0;	/* the app's set is gone */
-		else
-			*any = true;
+			continue;
+		}
+		if (!(reg->events & ~(uint32_t)SHIM_EPOLL_PRIVATE_BITS))
+			return "a one-shot epoll registration has fired";
+		*any = true;
 	}
-	return true;
+	return NULL;
 }
 
 /* Registers fd's new socket wherever the old one was; undoes on failure. */
@@ -303,8 +316,8 @@ int shim_rebuild(int fd, struct shim_fd *entry, bool to_mptcp,
 
 	refusal = !shim_fd_rebuildable(entry) ? table_refusal(entry) :
 						kernel_refusal(fd);
-	if (!refusal && !verify_epoll(fd, entry, &epoll))
-		refusal = "its epoll registrations cannot be checked (/proc)";
+	if (!refusal)
+		refusal = verify_epoll(fd, entry, &epoll);
 	if (refusal) {
 		shim_log(SHIM_LOG_INFO, "fd %d: cannot switch to %s (%s): %s",
 			 fd, to_mptcp ? "MPTCP" : "TCP", why, refusal);
