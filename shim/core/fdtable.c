@@ -66,13 +66,13 @@ struct shim_fd *shim_fd_claim(int fd, int domain, int protocol,
 	entry->head = head_for(flags, domain, protocol);
 	memset(entry->epoll, 0, sizeof(entry->epoll));
 	if ((unsigned)fd < SHIM_FD_MARKS)
-		shim_fd_marks[fd] = SHIM_MARK_TRACKED | SHIM_MARK_ENTRY;
+		shim_mark_store(fd, SHIM_MARK_TRACKED | SHIM_MARK_ENTRY);
 	return entry;
 }
 
 struct shim_fd *shim_fd_promote(int fd)
 {
-	unsigned mark = shim_fd_marks[fd];
+	unsigned mark = shim_mark_load(fd);
 
 	return shim_fd_claim(fd, mark & SHIM_MARK_INET6 ? AF_INET6 : AF_INET,
 			     mark & SHIM_MARK_PROTO_TCP ? IPPROTO_TCP : 0,
@@ -171,14 +171,14 @@ void shim_fd_share_all(void)
 
 	/* Word at a time: a process has few sockets among 64 Ki numbers. */
 	for (unsigned w = 0; w < SHIM_FD_MARKS / 8; w++) {
-		if (!words[w])
+		if (!__atomic_load_n(&words[w], __ATOMIC_RELAXED))
 			continue;
 		for (unsigned fd = w * 8; fd < w * 8 + 8; fd++) {
-			unsigned mark = shim_fd_marks[fd];
+			unsigned mark = shim_mark_load((int)fd);
 
 			if (!mark || (mark & SHIM_MARK_SHARED))
 				continue;
-			shim_fd_marks[fd] = (uint8_t)(mark | SHIM_MARK_SHARED);
+			shim_mark_store((int)fd, mark | SHIM_MARK_SHARED);
 			if ((mark & SHIM_MARK_ENTRY) &&
 			    (base = shim_fd_slot(fd)))
 				base->flags |= SHIM_FD_SHARED;
@@ -207,6 +207,7 @@ void shim_fd_forget_range(unsigned first, unsigned last)
 			continue;
 		}
 		shim_fd_forget((int)fd);
+		shim_fd_handover_release((int)fd);
 	}
 }
 

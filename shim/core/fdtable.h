@@ -137,6 +137,54 @@ enum shim_fd_mark {
 
 extern uint8_t shim_fd_marks[SHIM_FD_MARKS];
 
+/* Relaxed atomics: plain byte moves, but threads that reuse a number see
+ * each other's marks as the kernel ordered them, and TSan agrees. */
+static inline unsigned shim_mark_load(int fd)
+{
+	return __atomic_load_n(&shim_fd_marks[fd], __ATOMIC_RELAXED);
+}
+
+static inline void shim_mark_store(int fd, unsigned mark)
+{
+	__atomic_store_n(&shim_fd_marks[fd], (uint8_t)mark, __ATOMIC_RELAXED);
+}
+
+/*
+ * The kernel orders a close() of an fd before the call that returns the
+ * same number to another thread, and with it every use of the number's
+ * entry: ThreadSanitizer cannot see that, so TSan builds tell it (release
+ * before the close, acquire after the number comes back). Nothing in
+ * other builds.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define SHIM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SHIM_TSAN 1
+#endif
+#endif
+#ifdef SHIM_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+static inline void shim_fd_handover_release(int fd)
+{
+	__tsan_release(&shim_fd_marks[(unsigned)fd % SHIM_FD_MARKS]);
+}
+static inline void shim_fd_handover_acquire(int fd)
+{
+	__tsan_acquire(&shim_fd_marks[(unsigned)fd % SHIM_FD_MARKS]);
+}
+#else
+static inline void shim_fd_handover_release(int fd)
+{
+	(void)fd;
+}
+static inline void shim_fd_handover_acquire(int fd)
+{
+	(void)fd;
+}
+#endif
+
 /* Maps fd's chunk (first socket in it) and returns the slot, or NULL. */
 struct shim_fd *shim_fd_slot_slow(int fd);
 
@@ -153,7 +201,7 @@ static inline struct shim_fd *shim_fd_get(int fd)
 	struct shim_fd *entry;
 
 	if ((unsigned)fd < SHIM_FD_MARKS) {
-		unsigned mark = shim_fd_marks[fd];
+		unsigned mark = shim_mark_load(fd);
 
 		if (__builtin_expect(!mark, 1))
 			return NULL;
@@ -169,10 +217,13 @@ static inline struct shim_fd *shim_fd_get(int fd)
 static inline void shim_fd_mark(int fd, int domain, int protocol, bool mptcp)
 {
 	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1))
-		shim_fd_marks[fd] =
-			SHIM_MARK_TRACKED | (mptcp ? SHIM_MARK_MPTCP : 0) |
-			(domain == AF_INET6 ? SHIM_MARK_INET6 : 0) |
-			(protocol == IPPROTO_TCP ? SHIM_MARK_PROTO_TCP : 0);
+		shim_mark_store(fd, SHIM_MARK_TRACKED |
+					    (mptcp ? SHIM_MARK_MPTCP : 0) |
+					    (domain == AF_INET6 ? SHIM_MARK_INET6 :
+								  0) |
+					    (protocol == IPPROTO_TCP ?
+						     SHIM_MARK_PROTO_TCP :
+						     0));
 	else
 		shim_fd_claim(fd, domain, protocol, mptcp ? SHIM_FD_MPTCP : 0);
 }
@@ -199,11 +250,11 @@ static inline void shim_fd_forget(int fd)
 	struct shim_fd *entry;
 
 	if ((unsigned)fd < SHIM_FD_MARKS) {
-		unsigned mark = shim_fd_marks[fd];
+		unsigned mark = shim_mark_load(fd);
 
 		if (__builtin_expect(!mark, 1))
 			return;
-		shim_fd_marks[fd] = 0;
+		shim_mark_store(fd, 0);
 		if (!(mark & SHIM_MARK_ENTRY))
 			return;
 	}

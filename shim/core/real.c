@@ -130,12 +130,20 @@ static void first_closefrom(int fd)
 	shim_real.closefrom(fd);
 }
 
+static int first_open(const char *path, int flags, ...)
+{
+	void *mode = SHIM_FCNTL_ARG(flags);
+
+	shim_real_resolve_once();
+	return shim_real.open(path, flags, mode);
+}
+
 struct shim_real_calls shim_real = {
 	first_socket, first_close, first_connect, first_bind, first_listen,
 	first_accept, first_accept4, first_setsockopt, first_getsockopt,
 	first_sendto, first_sendmsg, first_dup2, first_dup3, first_shutdown,
 	first_dup, first_fcntl, first_fcntl64, first_epoll_ctl,
-	first_close_range, first_closefrom,
+	first_close_range, first_closefrom, first_open,
 };
 
 /* Raw system calls, for a symbol the chain does not provide. */
@@ -228,11 +236,18 @@ static void sys_closefrom(int fd)
 	syscall(SYS_close_range, (unsigned)fd, ~0u, 0);
 }
 
+static int sys_open(const char *path, int flags, ...)
+{
+	void *mode = SHIM_FCNTL_ARG(flags);
+
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+
 static const struct shim_real_calls raw_calls = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
 	sys_dup2, sys_dup3, sys_shutdown, sys_dup, sys_fcntl, sys_fcntl,
-	sys_epoll_ctl, sys_close_range, sys_closefrom,
+	sys_epoll_ctl, sys_close_range, sys_closefrom, sys_open,
 };
 
 SHIM_SELF_DECLARE(socket);
@@ -270,10 +285,12 @@ static void *next_symbol(const char *name, void *ours)
  * resolution sees either the stub or the final function. */
 #define RESOLVE(field)                                                         \
 	do {                                                                   \
-		void *fn = next_symbol(#field, (void *)shim_self_##field);     \
-		atomic_store_explicit(&shim_real.field,                        \
-				      fn ? (__typeof__(raw_calls.field))fn :   \
-					   raw_calls.field,                    \
+		__typeof__(&shim_self_##field) fn_ =                           \
+			(__typeof__(&shim_self_##field))next_symbol(           \
+				#field, (void *)shim_self_##field);            \
+		if (!fn_)                                                      \
+			fn_ = raw_calls.field;                                 \
+		atomic_store_explicit(&shim_real.field, fn_,                   \
 				      memory_order_release);                   \
 	} while (0)
 
@@ -299,6 +316,15 @@ static void resolve_all(void)
 	RESOLVE(epoll_ctl);
 	RESOLVE(close_range);
 	RESOLVE(closefrom);
+	/* Not hooked by us: the next definition is simply the first one. */
+	{
+		void *fn = dlsym(RTLD_NEXT, "open");
+
+		atomic_store_explicit(&shim_real.open,
+				      fn ? (int (*)(const char *, int, ...))fn :
+					   raw_calls.open,
+				      memory_order_release);
+	}
 }
 
 void shim_real_resolve_once(void)

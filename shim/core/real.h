@@ -39,6 +39,9 @@ struct shim_real_calls {
 	int (*_Atomic epoll_ctl)(int, int, int, struct epoll_event *);
 	int (*_Atomic close_range)(unsigned, unsigned, int);
 	void (*_Atomic closefrom)(int);
+	/* Not a hook: the shim's own files (stats, /proc) are opened past
+	 * other interposers too, like the close() that ends them. */
+	int (*_Atomic open)(const char *, int, ...);
 };
 
 extern struct shim_real_calls shim_real;

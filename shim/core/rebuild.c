@@ -189,7 +189,7 @@ static int verify_reg(int fd, unsigned long ino, struct shim_epoll_reg *reg)
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", reg->epfd1 - 1);
-	info = open(path, O_RDONLY | O_CLOEXEC);
+	info = shim_real.open(path, O_RDONLY | O_CLOEXEC);
 	if (info < 0)
 		return -1;
 	while (!found &&

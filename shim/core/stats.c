@@ -94,8 +94,9 @@ static int open_records(void)
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", shim_rt.stats_path,
 			     STATS_RECORDS_FILE) >= sizeof(path))
 		return -1;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
+	fd = shim_real.open(path,
+			    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			    0600);
 	if (fd < 0)
 		return -1;
 	high = shim_real.fcntl(fd, F_DUPFD_CLOEXEC, (void *)(long)STATS_FD_MIN);

@@ -250,6 +250,7 @@ static void accepted(int listener, int fd)
 	struct shim_fd *parent = shim_fd_get(listener);
 	struct shim_fd *entry;
 
+	shim_fd_handover_acquire(fd);
 	shim_fd_forget(fd);
 	if (!parent || !(parent->flags & SHIM_FD_MPTCP) || shim_busy)
 		return;

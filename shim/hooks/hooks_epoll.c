@@ -29,7 +29,7 @@ SHIM_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
 	int rc = shim_real.epoll_ctl(epfd, op, fd, ev);
 
-	if (rc == 0 && (unsigned)fd < SHIM_FD_MARKS && !shim_fd_marks[fd])
+	if (rc == 0 && (unsigned)fd < SHIM_FD_MARKS && !shim_mark_load(fd))
 		return rc;
 	if (rc == 0)
 		record(epfd, op, fd, ev);

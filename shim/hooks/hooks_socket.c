@@ -111,7 +111,7 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	}
 	if (fd < 0)
 		return fd;
-
+	shim_fd_handover_acquire(fd);
 	entry = shim_fd_claim(fd, domain, protocol, mptcp ? SHIM_FD_MPTCP : 0);
 	if (!entry && mptcp)
 		return untrackable(fd, domain, type, protocol);
@@ -180,8 +180,9 @@ SHIM_EXPORT int socket(int domain, int type, int protocol)
 	fd = shim_real.socket(domain, type, IPPROTO_MPTCP);
 	if (__builtin_expect(fd < 0, 0))
 		return fast_refused(domain, type, protocol);
+	shim_fd_handover_acquire(fd);
 	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1))
-		shim_fd_marks[fd] = packed | SHIM_MARK_MPTCP;
+		shim_mark_store(fd, packed | SHIM_MARK_MPTCP);
 	else
 		return mark_high_fd(fd, domain, type, protocol);
 	return fd;
@@ -230,6 +231,7 @@ static __attribute__((noinline)) int close_tracked(int fd)
 	if (shim_stats_enabled())
 		close_with_stats(fd);
 	shim_fd_forget(fd);
+	shim_fd_handover_release(fd);
 	return shim_real.close(fd);
 }
 
@@ -238,15 +240,16 @@ static __attribute__((noinline)) int close_tracked(int fd)
 SHIM_EXPORT int close(int fd)
 {
 	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1)) {
-		unsigned mark = shim_fd_marks[fd];
+		unsigned mark = shim_mark_load(fd);
 
 		/* With stats every socket has a full entry (socket_slow()
 		 * claims one), so the entry bit alone sends them out of line. */
 		if (mark) {
 			if (mark & SHIM_MARK_ENTRY)
 				return close_tracked(fd);
-			shim_fd_marks[fd] = 0;
+			shim_mark_store(fd, 0);
 		}
+		shim_fd_handover_release(fd);
 		return shim_real.close(fd);
 	}
 	return close_tracked(fd);
@@ -260,18 +263,17 @@ SHIM_SELF(close);
  */
 SHIM_EXPORT int close_range(unsigned first, unsigned last, int flags)
 {
-	int rc = shim_real.close_range(first, last, flags);
-
-	if (rc == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+	/* Forgotten first: once closed, a number may be another thread's. */
+	if (!(flags & CLOSE_RANGE_CLOEXEC))
 		shim_fd_forget_range(first, last);
-	return rc;
+	return shim_real.close_range(first, last, flags);
 }
 SHIM_SELF(close_range);
 
 SHIM_EXPORT void closefrom(int first)
 {
-	shim_real.closefrom(first);
 	if (first >= 0)
 		shim_fd_forget_range((unsigned)first, ~0u);
+	shim_real.closefrom(first);
 }
 SHIM_SELF(closefrom);

@@ -187,11 +187,14 @@ static void *spawner(void *arg)
 		if (i % 3 == 0) {
 			posix_spawn(&pid, self, NULL, NULL, argv, environ);
 		} else if (i % 3 == 1) {
+			/* Locked too: ThreadSanitizer turns vfork into fork. */
+			pthread_rwlock_wrlock(&fork_lock);
 			pid = vfork();
 			if (pid == 0) {
 				execve(self, argv, environ);
 				_exit(127);
 			}
+			pthread_rwlock_unlock(&fork_lock);
 		} else {
 			/* A fork, so the workers' sockets become shared. */
 			pthread_rwlock_wrlock(&fork_lock);

@@ -32,7 +32,8 @@
 /* stats.c reads these from the shim's runtime and its real-function
  * table, which are not linked here: libc stands in for the next close(). */
 struct shim_runtime shim_rt;
-struct shim_real_calls shim_real = { .close = close, .fcntl = fcntl };
+struct shim_real_calls shim_real = { .close = close, .fcntl = fcntl,
+				     .open = open };
 
 static char dir[PATH_MAX];
 static char records[PATH_MAX + 16];
