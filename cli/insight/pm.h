@@ -120,6 +120,13 @@ int pm_usable_addresses(struct rtnl_addr **v, size_t *n);
 
 void pm_state_free(struct pm_state *st);
 
+/*
+ * Parses netlink bytes as received for GET_LIMITS or a GET_ADDR dump into
+ * st (what pm_fetch() does with the kernel's answer): for tests and the
+ * fuzzer. Returns 0, or -1 on a malformed or error message.
+ */
+int pm_parse_reply(const void *buf, size_t len, struct pm_state *st);
+
 /* Flag names as `ip mptcp endpoint show` prints them, in bit order. */
 size_t pm_flag_names(unsigned flags, const char **names, size_t max);
 

@@ -243,6 +243,42 @@ static int endpoint_cb(const struct nlmsghdr *nlh, void *data)
 			      endpoint_attr_cb, data);
 }
 
+/* A reply of either request: limits and endpoints fill their own fields. */
+static int reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (limits_cb(nlh, data) == MNL_CB_ERROR)
+		return MNL_CB_ERROR;
+	return endpoint_cb(nlh, data);
+}
+
+/*
+ * True if every message header fits in what is left of buf. libmnl's own
+ * check compares nlmsg_len as an int, so a length of 2 GiB or more passes
+ * it and the walk jumps out of the buffer (found by tests/fuzz).
+ */
+static bool messages_fit(const unsigned char *buf, size_t len)
+{
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)buf;
+		size_t step = NLMSG_ALIGN((size_t)nlh->nlmsg_len);
+
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+			return false;
+		if (step >= len)
+			break;
+		buf += step;
+		len -= step;
+	}
+	return true;
+}
+
+int pm_parse_reply(const void *buf, size_t len, struct pm_state *st)
+{
+	if (len > INT32_MAX || !messages_fit(buf, len))
+		return -1;
+	return mnl_cb_run(buf, len, 0, 0, reply_cb, st) < 0 ? -1 : 0;
+}
+
 int pm_fetch(struct pm_state *st)
 {
 	return pm_fetch_family(MPTCP_PM_NAME, st);

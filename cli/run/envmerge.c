@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #include "envmerge.h"
 
@@ -41,11 +43,39 @@ static char *join(const char *existing, char sep, const char *item)
 	return out;
 }
 
+/* True if some entry of the preload list is the file lib, under any name
+ * (a symlink, a relative path, /usr/lib vs /lib): same device and inode. */
+static bool preload_has_file(const char *list, const char *lib)
+{
+	struct stat want, st;
+	char path[PATH_MAX];
+	const char *p = list;
+
+	if (stat(lib, &want) < 0)
+		return false;
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, ": ");
+		n = strcspn(p, ": ");
+		if (n && n < sizeof(path)) {
+			memcpy(path, p, n);
+			path[n] = '\0';
+			if (stat(path, &st) == 0 && st.st_dev == want.st_dev &&
+			    st.st_ino == want.st_ino)
+				return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
 char *envmerge_preload(const char *existing, const char *lib)
 {
 	if (!existing || !*existing)
 		return strdup(lib);
-	if (list_has(existing, ": ", lib, strlen(lib), false))
+	if (list_has(existing, ": ", lib, strlen(lib), false) ||
+	    preload_has_file(existing, lib))
 		return strdup(existing);
 	return join(existing, ':', lib);
 }

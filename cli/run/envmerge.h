@@ -9,7 +9,8 @@
 
 /*
  * LD_PRELOAD with lib appended (after the app's preloads, so they see the
- * app's own socket() arguments), unless lib is already listed. Entries are
+ * app's own socket() arguments), unless lib is already listed, by name or
+ * as the same file under another name (device and inode). Entries are
  * separated by ':' or spaces, as ld.so accepts. Returns malloc'd text.
  */
 char *envmerge_preload(const char *existing, const char *lib);

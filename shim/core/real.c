@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -111,11 +112,38 @@ static int first_fcntl64(int fd, int cmd, ...)
 	return shim_real.fcntl64(fd, cmd, arg);
 }
 
+static int first_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
+{
+	shim_real_resolve_once();
+	return shim_real.epoll_ctl(ep, op, fd, ev);
+}
+
+static int first_close_range(unsigned first, unsigned last, int flags)
+{
+	shim_real_resolve_once();
+	return shim_real.close_range(first, last, flags);
+}
+
+static void first_closefrom(int fd)
+{
+	shim_real_resolve_once();
+	shim_real.closefrom(fd);
+}
+
+static int first_open(const char *path, int flags, ...)
+{
+	void *mode = SHIM_FCNTL_ARG(flags);
+
+	shim_real_resolve_once();
+	return shim_real.open(path, flags, mode);
+}
+
 struct shim_real_calls shim_real = {
 	first_socket, first_close, first_connect, first_bind, first_listen,
 	first_accept, first_accept4, first_setsockopt, first_getsockopt,
 	first_sendto, first_sendmsg, first_dup2, first_dup3, first_shutdown,
-	first_dup, first_fcntl, first_fcntl64,
+	first_dup, first_fcntl, first_fcntl64, first_epoll_ctl,
+	first_close_range, first_closefrom, first_open,
 };
 
 /* Raw system calls, for a symbol the chain does not provide. */
@@ -167,7 +195,7 @@ static ssize_t sys_sendmsg(int fd, const struct msghdr *m, int f)
 static int sys_dup2(int o, int n)
 {
 	if (o == n)	/* dup3 refuses equal fds; dup2 checks validity */
-		return fcntl(o, F_GETFD) < 0 ? -1 : n;
+		return syscall(SYS_fcntl, o, F_GETFD) < 0 ? -1 : n;
 	return (int)syscall(SYS_dup3, o, n, 0);
 }
 static int sys_dup3(int o, int n, int f)
@@ -192,10 +220,34 @@ static int sys_fcntl(int fd, int cmd, ...)
 	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 
+static int sys_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
+{
+	return (int)syscall(SYS_epoll_ctl, ep, op, fd, ev);
+}
+
+static int sys_close_range(unsigned first, unsigned last, int flags)
+{
+	return (int)syscall(SYS_close_range, first, last, flags);
+}
+
+/* closefrom() cannot fail: a kernel without close_range() leaves fds. */
+static void sys_closefrom(int fd)
+{
+	syscall(SYS_close_range, (unsigned)fd, ~0u, 0);
+}
+
+static int sys_open(const char *path, int flags, ...)
+{
+	void *mode = SHIM_FCNTL_ARG(flags);
+
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+
 static const struct shim_real_calls raw_calls = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
 	sys_dup2, sys_dup3, sys_shutdown, sys_dup, sys_fcntl, sys_fcntl,
+	sys_epoll_ctl, sys_close_range, sys_closefrom, sys_open,
 };
 
 SHIM_SELF_DECLARE(socket);
@@ -216,6 +268,9 @@ SHIM_SELF_DECLARE(dup);
 SHIM_SELF_DECLARE(fcntl);
 extern int fcntl64(int, int, ...);
 SHIM_SELF_DECLARE(fcntl64);
+SHIM_SELF_DECLARE(epoll_ctl);
+SHIM_SELF_DECLARE(close_range);
+SHIM_SELF_DECLARE(closefrom);
 
 /* The next definition of name, or NULL when there is none or it is one of
  * our own hooks again (a circular chain, e.g. the shim preloaded twice). */
@@ -230,10 +285,13 @@ static void *next_symbol(const char *name, void *ours)
  * resolution sees either the stub or the final function. */
 #define RESOLVE(field)                                                         \
 	do {                                                                   \
-		void *fn = next_symbol(#field, (void *)shim_self_##field);                 \
-		__atomic_store_n((void **)&shim_real.field,                    \
-				 fn ? fn : (void *)raw_calls.field,            \
-				 __ATOMIC_RELEASE);                            \
+		__typeof__(&shim_self_##field) fn_ =                           \
+			(__typeof__(&shim_self_##field))next_symbol(           \
+				#field, (void *)shim_self_##field);            \
+		if (!fn_)                                                      \
+			fn_ = raw_calls.field;                                 \
+		atomic_store_explicit(&shim_real.field, fn_,                   \
+				      memory_order_release);                   \
 	} while (0)
 
 static void resolve_all(void)
@@ -255,6 +313,18 @@ static void resolve_all(void)
 	RESOLVE(dup);
 	RESOLVE(fcntl);
 	RESOLVE(fcntl64);
+	RESOLVE(epoll_ctl);
+	RESOLVE(close_range);
+	RESOLVE(closefrom);
+	/* Not hooked by us: the next definition is simply the first one. */
+	{
+		void *fn = dlsym(RTLD_NEXT, "open");
+
+		atomic_store_explicit(&shim_real.open,
+				      fn ? (int (*)(const char *, int, ...))fn :
+					   raw_calls.open,
+				      memory_order_release);
+	}
 }
 
 void shim_real_resolve_once(void)

@@ -9,29 +9,39 @@
 #define MPTCPSHIM_REAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+/* Each pointer is atomic: set once by resolution while other threads may
+ * call through it (a plain load on x86, but visible as such to TSan). */
 struct shim_real_calls {
-	int (*socket)(int, int, int);
-	int (*close)(int);
-	int (*connect)(int, const struct sockaddr *, socklen_t);
-	int (*bind)(int, const struct sockaddr *, socklen_t);
-	int (*listen)(int, int);
-	int (*accept)(int, struct sockaddr *, socklen_t *);
-	int (*accept4)(int, struct sockaddr *, socklen_t *, int);
-	int (*setsockopt)(int, int, int, const void *, socklen_t);
-	int (*getsockopt)(int, int, int, void *, socklen_t *);
-	ssize_t (*sendto)(int, const void *, size_t, int,
+	int (*_Atomic socket)(int, int, int);
+	int (*_Atomic close)(int);
+	int (*_Atomic connect)(int, const struct sockaddr *, socklen_t);
+	int (*_Atomic bind)(int, const struct sockaddr *, socklen_t);
+	int (*_Atomic listen)(int, int);
+	int (*_Atomic accept)(int, struct sockaddr *, socklen_t *);
+	int (*_Atomic accept4)(int, struct sockaddr *, socklen_t *, int);
+	int (*_Atomic setsockopt)(int, int, int, const void *, socklen_t);
+	int (*_Atomic getsockopt)(int, int, int, void *, socklen_t *);
+	ssize_t (*_Atomic sendto)(int, const void *, size_t, int,
 			  const struct sockaddr *, socklen_t);
-	ssize_t (*sendmsg)(int, const struct msghdr *, int);
-	int (*dup2)(int, int);
-	int (*dup3)(int, int, int);
-	int (*shutdown)(int, int);
-	int (*dup)(int);
-	int (*fcntl)(int, int, ...);
-	int (*fcntl64)(int, int, ...);
+	ssize_t (*_Atomic sendmsg)(int, const struct msghdr *, int);
+	int (*_Atomic dup2)(int, int);
+	int (*_Atomic dup3)(int, int, int);
+	int (*_Atomic shutdown)(int, int);
+	int (*_Atomic dup)(int);
+	int (*_Atomic fcntl)(int, int, ...);
+	int (*_Atomic fcntl64)(int, int, ...);
+	int (*_Atomic epoll_ctl)(int, int, int, struct epoll_event *);
+	int (*_Atomic close_range)(unsigned, unsigned, int);
+	void (*_Atomic closefrom)(int);
+	/* Not a hook: the shim's own files (stats, /proc) are opened past
+	 * other interposers too, like the close() that ends them. */
+	int (*_Atomic open)(const char *, int, ...);
 };
 
 extern struct shim_real_calls shim_real __attribute__((visibility("hidden")));

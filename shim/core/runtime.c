@@ -17,9 +17,10 @@
 #include <unistd.h>
 
 #include "build_config.h"
-#include "classify.h"
+#include "candidate.h"
 #include "uapi_compat.h"
 #include "log.h"
+#include "inherit.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -127,8 +128,11 @@ static void load_policy(void)
 		exe_name[len] = '\0';
 		names[k++] = exe_name;
 	}
-	/* python3 runs as /usr/bin/python3.11: [app:python3] must match. */
-	if (program_invocation_short_name && *program_invocation_short_name &&
+	/* python3 runs as /usr/bin/python3.11: [app:python3] must match.
+	 * Not under AT_SECURE: whoever runs a setuid program chooses its
+	 * argv[0] (exec -a), and so would choose the admin's per-app policy. */
+	if (!shim_rt.secure && program_invocation_short_name &&
+	    *program_invocation_short_name &&
 	    (k == 0 || strcmp(program_invocation_short_name, exe_name) != 0))
 		names[k++] = program_invocation_short_name;
 
@@ -149,18 +153,21 @@ static void init_once_fn(void)
 
 	env_log = log_level_from_env();
 
+	if (shim_another_copy_active()) {
+		shim_log(SHIM_LOG_INFO, "another copy of the library is active "
+			 "in this process; this one passes calls through");
+		goto pass;
+	}
 	value = shim_getenv("MPTCPSHIM_DISABLE");
 	if (value && strcmp(value, "0") != 0 && *value) {
 		shim_log(SHIM_LOG_INFO, "disabled by MPTCPSHIM_DISABLE");
-		atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_PASS,
-				      memory_order_release);
-		atomic_store_explicit(&shim_state, SHIM_PASSTHROUGH,
-				      memory_order_release);
-		goto out;
+		goto pass;
 	}
 
 	shim_rt.stats_path = shim_getenv("MPTCPSHIM_STATS");
-	shim_rt.stats = shim_rt.stats_path && *shim_rt.stats_path;
+	__atomic_store_n(&shim_rt.stats,
+			 shim_rt.stats_path && *shim_rt.stats_path,
+			 __ATOMIC_RELAXED);
 	load_policy();
 	/* The environment outranks the policy's [global] log. */
 	if (!env_log && shim_rt.view.log_level >= 0)
@@ -196,7 +203,14 @@ static void init_once_fn(void)
 	else
 		mode = shim_rt.track_tcp ? SHIM_SOCKET_SLOW : SHIM_SOCKET_PASS;
 	atomic_store_explicit(&shim_socket_mode, mode, memory_order_release);
+	shim_track_forks();
 	atomic_store_explicit(&shim_state, SHIM_ACTIVE, memory_order_release);
+	goto out;
+pass:
+	atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_PASS,
+			      memory_order_release);
+	atomic_store_explicit(&shim_state, SHIM_PASSTHROUGH,
+			      memory_order_release);
 out:
 	shim_busy--;
 	errno = saved;

@@ -65,6 +65,11 @@ void shim_init_slow(void);
  */
 void shim_learn_connect(bool mptcp);
 bool shim_start_other(void);
+/* MPTCPSHIM_STATS given: written once by init, read by any thread. */
+static inline bool shim_stats_enabled(void)
+{
+	return __atomic_load_n(&shim_rt.stats, __ATOMIC_RELAXED);
+}
 
 /* The state after making sure init ran; cheap once it has. */
 static inline int shim_ready(void)

@@ -6,17 +6,24 @@
  * pay one table lookup and no syscall beyond the application's own.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "appmem.h"
+#include "fate.h"
 #include "fdtable.h"
+#include "inherit.h"
 #include "log.h"
 #include "real.h"
 #include "rebuild.h"
 #include "runtime.h"
 #include "stats.h"
 #include "uapi_compat.h"
+
+/* What the kernel accepts as an AF_INET6 address: without sin6_scope_id. */
+#define SHIM_SIN6_LEN_RFC2133 24
 
 /* The tracked entry when fd may need work at this point, else NULL. */
 static inline struct shim_fd *active_entry(int fd)
@@ -55,33 +62,57 @@ static void decide(int fd, struct shim_fd *entry, enum policy_role role,
 	shim_rebuild(fd, entry, want_mptcp, d.reason);
 }
 
-/* Learns once whether a connection still runs MPTCP (for the stats). */
-void shim_classify_connection(int fd, struct shim_fd *entry, bool accepted)
+/*
+ * The destination, copied out of the app's memory before the kernel sees
+ * it: a bad pointer or length is left for the kernel to refuse (EFAULT,
+ * EINVAL) rather than read by us. A 24-byte sockaddr_in6 (RFC 2133, no
+ * scope id) is what the kernel accepts too.
+ */
+static void decide_connect(int fd, struct shim_fd *entry,
+			   const struct sockaddr *addr, socklen_t len)
 {
-	int value = 0;
-	socklen_t len = sizeof(value);
-	int saved = errno;
-	bool mptcp;
+	struct sockaddr_in6 copy = { 0 };
+	size_t n = len < sizeof(copy) ? len : sizeof(copy);
 
-	if (entry->flags & SHIM_FD_CLASSIFIED)
+	if (!addr || len < sizeof(sa_family_t) ||
+	    !shim_copy_from_app(&copy, addr, n))
 		return;
-	entry->flags |= SHIM_FD_CLASSIFIED;
-	if (shim_real.getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &value,
-				 &len) == 0) {
-		mptcp = value != 0;
-	} else {
-		/* Before 6.10: MPTCP_INFO with optlen 0 fails once fallen back. */
-		len = 0;
-		mptcp = shim_real.getsockopt(fd, SOL_MPTCP, MPTCP_INFO, NULL,
-					     &len) == 0;
+	if (copy.sin6_family == AF_INET6 && n >= SHIM_SIN6_LEN_RFC2133)
+		n = sizeof(copy);
+	decide(fd, entry, POLICY_CONNECT, (struct sockaddr *)&copy,
+	       (socklen_t)n);
+}
+
+/*
+ * Marks fd connecting from what the kernel says. A connect() interrupted
+ * by a signal (EINTR) leaves the handshake running; one that failed
+ * (ECONNREFUSED...) leaves a socket that may connect again, elsewhere:
+ * its destination is then decided anew.
+ */
+static void after_connect(int fd, struct shim_fd *entry, int rc)
+{
+	int state;
+
+	if (rc == 0 || errno == EINPROGRESS || errno == EALREADY) {
+		entry->flags |= SHIM_FD_CONNECTING;
+		return;
 	}
-	if (!mptcp)
-		entry->flags |= SHIM_FD_FALLBACK;
-	shim_log(SHIM_LOG_DEBUG, "fd %d: %s", fd,
-		 mptcp ? "connection runs MPTCP" :
-			 "connection fell back to TCP");
-	shim_stats_handshake(fd, mptcp, accepted);
-	errno = saved;
+	state = shim_fd_tcp_state(fd);
+	if (state >= 0 && state != TCP_CLOSE)
+		entry->flags |= SHIM_FD_CONNECTING;
+	else
+		entry->flags &= ~(SHIM_FD_CONNECTING | SHIM_FD_DECIDED |
+				  SHIM_FD_FATE_KNOWN);
+}
+
+/* A second connect(): after an asynchronous failure (SO_ERROR), the
+ * socket is back to CLOSE and its next destination needs a decision. */
+static void before_reconnect(int fd, struct shim_fd *entry)
+{
+	if (shim_fd_tcp_state(fd) == TCP_CLOSE &&
+	    !(entry->flags & SHIM_FD_LISTENING))
+		entry->flags &= ~(SHIM_FD_CONNECTING | SHIM_FD_DECIDED |
+				  SHIM_FD_FATE_KNOWN);
 }
 
 SHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
@@ -91,49 +122,81 @@ SHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 
 	if (!entry)
 		return shim_real.connect(fd, addr, len);
+	if (entry->flags & SHIM_FD_CONNECTING)
+		before_reconnect(fd, entry);
 	if (shim_rt.view.decide_at_connect &&
 	    !(entry->flags & (SHIM_FD_DECIDED | SHIM_FD_CONNECTING)))
-		decide(fd, entry, POLICY_CONNECT, addr, len);
+		decide_connect(fd, entry, addr, len);
 	rc = shim_real.connect(fd, addr, len);
-	if (rc == 0 || errno == EINPROGRESS || errno == EALREADY)
-		entry->flags |= SHIM_FD_CONNECTING;
-	if (rc == 0 && wants_classification(entry))
-		shim_classify_connection(fd, entry, false);
+	after_connect(fd, entry, rc);
+	if (rc == 0 && shim_wants_fate(entry))
+		shim_learn_fate(fd, entry, false);
 	return rc;
 }
 SHIM_SELF(connect);
 
 /* TCP Fast Open: the destination arrives with the first data. */
-static void fastopen_decide(int fd, int flags, const struct sockaddr *addr,
-			    socklen_t len)
+static struct shim_fd *fastopen_decide(int fd, const struct sockaddr *addr,
+				       socklen_t len)
 {
 	struct shim_fd *entry;
 
-	if (!(flags & MSG_FASTOPEN) || !addr)
-		return;
+	if (!addr)
+		return NULL;
 	entry = active_entry(fd);
-	if (!entry || (entry->flags & SHIM_FD_CONNECTING))
-		return;
+	if (!entry)
+		return NULL;
+	if (entry->flags & SHIM_FD_CONNECTING)
+		before_reconnect(fd, entry);
+	if (entry->flags & SHIM_FD_CONNECTING)
+		return NULL;
 	if (shim_rt.view.decide_at_connect &&
 	    !(entry->flags & SHIM_FD_DECIDED))
-		decide(fd, entry, POLICY_CONNECT, addr, len);
-	entry->flags |= SHIM_FD_CONNECTING;
+		decide_connect(fd, entry, addr, len);
+	return entry;
 }
 
 SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 			   const struct sockaddr *addr, socklen_t len)
 {
+	struct shim_fd *entry = NULL;
+	ssize_t rc;
+
 	if (__builtin_expect(flags & MSG_FASTOPEN, 0))
-		fastopen_decide(fd, flags, addr, len);
-	return shim_real.sendto(fd, buf, n, flags, addr, len);
+		entry = fastopen_decide(fd, addr, len);
+	rc = shim_real.sendto(fd, buf, n, flags, addr, len);
+	if (entry)
+		after_connect(fd, entry, rc < 0 ? -1 : 0);
+	return rc;
 }
 SHIM_SELF(sendto);
 
+/* The msghdr is the app's too: copied before it is read, so a bad one
+ * reaches the kernel (EFAULT) instead of crashing us. */
+static struct shim_fd *fastopen_msg(int fd, const struct msghdr *msg)
+{
+	struct msghdr copy;
+
+	if (!shim_copy_from_app(&copy, msg, sizeof(copy)))
+		return NULL;
+	return fastopen_decide(fd, copy.msg_name, copy.msg_namelen);
+}
+
 SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	if (__builtin_expect(flags & MSG_FASTOPEN, 0) && msg)
-		fastopen_decide(fd, flags, msg->msg_name, msg->msg_namelen);
-	return shim_real.sendmsg(fd, msg, flags);
+	struct shim_fd *entry = NULL;
+	ssize_t rc;
+
+	if (__builtin_expect(flags & MSG_FASTOPEN, 0))
+		entry = fastopen_msg(fd, msg);
+	rc = shim_real.sendmsg(fd, msg, flags);
+	if (entry)
+		after_connect(fd, entry, rc < 0 ? -1 : 0);
+	/* The kernel read the whole msghdr and its control data: passing a
+	 * socket away (SCM_RIGHTS) gives it a holder in another process. */
+	if (rc >= 0 && msg->msg_controllen)
+		shim_note_passed_fds(msg);
+	return rc;
 }
 SHIM_SELF(sendmsg);
 
@@ -144,6 +207,8 @@ SHIM_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 
 	if (entry && rc == 0) {
 		entry->flags |= SHIM_FD_BOUND;
+		/* The kernel read addr: it is safe to read, len bytes of it. */
+		memset(&entry->bound, 0, sizeof(entry->bound));
 		if (addr && len <= sizeof(entry->bound) &&
 		    (addr->sa_family == AF_INET || addr->sa_family == AF_INET6))
 			memcpy(&entry->bound, addr, len);
@@ -187,6 +252,7 @@ static void accepted(int listener, int fd)
 	struct shim_fd *parent = shim_fd_get(listener);
 	struct shim_fd *entry;
 
+	shim_fd_handover_acquire(fd);
 	shim_fd_forget(fd);
 	if (!parent || !(parent->flags & SHIM_FD_MPTCP) || shim_busy)
 		return;
@@ -194,9 +260,9 @@ static void accepted(int listener, int fd)
 			      shim_fd_protocol(parent),
 			      SHIM_FD_ACCEPTED | SHIM_FD_CONNECTING |
 				      SHIM_FD_MPTCP);
-	if (!entry || !wants_classification(entry))
+	if (!entry || !shim_wants_fate(entry))
 		return;
-	shim_classify_connection(fd, entry, true);
+	shim_learn_fate(fd, entry, true);
 	if (entry->flags & SHIM_FD_FALLBACK)
 		entry->flags &= ~SHIM_FD_MPTCP;
 }

@@ -16,16 +16,21 @@ SHIM_EXPORT int dup(int oldfd)
 {
 	int rc = shim_real.dup(oldfd);
 
-	if (rc >= 0)
+	if (rc >= 0) {
+		shim_fd_handover_acquire(rc);
 		shim_fd_share(oldfd, rc);
+	}
 	return rc;
 }
 SHIM_SELF(dup);
 
 SHIM_EXPORT int dup2(int oldfd, int newfd)
 {
-	int rc = shim_real.dup2(oldfd, newfd);
+	int rc;
 
+	shim_fd_handover_release(newfd);
+	rc = shim_real.dup2(oldfd, newfd);
+	shim_fd_handover_acquire(newfd);
 	if (rc >= 0 && oldfd != newfd)
 		shim_fd_share(oldfd, newfd);
 	return rc;
@@ -34,8 +39,11 @@ SHIM_SELF(dup2);
 
 SHIM_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
-	int rc = shim_real.dup3(oldfd, newfd, flags);
+	int rc;
 
+	shim_fd_handover_release(newfd);
+	rc = shim_real.dup3(oldfd, newfd, flags);
+	shim_fd_handover_acquire(newfd);
 	if (rc >= 0)
 		shim_fd_share(oldfd, newfd);
 	return rc;
@@ -48,8 +56,10 @@ static inline int fcntl_forward(int (*next)(int, int, ...), int fd, int cmd,
 	int rc = next(fd, cmd, arg);
 
 	if (__builtin_expect(cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC, 0) &&
-	    rc >= 0)
+	    rc >= 0) {
+		shim_fd_handover_acquire(rc);
 		shim_fd_share(fd, rc);
+	}
 	return rc;
 }
 

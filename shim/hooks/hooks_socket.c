@@ -5,13 +5,16 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/close_range.h>
 #include <linux/mptcp.h>
 
-#include "classify.h"
+#include "candidate.h"
+#include "fate.h"
 #include "fdtable.h"
+#include "keepalive.h"
 #include "log.h"
 #include "real.h"
-#include "rebuild.h"
 #include "runtime.h"
 #include "stats.h"
 #include "uapi_compat.h"
@@ -53,12 +56,24 @@ static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err)
 
 	if (entry && ka->enabled && (mptcp || ka->all_tcp))
 		shim_apply_keepalive(fd, entry);
-	if (shim_rt.stats)
+	if (shim_stats_enabled())
 		shim_stats_socket(fd,
 				  mptcp ? SHIM_STATS_CONVERTED :
 				  err	? SHIM_STATS_CREATION_FALLBACK :
 					  SHIM_STATS_KEPT_TCP_POLICY,
 				  err, shim_rt.view.initial.reason);
+}
+
+/*
+ * An MPTCP socket the table cannot hold (fd beyond its range, or no memory
+ * for the entry) could never be switched back or reported on: the app gets
+ * the TCP socket it asked for instead. errno is untouched on success.
+ */
+static __attribute__((noinline)) int untrackable(int fd, int domain, int type,
+						 int protocol)
+{
+	shim_real.close(fd);
+	return shim_real.socket(domain, type, protocol);
 }
 
 /*
@@ -116,15 +131,19 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	if (fd < 0)
 		return fd;
 
+	shim_fd_handover_acquire(fd);
 	if (mptcp && shim_rt.fast_after_first_socket)
 		first_socket_was_probe();
-	/* Only keepalive and stats need the full entry now; a mark is what
-	 * the fast path leaves too, and spares a process that opens one
-	 * socket the mapping of a whole chunk. */
-	if (shim_rt.stats || (shim_rt.view.keepalive.enabled &&
-			      (mptcp || shim_rt.view.keepalive.all_tcp))) {
+	/* Only keepalive, stats and fds beyond the byte map need the full
+	 * entry now; a mark is what the fast path leaves too, and spares a
+	 * process that opens one socket the mapping of a whole chunk. */
+	if (shim_stats_enabled() || (unsigned)fd >= SHIM_FD_MARKS ||
+	    (shim_rt.view.keepalive.enabled &&
+	     (mptcp || shim_rt.view.keepalive.all_tcp))) {
 		entry = shim_fd_claim(fd, domain, protocol,
 				      mptcp ? SHIM_FD_MPTCP : 0);
+		if (!entry && mptcp)
+			return untrackable(fd, domain, type, protocol);
 		after_create(fd, entry, mptcp, err);
 	} else {
 		shim_fd_mark(fd, domain, protocol, mptcp);
@@ -175,16 +194,19 @@ static __attribute__((noinline)) int fast_refused(int domain, int type,
 }
 
 /* The fast path's rare outcomes: socket() failed, or an fd beyond the byte
- * map (tracked with a full entry). The arguments come back from the mark. */
+ * map (tracked with a full entry, or made TCP where none can be had). The
+ * arguments come back from the mark. */
 static __attribute__((noinline)) int fast_unusual(int fd, unsigned mark)
 {
 	int domain = mark & SHIM_MARK_INET6 ? AF_INET6 : AF_INET;
 	int protocol = mark & SHIM_MARK_PROTO_TCP ? IPPROTO_TCP : 0;
 
+	int type = (int)(mark & ~0xffu) | SOCK_STREAM;
+
 	if (fd < 0)
-		return fast_refused(domain, (int)(mark & ~0xffu) | SOCK_STREAM,
-				    protocol);
-	shim_fd_claim(fd, domain, protocol, SHIM_FD_MPTCP);
+		return fast_refused(domain, type, protocol);
+	if (!shim_fd_claim(fd, domain, protocol, SHIM_FD_MPTCP))
+		return untrackable(fd, domain, type, protocol);
 	return fd;
 }
 
@@ -200,8 +222,8 @@ static __attribute__((noinline)) int socket_not_fast(int domain, int type,
 
 /*
  * The hot path: one mode load, the MPTCP socket() and one byte stored
- * (DESIGN.md budgets it in instructions; callgrind measures it, and
- * docs/performance.md accounts for each one).
+ * (docs/performance.md has its instruction budget and accounts for each
+ * instruction; callgrind measures it).
  */
 SHIM_EXPORT int socket(int domain, int type, int protocol)
 {
@@ -217,8 +239,9 @@ SHIM_EXPORT int socket(int domain, int type, int protocol)
 		return socket_not_fast(domain, type, protocol);
 	mark = SHIM_FAST_MARK(domain, type, protocol);
 	fd = shim_real.socket(domain, type, IPPROTO_MPTCP);
+	shim_fd_handover_acquire(fd);
 	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1)) {
-		shim_fd_marks[fd] = (uint8_t)mark;
+		shim_mark_store(fd, (uint8_t)mark);
 		return fd;
 	}
 	return fast_unusual(fd, mark);
@@ -236,7 +259,7 @@ static void report_before_close(int fd, struct shim_fd *entry)
 	    (entry->flags & SHIM_FD_REPORTED))
 		return;
 	entry->flags |= SHIM_FD_REPORTED;
-	shim_classify_connection(fd, entry, false);
+	shim_learn_fate(fd, entry, false);
 	if (!(entry->flags & SHIM_FD_FALLBACK) &&
 	    shim_real.getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) == 0)
 		shim_stats_subflows(fd, info.mptcpi_subflows);
@@ -255,7 +278,7 @@ static __attribute__((noinline)) void close_with_stats(int fd)
  * does) are reported here, while the connection is still there to ask. */
 SHIM_EXPORT int shutdown(int fd, int how)
 {
-	if (__builtin_expect(shim_rt.stats, 0))
+	if (__builtin_expect(shim_stats_enabled(), 0))
 		close_with_stats(fd);
 	return shim_real.shutdown(fd, how);
 }
@@ -264,9 +287,10 @@ SHIM_SELF(shutdown);
 /* A tracked fd: report if asked to, then forget it. */
 static __attribute__((noinline)) int close_tracked(int fd)
 {
-	if (shim_rt.stats)
+	if (shim_stats_enabled())
 		close_with_stats(fd);
 	shim_fd_forget(fd);
+	shim_fd_handover_release(fd);
 	return shim_real.close(fd);
 }
 
@@ -278,14 +302,37 @@ static __attribute__((noinline)) int close_tracked(int fd)
 SHIM_EXPORT int close(int fd)
 {
 	if (__builtin_expect((unsigned)fd < SHIM_FD_MARKS, 1)) {
-		unsigned mark = shim_fd_marks[fd];
+		unsigned mark = shim_mark_load(fd);
 
 		if (__builtin_expect(mark & SHIM_MARK_ENTRY, 0))
 			return close_tracked(fd);
 		if (mark)
-			shim_fd_marks[fd] = 0;
+			shim_mark_store(fd, 0);
+		shim_fd_handover_release(fd);
 		return shim_real.close(fd);
 	}
 	return close_tracked(fd);
 }
 SHIM_SELF(close);
+
+/*
+ * close_range() and closefrom() close fds without close(): what the table
+ * knows about them goes too, or a socket reusing a number would inherit
+ * an old socket's options and flags. CLOSE_RANGE_CLOEXEC closes nothing.
+ */
+SHIM_EXPORT int close_range(unsigned first, unsigned last, int flags)
+{
+	/* Forgotten first: once closed, a number may be another thread's. */
+	if (!(flags & CLOSE_RANGE_CLOEXEC))
+		shim_fd_forget_range(first, last);
+	return shim_real.close_range(first, last, flags);
+}
+SHIM_SELF(close_range);
+
+SHIM_EXPORT void closefrom(int first)
+{
+	if (first >= 0)
+		shim_fd_forget_range((unsigned)first, ~0u);
+	shim_real.closefrom(first);
+}
+SHIM_SELF(closefrom);

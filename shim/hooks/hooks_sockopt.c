@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
+#include "fate.h"
 #include "fdtable.h"
 #include "option_table.h"
 #include "log.h"
@@ -20,14 +21,6 @@
 #include "sockopt_names.h"
 #include "stats.h"
 #include "uapi_compat.h"
-
-static bool is_keepalive_option(int level, int name)
-{
-	return (level == SOL_SOCKET && name == SO_KEEPALIVE) ||
-	       (level == IPPROTO_TCP &&
-		(name == TCP_KEEPIDLE || name == TCP_KEEPINTVL ||
-		 name == TCP_KEEPCNT));
-}
 
 static bool refused_by_mptcp(int err)
 {
@@ -104,13 +97,6 @@ static void warn_rebuilt(int fd, int level, int name, const char *why)
 		 fd, opt, why, opt, app && *app ? app : "NAME");
 }
 
-static bool can_rebuild(const struct shim_fd *entry)
-{
-	return !(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING |
-				 SHIM_FD_UNREPLAYABLE | SHIM_FD_ACCEPTED |
-				 SHIM_FD_SHARED));
-}
-
 /* The refused-option path of setsockopt(); returns what the app gets. */
 static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 		      const void *value, socklen_t len, int err)
@@ -134,7 +120,9 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 				   fresh, fresh_len);
 	if (act.mode == POLICY_UNSUP_FAIL)
 		goto fail;
-	if (act.mode == POLICY_UNSUP_TCP && can_rebuild(entry) &&
+	/* shim_rebuild() refuses (and logs why) where a switch is unsafe:
+	 * the option is then ignored, as below. */
+	if (act.mode == POLICY_UNSUP_TCP &&
 	    shim_rebuild(fd, entry, false,
 			 sockopt_describe(level, name, buf, sizeof(buf))) ==
 		    0) {
@@ -143,7 +131,7 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 		if (rc == 0) {
 			shim_fd_record_opt(entry, level, name, value, len,
 					   false);
-			if (shim_rt.stats)
+			if (shim_stats_enabled())
 				shim_stats_option(fd, level, name, true);
 			warn_rebuilt(fd, level, name, act.why);
 		}
@@ -152,7 +140,7 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 	/* ignore, or tcp once the socket is connected: keep MPTCP. */
 	shim_fd_record_opt(entry, level, name, value, len, true);
 	note_ignored(fd, level, name, act.why);
-	if (shim_rt.stats)
+	if (shim_stats_enabled())
 		shim_stats_option(fd, level, name, false);
 	return 0;
 fail:
@@ -169,8 +157,6 @@ SHIM_EXPORT int setsockopt(int fd, int level, int name, const void *value,
 
 	if (!entry || shim_busy)
 		return shim_real.setsockopt(fd, level, name, value, len);
-	if (is_keepalive_option(level, name))
-		entry->flags |= SHIM_FD_APP_KEEPALIVE;
 	rc = shim_real.setsockopt(fd, level, name, value, len);
 	if (rc == 0) {
 		if (!(entry->flags & (SHIM_FD_CONNECTING | SHIM_FD_LISTENING)) ||
@@ -224,14 +210,14 @@ fail:
 }
 
 /* SO_ERROR reads 0 before a connect completes, too: ask the peer. */
-static void classify_if_connected(int fd, struct shim_fd *entry)
+static void learn_fate_if_connected(int fd, struct shim_fd *entry)
 {
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	int saved = errno;
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
-		shim_classify_connection(fd, entry, false);
+		shim_learn_fate(fd, entry, false);
 	errno = saved;
 }
 
@@ -264,10 +250,11 @@ SHIM_EXPORT int getsockopt(int fd, int level, int name, void *value,
 	if (rc == 0) {
 		/* A non-blocking connect is seen complete here. */
 		if (level == SOL_SOCKET && name == SO_ERROR && value &&
-		    *(int *)value == 0 && (entry->flags & SHIM_FD_CONNECTING) &&
-		    !(entry->flags & SHIM_FD_CLASSIFIED) &&
-		    wants_classification(entry))
-			classify_if_connected(fd, entry);
+		    *len >= (socklen_t)sizeof(int) && *(int *)value == 0 &&
+		    (entry->flags & SHIM_FD_CONNECTING) &&
+		    !(entry->flags & SHIM_FD_FATE_KNOWN) &&
+		    shim_wants_fate(entry))
+			learn_fate_if_connected(fd, entry);
 		return 0;
 	}
 	if (!(entry->flags & SHIM_FD_MPTCP) || !refused_by_mptcp(errno) ||

@@ -53,7 +53,7 @@ static bool is_comment_start(char c)
 }
 
 /* What inih will make of line (NUL-terminated, '\n' included). */
-static void classify_line(struct ini_lines *r, const char *line)
+static void note_line_kind(struct ini_lines *r, const char *line)
 {
 	const char *start = line, *end;
 
@@ -163,7 +163,7 @@ char *ini_lines_read(char *str, int num, void *stream)
 	}
 	str[n++] = '\n';
 	str[n] = '\0';
-	classify_line(r, str);
+	note_line_kind(r, str);
 	/* A header's only effect inside inih is to end a key's continuation
 	 * lines (its name we keep above): the shortest header does that. An
 	 * indented one may be a continuation itself, so it stays as it is. */

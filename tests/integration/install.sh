@@ -35,8 +35,9 @@ check "installed shim converts" "inet-stream-0 262" \
 check "mptcpize run converts" "inet-stream-0 262" \
 	"$("$prefix/bin/mptcpize" run "$SOCKPROBE" table | head -1)"
 exported=$(nm -D --defined-only "$lib" | awk '{ print $3 }' | sort | tr '\n' ' ')
-check "only the hooks are exported" \
-	"accept accept4 bind close connect dup dup2 dup3 fcntl fcntl64 getsockopt listen sendmsg sendto setsockopt shutdown socket " \
+# ...and the marker by which a second copy of the library sees the first.
+check "only the hooks and the copy marker are exported" \
+	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl fcntl fcntl64 getsockopt listen mptcpshim_copy_marker sendmsg sendto setsockopt shutdown socket " \
 	"$exported"
 check "no inih symbols leak" 0 "$(nm -D "$lib" | grep -c ini_parse || true)"
 [ "$failed" = 0 ] && echo "PASS: install" || exit 1

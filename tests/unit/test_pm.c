@@ -147,6 +147,56 @@ static void test_warnings(void **state)
 	assert_string_equal(ids, "interface_no_carrier subflow_limit_low ");
 }
 
+/* One GET_ADDR dump message with one IPv4 endpoint (id 1, 10.0.0.1). */
+static size_t endpoint_message(unsigned char *buf, uint32_t nlmsg_len)
+{
+	static const unsigned char body[] = {
+		3, 1, 0, 0,			/* genlmsghdr: GET_ADDR v1 */
+		28, 0, 1, 0x80,			/* ADDR, nested: 28 bytes */
+		6, 0, 1, 0, 2, 0, 0, 0,		/* FAMILY AF_INET */
+		5, 0, 2, 0, 1, 0, 0, 0,		/* ID 1 */
+		8, 0, 3, 0, 10, 0, 0, 1,	/* ADDR4 10.0.0.1 */
+	};
+	uint32_t len = 16 + sizeof(body);
+	uint16_t type = 28, flags = 2;	/* the family id, NLM_F_MULTI */
+
+	memset(buf, 0, 16);
+	memcpy(buf, nlmsg_len ? &nlmsg_len : &len, 4);
+	memcpy(buf + 4, &type, 2);
+	memcpy(buf + 6, &flags, 2);
+	memcpy(buf + 16, body, sizeof(body));
+	return len;
+}
+
+static void test_parse_reply(void **state)
+{
+	unsigned char buf[256] __attribute__((aligned(4)));
+	struct pm_state st;
+	size_t n;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	n = endpoint_message(buf, 0);
+	n += endpoint_message(buf + n, 0);
+	assert_int_equal(pm_parse_reply(buf, n, &st), 0);
+	assert_int_equal(st.n, 2);
+	assert_string_equal(st.ep[1].address, "10.0.0.1");
+	assert_int_equal(st.ep[1].id, 1);
+	pm_state_free(&st);
+	/* A length of 2 GiB passed libmnl's signed check and walked out of
+	 * the buffer (fuzz_pm_genl, corpus regress-huge-nlmsg-len). */
+	memset(&st, 0, sizeof(st));
+	n = endpoint_message(buf, 0);
+	endpoint_message(buf + n, 0x80000000u);
+	assert_int_equal(pm_parse_reply(buf, n + 44, &st), -1);
+	pm_state_free(&st);
+	/* ...and a length beyond what was received. */
+	memset(&st, 0, sizeof(st));
+	endpoint_message(buf, 200);
+	assert_int_equal(pm_parse_reply(buf, 44, &st), -1);
+	pm_state_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_live_family),
 		cmocka_unit_test(test_flag_names),
 		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_parse_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,9 +6,11 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cli.h"
@@ -43,6 +45,39 @@ static void test_preload_merge(void **state)
 		     "/opt/a.so " LIB " /opt/b.so");
 	/* A longer name that merely starts with ours is someone else's. */
 	expect_merge(envmerge_preload, LIB ".1", LIB ".1:" LIB);
+}
+
+/* The same file under another name (a symlink) is already there. */
+static void test_preload_merge_same_file(void **state)
+{
+	char dir[] = "/tmp/test_run.XXXXXX", lib[64], link_[64], other[64];
+	char *got;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(lib, sizeof(lib), "%s/libmptcpshim.so", dir);
+	snprintf(link_, sizeof(link_), "%s/alias.so", dir);
+	snprintf(other, sizeof(other), "%s/copy.so", dir);
+	f = fopen(lib, "w");
+	assert_non_null(f);
+	fclose(f);
+	f = fopen(other, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(symlink(lib, link_), 0);
+	got = envmerge_preload(link_, lib);
+	assert_string_equal(got, link_);
+	free(got);
+	/* A different file (another copy) is not the same: appended. */
+	got = envmerge_preload(other, lib);
+	assert_true(strlen(got) > strlen(other) + 1 &&
+		    strcmp(got + strlen(other) + 1, lib) == 0);
+	free(got);
+	unlink(link_);
+	unlink(lib);
+	unlink(other);
+	rmdir(dir);
 }
 
 static void expect_godebug(const char *in, const char *want)
@@ -198,6 +233,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_preload_merge),
+		cmocka_unit_test(test_preload_merge_same_file),
 		cmocka_unit_test(test_godebug_merge),
 		cmocka_unit_test(test_go_follows_policy),
 		cmocka_unit_test(test_command_names),

@@ -3,8 +3,8 @@
  * Pure decisions about socket() arguments and errors, kept apart from the
  * hooks so the unit tests can walk the whole table.
  */
-#ifndef MPTCPSHIM_CLASSIFY_H
-#define MPTCPSHIM_CLASSIFY_H
+#ifndef MPTCPSHIM_CANDIDATE_H
+#define MPTCPSHIM_CANDIDATE_H
 
 #include <stdbool.h>
 #include <netinet/in.h>

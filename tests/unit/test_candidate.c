@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "classify.h"
+#include "candidate.h"
 #include "uapi_compat.h"
 
 static const struct {

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "classify.h"
+#include "candidate.h"
 
 bool shim_errno_means_no_mptcp(int err)
 {

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* Sockets shared with other processes or another copy of the shim. */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "fdtable.h"
+#include "inherit.h"
+#include "real.h"
+
+/*
+ * Runs before fork() in the parent and after it in both processes: the
+ * first pass marks what exists, the later ones (cheap: nothing left to
+ * change) catch a socket another thread created in between. Only loads
+ * and stores, as a fork from a signal handler may run it.
+ */
+static void share_all(void)
+{
+	shim_fd_share_all();
+}
+
+void shim_track_forks(void)
+{
+	/* vfork() and posix_spawn() run no handlers: their child execs or
+	 * exits, and only sockets without FD_CLOEXEC outlive the exec. */
+	pthread_atfork(share_all, share_all, share_all);
+}
+
+void shim_note_passed_fds(const struct msghdr *msg)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		size_t n;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			struct shim_fd *entry;
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			entry = shim_fd_get(fd);
+			if (entry)
+				entry->flags |= SHIM_FD_SHARED;
+		}
+	}
+}
+
+/*
+ * Every copy exports this marker; symbol lookup from the global scope
+ * finds the first copy loaded, so each copy can tell whether it is that
+ * one. Our own address comes from a hidden alias, as a reference to the
+ * exported name would itself be interposed by the first copy.
+ */
+SHIM_EXPORT const char mptcpshim_copy_marker[] = "mptcpshim";
+extern const char shim_own_copy_marker[sizeof("mptcpshim")]
+	__attribute__((alias("mptcpshim_copy_marker"), visibility("hidden")));
+
+bool shim_another_copy_active(void)
+{
+	const void *first = dlsym(RTLD_DEFAULT, "mptcpshim_copy_marker");
+
+	return first && first != (const void *)shim_own_copy_marker;
+}
