@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "diag_compat.h"
+#include "nlsession.h"
 #include "sockdiag.h"
 #include "uapi_compat.h"
 
@@ -279,20 +279,14 @@ nomem:
 	return MNL_CB_ERROR;
 }
 
-static int dump_one(struct mnl_socket *nl, char *buf, int family, bool mptcp,
+static int dump_one(struct nl_session *s, int family, bool mptcp,
 		    struct dump_ctx *d)
 {
-	unsigned portid = mnl_socket_get_portid(nl);
+	struct nlmsghdr *nlh = nl_session_request(s, SOCK_DIAG_BY_FAMILY,
+						  NLM_F_DUMP, 256);
 	struct inet_diag_req_v2 *req;
-	struct nlmsghdr *nlh;
-	unsigned seq = (unsigned)time(NULL) + family + mptcp;
 	int rc;
 
-	memset(buf, 0, 256);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = family;
 	/* Every state but listeners and time-wait (which have no ULP). */
@@ -306,15 +300,7 @@ static int dump_one(struct mnl_socket *nl, char *buf, int family, bool mptcp,
 		req->sdiag_protocol = IPPROTO_TCP;
 	}
 	d->mptcp = mptcp;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	do {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, SD_BUF_LEN);
-
-		if (n < 0)
-			return -1;
-		rc = mnl_cb_run(buf, n, seq, portid, dump_cb, d);
-	} while (rc > 0);
+	rc = nl_session_transact(s, nlh, dump_cb, d);
 	if (d->error) {
 		errno = d->error;
 		return -1;
@@ -322,39 +308,34 @@ static int dump_one(struct mnl_socket *nl, char *buf, int family, bool mptcp,
 	/* A kernel without MPTCP diag answers ENOENT: nothing to list. */
 	if (rc < 0 && mptcp && errno == ENOENT)
 		return 0;
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 static int take(struct sd_snapshot *snap, bool subflows)
 {
 	static const int families[] = {AF_INET, AF_INET6};
 	struct dump_ctx d = {.snap = snap};
-	struct mnl_socket *nl;
-	char *buf;
-	int rc = -1, saved;
+	struct nl_session s;
+	int rc = -1;
 
 	memset(snap, 0, sizeof(*snap));
-	buf = malloc(SD_BUF_LEN);
-	if (!buf)
-		return -1;
-	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	if (nl_session_open(&s, NETLINK_SOCK_DIAG, 0, SD_BUF_LEN) < 0)
 		goto out;
 	for (size_t i = 0; i < 2; i++) {
-		if (dump_one(nl, buf, families[i], true, &d) < 0)
+		if (dump_one(&s, families[i], true, &d) < 0)
 			goto out;
-		if (subflows && dump_one(nl, buf, families[i], false, &d) < 0)
+		if (subflows && dump_one(&s, families[i], false, &d) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
-	saved = errno;
-	if (nl)
-		mnl_socket_close(nl);
-	free(buf);
-	if (rc < 0)
+	nl_session_close(&s);
+	if (rc < 0) {
+		int saved = errno;
+
 		sd_snapshot_free(snap);
-	errno = saved;
+		errno = saved;
+	}
 	return rc;
 }
 
