@@ -19,6 +19,19 @@
 #define RTNL_BUF 32768
 #define RTNL_REQUEST_MAX 512
 
+/*
+ * Opens r and starts its one request: type, flags and a zeroed extra
+ * header of hdr_len, which is returned (NULL with errno on failure).
+ */
+static void *start(struct nl_session *r, uint16_t type, uint16_t flags,
+		   size_t hdr_len, struct nlmsghdr **nlh)
+{
+	if (nl_session_open(r, NETLINK_ROUTE, 0, RTNL_BUF) < 0)
+		return NULL;
+	*nlh = nl_session_request(r, type, flags, RTNL_REQUEST_MAX);
+	return mnl_nlmsg_put_extra_header(*nlh, hdr_len);
+}
+
 static int oif_attr_cb(const struct nlattr *attr, void *data)
 {
 	if (mnl_attr_get_type(attr) == RTA_OIF &&
@@ -47,11 +60,9 @@ int rtnl_route_get(int family, const char *dst, const char *src, int oif,
 		errno = EINVAL;
 		return -1;
 	}
-	if (nl_session_open(&r, NETLINK_ROUTE, 0, RTNL_BUF) < 0)
+	rtm = start(&r, RTM_GETROUTE, NLM_F_ACK, sizeof(*rtm), &nlh);
+	if (!rtm)
 		goto out;
-	nlh = nl_session_request(&r, RTM_GETROUTE, NLM_F_ACK,
-				 RTNL_REQUEST_MAX);
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
 	rtm->rtm_dst_len = len * 8;
 	mnl_attr_put(nlh, RTA_DST, len, d);
@@ -143,11 +154,9 @@ int rtnl_addresses(struct rtnl_addr **v, size_t *n)
 
 	*v = NULL;
 	*n = 0;
-	if (nl_session_open(&r, NETLINK_ROUTE, 0, RTNL_BUF) < 0)
+	g = start(&r, RTM_GETADDR, NLM_F_DUMP, sizeof(*g), &nlh);
+	if (!g)
 		goto out;
-	nlh = nl_session_request(&r, RTM_GETADDR, NLM_F_DUMP,
-				 RTNL_REQUEST_MAX);
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	rc = nl_session_transact(&r, nlh, addr_cb, &d);
 out:
@@ -213,10 +222,8 @@ bool rtnl_default_route_via(int family, int ifindex)
 	struct rtmsg *rtm;
 	struct nl_session r;
 
-	if (nl_session_open(&r, NETLINK_ROUTE, 0, RTNL_BUF) == 0) {
-		nlh = nl_session_request(&r, RTM_GETROUTE, NLM_F_DUMP,
-					 RTNL_REQUEST_MAX);
-		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm = start(&r, RTM_GETROUTE, NLM_F_DUMP, sizeof(*rtm), &nlh);
+	if (rtm) {
 		rtm->rtm_family = family;
 		nl_session_transact(&r, nlh, default_cb, &q);
 	}
