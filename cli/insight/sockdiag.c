@@ -50,6 +50,31 @@ static void endpoint_from(struct sd_endpoint *e, int family, const __be32 *addr,
 		e->addr[0] = '\0';
 }
 
+/* What connections and subflows alike take from the fixed header. */
+static void header_fields(const struct inet_diag_msg *m,
+			  struct sd_endpoint *local, struct sd_endpoint *remote,
+			  unsigned *state)
+{
+	endpoint_from(local, m->idiag_family, m->id.idiag_src,
+		      m->id.idiag_sport);
+	endpoint_from(remote, m->idiag_family, m->id.idiag_dst,
+		      m->id.idiag_dport);
+	*state = m->idiag_state;
+}
+
+/*
+ * Copies an info attribute into *to, zero-filled past what this kernel
+ * sent (older kernels send shorter structs); returns the length sent.
+ */
+static size_t copy_info(const struct nlattr *attr, void *to, size_t size)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	memset(to, 0, size);
+	memcpy(to, mnl_attr_get_payload(attr), len < size ? len : size);
+	return len;
+}
+
 /* The fixed header, or NULL when the message cannot hold one. */
 static const struct inet_diag_msg *diag_header(const struct nlmsghdr *nlh)
 {
@@ -91,19 +116,12 @@ int sd_parse_conn(const struct nlmsghdr *nlh, struct sd_conn *c)
 	if (!m || parse_attrs(nlh, tb) < 0)
 		return -1;
 	memset(c, 0, sizeof(*c));
-	endpoint_from(&c->local, m->idiag_family, m->id.idiag_src,
-		      m->id.idiag_sport);
-	endpoint_from(&c->remote, m->idiag_family, m->id.idiag_dst,
-		      m->id.idiag_dport);
-	c->state = m->idiag_state;
+	header_fields(m, &c->local, &c->remote, &c->state);
 	c->uid = m->idiag_uid;
 	c->inode = m->idiag_inode;
 	if (tb[INET_DIAG_INFO]) {
-		size_t len = mnl_attr_get_payload_len(tb[INET_DIAG_INFO]);
-
-		memset(&info, 0, sizeof(info));
-		memcpy(&info, mnl_attr_get_payload(tb[INET_DIAG_INFO]),
-		       len < sizeof(info) ? len : sizeof(info));
+		size_t len = copy_info(tb[INET_DIAG_INFO], &info,
+				       sizeof(info));
 		c->info_known =
 		    len >= offsetof(struct diag_mptcp_info, write_seq);
 		c->token = info.token;
@@ -192,11 +210,7 @@ int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf)
 	if (!u.is_mptcp)
 		return 1;
 	memset(sf, 0, sizeof(*sf));
-	endpoint_from(&sf->local, m->idiag_family, m->id.idiag_src,
-		      m->id.idiag_sport);
-	endpoint_from(&sf->remote, m->idiag_family, m->id.idiag_dst,
-		      m->id.idiag_dport);
-	sf->state = m->idiag_state;
+	header_fields(m, &sf->local, &sf->remote, &sf->state);
 	sf->bound_ifindex = (int)m->id.idiag_if;
 	if (u.mptcp &&
 	    mnl_attr_parse_nested(u.mptcp, subflow_attr_cb, sf) < 0) {
@@ -204,12 +218,9 @@ int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf)
 		return -1;
 	}
 	if (tb[INET_DIAG_INFO]) {
-		size_t len = mnl_attr_get_payload_len(tb[INET_DIAG_INFO]);
 		struct tcp_info ti;
 
-		memset(&ti, 0, sizeof(ti));
-		memcpy(&ti, mnl_attr_get_payload(tb[INET_DIAG_INFO]),
-		       len < sizeof(ti) ? len : sizeof(ti));
+		copy_info(tb[INET_DIAG_INFO], &ti, sizeof(ti));
 		sf->info_known = true;
 		sf->rtt_us = ti.tcpi_rtt;
 		sf->cwnd = ti.tcpi_snd_cwnd;
