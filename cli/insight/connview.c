@@ -16,6 +16,7 @@
 #include "connview.h"
 #include "pm.h"
 #include "procmap.h"
+#include "strbuf.h"
 
 static double now_seconds(void)
 {
@@ -90,12 +91,9 @@ static struct cv_proc *proc_for(struct connview *v, pid_t pid)
 	for (size_t i = 0; i < v->nproc; i++)
 		if (v->proc[i].pid == pid)
 			return &v->proc[i];
-	p = realloc(v->proc, (v->nproc + 1) * sizeof(*p));
+	p = array_push(&v->proc, &v->nproc, sizeof(*p));
 	if (!p)
 		return NULL;
-	v->proc = p;
-	p = &v->proc[v->nproc++];
-	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	procmap_comm(pid, p->name, sizeof(p->name));
 	return p;
@@ -204,12 +202,9 @@ static struct cv_iface *iface_for(struct connview *v, const char *name)
 	for (size_t i = 0; i < v->niface; i++)
 		if (strcmp(v->iface[i].name, name) == 0)
 			return &v->iface[i];
-	f = realloc(v->iface, (v->niface + 1) * sizeof(*f));
+	f = array_push(&v->iface, &v->niface, sizeof(*f));
 	if (!f)
 		return NULL;
-	v->iface = f;
-	f = &v->iface[v->niface++];
-	memset(f, 0, sizeof(*f));
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	return f;
 }

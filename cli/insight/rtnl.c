@@ -15,6 +15,7 @@
 
 #include "nlsession.h"
 #include "rtnl.h"
+#include "strbuf.h"
 
 #define RTNL_BUF 32768
 #define RTNL_REQUEST_MAX 512
@@ -124,12 +125,9 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	    mnl_attr_get_payload_len(which) <
 		(ifa->ifa_family == AF_INET ? 4u : 16u))
 		return MNL_CB_OK;
-	e = realloc(d->v, (d->n + 1) * sizeof(*e));
+	e = array_push(&d->v, &d->n, sizeof(*e));
 	if (!e)
 		return MNL_CB_ERROR;
-	d->v = e;
-	e = &d->v[d->n++];
-	memset(e, 0, sizeof(*e));
 	e->family = ifa->ifa_family;
 	e->ifindex = (int)ifa->ifa_index;
 	e->prefixlen = ifa->ifa_prefixlen;
