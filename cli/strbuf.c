@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* Growable strings and string vectors (see strbuf.h). */
+/* Growable strings, string vectors and arrays (see strbuf.h). */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,4 +84,22 @@ void strv_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+void *array_push(void *array, size_t *n, size_t size)
+{
+	unsigned char *v;
+
+	/* array points to the caller's T *: copied, not cast, to read it. */
+	memcpy(&v, array, sizeof(v));
+	if (*n + 1 > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	v = realloc(v, (*n + 1) * size);
+	if (!v)
+		return NULL;
+	memcpy(array, &v, sizeof(v));
+	memset(v + *n * size, 0, size);
+	return v + (*n)++ * size;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Growable strings and string vectors for the CLI, so that each command
- * builds text and lists one way instead of its own realloc loop.
+ * Growable strings, string vectors and arrays for the CLI, so that each
+ * command builds text and lists one way instead of its own realloc loop.
  */
 #ifndef MPTCPSHIM_STRBUF_H
 #define MPTCPSHIM_STRBUF_H
@@ -37,5 +37,13 @@ int strv_push(char ***v, size_t *n, size_t *cap, char *item);
 
 /* Frees n entries and the vector. */
 void strv_free(char **v, size_t n);
+
+/*
+ * Appends one zeroed element of size bytes to the array *(T **)array of
+ * *n elements and returns it; NULL (ENOMEM) leaves both as they were.
+ * One realloc per element: for the short lists (processes, interfaces,
+ * addresses) a command gathers.
+ */
+void *array_push(void *array, size_t *n, size_t size);
 
 #endif

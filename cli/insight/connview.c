@@ -16,6 +16,7 @@
 #include "connview.h"
 #include "pm.h"
 #include "procmap.h"
+#include "strbuf.h"
 
 static double now_seconds(void)
 {
@@ -90,12 +91,9 @@ static struct cv_proc *proc_for(struct connview *v, pid_t pid)
 	for (size_t i = 0; i < v->nproc; i++)
 		if (v->proc[i].pid == pid)
 			return &v->proc[i];
-	p = realloc(v->proc, (v->nproc + 1) * sizeof(*p));
+	p = array_push(&v->proc, &v->nproc, sizeof(*p));
 	if (!p)
 		return NULL;
-	v->proc = p;
-	p = &v->proc[v->nproc++];
-	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	procmap_comm(pid, p->name, sizeof(p->name));
 	return p;
@@ -204,12 +202,9 @@ static struct cv_iface *iface_for(struct connview *v, const char *name)
 	for (size_t i = 0; i < v->niface; i++)
 		if (strcmp(v->iface[i].name, name) == 0)
 			return &v->iface[i];
-	f = realloc(v->iface, (v->niface + 1) * sizeof(*f));
+	f = array_push(&v->iface, &v->niface, sizeof(*f));
 	if (!f)
 		return NULL;
-	v->iface = f;
-	f = &v->iface[v->niface++];
-	memset(f, 0, sizeof(*f));
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	return f;
 }
@@ -318,10 +313,35 @@ static void print_endpoints(struct out *out, const struct sd_endpoint *l,
 	out_text(out, "%s", text);
 }
 
+/* Bytes so far; acked is printed only where it is known (subflows). */
+static void print_bytes(struct out *out, uint64_t sent, const uint64_t *acked,
+			uint64_t received)
+{
+	char s[16], r[16];
+
+	connview_human(sent, s, sizeof(s));
+	connview_human(received, r, sizeof(r));
+	out_uint(out, "bytes_sent", NULL, sent);
+	if (acked)
+		out_uint(out, "bytes_acked", NULL, *acked);
+	out_uint(out, "bytes_received", NULL, received);
+	out_text(out, " sent %sB recv %sB", s, r);
+}
+
+static void print_rates(struct out *out, double tx, double rx)
+{
+	char t[16], r[16];
+
+	connview_human(tx, t, sizeof(t));
+	connview_human(rx, r, sizeof(r));
+	out_double(out, "tx_bytes_per_s", NULL, tx);
+	out_double(out, "rx_bytes_per_s", NULL, rx);
+	out_text(out, " tx %sB/s rx %sB/s", t, r);
+}
+
 static void print_subflow(struct out *out, const struct cv_subflow *sub)
 {
 	const struct sd_subflow *sf = sub->sf;
-	char sent[16], recv[16];
 
 	out_object_open(out, NULL);
 	out_text(out, "    subflow ");
@@ -336,20 +356,10 @@ static void print_subflow(struct out *out, const struct cv_subflow *sub)
 	out_uint(out, "remote_id", NULL, sf->id_rem);
 	out_double(out, "rtt_ms", " rtt %.2fms", sf->rtt_us / 1000.0);
 	out_uint(out, "cwnd", " cwnd %llu", sf->cwnd);
-	connview_human(sf->bytes_sent, sent, sizeof(sent));
-	connview_human(sf->bytes_received, recv, sizeof(recv));
-	out_uint(out, "bytes_sent", NULL, sf->bytes_sent);
-	out_uint(out, "bytes_acked", NULL, sf->bytes_acked);
-	out_uint(out, "bytes_received", NULL, sf->bytes_received);
-	out_text(out, " sent %sB recv %sB", sent, recv);
+	print_bytes(out, sf->bytes_sent, &sf->bytes_acked, sf->bytes_received);
 	out_uint(out, "retransmits", " retrans %llu", sf->total_retrans);
-	if (sub->rate_known) {
-		connview_human(sub->tx_rate, sent, sizeof(sent));
-		connview_human(sub->rx_rate, recv, sizeof(recv));
-		out_double(out, "tx_bytes_per_s", NULL, sub->tx_rate);
-		out_double(out, "rx_bytes_per_s", NULL, sub->rx_rate);
-		out_text(out, " tx %sB/s rx %sB/s", sent, recv);
-	}
+	if (sub->rate_known)
+		print_rates(out, sub->tx_rate, sub->rx_rate);
 	out_text(out, "\n");
 	out_object_close(out);
 }
@@ -357,7 +367,6 @@ static void print_subflow(struct out *out, const struct cv_subflow *sub)
 static void print_conn(struct out *out, const struct cv_conn *cc)
 {
 	const struct sd_conn *c = cc->c;
-	char sent[16], recv[16];
 
 	out_object_open(out, NULL);
 	out_text(out, "  mptcp ");
@@ -366,13 +375,8 @@ static void print_conn(struct out *out, const struct cv_conn *cc)
 	out_text(out, " token %08x", c->token);
 	out_string(out, "state", " %s", sd_state_name(c->state));
 	out_bool(out, "fallback", " fallback %s", c->fallback);
-	if (c->bytes_known) {
-		connview_human(c->bytes_sent, sent, sizeof(sent));
-		connview_human(c->bytes_received, recv, sizeof(recv));
-		out_uint(out, "bytes_sent", NULL, c->bytes_sent);
-		out_uint(out, "bytes_received", NULL, c->bytes_received);
-		out_text(out, " sent %sB recv %sB", sent, recv);
-	}
+	if (c->bytes_known)
+		print_bytes(out, c->bytes_sent, NULL, c->bytes_received);
 	out_text(out, "\n");
 	out_array_open(out, "subflows");
 	for (size_t i = 0; i < cc->nsub; i++)
@@ -402,22 +406,16 @@ void connview_print(struct out *out, const struct connview *v)
 	}
 	out_array_close(out);
 	if (v->interval > 0) {
-		char tx[16], rx[16];
-
 		out_array_open(out, "interfaces");
 		for (size_t i = 0; i < v->niface; i++) {
-			connview_human(v->iface[i].tx_rate, tx, sizeof(tx));
-			connview_human(v->iface[i].rx_rate, rx, sizeof(rx));
 			out_object_open(out, NULL);
 			out_string(out, "name", "interface %s",
 				   v->iface[i].name);
 			out_uint(out, "subflows", ": %llu subflows",
 				 v->iface[i].subflows);
-			out_double(out, "tx_bytes_per_s", NULL,
-				   v->iface[i].tx_rate);
-			out_double(out, "rx_bytes_per_s", NULL,
-				   v->iface[i].rx_rate);
-			out_text(out, " tx %sB/s rx %sB/s\n", tx, rx);
+			print_rates(out, v->iface[i].tx_rate,
+				    v->iface[i].rx_rate);
+			out_text(out, "\n");
 			out_object_close(out);
 		}
 		out_array_close(out);

@@ -36,6 +36,22 @@ static bool in_file(const struct elf_view *v, uint64_t off, uint64_t len)
 	return off <= v->size && len <= v->size - off;
 }
 
+/*
+ * Runs the statements once with p pointing at the header at at_ptr,
+ * typed T64 or T32 by the file's class: both classes name their fields
+ * alike, so one text reads either.
+ */
+#define READ_EITHER_CLASS(is64, at_ptr, T32, T64, ...)                    \
+	do {                                                              \
+		if (is64) {                                               \
+			const T64 *p = (const void *)(at_ptr);            \
+			__VA_ARGS__                                       \
+		} else {                                                  \
+			const T32 *p = (const void *)(at_ptr);            \
+			__VA_ARGS__                                       \
+		}                                                         \
+	} while (0)
+
 static bool load_header(struct elf_view *v, struct elf_facts *f)
 {
 	const unsigned char *id = v->data;
@@ -50,35 +66,25 @@ static bool load_header(struct elf_view *v, struct elf_facts *f)
 					     ELFDATA2MSB);
 	if (!f->native)
 		return false;
-	if (id[EI_CLASS] == ELFCLASS64 && v->size >= sizeof(Elf64_Ehdr)) {
-		const Elf64_Ehdr *eh = (const void *)v->data;
-
+	if (id[EI_CLASS] == ELFCLASS64)
 		v->is64 = true;
-		f->machine = eh->e_machine;
-		v->phoff = eh->e_phoff;
-		v->phnum = eh->e_phnum;
-		v->phentsize = eh->e_phentsize;
-		v->shoff = eh->e_shoff;
-		v->shnum = eh->e_shnum;
-		v->shentsize = eh->e_shentsize;
-		v->shstrndx = eh->e_shstrndx;
-		return v->phentsize >= sizeof(Elf64_Phdr) || v->phnum == 0;
-	}
-	if (id[EI_CLASS] == ELFCLASS32 && v->size >= sizeof(Elf32_Ehdr)) {
-		const Elf32_Ehdr *eh = (const void *)v->data;
-
-		v->is64 = false;
-		f->machine = eh->e_machine;
-		v->phoff = eh->e_phoff;
-		v->phnum = eh->e_phnum;
-		v->phentsize = eh->e_phentsize;
-		v->shoff = eh->e_shoff;
-		v->shnum = eh->e_shnum;
-		v->shentsize = eh->e_shentsize;
-		v->shstrndx = eh->e_shstrndx;
-		return v->phentsize >= sizeof(Elf32_Phdr) || v->phnum == 0;
-	}
-	return false;
+	else if (id[EI_CLASS] != ELFCLASS32)
+		return false;
+	if (v->size < (v->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return false;
+	READ_EITHER_CLASS(v->is64, v->data, Elf32_Ehdr, Elf64_Ehdr,
+		f->machine = p->e_machine;
+		v->phoff = p->e_phoff;
+		v->phnum = p->e_phnum;
+		v->phentsize = p->e_phentsize;
+		v->shoff = p->e_shoff;
+		v->shnum = p->e_shnum;
+		v->shentsize = p->e_shentsize;
+		v->shstrndx = p->e_shstrndx;
+	);
+	return v->phentsize >= (v->is64 ? sizeof(Elf64_Phdr)
+					: sizeof(Elf32_Phdr)) ||
+	       v->phnum == 0;
 }
 
 /* Program header i as (type, offset, size); false if out of the file. */
@@ -90,19 +96,11 @@ static bool phdr(const struct elf_view *v, unsigned i, uint32_t *type,
 	if (!in_file(v, at, v->is64 ? sizeof(Elf64_Phdr) :
 				      sizeof(Elf32_Phdr)))
 		return false;
-	if (v->is64) {
-		const Elf64_Phdr *p = (const void *)(v->data + at);
-
+	READ_EITHER_CLASS(v->is64, v->data + at, Elf32_Phdr, Elf64_Phdr,
 		*type = p->p_type;
 		*off = p->p_offset;
 		*size = p->p_filesz;
-	} else {
-		const Elf32_Phdr *p = (const void *)(v->data + at);
-
-		*type = p->p_type;
-		*off = p->p_offset;
-		*size = p->p_filesz;
-	}
+	);
 	return in_file(v, *off, *size);
 }
 
@@ -114,19 +112,11 @@ static bool shdr(const struct elf_view *v, unsigned i, uint32_t *name,
 
 	if (v->shentsize < need || !in_file(v, at, need))
 		return false;
-	if (v->is64) {
-		const Elf64_Shdr *s = (const void *)(v->data + at);
-
-		*name = s->sh_name;
-		*off = s->sh_offset;
-		*size = s->sh_type == SHT_NOBITS ? 0 : s->sh_size;
-	} else {
-		const Elf32_Shdr *s = (const void *)(v->data + at);
-
-		*name = s->sh_name;
-		*off = s->sh_offset;
-		*size = s->sh_type == SHT_NOBITS ? 0 : s->sh_size;
-	}
+	READ_EITHER_CLASS(v->is64, v->data + at, Elf32_Shdr, Elf64_Shdr,
+		*name = p->sh_name;
+		*off = p->sh_offset;
+		*size = p->sh_type == SHT_NOBITS ? 0 : p->sh_size;
+	);
 	return in_file(v, *off, *size);
 }
 

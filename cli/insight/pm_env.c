@@ -18,6 +18,7 @@
 #include "pm.h"
 #include "procmap.h"
 #include "rtnl.h"
+#include "strbuf.h"
 
 static int read_int(const char *path)
 {
@@ -180,12 +181,9 @@ static void find_unused(struct pm_state *st)
 
 		if (has_endpoint(st, &v[i]))
 			continue;
-		u = realloc(st->unused, (st->nunused + 1) * sizeof(*u));
+		u = array_push(&st->unused, &st->nunused, sizeof(*u));
 		if (!u)
 			break;
-		st->unused = u;
-		u = &st->unused[st->nunused++];
-		memset(u, 0, sizeof(*u));
 		u->family = v[i].family;
 		snprintf(u->address, sizeof(u->address), "%s", v[i].address);
 		snprintf(u->ifname, sizeof(u->ifname), "%s", v[i].ifname);

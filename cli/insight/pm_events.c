@@ -14,13 +14,13 @@
 #include <sys/socket.h>
 
 #include "diag_compat.h"
+#include "nlsession.h"
 #include "pm.h"
 #include "pm_events.h"
 
 struct pm_listener {
-	struct mnl_socket *nl;
+	struct nl_session s;
 	uint16_t family;
-	char *buf;
 };
 
 #define PM_EVENTS_BUF 65536
@@ -179,13 +179,11 @@ struct pm_listener *pm_listener_open(void)
 
 	if (!l)
 		return NULL;
-	l->buf = malloc(PM_EVENTS_BUF);
-	if (!l->buf || pm_genl_group(MPTCP_PM_NAME, MPTCP_PM_EV_GRP_NAME,
-				     &l->family, &group) < 0)
-		goto fail;
-	l->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (!l->nl || mnl_socket_bind(l->nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_setsockopt(l->nl, NETLINK_ADD_MEMBERSHIP, &group,
+	if (pm_genl_group(MPTCP_PM_NAME, MPTCP_PM_EV_GRP_NAME, &l->family,
+			  &group) < 0 ||
+	    nl_session_open(&l->s, NETLINK_GENERIC, SOCK_NONBLOCK,
+			    PM_EVENTS_BUF) < 0 ||
+	    mnl_socket_setsockopt(l->s.nl, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0)
 		goto fail;
 	return l;
@@ -198,7 +196,7 @@ fail:
 
 int pm_listener_fd(const struct pm_listener *l)
 {
-	return mnl_socket_get_fd(l->nl);
+	return mnl_socket_get_fd(l->s.nl);
 }
 
 struct dispatch {
@@ -227,7 +225,8 @@ int pm_listener_read(struct pm_listener *l,
 	struct dispatch d = {.family = l->family, .cb = cb, .data = data};
 
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(l->nl, l->buf, PM_EVENTS_BUF);
+		ssize_t n = mnl_socket_recvfrom(l->s.nl, l->s.buf,
+						 l->s.buf_len);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -237,7 +236,7 @@ int pm_listener_read(struct pm_listener *l,
 			return -1;
 		}
 		/* Events carry sequence 0 and port 0: accept any. */
-		mnl_cb_run(l->buf, n, 0, 0, dispatch_cb, &d);
+		mnl_cb_run(l->s.buf, n, 0, 0, dispatch_cb, &d);
 	}
 }
 
@@ -245,8 +244,6 @@ void pm_listener_close(struct pm_listener *l)
 {
 	if (!l)
 		return;
-	if (l->nl)
-		mnl_socket_close(l->nl);
-	free(l->buf);
+	nl_session_close(&l->s);
 	free(l);
 }

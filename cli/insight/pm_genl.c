@@ -13,60 +13,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/mptcp.h>
 
+#include "nlsession.h"
 #include "pm.h"
 
 #define GENL_REQUEST_MAX 256
 
-struct genl_conn {
-	struct mnl_socket *nl;
-	unsigned portid;
-	unsigned seq;
-	char *buf;
-	size_t buf_len;
-};
-
-static struct nlmsghdr *put_request(struct genl_conn *c, uint16_t type,
+static struct nlmsghdr *put_request(struct nl_session *c, uint16_t type,
 				    uint16_t flags, uint8_t cmd,
 				    uint8_t version)
 {
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = nl_session_request(c, type, flags,
+						  GENL_REQUEST_MAX);
 	struct genlmsghdr *genl;
 
-	/* Requests are small; zero them so attribute padding is defined. */
-	memset(c->buf, 0, GENL_REQUEST_MAX);
-	nlh = mnl_nlmsg_put_header(c->buf);
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++c->seq;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = cmd;
 	genl->version = version;
 	return nlh;
-}
-
-/* Sends nlh and runs cb on every reply until the request is done. */
-static int transact(struct genl_conn *c, struct nlmsghdr *nlh,
-		    mnl_cb_t cb, void *data)
-{
-	unsigned seq = nlh->nlmsg_seq;
-	int rc;
-
-	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	do {
-		ssize_t n = mnl_socket_recvfrom(c->nl, c->buf, c->buf_len);
-
-		if (n < 0)
-			return -1;
-		rc = mnl_cb_run(c->buf, n, seq, c->portid, cb, data);
-	} while (rc > 0);
-	return rc;
 }
 
 struct family_query {
@@ -120,14 +87,14 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 			      data);
 }
 
-static int resolve(struct genl_conn *c, const char *name,
+static int resolve(struct nl_session *c, const char *name,
 		   struct family_query *q)
 {
 	struct nlmsghdr *nlh = put_request(c, GENL_ID_CTRL, NLM_F_ACK,
 					   CTRL_CMD_GETFAMILY, 1);
 
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	if (transact(c, nlh, family_cb, q) < 0)
+	if (nl_session_transact(c, nlh, family_cb, q) < 0)
 		return -1;
 	if (q->id == 0 || (q->group && q->group_id == 0)) {
 		errno = ENOENT;
@@ -136,7 +103,7 @@ static int resolve(struct genl_conn *c, const char *name,
 	return 0;
 }
 
-static int resolve_family(struct genl_conn *c, const char *name,
+static int resolve_family(struct nl_session *c, const char *name,
 			  uint16_t *id)
 {
 	struct family_query q = { 0 };
@@ -284,36 +251,15 @@ int pm_fetch(struct pm_state *st)
 	return pm_fetch_family(MPTCP_PM_NAME, st);
 }
 
-static int conn_open(struct genl_conn *c)
+/* Dumps come in messages of up to a page or 8 KiB; 32 KiB is ample. */
+static int conn_open(struct nl_session *c)
 {
-	memset(c, 0, sizeof(*c));
-	/* Dumps come in messages of up to a page or 8 KiB; 32 KiB is ample. */
-	c->buf_len = 32768;
-	c->buf = malloc(c->buf_len);
-	if (!c->buf)
-		return -1;
-	c->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	if (!c->nl || mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		return -1;
-	c->portid = mnl_socket_get_portid(c->nl);
-	c->seq = (unsigned)time(NULL);
-	return 0;
-}
-
-static void conn_close(struct genl_conn *c)
-{
-	int saved = errno;
-
-	if (c->nl)
-		mnl_socket_close(c->nl);
-	free(c->buf);
-	memset(c, 0, sizeof(*c));
-	errno = saved;
+	return nl_session_open(c, NETLINK_GENERIC, 0, 32768);
 }
 
 int pm_fetch_family(const char *name, struct pm_state *st)
 {
-	struct genl_conn c;
+	struct nl_session c;
 	struct nlmsghdr *nlh;
 	uint16_t family;
 	int rc = -1;
@@ -324,16 +270,16 @@ int pm_fetch_family(const char *name, struct pm_state *st)
 
 	nlh = put_request(&c, family, NLM_F_ACK, MPTCP_PM_CMD_GET_LIMITS,
 			  MPTCP_PM_VER);
-	if (transact(&c, nlh, limits_cb, st) < 0)
+	if (nl_session_transact(&c, nlh, limits_cb, st) < 0)
 		goto out;
 
 	nlh = put_request(&c, family, NLM_F_DUMP, MPTCP_PM_CMD_GET_ADDR,
 			  MPTCP_PM_VER);
-	if (transact(&c, nlh, endpoint_cb, st) < 0)
+	if (nl_session_transact(&c, nlh, endpoint_cb, st) < 0)
 		goto out;
 	rc = 0;
 out:
-	conn_close(&c);
+	nl_session_close(&c);
 	if (rc < 0) {
 		int saved = errno;
 
@@ -347,7 +293,7 @@ int pm_genl_group(const char *family, const char *group,
 		  uint16_t *family_id, uint32_t *group_id)
 {
 	struct family_query q = { .group = group };
-	struct genl_conn c;
+	struct nl_session c;
 	int rc = -1;
 
 	if (conn_open(&c) == 0 && resolve(&c, family, &q) == 0) {
@@ -355,7 +301,7 @@ int pm_genl_group(const char *family, const char *group,
 		*group_id = q.group_id;
 		rc = 0;
 	}
-	conn_close(&c);
+	nl_session_close(&c);
 	return rc;
 }
 
@@ -389,7 +335,7 @@ static void put_address(struct nlmsghdr *nlh, const struct pm_endpoint *ep)
 static int change(uint8_t cmd, const struct pm_endpoint *ep,
 		  const unsigned *limits)
 {
-	struct genl_conn c;
+	struct nl_session c;
 	struct nlmsghdr *nlh;
 	uint16_t family;
 	int rc = -1;
@@ -403,9 +349,9 @@ static int change(uint8_t cmd, const struct pm_endpoint *ep,
 		mnl_attr_put_u32(nlh, MPTCP_PM_ATTR_SUBFLOWS, limits[0]);
 		mnl_attr_put_u32(nlh, MPTCP_PM_ATTR_RCV_ADD_ADDRS, limits[1]);
 	}
-	rc = transact(&c, nlh, NULL, NULL) < 0 ? -1 : 0;
+	rc = nl_session_transact(&c, nlh, NULL, NULL) < 0 ? -1 : 0;
 out:
-	conn_close(&c);
+	nl_session_close(&c);
 	return rc;
 }
 

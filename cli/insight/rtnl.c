@@ -12,69 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
+#include "nlsession.h"
 #include "rtnl.h"
+#include "strbuf.h"
 
 #define RTNL_BUF 32768
+#define RTNL_REQUEST_MAX 512
 
-struct rtnl {
-	struct mnl_socket *nl;
-	unsigned portid, seq;
-	char *buf;
-};
-
-static int rtnl_open(struct rtnl *r)
+/*
+ * Opens r and starts its one request: type, flags and a zeroed extra
+ * header of hdr_len, which is returned (NULL with errno on failure).
+ */
+static void *start(struct nl_session *r, uint16_t type, uint16_t flags,
+		   size_t hdr_len, struct nlmsghdr **nlh)
 {
-	memset(r, 0, sizeof(*r));
-	r->buf = malloc(RTNL_BUF);
-	if (!r->buf)
-		return -1;
-	r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!r->nl || mnl_socket_bind(r->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		return -1;
-	r->portid = mnl_socket_get_portid(r->nl);
-	r->seq = (unsigned)time(NULL);
-	return 0;
-}
-
-static void rtnl_close(struct rtnl *r)
-{
-	int saved = errno;
-
-	if (r->nl)
-		mnl_socket_close(r->nl);
-	free(r->buf);
-	errno = saved;
-}
-
-static int rtnl_transact(struct rtnl *r, struct nlmsghdr *nlh, mnl_cb_t cb,
-			 void *data)
-{
-	int rc;
-
-	if (mnl_socket_sendto(r->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	do {
-		ssize_t n = mnl_socket_recvfrom(r->nl, r->buf, RTNL_BUF);
-
-		if (n < 0)
-			return -1;
-		rc = mnl_cb_run(r->buf, n, nlh->nlmsg_seq, r->portid, cb, data);
-	} while (rc > 0);
-	return rc < 0 ? -1 : 0;
-}
-
-static struct nlmsghdr *request(struct rtnl *r, uint16_t type, uint16_t flags)
-{
-	struct nlmsghdr *nlh;
-
-	memset(r->buf, 0, 512);
-	nlh = mnl_nlmsg_put_header(r->buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++r->seq;
-	return nlh;
+	if (nl_session_open(r, NETLINK_ROUTE, 0, RTNL_BUF) < 0)
+		return NULL;
+	*nlh = nl_session_request(r, type, flags, RTNL_REQUEST_MAX);
+	return mnl_nlmsg_put_extra_header(*nlh, hdr_len);
 }
 
 static int oif_attr_cb(const struct nlattr *attr, void *data)
@@ -97,7 +53,7 @@ int rtnl_route_get(int family, const char *dst, const char *src, int oif,
 	size_t len = family == AF_INET ? 4 : 16;
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	struct rtnl r;
+	struct nl_session r;
 	int rc = -1;
 
 	if (inet_pton(family, dst, d) != 1 ||
@@ -105,10 +61,9 @@ int rtnl_route_get(int family, const char *dst, const char *src, int oif,
 		errno = EINVAL;
 		return -1;
 	}
-	if (rtnl_open(&r) < 0)
+	rtm = start(&r, RTM_GETROUTE, NLM_F_ACK, sizeof(*rtm), &nlh);
+	if (!rtm)
 		goto out;
-	nlh = request(&r, RTM_GETROUTE, NLM_F_ACK);
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
 	rtm->rtm_dst_len = len * 8;
 	mnl_attr_put(nlh, RTA_DST, len, d);
@@ -119,9 +74,9 @@ int rtnl_route_get(int family, const char *dst, const char *src, int oif,
 	if (oif > 0)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
 	*out_ifindex = 0;
-	rc = rtnl_transact(&r, nlh, route_get_cb, out_ifindex);
+	rc = nl_session_transact(&r, nlh, route_get_cb, out_ifindex);
 out:
-	rtnl_close(&r);
+	nl_session_close(&r);
 	return rc;
 }
 
@@ -170,12 +125,9 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	    mnl_attr_get_payload_len(which) <
 		(ifa->ifa_family == AF_INET ? 4u : 16u))
 		return MNL_CB_OK;
-	e = realloc(d->v, (d->n + 1) * sizeof(*e));
+	e = array_push(&d->v, &d->n, sizeof(*e));
 	if (!e)
 		return MNL_CB_ERROR;
-	d->v = e;
-	e = &d->v[d->n++];
-	memset(e, 0, sizeof(*e));
 	e->family = ifa->ifa_family;
 	e->ifindex = (int)ifa->ifa_index;
 	e->prefixlen = ifa->ifa_prefixlen;
@@ -195,19 +147,18 @@ int rtnl_addresses(struct rtnl_addr **v, size_t *n)
 	struct addr_dump d = {0};
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *g;
-	struct rtnl r;
+	struct nl_session r;
 	int rc = -1;
 
 	*v = NULL;
 	*n = 0;
-	if (rtnl_open(&r) < 0)
+	g = start(&r, RTM_GETADDR, NLM_F_DUMP, sizeof(*g), &nlh);
+	if (!g)
 		goto out;
-	nlh = request(&r, RTM_GETADDR, NLM_F_DUMP);
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
-	rc = rtnl_transact(&r, nlh, addr_cb, &d);
+	rc = nl_session_transact(&r, nlh, addr_cb, &d);
 out:
-	rtnl_close(&r);
+	nl_session_close(&r);
 	if (rc < 0) {
 		free(d.v);
 		return -1;
@@ -267,14 +218,13 @@ bool rtnl_default_route_via(int family, int ifindex)
 	struct default_query q = {.ifindex = ifindex};
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	struct rtnl r;
+	struct nl_session r;
 
-	if (rtnl_open(&r) == 0) {
-		nlh = request(&r, RTM_GETROUTE, NLM_F_DUMP);
-		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm = start(&r, RTM_GETROUTE, NLM_F_DUMP, sizeof(*rtm), &nlh);
+	if (rtm) {
 		rtm->rtm_family = family;
-		rtnl_transact(&r, nlh, default_cb, &q);
+		nl_session_transact(&r, nlh, default_cb, &q);
 	}
-	rtnl_close(&r);
+	nl_session_close(&r);
 	return q.found;
 }

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "diag_compat.h"
+#include "nlsession.h"
 #include "sockdiag.h"
 #include "uapi_compat.h"
 
@@ -48,6 +48,31 @@ static void endpoint_from(struct sd_endpoint *e, int family, const __be32 *addr,
 	e->port = ntohs(port);
 	if (!inet_ntop(family, addr, e->addr, sizeof(e->addr)))
 		e->addr[0] = '\0';
+}
+
+/* What connections and subflows alike take from the fixed header. */
+static void header_fields(const struct inet_diag_msg *m,
+			  struct sd_endpoint *local, struct sd_endpoint *remote,
+			  unsigned *state)
+{
+	endpoint_from(local, m->idiag_family, m->id.idiag_src,
+		      m->id.idiag_sport);
+	endpoint_from(remote, m->idiag_family, m->id.idiag_dst,
+		      m->id.idiag_dport);
+	*state = m->idiag_state;
+}
+
+/*
+ * Copies an info attribute into *to, zero-filled past what this kernel
+ * sent (older kernels send shorter structs); returns the length sent.
+ */
+static size_t copy_info(const struct nlattr *attr, void *to, size_t size)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	memset(to, 0, size);
+	memcpy(to, mnl_attr_get_payload(attr), len < size ? len : size);
+	return len;
 }
 
 /* The fixed header, or NULL when the message cannot hold one. */
@@ -91,19 +116,12 @@ int sd_parse_conn(const struct nlmsghdr *nlh, struct sd_conn *c)
 	if (!m || parse_attrs(nlh, tb) < 0)
 		return -1;
 	memset(c, 0, sizeof(*c));
-	endpoint_from(&c->local, m->idiag_family, m->id.idiag_src,
-		      m->id.idiag_sport);
-	endpoint_from(&c->remote, m->idiag_family, m->id.idiag_dst,
-		      m->id.idiag_dport);
-	c->state = m->idiag_state;
+	header_fields(m, &c->local, &c->remote, &c->state);
 	c->uid = m->idiag_uid;
 	c->inode = m->idiag_inode;
 	if (tb[INET_DIAG_INFO]) {
-		size_t len = mnl_attr_get_payload_len(tb[INET_DIAG_INFO]);
-
-		memset(&info, 0, sizeof(info));
-		memcpy(&info, mnl_attr_get_payload(tb[INET_DIAG_INFO]),
-		       len < sizeof(info) ? len : sizeof(info));
+		size_t len = copy_info(tb[INET_DIAG_INFO], &info,
+				       sizeof(info));
 		c->info_known =
 		    len >= offsetof(struct diag_mptcp_info, write_seq);
 		c->token = info.token;
@@ -192,11 +210,7 @@ int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf)
 	if (!u.is_mptcp)
 		return 1;
 	memset(sf, 0, sizeof(*sf));
-	endpoint_from(&sf->local, m->idiag_family, m->id.idiag_src,
-		      m->id.idiag_sport);
-	endpoint_from(&sf->remote, m->idiag_family, m->id.idiag_dst,
-		      m->id.idiag_dport);
-	sf->state = m->idiag_state;
+	header_fields(m, &sf->local, &sf->remote, &sf->state);
 	sf->bound_ifindex = (int)m->id.idiag_if;
 	if (u.mptcp &&
 	    mnl_attr_parse_nested(u.mptcp, subflow_attr_cb, sf) < 0) {
@@ -204,12 +218,9 @@ int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf)
 		return -1;
 	}
 	if (tb[INET_DIAG_INFO]) {
-		size_t len = mnl_attr_get_payload_len(tb[INET_DIAG_INFO]);
 		struct tcp_info ti;
 
-		memset(&ti, 0, sizeof(ti));
-		memcpy(&ti, mnl_attr_get_payload(tb[INET_DIAG_INFO]),
-		       len < sizeof(ti) ? len : sizeof(ti));
+		copy_info(tb[INET_DIAG_INFO], &ti, sizeof(ti));
 		sf->info_known = true;
 		sf->rtt_us = ti.tcpi_rtt;
 		sf->cwnd = ti.tcpi_snd_cwnd;
@@ -279,20 +290,14 @@ nomem:
 	return MNL_CB_ERROR;
 }
 
-static int dump_one(struct mnl_socket *nl, char *buf, int family, bool mptcp,
+static int dump_one(struct nl_session *s, int family, bool mptcp,
 		    struct dump_ctx *d)
 {
-	unsigned portid = mnl_socket_get_portid(nl);
+	struct nlmsghdr *nlh = nl_session_request(s, SOCK_DIAG_BY_FAMILY,
+						  NLM_F_DUMP, 256);
 	struct inet_diag_req_v2 *req;
-	struct nlmsghdr *nlh;
-	unsigned seq = (unsigned)time(NULL) + family + mptcp;
 	int rc;
 
-	memset(buf, 0, 256);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = family;
 	/* Every state but listeners and time-wait (which have no ULP). */
@@ -306,15 +311,7 @@ static int dump_one(struct mnl_socket *nl, char *buf, int family, bool mptcp,
 		req->sdiag_protocol = IPPROTO_TCP;
 	}
 	d->mptcp = mptcp;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	do {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, SD_BUF_LEN);
-
-		if (n < 0)
-			return -1;
-		rc = mnl_cb_run(buf, n, seq, portid, dump_cb, d);
-	} while (rc > 0);
+	rc = nl_session_transact(s, nlh, dump_cb, d);
 	if (d->error) {
 		errno = d->error;
 		return -1;
@@ -322,39 +319,34 @@ static int dump_one(struct mnl_socket *nl, char *buf, int family, bool mptcp,
 	/* A kernel without MPTCP diag answers ENOENT: nothing to list. */
 	if (rc < 0 && mptcp && errno == ENOENT)
 		return 0;
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 static int take(struct sd_snapshot *snap, bool subflows)
 {
 	static const int families[] = {AF_INET, AF_INET6};
 	struct dump_ctx d = {.snap = snap};
-	struct mnl_socket *nl;
-	char *buf;
-	int rc = -1, saved;
+	struct nl_session s;
+	int rc = -1;
 
 	memset(snap, 0, sizeof(*snap));
-	buf = malloc(SD_BUF_LEN);
-	if (!buf)
-		return -1;
-	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	if (nl_session_open(&s, NETLINK_SOCK_DIAG, 0, SD_BUF_LEN) < 0)
 		goto out;
 	for (size_t i = 0; i < 2; i++) {
-		if (dump_one(nl, buf, families[i], true, &d) < 0)
+		if (dump_one(&s, families[i], true, &d) < 0)
 			goto out;
-		if (subflows && dump_one(nl, buf, families[i], false, &d) < 0)
+		if (subflows && dump_one(&s, families[i], false, &d) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
-	saved = errno;
-	if (nl)
-		mnl_socket_close(nl);
-	free(buf);
-	if (rc < 0)
+	nl_session_close(&s);
+	if (rc < 0) {
+		int saved = errno;
+
 		sd_snapshot_free(snap);
-	errno = saved;
+		errno = saved;
+	}
 	return rc;
 }
 

@@ -14,43 +14,39 @@
 #include "runstats.h"
 #include "sockopt_names.h"
 #include "stats_record.h"
+#include "strbuf.h"
 
 #define FIELDS 8
 
 static int tally_add(struct runstats_tally *t, const char *key)
 {
-	struct runstats_tally_entry *grown;
+	struct runstats_tally_entry *e;
 
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->v[i].key, key) == 0) {
 			t->v[i].n++;
 			return 0;
 		}
-	grown = realloc(t->v, (t->n + 1) * sizeof(*t->v));
-	if (!grown)
+	e = array_push(&t->v, &t->n, sizeof(*e));
+	if (!e)
 		return -1;
-	t->v = grown;
-	snprintf(t->v[t->n].key, sizeof(t->v[t->n].key), "%s", key);
-	t->v[t->n].n = 1;
-	t->n++;
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	e->n = 1;
 	return 0;
 }
 
 static struct runstats_proc *proc_for(struct runstats *rs, long pid,
 				      const char *program)
 {
-	struct runstats_proc *grown, *p;
+	struct runstats_proc *p;
 
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->p[i].pid == pid &&
 		    strcmp(rs->p[i].program, program) == 0)
 			return &rs->p[i];
-	grown = realloc(rs->p, (rs->n + 1) * sizeof(*rs->p));
-	if (!grown)
+	p = array_push(&rs->p, &rs->n, sizeof(*p));
+	if (!p)
 		return NULL;
-	rs->p = grown;
-	p = &rs->p[rs->n++];
-	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	snprintf(p->program, sizeof(p->program), "%s", program);
 	return p;

@@ -28,26 +28,33 @@ static bool refused_by_mptcp(int err)
 }
 
 /*
- * What plain TCP makes of this set, asked of a scratch socket: an option
- * TCP rejects as well keeps TCP's error (the app sees what it would
- * without us), and the scratch socket's read-back of the option is the
- * default a fresh TCP socket has (fresh, *fresh_len; 0 if unreadable).
- * Returns 0, or the errno TCP gives.
+ * What plain TCP makes of the option, asked of a scratch socket of the
+ * same domain and protocol: the option's read-back on a fresh TCP socket
+ * (into value, *len), then, with set, what TCP makes of the app's set
+ * (set_value, set_len). Returns 0; the errno TCP gives, of the set when
+ * there is one (a failed read then leaves *len 0), else of the read; or
+ * -1 with errno when no scratch socket can be had.
  */
-static int tcp_would_accept(const struct shim_fd *entry, int level, int name,
-			    const void *value, socklen_t len, void *fresh,
-			    socklen_t *fresh_len)
+static int ask_fresh_tcp(const struct shim_fd *entry, int level, int name,
+			 void *value, socklen_t *len, bool set,
+			 const void *set_value, socklen_t set_len)
 {
 	int scratch, err = 0;
 
 	scratch = shim_real.socket(shim_fd_domain(entry), SOCK_STREAM | SOCK_CLOEXEC,
 				   shim_fd_protocol(entry));
 	if (scratch < 0)
-		return errno;
-	if (shim_real.getsockopt(scratch, level, name, fresh, fresh_len))
-		*fresh_len = 0;
-	if (shim_real.setsockopt(scratch, level, name, value, len))
+		return -1;
+	if (shim_real.getsockopt(scratch, level, name, value, len))
 		err = errno;
+	if (set) {
+		if (err)
+			*len = 0;
+		err = shim_real.setsockopt(scratch, level, name, set_value,
+					   set_len)
+			      ? errno
+			      : 0;
+	}
 	shim_real.close(scratch);
 	return err;
 }
@@ -110,10 +117,12 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 		    POLICY_UNSUP_FAIL ||
 	    !shim_fd_is_mptcp_socket(fd))
 		goto fail;
-	tcp_err = tcp_would_accept(entry, level, name, value, len, fresh,
-				   &fresh_len);
+	/* An option TCP rejects as well keeps TCP's error: the app sees
+	 * what it would without us. */
+	tcp_err = ask_fresh_tcp(entry, level, name, fresh, &fresh_len, true,
+				value, len);
 	if (tcp_err) {
-		err = tcp_err;
+		err = tcp_err < 0 ? errno : tcp_err;
 		goto fail;
 	}
 	act = policy_option_action(&shim_rt.view, level, name, value, len,
@@ -186,21 +195,18 @@ SHIM_SELF(setsockopt);
 static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 		      void *value, socklen_t *len, int err)
 {
-	int scratch, rc;
+	int tcp_err;
 
 	if (policy_unsupported_for(&shim_rt.view, level, name) ==
 		    POLICY_UNSUP_FAIL ||
 	    !shim_fd_is_mptcp_socket(fd))
 		goto fail;
-	scratch = shim_real.socket(shim_fd_domain(entry), SOCK_STREAM | SOCK_CLOEXEC,
-				   shim_fd_protocol(entry));
-	if (scratch < 0)
-		goto fail;
-	rc = shim_real.getsockopt(scratch, level, name, value, len);
-	if (rc < 0)
-		err = errno;
-	shim_real.close(scratch);
-	if (rc < 0)
+	/* Without a scratch socket the app keeps MPTCP's own error. */
+	tcp_err = ask_fresh_tcp(entry, level, name, value, len, false, NULL,
+				0);
+	if (tcp_err > 0)
+		err = tcp_err;
+	if (tcp_err)
 		goto fail;
 	note_ignored(fd, level, name, "read answered as a fresh TCP socket");
 	return 0;

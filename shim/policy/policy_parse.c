@@ -363,6 +363,7 @@ static void append_items(struct parse_ctx *ctx, const char *key,
 		char item[128];
 		size_t len;
 		const char *err;
+		struct policy_origin *origin;
 
 		while (*p == ',' || isspace((unsigned char)*p))
 			p++;
@@ -381,19 +382,18 @@ static void append_items(struct parse_ctx *ctx, const char *key,
 			err = len >= sizeof(item)
 				      ? "not an IPv4 or IPv6 address"
 				      : policy_cidr_parse(item, c);
-			if (!err)
-				c->origin = (struct policy_origin){
-					ctx->file, ctx->lines.lineno };
+			origin = &c->origin;
 		} else {
 			struct port_range *r = &list->ports[list->count];
 
 			err = len >= sizeof(item)
 				      ? "port must be a number 1..65535"
 				      : policy_ports_parse(item, r);
-			if (!err)
-				r->origin = (struct policy_origin){
-					ctx->file, ctx->lines.lineno };
+			origin = &r->origin;
 		}
+		if (!err)
+			*origin = (struct policy_origin){ ctx->file,
+							  ctx->lines.lineno };
 		if (item[0] == '#') {
 			problem(ctx, ctx->lines.lineno,
 				"%s: '#' does not start a comment after a "
