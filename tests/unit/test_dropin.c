@@ -156,6 +156,48 @@ static void test_environment_syntax(void **state)
 	dropin_env_free(&env);
 }
 
+/* systemd's cunescape_one: every escape form, and each one it rejects. */
+static void test_environment_escapes(void **state)
+{
+	static const char *const bad[] = {
+		"A=\\400",	 /* octal above 0xff */
+		"A=\\18x",	 /* 8 is no octal digit */
+		"A=\\u0000",	 /* NUL */
+		"A=\\U00110000", /* past the last code point */
+		"A=\\u12G4",	 /* not hex */
+		"A=\\x4",	 /* one digit only */
+		"A=\\",		 /* a backslash at the end */
+		"A=\\c",	 /* no such escape */
+	};
+	struct dropin_env env = { 0 };
+
+	(void)state;
+	/* Hex digits in either case; \s is a space. */
+	expect_env((const char *[]){ "A=\\xAB\\xcd\\s.", NULL }, "A",
+		   "\xab\xcd .");
+	/* \u and \U become UTF-8 of one to four bytes. */
+	expect_env((const char *[]){ "A=\\u0041\\u20AC\\U0001F600", NULL },
+		   "A", "A\xe2\x82\xac\xf0\x9f\x98\x80");
+	expect_env((const char *[]){ "A=\\a\\b\\f\\n\\r\\v\\'\\\\", NULL },
+		   "A", "\a\b\f\n\r\v'\\");
+	/* Whitespace of any kind separates words. */
+	expect_env((const char *[]){ "A=1\tB=2\r\nC=3  ", NULL }, "C", "3");
+	expect_env((const char *[]){ "  \t ", NULL }, "A", NULL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(dropin_env_apply(&env, "B=kept"), 0);
+		assert_int_equal(dropin_env_apply(&env, bad[i]), -1);
+		assert_null(dropin_env_get(&env, "A"));
+		assert_string_equal(dropin_env_get(&env, "B"), "kept");
+	}
+	/* A name that only starts like another is another name. */
+	assert_int_equal(dropin_env_apply(&env, "AB=1 A_B=2"), 0);
+	assert_null(dropin_env_get(&env, "A"));
+	assert_string_equal(dropin_env_get(&env, "A_B"), "2");
+	assert_int_equal(dropin_env_apply(&env, "A-B=1"), -1);
+	assert_null(dropin_env_get(&env, "A-B"));
+	dropin_env_free(&env);
+}
+
 static void expect_quote_roundtrip(const char *assignment, const char *want)
 {
 	struct dropin_env env = { 0 };
@@ -183,6 +225,11 @@ static void test_quote(void **state)
 	expect_quote_roundtrip("A=it's \"x\" \\ y",
 			       "\"A=it's \\\"x\\\" \\\\ y\"");
 	expect_quote_roundtrip("A=tab\there", "\"A=tab\\x09here\"");
+	expect_quote_roundtrip("A=del\x7f", "\"A=del\\x7f\"");
+	/* An empty word must still be a word. */
+	e = dropin_quote("");
+	assert_string_equal(e, "\"\"");
+	free(e);
 	e = dropin_escape_specifiers("/opt/100%/x.so");
 	assert_string_equal(e, "/opt/100%%/x.so");
 	free(e);
@@ -444,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_unit_names),
 		cmocka_unit_test(test_unit_name_relatives),
 		cmocka_unit_test(test_environment_syntax),
+		cmocka_unit_test(test_environment_escapes),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test_setup_teardown(test_find_and_read, setup_root,
 						teardown_root),
