@@ -432,6 +432,16 @@ static void test_inline_errors(void **state)
 		{ "[destinations]\nexclude = 10.0.0.0/8\nexclude = ::1\n", 3,
 		  "duplicate key" },
 		{ "[global]\n= all\n", 2, "unknown key ''" },
+		{ "[global]\n[global]\n", 2,
+		  "duplicate section [global] (first at line 1)" },
+		{ "[global]\nunsupported_option.TCP_NODELAY = loud\n", 2,
+		  "'loud' is not auto|tcp|ignore|fail" },
+		/* A per-option key takes one value too (was silently cut). */
+		{ "[global]\nunsupported_option.TCP_NODELAY = tcp\n  ignore\n",
+		  3, "unsupported_option.TCP_NODELAY takes one value" },
+		/* An unknown key's continuation is not reported again. */
+		{ "[global]\ncolour = x\n  y\n", 2, "unknown key 'colour'" },
+		{ "[keepalive]\nidle = 0\n", 2, "0 is out of range 1..32767" },
 	};
 
 	(void)state;
