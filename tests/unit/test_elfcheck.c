@@ -146,21 +146,23 @@ static void inspect_bytes(const void *bytes, size_t len, struct elf_facts *f)
 	unlink(path);
 }
 
-/* A 32-bit file: PT_INTERP, a Go build ID note, a .go.buildinfo section. */
-static void test_crafted_elf32(void **state)
+static const char interp32[] = "/lib/ld-linux.so.2";
+static const char shstrtab32[] = "\0.shstrtab\0.go.buildinfo";
+
+/* A 32-bit file in img[1024]: PT_INTERP, a Go build ID note, and the
+ * sections .shstrtab and .go.buildinfo (headers at 512). */
+static void build_elf32(unsigned char *img)
 {
-	static const char interp[] = "/lib/ld-linux.so.2";
-	static const char shstrtab[] = "\0.shstrtab\0.go.buildinfo";
-	unsigned char img[1024] = { 0 }, info[64];
+	static const char *const interp = interp32, *const shstrtab = shstrtab32;
+	unsigned char info[64];
 	Elf32_Ehdr *eh = (void *)img;
 	Elf32_Phdr *ph = (void *)(img + sizeof(*eh));
 	Elf32_Shdr *sh = (void *)(img + 512);
 	Elf32_Nhdr note = { .n_namesz = 3, .n_descsz = 4, .n_type = 4 };
 	size_t info_len = go_buildinfo(info, (const unsigned char *)"\x08", 1,
 				       "go1.22.1");
-	struct elf_facts f;
 
-	(void)state;
+	memset(img, 0, 1024);
 	memcpy(eh->e_ident, ELFMAG, SELFMAG);
 	eh->e_ident[EI_CLASS] = ELFCLASS32;
 	eh->e_ident[EI_DATA] = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
@@ -174,19 +176,33 @@ static void test_crafted_elf32(void **state)
 	eh->e_shentsize = sizeof(Elf32_Shdr);
 	eh->e_shstrndx = 1;
 	ph[0] = (Elf32_Phdr){ .p_type = PT_INTERP, .p_offset = 200,
-			      .p_filesz = sizeof(interp) };
-	memcpy(img + 200, interp, sizeof(interp));
+			      .p_filesz = sizeof(interp32) };
+	memcpy(img + 200, interp, sizeof(interp32));
 	ph[1] = (Elf32_Phdr){ .p_type = PT_NOTE, .p_offset = 240,
 			      .p_filesz = sizeof(note) + 4 + 4 };
 	memcpy(img + 240, &note, sizeof(note));
 	memcpy(img + 240 + sizeof(note), "Go\0\0abcd", 8);
 	sh[1] = (Elf32_Shdr){ .sh_name = 1, .sh_type = SHT_STRTAB,
-			      .sh_offset = 300, .sh_size = sizeof(shstrtab) };
-	memcpy(img + 300, shstrtab, sizeof(shstrtab));
+			      .sh_offset = 300, .sh_size = sizeof(shstrtab32) };
+	memcpy(img + 300, shstrtab, sizeof(shstrtab32));
 	sh[2] = (Elf32_Shdr){ .sh_name = 11, .sh_type = SHT_PROGBITS,
 			      .sh_offset = 400, .sh_size = info_len };
 	memcpy(img + 400, info, info_len);
+}
 
+/* A 32-bit file: PT_INTERP, a Go build ID note, a .go.buildinfo section. */
+static void test_crafted_elf32(void **state)
+{
+	static const char *const interp = interp32;
+	unsigned char img[1024];
+	Elf32_Ehdr *eh = (void *)img;
+	Elf32_Phdr *ph = (void *)(img + sizeof(*eh));
+	Elf32_Shdr *sh = (void *)(img + 512);
+	Elf32_Nhdr note;
+	struct elf_facts f;
+
+	(void)state;
+	build_elf32(img);
 	inspect_bytes(img, sizeof(img), &f);
 	assert_true(f.is_elf);
 	assert_true(f.native);
@@ -198,7 +214,7 @@ static void test_crafted_elf32(void **state)
 	assert_string_equal(f.go_version, "go1.22.1");
 
 	/* The note alone marks Go (a build without .go.buildinfo's name). */
-	memcpy(img + 300, "\0.shstrtab\0.go.other....", sizeof(shstrtab));
+	memcpy(img + 300, "\0.shstrtab\0.go.other....", sizeof(shstrtab32));
 	inspect_bytes(img, sizeof(img), &f);
 	assert_true(f.go);
 	assert_string_equal(f.go_version, "");
@@ -226,6 +242,66 @@ static void test_crafted_elf32(void **state)
 	eh->e_shstrndx = 7;
 	inspect_bytes(img, sizeof(img), &f);
 	assert_false(f.go);
+}
+
+/* Every header field that points somewhere is checked before use. */
+static void test_crafted_bounds(void **state)
+{
+	unsigned char img[1024];
+	Elf32_Ehdr *eh = (void *)img;
+	Elf32_Phdr *ph = (void *)(img + sizeof(*eh));
+	Elf32_Shdr *sh = (void *)(img + 512);
+	struct elf_facts f;
+	char interp[64], arg[64];
+	int cls, machine;
+
+	(void)state;
+	/* An interpreter path longer than the field is cut, not overrun. */
+	build_elf32(img);
+	ph[0].p_offset = 640;
+	ph[0].p_filesz = 300;
+	memset(img + 640, 'a', 300);
+	inspect_bytes(img, sizeof(img), &f);
+	assert_true(f.dynamic);
+	assert_int_equal(strlen(f.interp), sizeof(f.interp) - 1);
+
+	/* A section name past its table, or not NUL-terminated inside it:
+	 * no .go.buildinfo (the note still says Go, without a version). */
+	build_elf32(img);
+	sh[2].sh_name = 200;
+	inspect_bytes(img, sizeof(img), &f);
+	assert_true(f.go);
+	assert_string_equal(f.go_version, "");
+	build_elf32(img);
+	sh[1].sh_size = 15;	/* ends inside ".go.buildinfo" */
+	inspect_bytes(img, sizeof(img), &f);
+	assert_string_equal(f.go_version, "");
+	/* Section headers smaller than the class's: none is read. */
+	build_elf32(img);
+	eh->e_shentsize = 10;
+	inspect_bytes(img, sizeof(img), &f);
+	assert_string_equal(f.go_version, "");
+	/* Program headers past the end of the file. */
+	build_elf32(img);
+	eh->e_phoff = 1020;
+	inspect_bytes(img, sizeof(img), &f);
+	assert_false(f.dynamic);
+	assert_string_equal(f.go_version, "go1.22.1");
+	/* An unknown class: an ELF file, nothing else read. */
+	build_elf32(img);
+	img[EI_CLASS] = 3;
+	inspect_bytes(img, sizeof(img), &f);
+	assert_true(f.is_elf);
+	assert_false(f.dynamic);
+	assert_false(f.go);
+
+	/* Paths that cannot be read (a directory reads EISDIR). */
+	assert_int_equal(elf_inspect_header("/nonexistent", &cls, &machine),
+			 -1);
+	assert_int_equal(elf_inspect_header("/tmp", &cls, &machine), -1);
+	assert_int_equal(elf_read_shebang("/tmp", interp, sizeof(interp), arg,
+					  sizeof(arg)), -1);
+	assert_int_equal(errno, EISDIR);
 }
 
 /* Section headers stripped: the build-info magic is found in the data. */
@@ -342,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_self_is_dynamic),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_crafted_elf32),
+		cmocka_unit_test(test_crafted_bounds),
 		cmocka_unit_test(test_crafted_stripped_go),
 		cmocka_unit_test(test_crafted_foreign_order),
 		cmocka_unit_test(test_script_runner),
