@@ -156,4 +156,8 @@ done
 rc=0
 "$MPTCPSHIM_BIN" conns --pid 999999999 >/dev/null 2>&1 || rc=$?
 check "conns: no such pid" 1 "$rc"
+rc=0
+out=$("$MPTCPSHIM_BIN" top --once --pid 999999999 --interval 0.1 2>&1) || rc=$?
+check "top: no such pid" 1 "$rc"
+check "top: says so" "mptcpshim top: no process 999999999" "$out"
 finish
