@@ -6,21 +6,12 @@
 set -u
 BIN=${MPTCPSHIM_BIN:?}
 LIB=${MPTCPSHIM_LIB:?}
-failures=0
 work=$(mktemp -d /tmp/test_env_cli.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
 unset MPTCPSHIM_CONFIG LD_PRELOAD GODEBUG
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-expect_rc() {
-	local want=$1 rc
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	[ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want: $out"
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 expect_out() {
 	grep -qxF -- "$1" <<<"$out" || fail "expected the line '$1' in: $out"

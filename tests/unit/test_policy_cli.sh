@@ -7,23 +7,13 @@ BIN=${MPTCPSHIM_BIN:?}
 FIX=${FIXTURES:?}
 CONF=${CONF_DIR:?}
 SYSCONF=${SYSCONFDIR:?}
-failures=0
 work=$(mktemp -d /tmp/test_policy_cli.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # Keep the caller's own policy files out of these runs.
 export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
 unset MPTCPSHIM_CONFIG
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_rc RC CMD...: runs CMD, keeps stdout+stderr in $out.
-expect_rc() {
-	local want=$1 rc
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	[ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want: $out"
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 expect_out() {
 	grep -qF -- "$1" <<<"$out" || fail "expected '$1' in: $out"
