@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "envmerge.h"
+#include "gcov_flush.h"
 #include "gomptcp.h"
 #include "libpath.h"
 #include "output.h"
@@ -259,7 +260,10 @@ int cmd_run(int argc, char **argv)
 		signal(SIGHUP, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 		rc = route_start(&route, opt.debug);
-		_exit(rc >= 0 ? rc : exec_command(opt.command));
+		if (rc < 0)
+			rc = exec_command(opt.command);
+		gcov_flush();	/* the exec failed, or the route did */
+		_exit(rc);
 	}
 	if (pid > 0)
 		forward_pid = pid;

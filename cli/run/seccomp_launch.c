@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gcov_flush.h"
 #include "seccomp_filter.h"
 #include "seccomp_launch.h"
 #include "seccomp_supervisor.h"
@@ -90,8 +91,12 @@ enum seccomp_launch_result seccomp_launch_probe(char *why, size_t why_len)
 	pid_t pid = fork();
 	int status;
 
-	if (pid == 0)
-		_exit(probe_here());
+	if (pid == 0) {
+		int rc = probe_here();
+
+		gcov_flush();
+		_exit(rc);
+	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
 		snprintf(why, why_len, "cannot fork the seccomp probe: %s",
 			 strerror(errno));
@@ -192,13 +197,13 @@ static __attribute__((noreturn)) void supervisor_main(int sock, bool debug,
 
 	detach();
 	listener = recv_fd(sock);
-	if (listener < 0)
-		_exit(0);	/* the route was not installed after all */
-	if (send(sock, &ack, 1, MSG_NOSIGNAL) != 1)
-		_exit(0);
-	close(sock);
-	close_others(listener, keep_fd);
-	seccomp_supervise(listener, debug);
+	/* Not if the route was not installed after all. */
+	if (listener >= 0 && send(sock, &ack, 1, MSG_NOSIGNAL) == 1) {
+		close(sock);
+		close_others(listener, keep_fd);
+		seccomp_supervise(listener, debug);
+	}
+	gcov_flush();
 	_exit(0);
 }
 
@@ -207,13 +212,16 @@ static __attribute__((noreturn)) void intermediate(int sock, bool debug,
 						  int keep_fd)
 {
 	pid_t pid = fork();
+	int rc = PROBE_FORK;
 
 	if (pid == 0)
 		supervisor_main(sock, debug, keep_fd);
-	if (pid < 0)
-		_exit(PROBE_FORK);
-	close(sock);
-	_exit(probe_here());
+	if (pid > 0) {
+		close(sock);
+		rc = probe_here();
+	}
+	gcov_flush();
+	_exit(rc);
 }
 
 static enum seccomp_launch_result launch(bool needs_nnp, bool debug,

@@ -58,6 +58,7 @@ struct parse_ctx {
 	/* For continuation lines: the key the previous key line set. */
 	int last_key;		/* KEY_*, or -1 */
 	bool last_key_valid;
+	bool last_is_option;	/* unsupported_option.NAME: one value too */
 	char last_name[64];
 
 	struct policy *out;
@@ -482,10 +483,10 @@ static int handle_pair(void *user, const char *section, const char *name,
 	if (ctx->lines.indented && ctx->last_key_valid &&
 	    strcmp(name, ctx->last_name) == 0) {
 		/* inih calls us again for an indented continuation line. */
-		if (ctx->last_key < 0)
-			return 1;
-		k = &policy_key_info[ctx->last_key];
-		if (k->type == KT_CIDRS || k->type == KT_PORTS) {
+		if (ctx->last_key < 0 && !ctx->last_is_option)
+			return 1;	/* reported with its key */
+		k = ctx->last_key < 0 ? NULL : &policy_key_info[ctx->last_key];
+		if (k && (k->type == KT_CIDRS || k->type == KT_PORTS)) {
 			char text[INI_MAX_LINE];
 
 			copy_text(text, sizeof(text), value, strlen(value));
@@ -513,6 +514,7 @@ static int handle_pair(void *user, const char *section, const char *name,
 	}
 	ctx->last_key_valid = true;
 	ctx->last_key = -1;
+	ctx->last_is_option = false;
 	copy_text(ctx->last_name, sizeof(ctx->last_name), name, strlen(name));
 
 	if (ctx->state == SECTION_IGNORED)
@@ -525,6 +527,7 @@ static int handle_pair(void *user, const char *section, const char *name,
 	}
 	if (strncmp(name, POLICY_OPT_PREFIX, strlen(POLICY_OPT_PREFIX)) == 0 &&
 	    (ctx->section_kind & (SEC_GLOBAL | SEC_APP))) {
+		ctx->last_is_option = true;
 		set_option_mode(ctx, name, value);
 		return 1;
 	}

@@ -16,7 +16,7 @@ nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -- \
 	$PY -c "$TOPO2_CLIENT" "$SRV" 5201 12 recv &
 client=$!
 T_PIDS+=("$client")
-# `ip netns exec` runs the command itself: $client is the python client.
+# $client is the background job; the python client runs below it.
 for i in $(seq 1 50); do
 	n=$(nsx "$C" "$MPTCPSHIM_BIN" conns --json --pid "$client" |
 		$PY -c 'import json,sys; d=json.load(sys.stdin); print(sum(len(c["subflows"]) for p in d["processes"] for c in p["connections"]))')
@@ -24,9 +24,21 @@ for i in $(seq 1 50); do
 	sleep 0.1
 done
 
+# under_client PID: yes if PID is $client or one of its descendants (the
+# background job is a subshell, so the python client is below it).
+under_client() {
+	local p=$1
+	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+		[ "$p" = "$client" ] && { echo yes; return; }
+		p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+	done
+	echo no
+}
 nsx "$C" "$MPTCPSHIM_BIN" conns --json --pid "$client" >conns.json
-check "conns: one process, the client" "$client python3" \
-	"$(json_get conns.json '" ".join("%s %s" % (p["pid"], p["name"]) for p in d["processes"])')"
+check "conns: one process, the python client" python3 \
+	"$(json_get conns.json '" ".join(p["name"] for p in d["processes"])')"
+check "conns: the client's own process" yes \
+	"$(under_client "$(json_get conns.json 'd["processes"][0]["pid"]')")"
 check "conns: one MPTCP connection" 1 \
 	"$(json_get conns.json 'len(d["processes"][0]["connections"])')"
 check "conns: to the server's first address" "10.62.1.2:5201" \
@@ -93,7 +105,7 @@ tmux_sock="$T_TMP/tmux.sock"
 # Not under the sanitizer preload: tmux is not built with it.
 tm() { env -u LD_PRELOAD tmux -S "$tmux_sock" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null || true; }
-trap 'stop_tmux; t_cleanup' EXIT
+trap 'rc=$?; stop_tmux; (exit $rc); t_cleanup' EXIT
 tm new-session -d -x 160 -y 30 "ip netns exec $C bash --norc --noprofile"
 tm send-keys "stty -a > $T_TMP/stty.before; PS1='\$ '" Enter
 sleep 0.3
@@ -156,4 +168,8 @@ done
 rc=0
 "$MPTCPSHIM_BIN" conns --pid 999999999 >/dev/null 2>&1 || rc=$?
 check "conns: no such pid" 1 "$rc"
+rc=0
+out=$("$MPTCPSHIM_BIN" top --once --pid 999999999 --interval 0.1 2>&1) || rc=$?
+check "top: no such pid" 1 "$rc"
+check "top: says so" "mptcpshim top: no process 999999999" "$out"
 finish

@@ -149,6 +149,28 @@ check "disabled: mptcp_enabled FAIL" FAIL "$(status_of "$OUT" mptcp_enabled)"
 check "disabled: socket FAIL" FAIL "$(status_of "$OUT" mptcp_socket)"
 check "disabled: says ENOPROTOOPT" 1 "$(echo "$OUT" | grep -c ENOPROTOOPT)"
 
+# The userspace path manager (pm_type=1 also sets path_manager on 6.15+):
+# a warning with a fix, not a failure.
+ns_new upm >/dev/null
+nsx "${T_PREFIX}-upm" sysctl -qw net.mptcp.pm_type=1
+doctor_in "${T_PREFIX}-upm"
+check "userspace pm: exit 0" 0 "$RC"
+check "userspace pm: path_manager WARN" WARN "$(status_of "$OUT" path_manager)"
+check "userspace pm: fixes" ok "$(fixes_present "$OUT")"
+
+# The library: missing, or a file that is no library.
+RC=0
+OUT=$(MPTCPSHIM_LIBRARY=$T_TMP/none.so nsx "$NS" "$MPTCPSHIM_BIN" doctor --json) || RC=$?
+check "no library: exit 1" 1 "$RC"
+check "no library: shim_library FAIL" FAIL "$(status_of "$OUT" shim_library)"
+check "no library: says not found" 1 "$(echo "$OUT" | grep -c 'libmptcpshim.so not found')"
+RC=0
+OUT=$(MPTCPSHIM_LIBRARY=$T_TMP/hello.c nsx "$NS" "$MPTCPSHIM_BIN" doctor --json) || RC=$?
+check "not a library: exit 1" 1 "$RC"
+check "not a library: shim_library FAIL" FAIL "$(status_of "$OUT" shim_library)"
+check "not a library: says it does not load" 1 "$(echo "$OUT" | grep -c 'hello.c does not load')"
+check "not a library: fixes" ok "$(fixes_present "$OUT")"
+
 # Text output: one line per check, FAIL lines followed by a fix.
 text=$(nsx "$OFF" "$MPTCPSHIM_BIN" doctor "$T_TMP/static-hello") || true
 check "text: FAIL lines" 2 "$(echo "$text" | grep -c '^FAIL ')"

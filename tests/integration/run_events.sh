@@ -87,5 +87,12 @@ out=$(nsx "$C" setpriv --reuid=65534 --regid=65534 --clear-groups \
 check "--events without CAP_NET_ADMIN: command runs" 1 "$(grep -cx ran <<<"$out")"
 check "--events without CAP_NET_ADMIN: says why" 1 \
 	"$(grep -c 'needs CAP_NET_ADMIN' <<<"$out")"
+# A report file that cannot be written: said, and the command still ran.
+rc=0
+out=$(nsx "$C" "$MPTCPSHIM_BIN" run --events --stats-file "$T_TMP/no/dir/x.json" \
+	-- sh -c 'echo ran' 2>&1) || rc=$?
+check "--stats-file unwritable: command runs" 1 "$(grep -cx ran <<<"$out")"
+check "--stats-file unwritable: says so" 1 \
+	"$(grep -c "cannot write '$T_TMP/no/dir/x.json': No such file or directory" <<<"$out")"
 kill "$other" 2>/dev/null || true
 finish

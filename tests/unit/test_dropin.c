@@ -4,6 +4,7 @@
  * pieces `enable` relies on to merge with a unit instead of clobbering it.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -183,6 +184,11 @@ static void test_quote(void **state)
 	expect_quote_roundtrip("A=it's \"x\" \\ y",
 			       "\"A=it's \\\"x\\\" \\\\ y\"");
 	expect_quote_roundtrip("A=tab\there", "\"A=tab\\x09here\"");
+	expect_quote_roundtrip("A=del\x7f", "\"A=del\\x7f\"");
+	/* An empty word must still be a word. */
+	e = dropin_quote("");
+	assert_string_equal(e, "\"\"");
+	free(e);
 	e = dropin_escape_specifiers("/opt/100%/x.so");
 	assert_string_equal(e, "/opt/100%%/x.so");
 	free(e);
@@ -339,6 +345,108 @@ static void test_find_and_read(void **state)
 	dropin_files_free(&files);
 }
 
+struct warnings {
+	unsigned n, last_line;
+	char last_file[4096], last_message[256];
+};
+
+static void collect_warning(void *ctx, const char *file, unsigned line,
+			    const char *message)
+{
+	struct warnings *w = ctx;
+
+	w->n++;
+	w->last_line = line;
+	snprintf(w->last_file, sizeof(w->last_file), "%s", file);
+	snprintf(w->last_message, sizeof(w->last_message), "%s", message);
+}
+
+/* Reading what the files say: warnings with file and line, comments in
+ * continued lines, clearing assignments, EnvironmentFile=, limits. */
+static void test_read_warnings(void **state)
+{
+	char frag[4096], bad[4096], missing[4096], big[4096], *text;
+	char *dropins[] = { bad, missing };
+	struct dropin_files files = { .fragment = frag, .dropins = dropins,
+				      .n = 2 };
+	struct dropin_service svc;
+	struct warnings w = { 0 };
+	FILE *f;
+
+	(void)state;
+	put_file("/u.service",
+		 "[Service]\n"
+		 "Environment=LD_PRELOAD=/a.so GODEBUG=x=1   \r\n"
+		 "EnvironmentFile=-/etc/default/u\n"
+		 "Environment=A=1 \\\n"
+		 "# a comment inside the continued line\n"
+		 "  B=2\n");
+	put_file("/d/10-bad.conf",
+		 "; comment\n[Service]\n\n"
+		 "Environment=C=3 \"D=unterminated\n"
+		 "Environment=\n");
+	snprintf(frag, sizeof(frag), "%s/u.service", root);
+	snprintf(bad, sizeof(bad), "%s/d/10-bad.conf", root);
+	snprintf(missing, sizeof(missing), "%s/d/20-missing.conf", root);
+
+	assert_int_equal(dropin_read_service(&files, NULL, &svc,
+					     collect_warning, &w), 0);
+	/* The bad line (4) of 10-bad.conf, then the missing file (line 0). */
+	assert_int_equal(w.n, 2);
+	assert_string_equal(w.last_file, missing);
+	assert_int_equal(w.last_line, 0);
+	assert_string_equal(w.last_message, strerror(ENOENT));
+	assert_true(svc.environment_file);
+	/* The empty Environment= cleared everything before it, and counts
+	 * as setting both variables (it removes ours). */
+	assert_null(dropin_env_get(&svc.env, "A"));
+	assert_null(dropin_env_get(&svc.env, "C"));
+	assert_string_equal(svc.preload_set_by, bad);
+	assert_string_equal(svc.godebug_set_by, bad);
+	dropin_service_free(&svc);
+
+	/* Skipping 10-bad.conf: the fragment's values, comment line left out. */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(dropin_read_service(&files, bad, &svc,
+					     collect_warning, &w), 0);
+	assert_int_equal(w.n, 1);
+	assert_string_equal(dropin_env_get(&svc.env, "B"), "2");
+	assert_string_equal(dropin_env_get(&svc.env, "A"), "1");
+	assert_string_equal(dropin_env_get(&svc.env, "GODEBUG"), "x=1");
+	assert_string_equal(svc.preload_set_by, frag);
+	dropin_service_free(&svc);
+
+	/* The syntax warning names the line where the assignment starts. */
+	files.fragment = bad;
+	files.n = 0;
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(dropin_read_service(&files, NULL, &svc,
+					     collect_warning, &w), 0);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(w.last_line, 4);
+	assert_non_null(strstr(w.last_message, "invalid syntax"));
+	dropin_service_free(&svc);
+
+	text = dropin_read_text(frag);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "EnvironmentFile=-/etc/default/u\n"));
+	free(text);
+	errno = 0;
+	assert_null(dropin_read_text(missing));
+	assert_int_equal(errno, ENOENT);
+	/* Over 1 MiB is not a unit file of ours. */
+	snprintf(big, sizeof(big), "%s/big.conf", root);
+	f = fopen(big, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 1100; i++)
+		for (int j = 0; j < 1024; j++)
+			fputc('#', f);
+	fclose(f);
+	errno = 0;
+	assert_null(dropin_read_text(big));
+	assert_int_equal(errno, EFBIG);
+}
+
 static void test_user_search_path(void **state)
 {
 	struct dropin_paths paths = {
@@ -446,6 +554,8 @@ int main(void)
 		cmocka_unit_test(test_environment_syntax),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test_setup_teardown(test_find_and_read, setup_root,
+						teardown_root),
+		cmocka_unit_test_setup_teardown(test_read_warnings, setup_root,
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_user_search_path,
 						setup_root, teardown_root),

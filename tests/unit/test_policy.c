@@ -432,6 +432,16 @@ static void test_inline_errors(void **state)
 		{ "[destinations]\nexclude = 10.0.0.0/8\nexclude = ::1\n", 3,
 		  "duplicate key" },
 		{ "[global]\n= all\n", 2, "unknown key ''" },
+		{ "[global]\n[global]\n", 2,
+		  "duplicate section [global] (first at line 1)" },
+		{ "[global]\nunsupported_option.TCP_NODELAY = loud\n", 2,
+		  "'loud' is not auto|tcp|ignore|fail" },
+		/* A per-option key takes one value too (was silently cut). */
+		{ "[global]\nunsupported_option.TCP_NODELAY = tcp\n  ignore\n",
+		  3, "unsupported_option.TCP_NODELAY takes one value" },
+		/* An unknown key's continuation is not reported again. */
+		{ "[global]\ncolour = x\n  y\n", 2, "unknown key 'colour'" },
+		{ "[keepalive]\nidle = 0\n", 2, "0 is out of range 1..32767" },
 	};
 
 	(void)state;
@@ -894,6 +904,39 @@ static void test_apps_d_two_names(void **state)
 	policy_free(p);
 }
 
+/* Per-option modes merge option by option across apps.d files; names that
+ * cannot be a file of apps.d are never looked up. */
+static void test_apps_d_option_merge(void **state)
+{
+	static char long_name[5000];
+	const char *names[] = { "py", "a/b", long_name, "py-base", NULL };
+	struct policy_sources src = {
+		.apps_dir = tmp("apps.d"),
+		.program_names = names,
+	};
+	struct policy_view view;
+	struct diags ds = { 0 };
+	struct policy *p;
+
+	(void)state;
+	memset(long_name, 'n', sizeof(long_name) - 1);
+	write_text(tmp("apps.d/py-base.conf"),
+		   "[global]\nunsupported_option.TCP_NODELAY = ignore\n"
+		   "unsupported_option.IP_TOS = tcp\n", 0644);
+	write_text(tmp("apps.d/py.conf"),
+		   "[global]\nunsupported_option.TCP_NODELAY = fail\n", 0644);
+	p = policy_load(&src, collect, &ds);
+	print_diags(&ds);
+	assert_int_equal(ds.n, 0);
+	policy_resolve(p, names, &view);
+	assert_true(view.per_option_unsupported);
+	assert_int_equal(policy_unsupported_for(&view, IPPROTO_TCP,
+						TCP_NODELAY), POLICY_UNSUP_FAIL);
+	assert_int_equal(policy_unsupported_for(&view, IPPROTO_IP, IP_TOS),
+			 POLICY_UNSUP_TCP);
+	policy_free(p);
+}
+
 static void count_sources(void *ctx, const char *file, bool used)
 {
 	int *counts = ctx;
@@ -1205,6 +1248,7 @@ int main(void)
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_broken_source_ignored),
 		cmocka_unit_test(test_apps_d_two_names),
+		cmocka_unit_test(test_apps_d_option_merge),
 		cmocka_unit_test(test_unsafe_files),
 		cmocka_unit_test(test_oversized_file),
 		cmocka_unit_test(test_non_regular_files),

@@ -6,23 +6,14 @@ set -u
 BIN=${MPTCPSHIM_BIN:?}
 FIX=${FIXTURES:?}
 CONF=${CONF_DIR:?}
-failures=0
+SYSCONF=${SYSCONFDIR:?}
 work=$(mktemp -d /tmp/test_policy_cli.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # Keep the caller's own policy files out of these runs.
 export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
 unset MPTCPSHIM_CONFIG
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_rc RC CMD...: runs CMD, keeps stdout+stderr in $out.
-expect_rc() {
-	local want=$1 rc
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	[ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want: $out"
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 expect_out() {
 	grep -qF -- "$1" <<<"$out" || fail "expected '$1' in: $out"
@@ -56,6 +47,29 @@ expect_out "not a regular file"
 # Without FILE: the default sources (here only MPTCPSHIM_CONFIG).
 MPTCPSHIM_CONFIG=$FIX/bad06-duplicate-key.conf expect_rc 2 "$BIN" policy check
 expect_out "bad06-duplicate-key.conf:4: duplicate key 'mode' (first set at line 2)"
+# A file that cannot be opened at all (a symbolic link to itself).
+ln -s loop "$work/loop"
+expect_rc 2 "$BIN" policy check "$work/loop"
+expect_out "$work/loop: cannot read: Too many levels of symbolic links"
+MPTCPSHIM_CONFIG=$work/loop expect_rc 2 "$BIN" policy check --json
+expect_out '{"file":"'"$work"'/loop","problems":[{"line":0,"message":"cannot read: Too many levels of symbolic links"}],"ok":false}'
+# The user's file (XDG_CONFIG_HOME), then MPTCPSHIM_CONFIG, in that order.
+mkdir -p "$work/xdg/mptcpshim"
+install -m 0644 "$FIX/good01-empty.conf" "$work/xdg/mptcpshim/mptcpshim.conf"
+# (Only where no system-wide policy is installed: it would come first.)
+if [ ! -e "$SYSCONF/mptcpshim.conf" ] && [ ! -d "$SYSCONF/apps.d" ]; then
+	MPTCPSHIM_CONFIG=$FIX/bad01-unknown-key.conf expect_rc 2 "$BIN" policy check
+	[ "$(head -n1 <<<"$out")" = "$work/xdg/mptcpshim/mptcpshim.conf: ok" ] ||
+		fail "user file first: $out"
+	expect_out "$FIX/bad01-unknown-key.conf:3: unknown key 'colour'"
+	expect_rc 0 "$BIN" policy check
+	expect_out "$work/xdg/mptcpshim/mptcpshim.conf: ok"
+	rm -r "$work/xdg/mptcpshim"
+	expect_rc 0 "$BIN" policy check
+	expect_out "no policy file found; the built-in defaults apply"
+else
+	echo "skipped the default-sources checks: $SYSCONF has a policy"
+fi
 expect_rc 0 "$BIN" policy check --help
 expect_out "Usage: mptcpshim policy check"
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "output.h"
 #include "real.h"
 #include "runstats.h"
 #include "runtime.h"
@@ -280,6 +281,55 @@ static void test_parser_rejects_garbage(void **state)
 	runstats_free(&rs);
 }
 
+/* Each event's own outcome field is checked; an errno without a name is
+ * shown by number; the report says how many records it skipped. */
+static void test_parser_rejects_bad_outcomes(void **state)
+{
+	static const char input[] =
+		"v1\t20\tapp\tswitch\t3\tsctp\t0\t\n"		/* to what */
+		"v1\t20\tapp\thandshake\t3\tudp\t0\t\n"
+		"v1\t20\tapp\tsubflows\t3\t-1\t0\t\n"		/* negative */
+		"v1\t20\tapp\tsubflows\t3\tmany\t0\t\n"
+		"v1\t20\tapp\toption\t3\tSOL\t1\trescued\n"	/* level */
+		"v1\t20\tapp\toption\t3\t6\t1\tdropped\n"	/* verdict */
+		"v1\t20\tapp\tsubflows\t3\t2\t0\t\n"
+		"v1\t20\tapp\tsocket\t3\tcreation_fallback\t4095\t\n"
+		"v1\t20\tapp\tswitch\t3\ttcp\t0\t\n";
+	struct runstats rs = { 0 };
+	FILE *fp = fmemopen((void *)input, sizeof(input) - 1, "r");
+	struct out *out;
+	char *buf = NULL;
+	size_t len;
+
+	(void)state;
+	assert_non_null(fp);
+	assert_int_equal(runstats_parse(fp, &rs), 0);
+	fclose(fp);
+	assert_int_equal(rs.bad_records, 6);
+	assert_int_equal(rs.n, 1);
+	assert_int_equal(rs.p[0].max_subflows, 3);
+	assert_int_equal(rs.p[0].creation_fallbacks, 1);
+	assert_non_null(tally(&rs.p[0].fallback_errors, "errno 4095"));
+	assert_int_equal(rs.p[0].switched_to_tcp, 1);
+	assert_non_null(tally(&rs.p[0].switch_reasons, "policy"));
+	assert_int_equal(rs.p[0].options_rescued.n, 0);
+	assert_int_equal(rs.p[0].options_ignored.n, 0);
+
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	out = out_new(fp, false);
+	assert_non_null(out);
+	runstats_print(out, &rs, NULL, 3);
+	out_end(out);
+	fclose(fp);
+	assert_non_null(strstr(buf, "exit status 3\n"));
+	assert_non_null(strstr(buf, "(6 unreadable records skipped)\n"));
+	assert_non_null(strstr(buf, "MPTcpExt counters unavailable\n"));
+	assert_null(strstr(buf, "MPTcpExt changes"));
+	free(buf);
+	runstats_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +338,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fd_hygiene, setup),
 		cmocka_unit_test_setup(test_disabled_writes_nothing, setup),
 		cmocka_unit_test(test_parser_rejects_garbage),
+		cmocka_unit_test(test_parser_rejects_bad_outcomes),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# `mptcpshim env`: each style quotes what its reader would split or expand
+# (the shell lines are evaluated back), and bad combinations are refused
+# with the right exit code. The activated programs: container_env.sh.
+set -u
+BIN=${MPTCPSHIM_BIN:?}
+LIB=${MPTCPSHIM_LIB:?}
+work=$(mktemp -d /tmp/test_env_cli.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
+unset MPTCPSHIM_CONFIG LD_PRELOAD GODEBUG
+
+. "$(dirname "$0")/cli_lib.sh"
+
+expect_out() {
+	grep -qxF -- "$1" <<<"$out" || fail "expected the line '$1' in: $out"
+}
+
+# A library and a policy whose paths hold a quote, a space and a '$'.
+odd="$work/it's a \$lib.so"
+cp "$LIB" "$odd"
+pol="$work/my pol.conf"
+: >"$pol"
+export MPTCPSHIM_LIBRARY=$odd
+
+# --shell: evaluated back, each value comes out exactly.
+expect_rc 0 "$BIN" env --shell -c "$pol"
+(
+	unset MPTCPSHIM_LIBRARY
+	eval "$out"
+	[ "$LD_PRELOAD" = "$odd" ] || echo "FAIL: LD_PRELOAD '$LD_PRELOAD'"
+	[ "$GODEBUG" = multipathtcp=1 ] || echo "FAIL: GODEBUG '$GODEBUG'"
+	[ "$MPTCPSHIM_CONFIG" = "$pol" ] || echo "FAIL: config '$MPTCPSHIM_CONFIG'"
+) | grep FAIL && failures=$((failures + 1))
+expect_out "export LD_PRELOAD='$work/it'\\''s a \$lib.so'"
+
+# --containerfile: double quotes with \" \\ \$ escaped; bare when plain.
+expect_rc 0 "$BIN" env --containerfile -c '/etc/a "b" $c\d.conf'
+expect_out "ENV LD_PRELOAD=\"$work/it's a \\\$lib.so\""
+expect_out 'ENV GODEBUG=multipathtcp=1'
+expect_out 'ENV MPTCPSHIM_CONFIG="/etc/a \"b\" \$c\\d.conf"'
+# The image's path need not exist here, but must be absolute.
+expect_rc 2 "$BIN" env --containerfile -c rel.conf
+expect_out "mptcpshim env: -c rel.conf: give the absolute path inside the image"
+
+# --systemd: one Environment= word each, quoted as systemd reads it.
+expect_rc 0 "$BIN" env --systemd -c "$pol"
+[ "$(head -n1 <<<"$out")" = "[Service]" ] || fail "no [Service] first: $out"
+expect_out "Environment=\"LD_PRELOAD=$work/it's a \$lib.so\""
+expect_out "Environment=\"MPTCPSHIM_CONFIG=$pol\""
+
+# Refusals: usage errors exit 2, a missing library 1.
+expect_rc 2 "$BIN" env -c "$work/none.conf"
+expect_out "mptcpshim env: policy file '$work/none.conf': No such file or directory"
+expect_rc 2 "$BIN" env --shell --systemd
+expect_out "mptcpshim env: choose one of --shell, --systemd, --containerfile"
+expect_rc 2 "$BIN" env curl wget
+expect_out "mptcpshim env: unexpected argument 'wget'"
+MPTCPSHIM_LIBRARY=$work/none.so expect_rc 1 "$BIN" env
+expect_out "mptcpshim env: cannot find libmptcpshim.so (set MPTCPSHIM_LIBRARY, or reinstall)"
+
+[ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
+echo "all env checks passed"
