@@ -123,7 +123,9 @@ fi
 # --- the kernel's keepalive timer on real socat connections ---
 # Each client connects from a known port, then waits on a FIFO before it
 # sends the blob, so the connection can be inspected while it idles.
-# client_socat N RUN...: client N (source port 4000N) to server port 900N.
+# client_socat N RUN...: client N (source port 3000N: below the ephemeral
+# range, so no other connection of the namespace can hold it) to server
+# port 900N.
 client_socat() {
 	local n=$1
 	shift
@@ -133,7 +135,7 @@ client_socat() {
 	SOCAT_PIDS+=("$T_LAST_PID")
 	wait_listen "$S" 900$n
 	bg_in "$C" 30 "$@" socat -u SYSTEM:"read go <go$n; cat www/blob" \
-		"TCP:$SRV4:900$n,sourceport=4000$n${OPT:-}"
+		"TCP:$SRV4:900$n,sourceport=3000$n${OPT:-}"
 	SOCAT_PIDS+=("$T_LAST_PID")
 }
 
@@ -141,7 +143,7 @@ client_socat() {
 established() {
 	local i
 	for i in $(seq 1 100); do
-		if nsx "$C" ss -Htn state established "sport = :4000$1" |
+		if nsx "$C" ss -Htn state established "sport = :3000$1" |
 			grep -q .; then
 			return 0
 		fi
@@ -153,10 +155,10 @@ established() {
 # (the MPTCP subflow), "none" without one; and whether it is a subflow.
 timer() {
 	local t mptcp
-	t=$(nsx "$C" ss -Htno state established "sport = :4000$1" |
+	t=$(nsx "$C" ss -Htno state established "sport = :3000$1" |
 		grep -o 'timer:(keepalive,[0-9]*sec' | grep -o '[0-9]*') ||
 		t=none
-	mptcp=$(nsx "$C" ss -HMn state established "sport = :4000$1" |
+	mptcp=$(nsx "$C" ss -HMn state established "sport = :3000$1" |
 		grep -c . || true)
 	echo "$t mptcp=$mptcp"
 }
