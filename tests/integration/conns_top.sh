@@ -118,7 +118,7 @@ screen_has() {	# screen_has TEXT: waits up to 5 s for TEXT on the screen
 	done
 	return 1
 }
-tm send-keys "$MPTCPSHIM_BIN top --pid $client --interval 0.3; stty -a > $T_TMP/stty.q; echo TOP-EXITED" Enter
+tm send-keys "$MPTCPSHIM_BIN top --pid $client --interval 0.3; stty -a > $T_TMP/stty.q; echo TOP-'EXITED'" Enter
 screen_has "mptcpshim top:" && drawn=yes || drawn=no
 check "top: draws in a terminal" yes "$drawn"
 screen_has "$C2" && sleep 0.7 && tm capture-pane -p >screen.txt
@@ -134,6 +134,8 @@ check "top narrow: still drawing" 1 "$(grep -c '^mptcpshim top:' narrow.txt)"
 check "top narrow: no line wider than 50" 0 \
 	"$(awk 'length($0) > 50' narrow.txt | wc -l)"
 tm send-keys q
+# The marker is quoted on the command line, so only its output matches:
+# by then stty has written the modes.
 screen_has TOP-EXITED && quit=yes || quit=no
 check "top: q quits" yes "$quit"
 # The modes, not the size (the window was resized meanwhile).
@@ -141,7 +143,7 @@ modes() { sed 's/rows [0-9]*; columns [0-9]*;//' "$1" 2>/dev/null | tr -s ' \n' 
 check "top: terminal restored after q" "$(modes "$T_TMP/stty.before")" \
 	"$(modes "$T_TMP/stty.q")"
 tm resize-window -x 160 -y 30
-tm send-keys "$MPTCPSHIM_BIN top --interval 0.3; stty -a > $T_TMP/stty.c; echo CTRLC-EXITED" Enter
+tm send-keys "$MPTCPSHIM_BIN top --interval 0.3; stty -a > $T_TMP/stty.c; echo CTRLC-'EXITED'" Enter
 screen_has "mptcpshim top:" >/dev/null
 tm send-keys C-c
 screen_has CTRLC-EXITED && quit=yes || quit=no
