@@ -91,6 +91,8 @@ check "the warning is in the journal, with its priority and identifier" 1 \
 check "journal fields" "PRIORITY=4 SYSLOG_IDENTIFIER=mptcpshim" \
 	"$(grep -o 'PRIORITY=4\|SYSLOG_IDENTIFIER=mptcpshim' "$ROOT_TMP/out/journal.log" | sort -u | tr '\n' ' ' | sed 's/ $//')"
 
+echo "the peer received $(wc -c < "$ROOT_TMP/out/journal.peer") bytes; the body is $(printf "%s\n" "$body" | wc -c)"
+
 # 2. No journal, /dev/log only (a syslog daemon): same, in syslog's format.
 inetd devlog 7002 "$preload $SERVICE"
 check "inetd service (/dev/log): the peer receives exactly the program's bytes" \
