@@ -90,6 +90,8 @@ int pm_genl_group(const char *family, const char *group,
  */
 int pm_add_endpoint(const struct pm_endpoint *ep);
 int pm_delete_endpoint(unsigned id);
+/* Backup and fullmesh of endpoint id, changed in place. */
+int pm_set_endpoint_flags(unsigned id, unsigned flags);
 int pm_flush_endpoints(void);
 int pm_set_limits(unsigned subflows, unsigned add_addr_accepted);
 
