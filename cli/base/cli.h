@@ -16,6 +16,10 @@ enum {
 	CLI_USAGE = 2,		/* bad usage or configuration */
 };
 
+/* The shell convention for a command's wait status: its exit code, or
+ * 128+N after signal N. */
+int cli_exit_code(int wait_status);
+
 /* argv[0] is the subcommand name; returns the process exit code. */
 typedef int (*cli_command_fn)(int argc, char **argv);
 
