@@ -26,7 +26,7 @@
 #include "libpath.h"
 #include "mib.h"
 #include "output.h"
-#include "pm.h"
+#include "pm_check.h"
 #include "route.h"
 #include "seccomp_filter.h"
 #include "seccomp_launch.h"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "mib.h"
-#include "pm.h"
+#include "pm_check.h"
 
 #define EXPLAIN_SYSCTL_DIR "/proc/sys/net/mptcp"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "output.h"
-#include "pm.h"
+#include "pm_check.h"
 
 #define STALE_LOSS_CNT "/proc/sys/net/mptcp/stale_loss_cnt"
 

@@ -6,34 +6,14 @@
  * the interfaces).
  */
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
 
-#include "pm.h"
-
-static const struct {
-	unsigned flag;
-	const char *name;
-} flag_names[] = {
-	{ PM_FLAG_SIGNAL, "signal" },	{ PM_FLAG_SUBFLOW, "subflow" },
-	{ PM_FLAG_BACKUP, "backup" },	{ PM_FLAG_FULLMESH, "fullmesh" },
-	{ PM_FLAG_IMPLICIT, "implicit" }, { PM_FLAG_LAMINAR, "laminar" },
-};
-
-size_t pm_flag_names(unsigned flags, const char **names, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]);
-	     i++)
-		if ((flags & flag_names[i].flag) && n < max)
-			names[n++] = flag_names[i].name;
-	return n;
-}
+#include "cli.h"
+#include "pm_check.h"
 
 static bool endpoint_usable(const struct pm_endpoint *ep)
 {
@@ -260,4 +240,15 @@ size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max)
 		    "add_addr_accepted is 0: addresses the peer announces are "
 		    "ignored, so as a client this host opens no extra subflow");
 	return n;
+}
+
+void pm_fetch_error(const char *subcommand)
+{
+	if (errno == ENOENT)
+		cli_error(subcommand, "the generic netlink family 'mptcp_pm' "
+				      "does not exist: this kernel has no "
+				      "MPTCP (CONFIG_MPTCP) or predates 5.7");
+	else
+		cli_error(subcommand, "cannot query the path manager: %s",
+			  strerror(errno));
 }

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pm.h"
+#include "pm_check.h"
 #include "procmap.h"
 #include "rtnl.h"
 #include "strbuf.h"
