@@ -12,8 +12,9 @@
 
 #include "mib.h"
 #include "pm_check.h"
+#include "sysctl.h"
 
-#define EXPLAIN_SYSCTL_DIR "/proc/sys/net/mptcp"
+#define EXPLAIN_SYSCTL_DIR SYSCTL_MPTCP_DIR
 
 /* The sysctls that matter; -1 / "" when unknown (older kernel, no MPTCP). */
 struct explain_sysctl {

@@ -19,34 +19,7 @@
 #include "procmap.h"
 #include "rtnl.h"
 #include "strbuf.h"
-
-static int read_int(const char *path)
-{
-	FILE *fp = fopen(path, "re");
-	int v = -1;
-
-	if (fp) {
-		if (fscanf(fp, "%d", &v) != 1)
-			v = -1;
-		fclose(fp);
-	}
-	return v;
-}
-
-/* The kernel uses the larger of "all" and the interface's value. */
-static int rp_filter_of(const char *ifname)
-{
-	char path[128];
-	int all, dev;
-
-	all = read_int("/proc/sys/net/ipv4/conf/all/rp_filter");
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter",
-		 ifname);
-	dev = read_int(path);
-	if (dev < 0)
-		return -1;
-	return all > dev ? all : dev;
-}
+#include "sysctl.h"
 
 void pm_find_managers(bool *nm, bool *mptcpd)
 {
@@ -226,7 +199,7 @@ void pm_probe_environment(struct pm_state *st, const char *peer)
 		pm_interface_holding(list, ep->family, ep->address, ep->holder);
 		ep->rp_filter = -1;
 		if (ep->family == AF_INET && (ep->ifname[0] || ep->holder[0]))
-			ep->rp_filter = rp_filter_of(
+			ep->rp_filter = sysctl_rp_filter(
 			    ep->ifname[0] ? ep->ifname : ep->holder);
 		if (peer)
 			check_route(ep, peer);
