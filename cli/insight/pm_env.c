@@ -5,8 +5,6 @@
  * endpoints, and addresses left without one (mptcp-facts §15).
  */
 #include <arpa/inet.h>
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/if_addr.h>
@@ -23,24 +21,12 @@
 
 void pm_find_managers(bool *nm, bool *mptcpd)
 {
-	struct dirent *de;
-	DIR *d = opendir("/proc");
+	static const char *const names[] = { "NetworkManager", "mptcpd" };
+	bool running[2];
 
-	*nm = *mptcpd = false;
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char name[64];
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		procmap_comm((pid_t)atoi(de->d_name), name, sizeof(name));
-		if (strcmp(name, "NetworkManager") == 0)
-			*nm = true;
-		else if (strcmp(name, "mptcpd") == 0)
-			*mptcpd = true;
-	}
-	closedir(d);
+	procmap_running(names, 2, running);
+	*nm = running[0];
+	*mptcpd = running[1];
 }
 
 static bool interface_usable(const char *ifname, const struct ifaddrs *list)
