@@ -14,6 +14,9 @@ enum {
 	CLI_OK = 0,
 	CLI_CHECK_FAILED = 1,	/* a check failed, or something not found */
 	CLI_USAGE = 2,		/* bad usage or configuration */
+	/* Commands that run a CMD, as shells do: */
+	CLI_CANNOT_RUN = 126,	/* CMD found but not run (or no route) */
+	CLI_NOT_FOUND = 127,	/* CMD (or the library) not found */
 };
 
 /* The shell convention for a command's wait status: its exit code, or

@@ -162,7 +162,7 @@ int route_start(const struct route_choice *c, bool debug)
 	}
 	if (rc == SECCOMP_LAUNCH_BROKEN || c->forced) {
 		cli_error("run", "the seccomp route cannot run: %s", why);
-		return 126;
+		return CLI_CANNOT_RUN;
 	}
 	cli_error("run", "warning: the seccomp route cannot run (%s); "
 		  "running %s as it is, with TCP", why, c->path);

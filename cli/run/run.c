@@ -135,7 +135,7 @@ static int exec_command(char **command)
 {
 	execvp(command[0], command);
 	cli_error("run", "cannot run '%s': %s", command[0], strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	return errno == ENOENT ? CLI_NOT_FOUND : CLI_CANNOT_RUN;
 }
 
 /*
@@ -190,7 +190,7 @@ int cmd_run(int argc, char **argv)
 	if (libpath_find(library, sizeof(library)) != 0) {
 		cli_error("run", "cannot find libmptcpshim.so (set "
 				 "MPTCPSHIM_LIBRARY, or reinstall)");
-		return 127;
+		return CLI_NOT_FOUND;
 	}
 	route_choose(opt.command[0], opt.route, &route);
 	if (run_prepare_env(&opt, route.seccomp ? NULL : library) != 0)
@@ -201,7 +201,7 @@ int cmd_run(int argc, char **argv)
 	}
 
 	if (opt.stats && runstats_begin(&stats) < 0)
-		return 126;
+		return CLI_CANNOT_RUN;
 	route_stats_begin(&route);
 	/* Before the fork, so that no event of the command is missed. */
 	if (opt.events)
@@ -225,7 +225,7 @@ int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	if (pid < 0) {
 		cli_error("run", "fork: %s", strerror(errno));
-		rc = 126;
+		rc = CLI_CANNOT_RUN;
 		goto report;
 	}
 	/* Like system(): the terminal's ^C is the child's to handle. */
@@ -237,7 +237,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		if (errno != EINTR) {
-			rc = 126;
+			rc = CLI_CANNOT_RUN;
 			break;
 		}
 	}
