@@ -428,25 +428,27 @@ void connview_print(struct out *out, const struct connview *v)
 
 void connview_print_notes(struct out *out, const struct connview *v)
 {
-	if (v->unreadable)
-		out_text(out,
-			 "note: the sockets of %zu process%s could not "
-			 "be read (another user's; run as root to see "
-			 "them)\n",
-			 v->unreadable, v->unreadable == 1 ? "" : "es");
-	if (v->unowned)
-		out_text(out,
-			 "note: %zu MPTCP connection%s belong to no "
-			 "process shown (another user's, or not yet "
-			 "accepted)\n",
-			 v->unowned, v->unowned == 1 ? "" : "s");
-	if (v->snap.tokenless_subflows)
-		out_text(out,
-			 "note: %zu subflow%s could not be tied to "
-			 "their connection: the kernel shows subflow "
-			 "tokens only with CAP_NET_ADMIN\n",
-			 v->snap.tokenless_subflows,
-			 v->snap.tokenless_subflows == 1 ? "" : "s");
+	/* What could not be seen, and why; plural endings per count. */
+	const struct {
+		size_t count;
+		const char *text, *plural;
+	} notes[] = {
+		{ v->unreadable,
+		  "note: the sockets of %zu process%s could not be read "
+		  "(another user's; run as root to see them)\n", "es" },
+		{ v->unowned,
+		  "note: %zu MPTCP connection%s belong to no process shown "
+		  "(another user's, or not yet accepted)\n", "s" },
+		{ v->snap.tokenless_subflows,
+		  "note: %zu subflow%s could not be tied to their "
+		  "connection: the kernel shows subflow tokens only with "
+		  "CAP_NET_ADMIN\n", "s" },
+	};
+
+	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++)
+		if (notes[i].count)
+			out_text(out, notes[i].text, notes[i].count,
+				 notes[i].count == 1 ? "" : notes[i].plural);
 }
 
 int connview_take_tree(struct connview *v, pid_t pid)
