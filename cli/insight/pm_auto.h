@@ -80,18 +80,7 @@ void pm_action_command(const struct pm_action *a, char *buf, size_t len);
 /* Carries a out; 0 or -1 with errno. */
 int pm_action_apply(const struct pm_action *a);
 
-/*
- * The kernel's endpoint limit per network namespace and its ceiling for
- * the two limits, measured in a private network namespace (endpoints
- * added until the kernel says ERANGE); false (values untouched) where
- * that cannot be done (no CAP_SYS_ADMIN, no MPTCP).
- */
-bool pm_probe_kernel_max(unsigned *max_endpoints, unsigned *max_limit);
-
 /* `mptcpshim endpoints auto` (argv[0] is "auto"). */
 int cmd_endpoints_auto(int argc, char **argv);
-
-/* Says why pm_fetch() failed (errno), as `endpoints` does. */
-void endpoints_fetch_error(void);
 
 #endif

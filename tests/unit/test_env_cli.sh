@@ -3,18 +3,18 @@
 # `mptcpshim env`: each style quotes what its reader would split or expand
 # (the shell lines are evaluated back), and bad combinations are refused
 # with the right exit code. The activated programs: container_env.sh.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+# The checks below read exit codes themselves.
+set +e
 BIN=${MPTCPSHIM_BIN:?}
 LIB=${MPTCPSHIM_LIB:?}
-work=$(mktemp -d /tmp/test_env_cli.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+work=$T_TMP
 export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
 unset MPTCPSHIM_CONFIG LD_PRELOAD GODEBUG
 
-. "$(dirname "$0")/cli_lib.sh"
 
 expect_out() {
-	grep -qxF -- "$1" <<<"$out" || fail "expected the line '$1' in: $out"
+	grep -qxF -- "$1" <<<"$out" || bad "expected the line '$1' in: $out"
 }
 
 # A library whose path holds a quote and a '$' (a space would split
@@ -33,7 +33,7 @@ expect_rc 0 "$BIN" env --shell -c "$pol"
 	[ "$LD_PRELOAD" = "$odd" ] || echo "FAIL: LD_PRELOAD '$LD_PRELOAD'"
 	[ "$GODEBUG" = multipathtcp=1 ] || echo "FAIL: GODEBUG '$GODEBUG'"
 	[ "$MPTCPSHIM_CONFIG" = "$pol" ] || echo "FAIL: config '$MPTCPSHIM_CONFIG'"
-) | grep FAIL && failures=$((failures + 1))
+) | grep FAIL && bad "env does not evaluate back"
 expect_out "export LD_PRELOAD='$work/it'\\''s-a-\$lib.so'"
 
 # --containerfile: double quotes with \" \\ \$ escaped; bare when plain.
@@ -47,7 +47,7 @@ expect_out "mptcpshim env: -c rel.conf: give the absolute path inside the image"
 
 # --systemd: one Environment= word each, quoted as systemd reads it.
 expect_rc 0 "$BIN" env --systemd -c "$pol"
-[ "$(head -n1 <<<"$out")" = "[Service]" ] || fail "no [Service] first: $out"
+[ "$(head -n1 <<<"$out")" = "[Service]" ] || bad "no [Service] first: $out"
 expect_out "Environment=\"LD_PRELOAD=$work/it's-a-\$lib.so\""
 expect_out "Environment=\"MPTCPSHIM_CONFIG=$pol\""
 
@@ -67,7 +67,7 @@ nl='/etc/x
 RUN touch /pwned'
 expect_rc 2 "$BIN" env --containerfile -c "$nl"
 expect_out "mptcpshim env: cannot write MPTCPSHIM_CONFIG safely: a Containerfile has no way to write a line break in a value"
-grep -q '^RUN' <<<"$out" && fail "a RUN line came through: $out"
+grep -q '^RUN' <<<"$out" && bad "a RUN line came through: $out"
 expect_rc 2 "$BIN" env --containerfile -c $'/etc/a\rb.conf'
 expect_rc 2 "$BIN" env --containerfile -c $'/etc/a\tb.conf'
 expect_out "mptcpshim env: cannot write MPTCPSHIM_CONFIG safely: a Containerfile has no way to write a control character in a value"
@@ -81,7 +81,7 @@ x.conf"
 : >"$nlpol"
 expect_rc 0 "$BIN" env --shell -c "$nlpol"
 ( eval "$out"; [ "$MPTCPSHIM_CONFIG" = "$nlpol" ] || echo "FAIL: config '$MPTCPSHIM_CONFIG'" ) |
-	grep FAIL && failures=$((failures + 1))
+	grep FAIL && bad "env does not evaluate back"
 expect_rc 0 "$BIN" env --systemd -c "$nlpol"
 expect_out "Environment=\"MPTCPSHIM_CONFIG=$work/pol\\x0ax.conf\""
 # A space or colon in the library's path splits LD_PRELOAD, in every style.
@@ -91,5 +91,4 @@ for style in --shell --systemd --containerfile; do
 	expect_out "mptcpshim env: cannot write LD_PRELOAD safely: the dynamic loader splits LD_PRELOAD at spaces and colons"
 done
 
-[ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "all env checks passed"
+finish

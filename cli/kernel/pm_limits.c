@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "pm.h"
-#include "pm_auto.h"
 
 /* Far beyond any kernel's limit so far: the probe stops there. */
 #define PROBE_CEILING 64

@@ -5,22 +5,16 @@
 # refused with exit 1 and left byte-identical; and under --root every path,
 # absolute links in the image included, resolves inside the root. Needs no
 # privileges and never talks to a running systemd.
-set -eu
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 
 : "${MPTCPSHIM_BIN:?set by CTest: the mptcpshim CLI}"
 : "${SHIM_LIB:?set by CTest: libmptcpshim.so}"
 export MPTCPSHIM_LIBRARY
 MPTCPSHIM_LIBRARY=$(realpath "$SHIM_LIB")
 
-T=$(mktemp -d)
+T=$T_TMP
 # A name no host has: links in the image point there.
 AWAY=/mptcpshim-test-$$-units
-trap 'rm -rf "$T"; [ -e "$AWAY" ] && echo "FAIL: $AWAY was created on the host" >&2' EXIT
-FAILED=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1" >&2; FAILED=1; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi; }
-contains() { case "$3" in *"$2"*) ok "$1" ;; *) bad "$1: '$2' not in: $3" ;; esac; }
 snapshot() {
 	(cd "$1" && find . -printf '%y %m %p -> %l\n' | sort &&
 		find . -type f -exec sha256sum {} + | sort)
@@ -44,7 +38,7 @@ BEFORE=$(snapshot "$R")
 for verb in enable disable; do
 	run $verb --root "$R" web
 	check "$verb on a foreign 50-mptcpshim.conf: exit 1" 1 "$rc"
-	contains "$verb says why" "was not written by mptcpshim" "$err"
+	check_contains "$verb says why" "was not written by mptcpshim" "$err"
 	check "$verb leaves the tree byte-identical" "$BEFORE" "$(snapshot "$R")"
 done
 run enable --dry-run --root "$R" web
@@ -85,7 +79,7 @@ ln -s /srv/units/imgonly.service "$I/etc/systemd/system/imgonly.service"
 run enable --root "$I" imgonly
 check "unit linked by an absolute path inside the image: found" 0 "$rc"
 IF=$I/etc/systemd/system/imgonly.service.d/50-mptcpshim.conf
-contains "its LD_PRELOAD is merged" "LD_PRELOAD=/image/only.so:" "$(cat "$IF" 2>/dev/null)"
+check_contains "its LD_PRELOAD is merged" "LD_PRELOAD=/image/only.so:" "$(cat "$IF" 2>/dev/null)"
 run disable --root "$I" imgonly
 
 # The unit directory itself is an absolute link inside the image: the
@@ -110,9 +104,7 @@ printf '[Service]\nExecStart=/bin/true\nEnvironment=LD_PRELOAD=/k/inside.so\n' >
 ln -s ../../../../../../../../../srv/web.service "$K/etc/systemd/system/web.service"
 run enable --root "$K" web
 check "'..' links stop at the image's /" 0 "$rc"
-contains "the image's unit was read" "LD_PRELOAD=/k/inside.so:" \
+check_contains "the image's unit was read" "LD_PRELOAD=/k/inside.so:" \
 	"$(cat "$K/etc/systemd/system/web.service.d/50-mptcpshim.conf" 2>/dev/null)"
 
-if [ "$FAILED" = 0 ]; then echo "PASS: systemd_foreign"; exit 0; fi
-echo "FAILED: systemd_foreign" >&2
-exit 1
+finish
