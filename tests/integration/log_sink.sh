@@ -80,7 +80,8 @@ inetd() {
 }
 
 body=$(cat "$ROOT_TMP/www/body.txt")
-preload="env LD_PRELOAD=$SHIM_LIB${LD_PRELOAD:+ $LD_PRELOAD} MPTCPSHIM_CONFIG=$ROOT_TMP/broken.conf"
+# Quoted: under ASan LD_PRELOAD lists the sanitizer runtimes first.
+preload="env LD_PRELOAD='${LD_PRELOAD:+$LD_PRELOAD }$SHIM_LIB' MPTCPSHIM_CONFIG=$ROOT_TMP/broken.conf"
 
 # 1. inetd-style, journal present: the peer gets the body only.
 inetd journal 7001 "$preload $SERVICE"
