@@ -192,6 +192,12 @@ t_listens() {
 	"${in_ns[@]}" ss -Hltn "sport = :$2" | grep -q .
 }
 
+# t_tcp_established NS FILTER: an established TCP socket (an MPTCP subflow
+# is one) in NS matches the ss FILTER, e.g. "( dport = :80 and src A )".
+t_tcp_established() {
+	ip netns exec "$1" ss -Htn state established "$2" | grep -q .
+}
+
 # wait_listen NS PORT [SECONDS]: until something listens on PORT in NS
 # ("" the host); 5 s at most unless told.
 wait_listen() {
