@@ -150,6 +150,16 @@ t_differs() {
 	[ "$("$@" 2>/dev/null)" != "$before" ]
 }
 
+# t_gone PID: the process has ended.
+t_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# t_equals VALUE CMD...: CMD prints VALUE.
+t_equals() {
+	local want=$1
+	shift
+	[ "$("$@" 2>/dev/null)" = "$want" ]
+}
+
 # wait_changed SECONDS DESCRIPTION CMD...: until CMD's output differs from
 # what it printed first (a counter moved, a file was written).
 wait_changed() {
