@@ -7,13 +7,17 @@
  * fixtures/ignore_options.conf, so that a refused option is remembered
  * and read back as set.
  */
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <cmocka.h>
 
-#include "rtest.h"
+#include "fixture.h"
 
 /* A converted socket that remembers TTL 99 and IP_RECVERR 1 (both refused
  * by MPTCP, so only the table knows them). */
@@ -23,12 +27,12 @@ static int socket_with_remembered_options(void)
 	int one = 1, ttl = 99;
 
 	assert_true(fd >= 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
 				    sizeof(ttl)), 0);
 	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
 				    sizeof(one)), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	return fd;
 }
 
@@ -103,6 +107,6 @@ int main(void)
 		cmocka_unit_test(test_raw_close_then_raw_socket),
 	};
 
-	rt_require_mptcp();
+	fixture_require_shim();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
