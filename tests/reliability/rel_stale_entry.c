@@ -5,13 +5,16 @@
  * outside libc passes no socket() hook: the number's old entry is still
  * there when the new file gets it. Run with the shim in LD_PRELOAD and
  * fixtures/ignore_options.conf, so that a refused option is remembered
- * and read back as set.
+ * and read back as set; with the argument "rebuild" and
+ * fixtures/include_loopback4.conf, where connect() to 127.0.0.1 switches
+ * a TCP socket to MPTCP, replaying its options.
  */
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -99,14 +102,58 @@ static void test_own_socket_reads_back(void **state)
 	close(fd);
 }
 
-int main(void)
+/*
+ * A rebuild never replaces another file: the entry of a closed TCP socket
+ * (TTL 99 recorded) must not turn a TCP socket made by a raw system call
+ * at its number into an MPTCP one with the old socket's TTL when it
+ * connects where the policy wants MPTCP.
+ */
+static void test_no_rebuild_of_another_socket(void **state)
 {
-	const struct CMUnitTest tests[] = {
+	struct sockaddr_in to;
+	unsigned short port;
+	int l = raw_listener(AF_INET, 4, &port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int ttl = 99, v = -1, other;
+	socklen_t len = sizeof(v);
+
+	(void)state;
+	assert_true(l >= 0);
+	/* TCP until connect() decides (an include rule). */
+	assert_int_equal(protocol_of(fd), IPPROTO_TCP);
+	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
+				    sizeof(ttl)), 0);
+	assert_int_equal(syscall(SYS_close, fd), 0);
+	other = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(other, fd);
+	to = addr4("127.0.0.1", port);
+	assert_int_equal(connect(other, (struct sockaddr *)&to, sizeof(to)),
+			 0);
+	assert_int_equal(protocol_of(other), IPPROTO_TCP);
+	assert_int_equal(getsockopt(other, IPPROTO_IP, IP_TTL, &v, &len), 0);
+	assert_int_equal(v, 64);
+	close(other);
+	/* The shim's own sockets still switch. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
+	close(fd);
+	close(l);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest options[] = {
 		cmocka_unit_test(test_own_socket_reads_back),
 		cmocka_unit_test(test_raw_close_range_then_udp),
 		cmocka_unit_test(test_raw_close_then_raw_socket),
 	};
+	const struct CMUnitTest rebuild[] = {
+		cmocka_unit_test(test_no_rebuild_of_another_socket),
+	};
 
 	fixture_require_shim();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (argc > 1 && strcmp(argv[1], "rebuild") == 0)
+		return cmocka_run_group_tests(rebuild, NULL, NULL);
+	return cmocka_run_group_tests(options, NULL, NULL);
 }
