@@ -13,6 +13,7 @@
 #include "envmerge.h"
 #include "gcov_flush.h"
 #include "gomptcp.h"
+#include "seccomp_landlock.h"
 #include "libpath.h"
 #include "output.h"
 #include "route.h"
@@ -171,9 +172,14 @@ int run_prepare_env(const struct run_options *opt, const char *library)
 	/* After MPTCPSHIM_CONFIG: Go gets what the shim would decide. */
 	gomptcp_command_names(opt->command[0], name_buf, sizeof(name_buf),
 			      names);
+	/* A Go program in a Landlock domain that restricts TCP: Go's own
+	 * MPTCP would take it out of its sandbox too. */
 	return set_merged("GODEBUG",
 			  envmerge_godebug(getenv("GODEBUG"),
-					   gomptcp_for_program(names, NULL)));
+					   landlock_launcher_restricted() ?
+						   GOMPTCP_OFF :
+						   gomptcp_for_program(names,
+								       NULL)));
 }
 
 static int exec_command(char **command)
