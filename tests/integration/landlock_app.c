@@ -8,6 +8,7 @@
  *   landlock_app late ALLOW DENY      a socket first, restrict, then more
  *   landlock_app exec ALLOW DENY PROG ARGS...   restrict, then exec PROG
  *   landlock_app loop N               N socket()+close(), no domain
+ *   landlock_app confined N           the same in a domain (for costs)
  * proto=N is SO_PROTOCOL (6 TCP, 262 MPTCP); errors are errno names.
  * Debian 12's headers lack the net part of the API: declared here.
  */
@@ -127,9 +128,12 @@ int main(int argc, char **argv)
 	int allow, deny;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 3 && strcmp(argv[1], "loop") == 0) {
+	if (argc == 3 && (strcmp(argv[1], "loop") == 0 ||
+			  strcmp(argv[1], "confined") == 0)) {
 		int n = atoi(argv[2]), p = -1;
 
+		if (argv[1][0] == 'c')
+			sandbox(1);
 		for (int i = 0; i < n; i++) {
 			int fd = tcp();
 
