@@ -13,6 +13,7 @@
 #define MPTCPSHIM_SECCOMP_LANDLOCK_H
 
 #include <stdbool.h>
+#include <linux/types.h>
 #include <sys/types.h>
 
 #include "landlock_probe.h"
@@ -20,8 +21,15 @@
 /* This process's domain restricts TCP and not MPTCP (asked once). */
 bool landlock_launcher_restricted(void);
 
-/* The supervisor: a trapped landlock_restrict_self (answered CONTINUE). */
-void seccomp_landlock_noted(void);
+/*
+ * The supervisor: task tid's landlock_restrict_self, notification id,
+ * still waiting (answered CONTINUE afterwards). Its process's MPTCP
+ * sockets that are not bound, listening or connected yet are replaced by
+ * fresh TCP ones at the same numbers (O_NONBLOCK and FD_CLOEXEC kept;
+ * options set before are not), so that the rules hold them too. Returns
+ * how many were replaced.
+ */
+int seccomp_landlock_noted(int listener, __u64 id, pid_t tid);
 
 /* The supervisor: a process of the tree has called it. */
 bool seccomp_landlock_restricted(void);

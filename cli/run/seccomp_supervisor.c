@@ -151,7 +151,14 @@ static void handle(const struct supervisor *s)
 
 	if (req->data.nr != __NR_socket) {
 		/* landlock_restrict_self: the task's own call runs. */
-		seccomp_landlock_noted();
+		int swapped = seccomp_landlock_noted(s->listener, req->id,
+						     (pid_t)req->pid);
+
+		if (s->debug)
+			cli_error("run", "seccomp route: pid %d restricts "
+				  "itself with Landlock: later sockets TCP, "
+				  "%d unused MPTCP socket(s) made TCP",
+				  (int)req->pid, swapped);
 		answer_continue(s, req->id);
 		return;
 	}

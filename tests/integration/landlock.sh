@@ -48,6 +48,8 @@ check "library route, late: later sockets TCP, sandbox holds" "$WANT" \
 	"$(sed -n '/^landlock=/p;/^proto=/,$p' <<<"$late")"
 late=$(run "$LANDLOCK_APP_STATIC" late $ALLOW $DENY 2>/dev/null)
 check "seccomp route, late: the first socket was MPTCP" 1 "$(grep -c '^early_proto=262$' <<<"$late")"
+check "seccomp route, late: that socket's forbidden bind fails" 1 "$(grep -c '^early_bind_deny=EACCES$' <<<"$late")"
+check "seccomp route, late: and it became TCP" 1 "$(grep -c '^early_proto_after=6$' <<<"$late")"
 check "seccomp route, late: later sockets TCP, sandbox holds" "$WANT" \
 	"$(sed -n '/^landlock=/p;/^proto=/,$p' <<<"$late")"
 
