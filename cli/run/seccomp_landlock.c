@@ -16,8 +16,7 @@
 bool landlock_launcher_restricted(void)
 {
 	static int answer = -1;
-	const struct shim_landlock_calls calls = { socket, bind, connect,
-						   close };
+	const struct shim_landlock_calls calls = SHIM_LANDLOCK_SYS_CALLS;
 
 	if (answer < 0)
 		answer = shim_landlock_restricts_tcp(&calls);

@@ -16,10 +16,7 @@ _Atomic bool shim_landlock_tcp;
 
 static bool probe_now(void)
 {
-	const struct shim_landlock_calls calls = {
-		shim_real.socket, shim_real.bind, shim_real.connect,
-		shim_real.close,
-	};
+	const struct shim_landlock_calls calls = SHIM_LANDLOCK_SYS_CALLS;
 
 	return shim_landlock_restricts_tcp(&calls);
 }
@@ -81,20 +78,21 @@ static bool rules_forbid(bool connecting, int port)
 {
 	struct sockaddr_in probe = { .sin_family = AF_INET,
 				     .sin_port = htons((uint16_t)port) };
-	int fd = shim_real.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
-				  IPPROTO_TCP);
+	int fd = shim_landlock_sys_socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+					  IPPROTO_TCP);
 	int rc, err;
 
 	if (fd < 0)
 		return false;
 	probe.sin_addr.s_addr = htonl(connecting ? 0xe0000001u /* 224.0.0.1 */
 						 : 0xc0000201u /* 192.0.2.1 */);
-	rc = connecting ? shim_real.connect(fd, (struct sockaddr *)&probe,
-					     sizeof(probe)) :
-			  shim_real.bind(fd, (struct sockaddr *)&probe,
-					 sizeof(probe));
+	rc = connecting ? shim_landlock_sys_connect(fd,
+						     (struct sockaddr *)&probe,
+						     sizeof(probe)) :
+			  shim_landlock_sys_bind(fd, (struct sockaddr *)&probe,
+						 sizeof(probe));
 	err = errno;
-	shim_real.close(fd);
+	shim_landlock_sys_close(fd);
 	return rc != 0 && err == EACCES;
 }
 

@@ -8,6 +8,7 @@
  * compare and an indirect call.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,16 +22,62 @@
 
 typedef long (*syscall_fn)(long, ...);
 static syscall_fn _Atomic next_syscall;
+static __thread int resolving __attribute__((tls_model("initial-exec")));
 
-/* The definition after ours; resolved on the first call (dlsym is not
- * reached from any path that syscall() itself is on). */
+/*
+ * The system call itself, for the one case where libc's cannot be reached:
+ * a syscall() made while dlsym() runs for the first one (an allocator
+ * that calls syscall(), say). Architectures without it get ENOSYS there.
+ */
+static long direct(long n, long a, long b, long c, long d, long e, long f)
+{
+	long rc;
+#if defined(__x86_64__)
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+
+	__asm__ volatile("syscall"
+			 : "=a"(rc)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
+			   "r"(r9)
+			 : "rcx", "r11", "memory");
+#elif defined(__aarch64__)
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+	register long x3 __asm__("x3") = d;
+	register long x4 __asm__("x4") = e;
+	register long x5 __asm__("x5") = f;
+
+	__asm__ volatile("svc 0"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+			 : "memory");
+	rc = x0;
+#else
+	(void)n, (void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
+	rc = -ENOSYS;
+#endif
+	if (rc < 0 && rc > -4096) {
+		errno = (int)-rc;
+		return -1;
+	}
+	return rc;
+}
+
+/* The definition after ours, resolved on the first call; NULL while this
+ * thread is resolving it. */
 static syscall_fn resolve(void)
 {
 	syscall_fn fn = atomic_load_explicit(&next_syscall,
 					     memory_order_acquire);
 
-	if (__builtin_expect(!fn, 0)) {
+	if (__builtin_expect(!fn, 0) && !resolving) {
+		resolving = 1;
 		fn = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+		resolving = 0;
 		atomic_store_explicit(&next_syscall, fn, memory_order_release);
 	}
 	return fn;
@@ -40,6 +87,7 @@ static syscall_fn resolve(void)
  * we, and hand all six on. */
 SHIM_EXPORT long syscall(long number, ...)
 {
+	syscall_fn fn;
 	long a[6];
 	va_list ap;
 	long rc;
@@ -48,7 +96,9 @@ SHIM_EXPORT long syscall(long number, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
-	rc = resolve()(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	fn = resolve();
+	rc = fn ? fn(number, a[0], a[1], a[2], a[3], a[4], a[5]) :
+		  direct(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 	if (__builtin_expect(number == SYS_landlock_restrict_self && rc == 0,
 			     0))
 		shim_landlock_restricted_self();

@@ -23,6 +23,8 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "uapi_compat.h"
 
@@ -64,6 +66,39 @@ static inline int shim_landlock_handled(const struct shim_landlock_calls *c,
 	c->close(fd);
 	return handled;
 }
+
+/*
+ * The calls as raw system calls: the probe's socket is nobody else's
+ * business, so another preloaded library (a tracer, a proxy) in the same
+ * process never sees it.
+ */
+static inline int shim_landlock_sys_socket(int domain, int type, int proto)
+{
+	return (int)syscall(SYS_socket, domain, type, proto);
+}
+
+static inline int shim_landlock_sys_bind(int fd, const struct sockaddr *a,
+					 socklen_t len)
+{
+	return (int)syscall(SYS_bind, fd, a, len);
+}
+
+static inline int shim_landlock_sys_connect(int fd, const struct sockaddr *a,
+					    socklen_t len)
+{
+	return (int)syscall(SYS_connect, fd, a, len);
+}
+
+static inline int shim_landlock_sys_close(int fd)
+{
+	return (int)syscall(SYS_close, fd);
+}
+
+#define SHIM_LANDLOCK_SYS_CALLS                                                \
+	{                                                                      \
+		shim_landlock_sys_socket, shim_landlock_sys_bind,              \
+			shim_landlock_sys_connect, shim_landlock_sys_close     \
+	}
 
 /* True when TCP is restricted and MPTCP would not be held to the same
  * rules. errno is preserved. */
