@@ -46,6 +46,14 @@ check "library route, late: that socket's forbidden bind fails" 1 "$(grep -c '^e
 check "library route, late: and it became TCP" 1 "$(grep -c '^early_proto_after=6$' <<<"$late")"
 check "library route, late: later sockets TCP, sandbox holds" "$WANT" \
 	"$(sed -n '/^landlock=/p;/^proto=/,$p' <<<"$late")"
+# A second fd on each (dup): the library cannot replace such a socket, so
+# it asks the rules for the port with a throw-away TCP socket.
+check "library route, shared sockets made before: refused where TCP would be" \
+	"shared_proto=262
+landlock=on
+shared_bind_deny=EACCES
+shared_connect_deny=EACCES
+shared_bind_allow=0" "$(run "$LANDLOCK_APP" shared $ALLOW $DENY 2>/dev/null)"
 late=$(run "$LANDLOCK_APP_STATIC" late $ALLOW $DENY 2>/dev/null)
 check "seccomp route, late: the first socket was MPTCP" 1 "$(grep -c '^early_proto=262$' <<<"$late")"
 check "seccomp route, late: that socket's forbidden bind fails" 1 "$(grep -c '^early_bind_deny=EACCES$' <<<"$late")"

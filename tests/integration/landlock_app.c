@@ -6,6 +6,9 @@
  * per step for landlock.sh:
  *   landlock_app sandbox ALLOW DENY   restrict, then bind/connect both ports
  *   landlock_app late ALLOW DENY      a socket first, restrict, then more
+ *   landlock_app shared ALLOW DENY    two sockets with a second fd each
+ *                                     (dup: cannot be replaced), restrict,
+ *                                     then bind one, connect the other
  *   landlock_app exec ALLOW DENY PROG ARGS...   restrict, then exec PROG
  *   landlock_app loop N               N socket()+close(), no domain
  *   landlock_app confined N           the same in a domain (for costs)
@@ -163,6 +166,22 @@ int main(int argc, char **argv)
 		printf("early_proto_after=%d\n", protocol(early));
 		close(early);
 		exercise(allow, deny);
+	} else if (strcmp(argv[1], "shared") == 0) {
+		struct sockaddr_in deny_addr = loopback(deny);
+		struct sockaddr_in allow_addr = loopback(allow);
+		int b = tcp(), c = tcp(), b2 = dup(b), c2 = dup(c);
+
+		printf("shared_proto=%d\n", protocol(b));
+		sandbox(allow);
+		printf("shared_bind_deny=%s\n",
+		       result(bind(b, (void *)&deny_addr, sizeof(deny_addr))));
+		printf("shared_connect_deny=%s\n",
+		       result(connect(c, (void *)&deny_addr,
+				      sizeof(deny_addr))));
+		printf("shared_bind_allow=%s\n",
+		       result(bind(b, (void *)&allow_addr, sizeof(allow_addr))));
+		close(b2);
+		close(c2);
 	} else if (strcmp(argv[1], "exec") == 0 && argc > 4) {
 		sandbox(allow);
 		execvp(argv[4], argv + 4);
