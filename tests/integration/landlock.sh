@@ -39,6 +39,16 @@ check "library route: TCP, and the sandbox holds" "$WANT" \
 check "seccomp route (static): TCP, and the sandbox holds" "$WANT" \
 	"$(run "$LANDLOCK_APP_STATIC" sandbox $ALLOW $DENY 2>/dev/null)"
 
+# --stats and -d name the reason, on both routes.
+REASON="kept TCP: the program's Landlock rules restrict TCP and do not apply to MPTCP"
+for app in "$LANDLOCK_APP" "$LANDLOCK_APP_STATIC"; do
+	st=$(run --stats "$app" sandbox $ALLOW $DENY 2>&1 >/dev/null)
+	check "--stats ($(basename "$app")): 4 sockets kept TCP for Landlock" 1 \
+		"$(grep -c "kept TCP by policy *4 ($REASON x4)" <<<"$st")"
+	check "-d ($(basename "$app")): the reason per socket" 1 \
+		"$([ "$(run -d "$app" sandbox $ALLOW $DENY 2>&1 >/dev/null | grep -c "TCP.*$REASON")" -ge 4 ] && echo 1)"
+done
+
 # --- ... after its first MPTCP socket ---------------------------------------
 late=$(run "$LANDLOCK_APP" late $ALLOW $DENY 2>/dev/null)
 check "library route, late: the first socket was MPTCP" 1 "$(grep -c '^early_proto=262$' <<<"$late")"
