@@ -16,10 +16,7 @@ run() { nsx "$NS" "$MPTCPSHIM_BIN" run "$@"; }
 
 # The kernel's own answer first: without it there is nothing to keep.
 base=$(nsx "$NS" "$LANDLOCK_APP" sandbox $ALLOW $DENY) && rc=0 || rc=$?
-if [ "$rc" = 77 ]; then
-	echo "SKIP: no Landlock network rules on this kernel ($base)" >&2
-	exit 77
-fi
+[ "$rc" = 77 ] && skip "no Landlock network rules on this kernel ($base)"
 WANT="landlock=on
 proto=6
 bind_deny=EACCES

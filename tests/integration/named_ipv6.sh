@@ -7,10 +7,7 @@
 # dig sets TCP_USER_TIMEOUT and aborts when it fails: its policy line
 # (the one the shim's warning names) keeps it MPTCP without the option.
 source "$(dirname "$0")/lib.sh"
-command -v named >/dev/null && command -v dig >/dev/null || {
-	echo "SKIP: bind9 and bind9-dnsutils are not installed" >&2
-	exit 77
-}
+need_cmd named dig
 NS=$(ns_new dns)
 D=$T_TMP/named
 mkdir -p "$D"
