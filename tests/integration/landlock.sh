@@ -33,6 +33,9 @@ echo "contrast: under mptcpize: $mz"
 # --- a program that sandboxes itself ---------------------------------------
 check "library route: TCP, and the sandbox holds" "$WANT" \
 	"$(run "$LANDLOCK_APP" sandbox $ALLOW $DENY 2>/dev/null)"
+# A systemd drop-in or a container's ENV lines: LD_PRELOAD alone, no run.
+check "LD_PRELOAD alone (drop-in, container ENV): TCP, and the sandbox holds" "$WANT" \
+	"$(nsx "$NS" env LD_PRELOAD="$SHIM_LIB" "$LANDLOCK_APP" sandbox $ALLOW $DENY 2>/dev/null)"
 check "seccomp route (static): TCP, and the sandbox holds" "$WANT" \
 	"$(run "$LANDLOCK_APP_STATIC" sandbox $ALLOW $DENY 2>/dev/null)"
 
