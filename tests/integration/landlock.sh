@@ -8,7 +8,9 @@
 # unmodified program, and a program with no domain (still MPTCP, and the
 # detection costs no system call per socket: strace counts).
 source "$(dirname "$0")/lib.sh"
-: "${LANDLOCK_APP:?set by CTest}" "${LANDLOCK_APP_STATIC:?set by CTest}"
+: "${LANDLOCK_APP:?set by CTest}" "${TESTS_DIR:?set by CTest}"
+LANDLOCK_APP_STATIC=$T_TMP/landlock_app_static
+gcc -static -O1 -D_GNU_SOURCE -Wall -Werror -o "$LANDLOCK_APP_STATIC" "$TESTS_DIR/landlock_app.c"
 ALLOW=8091
 DENY=8090
 NS=$(ns_new ll)
@@ -35,7 +37,7 @@ check "library route: TCP, and the sandbox holds" "$WANT" \
 	"$(run "$LANDLOCK_APP" sandbox $ALLOW $DENY 2>/dev/null)"
 # A systemd drop-in or a container's ENV lines: LD_PRELOAD alone, no run.
 check "LD_PRELOAD alone (drop-in, container ENV): TCP, and the sandbox holds" "$WANT" \
-	"$(nsx "$NS" env LD_PRELOAD="$SHIM_LIB" "$LANDLOCK_APP" sandbox $ALLOW $DENY 2>/dev/null)"
+	"$(nsx "$NS" env LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD }$SHIM_LIB" "$LANDLOCK_APP" sandbox $ALLOW $DENY 2>/dev/null)"
 check "seccomp route (static): TCP, and the sandbox holds" "$WANT" \
 	"$(run "$LANDLOCK_APP_STATIC" sandbox $ALLOW $DENY 2>/dev/null)"
 
@@ -118,7 +120,7 @@ check "seccomp route, no domain: MPTCP" "proto=262" "$(run "$LANDLOCK_APP_STATIC
 # calls N: "socket bind connect" system calls of a process making N sockets.
 calls() {
 	nsx "$NS" strace -f -qq -e trace=socket,bind,connect -o "$T_TMP/st" \
-		env LD_PRELOAD="$SHIM_LIB" "$LANDLOCK_APP" loop "$1" >/dev/null
+		env LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD }$SHIM_LIB" "$LANDLOCK_APP" loop "$1" >/dev/null
 	echo "$(grep -c 'socket(' "$T_TMP/st") $(grep -c 'bind(' "$T_TMP/st") $(grep -c 'connect(' "$T_TMP/st")"
 }
 c100=$(calls 100)
