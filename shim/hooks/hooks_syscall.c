@@ -9,7 +9,6 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -83,24 +82,38 @@ static syscall_fn resolve(void)
 	return fn;
 }
 
-/* glibc's syscall() reads six argument words whatever the number: so do
- * we, and hand all six on. */
-SHIM_EXPORT long syscall(long number, ...)
+/*
+ * glibc's syscall() reads six argument words whatever the number, from the
+ * registers a variadic call puts integers in, which are the registers of a
+ * plain call with seven integer arguments on x86-64 and AArch64: so this
+ * hook takes them as plain arguments (no va_list to build on every call)
+ * and hands all six on. Exported under the name syscall.
+ */
+/* The first call, and landlock_restrict_self. */
+static __attribute__((noinline)) long syscall_slow(long number, long a0,
+						   long a1, long a2, long a3,
+						   long a4, long a5)
 {
-	syscall_fn fn;
-	long a[6];
-	va_list ap;
+	syscall_fn fn = resolve();
 	long rc;
 
-	va_start(ap, number);
-	for (int i = 0; i < 6; i++)
-		a[i] = va_arg(ap, long);
-	va_end(ap);
-	fn = resolve();
-	rc = fn ? fn(number, a[0], a[1], a[2], a[3], a[4], a[5]) :
-		  direct(number, a[0], a[1], a[2], a[3], a[4], a[5]);
-	if (__builtin_expect(number == SYS_landlock_restrict_self && rc == 0,
-			     0))
+	rc = fn ? fn(number, a0, a1, a2, a3, a4, a5) :
+		  direct(number, a0, a1, a2, a3, a4, a5);
+	if (number == SYS_landlock_restrict_self && rc == 0)
 		shim_landlock_restricted_self();
 	return rc;
+}
+
+SHIM_EXPORT long shim_syscall(long number, long a0, long a1, long a2, long a3,
+			      long a4, long a5) __asm__("syscall");
+/* Every other number: a tail call into libc's. */
+SHIM_EXPORT long shim_syscall(long number, long a0, long a1, long a2, long a3,
+			      long a4, long a5)
+{
+	syscall_fn fn = atomic_load_explicit(&next_syscall,
+					     memory_order_relaxed);
+
+	if (__builtin_expect(fn && number != SYS_landlock_restrict_self, 1))
+		return fn(number, a0, a1, a2, a3, a4, a5);
+	return syscall_slow(number, a0, a1, a2, a3, a4, a5);
 }
