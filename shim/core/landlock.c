@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "landlock.h"
+#include "raw_syscall.h"
+#define SHIM_LANDLOCK_SYSCALL(n, a, b, c)                                      \
+	shim_raw_syscall(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #include "landlock_probe.h"
 #include "log.h"
 #include "real.h"

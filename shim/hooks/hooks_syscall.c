@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "landlock.h"
+#include "raw_syscall.h"
 #include "real.h"
 
 #ifndef SYS_landlock_restrict_self
@@ -22,49 +23,6 @@
 typedef long (*syscall_fn)(long, ...);
 static syscall_fn _Atomic next_syscall;
 static __thread int resolving __attribute__((tls_model("initial-exec")));
-
-/*
- * The system call itself, for the one case where libc's cannot be reached:
- * a syscall() made while dlsym() runs for the first one (an allocator
- * that calls syscall(), say). Architectures without it get ENOSYS there.
- */
-static long direct(long n, long a, long b, long c, long d, long e, long f)
-{
-	long rc;
-#if defined(__x86_64__)
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-
-	__asm__ volatile("syscall"
-			 : "=a"(rc)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
-			   "r"(r9)
-			 : "rcx", "r11", "memory");
-#elif defined(__aarch64__)
-	register long x8 __asm__("x8") = n;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-	register long x4 __asm__("x4") = e;
-	register long x5 __asm__("x5") = f;
-
-	__asm__ volatile("svc 0"
-			 : "+r"(x0)
-			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-			 : "memory");
-	rc = x0;
-#else
-	(void)n, (void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
-	rc = -ENOSYS;
-#endif
-	if (rc < 0 && rc > -4096) {
-		errno = (int)-rc;
-		return -1;
-	}
-	return rc;
-}
 
 /* The definition after ours, resolved on the first call; NULL while this
  * thread is resolving it. */
@@ -98,7 +56,7 @@ static __attribute__((noinline)) long syscall_slow(long number, long a0,
 	long rc;
 
 	rc = fn ? fn(number, a0, a1, a2, a3, a4, a5) :
-		  direct(number, a0, a1, a2, a3, a4, a5);
+		  shim_raw_syscall(number, a0, a1, a2, a3, a4, a5);
 	if (number == SYS_landlock_restrict_self && rc == 0)
 		shim_landlock_restricted_self();
 	return rc;

@@ -70,28 +70,33 @@ static inline int shim_landlock_handled(const struct shim_landlock_calls *c,
 /*
  * The calls as raw system calls: the probe's socket is nobody else's
  * business, so another preloaded library (a tracer, a proxy) in the same
- * process never sees it.
+ * process never sees it. The library defines SHIM_LANDLOCK_SYSCALL to its
+ * inline system call (its own syscall() is a hook).
  */
+#ifndef SHIM_LANDLOCK_SYSCALL
+#define SHIM_LANDLOCK_SYSCALL(n, a, b, c) syscall(n, a, b, c)
+#endif
+
 static inline int shim_landlock_sys_socket(int domain, int type, int proto)
 {
-	return (int)syscall(SYS_socket, domain, type, proto);
+	return (int)SHIM_LANDLOCK_SYSCALL(SYS_socket, domain, type, proto);
 }
 
 static inline int shim_landlock_sys_bind(int fd, const struct sockaddr *a,
 					 socklen_t len)
 {
-	return (int)syscall(SYS_bind, fd, a, len);
+	return (int)SHIM_LANDLOCK_SYSCALL(SYS_bind, fd, (long)a, len);
 }
 
 static inline int shim_landlock_sys_connect(int fd, const struct sockaddr *a,
 					    socklen_t len)
 {
-	return (int)syscall(SYS_connect, fd, a, len);
+	return (int)SHIM_LANDLOCK_SYSCALL(SYS_connect, fd, (long)a, len);
 }
 
 static inline int shim_landlock_sys_close(int fd)
 {
-	return (int)syscall(SYS_close, fd);
+	return (int)SHIM_LANDLOCK_SYSCALL(SYS_close, fd, 0, 0);
 }
 
 #define SHIM_LANDLOCK_SYS_CALLS                                                \
