@@ -89,6 +89,12 @@ check "launcher under run, then python3: TCP, bind $DENY refused" "landlock=on
 check "run inside the launcher's domain, python3: TCP, bind $DENY refused" "landlock=on
 6 EACCES" "$(nsx "$NS" "$LANDLOCK_APP" exec $ALLOW $DENY "$MPTCPSHIM_BIN" run python3 -c "$PY" 2>/dev/null)"
 
+# policy explain tells, from inside such a domain, why programs keep TCP.
+check "policy explain inside the domain gives the reason" 1 \
+	"$(nsx "$NS" "$LANDLOCK_APP" exec $ALLOW $DENY "$MPTCPSHIM_BIN" policy explain curl 2>/dev/null | grep -c "^landlock: $REASON")"
+check "policy explain outside: no domain" 1 \
+	"$(nsx "$NS" "$MPTCPSHIM_BIN" policy explain curl 2>/dev/null | grep -c '^landlock: no domain here')"
+
 # busybox (static, the seccomp route): its listener on $ALLOW must be TCP
 # and its listener on $DENY refused. mptcp_listeners: ss -M lists an MPTCP
 # listener as "mptcp".
