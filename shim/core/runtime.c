@@ -200,8 +200,11 @@ static void init_once_fn(void)
 		shim_rt.view.unsupported != POLICY_UNSUP_FAIL &&
 		!shim_rt.view.per_option_unsupported;
 	/* A sandboxed process: its sockets stay TCP (socket_slow() knows
-	 * why). Asked here, once, as the first TCP socket() is made. */
-	if (shim_landlock_probe())
+	 * why). Asked here, once, as the first TCP socket() is made, and
+	 * only where the policy can make MPTCP at all. */
+	if ((shim_rt.view.initial.choice == POLICY_MPTCP ||
+	     shim_rt.view.decide_at_connect || shim_rt.view.decide_at_listen) &&
+	    shim_landlock_probe())
 		mode = SHIM_SOCKET_SLOW;
 	else if (shim_rt.view.initial.choice == POLICY_MPTCP)
 		mode = SHIM_SOCKET_SLOW;
