@@ -89,6 +89,12 @@ check "launcher under run, then python3: TCP, bind $DENY refused" "landlock=on
 check "run inside the launcher's domain, python3: TCP, bind $DENY refused" "landlock=on
 6 EACCES" "$(nsx "$NS" "$LANDLOCK_APP" exec $ALLOW $DENY "$MPTCPSHIM_BIN" run python3 -c "$PY" 2>/dev/null)"
 
+# Go makes its own MPTCP sockets (GODEBUG): none inside the domain.
+check "run outside a domain: GODEBUG=multipathtcp=1" "GODEBUG=multipathtcp=1" \
+	"$(run /usr/bin/env 2>/dev/null | grep '^GODEBUG=')"
+check "run inside the launcher's domain: GODEBUG=multipathtcp=0" "GODEBUG=multipathtcp=0" \
+	"$(nsx "$NS" "$LANDLOCK_APP" exec $ALLOW $DENY "$MPTCPSHIM_BIN" run /usr/bin/env 2>/dev/null | grep '^GODEBUG=')"
+
 # policy explain tells, from inside such a domain, why programs keep TCP.
 check "policy explain inside the domain gives the reason" 1 \
 	"$(nsx "$NS" "$LANDLOCK_APP" exec $ALLOW $DENY "$MPTCPSHIM_BIN" policy explain curl 2>/dev/null | grep -c "^landlock: $REASON")"
