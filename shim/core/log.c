@@ -2,9 +2,9 @@
 /*
  * Logging that never allocates and never changes errno, and never writes
  * into a file of the program's: fd 2 gets a line only while it is the
- * stderr the program was given (decided when the shim starts working:
- * a terminal, pipe, file or character device, never a socket) and still
- * the same file. In an inetd-style service fd 0-2 are the client's
+ * stderr the program was given (decided when the library is loaded: a
+ * terminal, pipe, file or character device, never a socket) and still the
+ * same file. In an inetd-style service fd 0-2 are the client's
  * connection, and a daemon that closed stderr gets its next socket or file
  * at fd 2: there a line would go to the peer or into the program's data.
  * Such warnings go to the system log instead, over a datagram socket the
@@ -52,14 +52,34 @@ void shim_log_decide_stderr(void)
 {
 	struct stat st;
 	int expected = 0;
-	bool usable = fstat(STDERR_FILENO, &st) == 0 && stream_kind(&st);
+	bool usable;
 
+	/* The first decision stands: a later call must not replace the
+	 * stream's identity with whatever fd 2 is by then. */
+	if (atomic_load(&stderr_state) != 0)
+		return;
+	usable = fstat(STDERR_FILENO, &st) == 0 && stream_kind(&st);
 	if (usable) {
 		atomic_store(&stderr_dev, st.st_dev);
 		atomic_store(&stderr_ino, st.st_ino);
 	}
 	atomic_compare_exchange_strong(&stderr_state, &expected,
 				       usable ? 1 : 2);
+}
+
+/*
+ * Decided when the library is loaded, not at the first socket(): before
+ * that a daemon may have closed stderr and opened a data file, a pipe to
+ * a child or a socket at fd 2, and init would take it for the stream the
+ * user gave (a warning about the policy file then lands in the program's
+ * data). One fstat per exec; the socket() path is untouched.
+ */
+__attribute__((constructor)) static void decide_stderr_at_load(void)
+{
+	int saved = errno;
+
+	shim_log_decide_stderr();
+	errno = saved;
 }
 
 /* fd 2 now: still the stream decided on? One fstat; warnings are rare. */

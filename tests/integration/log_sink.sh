@@ -6,7 +6,8 @@
 # a socket at fd 2: the peer receives exactly the program's bytes, and the
 # warning reaches the system log (a journal socket, else /dev/log, both
 # listened to by this test in a private mount namespace) and `run --stats`.
-# A stderr that is a pipe still gets the line.
+# A stderr that is a pipe still gets the line; a data file the program
+# opened at fd 2 before its first socket never does.
 source "$(dirname "$0")/lib.sh"
 
 ns=$(ns_new logsink)
@@ -132,6 +133,25 @@ check "closed stderr: the peer on fd 2 receives exactly the program's bytes" \
 	hello "$(cat "$ROOT_TMP/out/closed.peer")"
 check "closed stderr: the warning is in the journal" 1 \
 	"$(grep -c 'MESSAGE=.*TCP_USER_TIMEOUT costs MPTCP' "$ROOT_TMP/out/journal.log" || true)"
+
+# 4b. A daemon that closed stderr and opened its data file (it lands at fd
+# 2) before its first socket: the file is not the stream the user gave, so
+# the policy warning of that socket() goes to the journal, not into the data.
+rm -f "$ROOT_TMP/out/journal.log"
+in_sink journal "
+	$preload timeout 30 $PY -c '
+import os, socket
+os.close(2)
+f = open(\"$ROOT_TMP/out/data.bin\", \"wb\", buffering=0)
+assert f.fileno() == 2, f.fileno()
+socket.socket().close()
+f.write(b\"DATA\")
+'
+"
+check "closed stderr, data file at fd 2: the file holds exactly the program's bytes" \
+	DATA "$(cat "$ROOT_TMP/out/data.bin")"
+check "closed stderr, data file at fd 2: the warning is in the journal" 1 \
+	"$(grep -c 'MESSAGE=.*broken.conf:2: .*file ignored' "$ROOT_TMP/out/journal.log" || true)"
 
 # 5. stderr a pipe (the usual case): the line is there, the journal empty.
 rm -f "$ROOT_TMP/out/journal.log"
