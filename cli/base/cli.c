@@ -5,12 +5,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
+#include "system_log.h"
 
 const char *cli_program = "mptcpshim";
+
+static bool keep_off_sockets;
+
+void cli_error_keep_off_sockets(void)
+{
+	keep_off_sockets = true;
+}
+
+/* Under `run`, whether fd 2 cannot take a line: a socket (an inetd-style
+ * service's connection) or closed. */
+static bool stderr_refused(void)
+{
+	struct stat st;
+
+	return keep_off_sockets &&
+	       (fstat(STDERR_FILENO, &st) != 0 || !system_log_stderr_kind(&st));
+}
+
+/* The line for the system log: one record, no control bytes. */
+static void to_system_log(const char *subcommand, const char *text)
+{
+	static const struct system_log_calls libc_calls = {
+		.socket = socket, .sendto = sendto, .close = close,
+	};
+	char line[512];
+
+	snprintf(line, sizeof(line), "%s%s%s: %s", cli_program,
+		 subcommand ? " " : "", subcommand ? subcommand : "", text);
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	system_log_write(&libc_calls, 4, line);
+}
 
 void cli_error(const char *subcommand, const char *fmt, ...)
 {
@@ -18,13 +55,18 @@ void cli_error(const char *subcommand, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && stderr_refused()) {
+		to_system_log(subcommand, text);
+		free(text);
+		return;
+	}
 	if (subcommand)
 		fprintf(stderr, "%s %s: ", cli_program, subcommand);
 	else
 		fprintf(stderr, "%s: ", cli_program);
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
 	/* Messages quote names from files and the command line. */
 	if (n >= 0)
 		out_safe_text(stderr, text, true);

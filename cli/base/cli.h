@@ -33,6 +33,16 @@ extern const char *cli_program;
 void cli_error(const char *subcommand, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * From now on, a cli_error() line that fd 2 cannot take as a stream (a
+ * socket, or closed) goes to the system log instead (system_log.h). `run`
+ * calls it: it stands in front of the program on the program's fd 2, which
+ * in an inetd-style service (xinetd, socat EXEC, systemd Accept=yes) is
+ * the client's connection: a line there would reach the peer ahead of the
+ * program's own bytes.
+ */
+void cli_error_keep_off_sockets(void);
+
 /* True if arg is -h or --help. */
 bool cli_is_help(const char *arg);
 

@@ -18,12 +18,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "real.h"
 #include "stats.h"
+#include "system_log.h"
 
 int shim_log_threshold = SHIM_LOG_WARN;
 
@@ -41,13 +41,6 @@ int shim_log_parse_level(const char *name)
 	return -1;
 }
 
-/* A stream a user hands a program as stderr: never a socket (or a dir). */
-static bool stream_kind(const struct stat *st)
-{
-	return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode) ||
-	       S_ISREG(st->st_mode);
-}
-
 void shim_log_decide_stderr(void)
 {
 	struct stat st;
@@ -58,7 +51,7 @@ void shim_log_decide_stderr(void)
 	 * stream's identity with whatever fd 2 is by then. */
 	if (atomic_load(&stderr_state) != 0)
 		return;
-	usable = fstat(STDERR_FILENO, &st) == 0 && stream_kind(&st);
+	usable = fstat(STDERR_FILENO, &st) == 0 && system_log_stderr_kind(&st);
 	if (usable) {
 		atomic_store(&stderr_dev, st.st_dev);
 		atomic_store(&stderr_ino, st.st_ino);
@@ -90,53 +83,23 @@ static bool stderr_usable(void)
 	if (atomic_load(&stderr_state) == 0)
 		shim_log_decide_stderr();
 	return atomic_load(&stderr_state) == 1 &&
-	       fstat(STDERR_FILENO, &st) == 0 && stream_kind(&st) &&
+	       fstat(STDERR_FILENO, &st) == 0 && system_log_stderr_kind(&st) &&
 	       st.st_dev == atomic_load(&stderr_dev) &&
 	       st.st_ino == atomic_load(&stderr_ino);
 }
 
-/* One datagram to a local log socket, on a socket of our own (the next
- * socket(), past our hook); false if nobody listens there. */
-static bool send_to(const char *path, const char *buf, size_t len)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = shim_real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool sent;
-
-	if (fd < 0)
-		return false;
-	memcpy(addr.sun_path, path, strlen(path) + 1);
-	/* MSG_DONTWAIT: a full journal drops the line, never stalls the
-	 * program. */
-	sent = shim_real.sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
-				(struct sockaddr *)&addr, sizeof(addr)) ==
-	       (ssize_t)len;
-	shim_real.close(fd);
-	return sent;
-}
-
-/*
- * The journal's native protocol (fields, one per line), else syslog's
- * /dev/log ("<PRI>TAG[PID]: MSG", which journald, rsyslog and busybox's
- * syslogd all read). msg holds no newline.
- */
+/* The journal or /dev/log (system_log.h), through the next definitions:
+ * our own socket passes none of our hooks. */
 static void to_system_log(int level, const char *msg)
 {
 	static const int severity[] = { 3, 4, 6, 7 }; /* err warning info debug */
-	char buf[700];
-	int n;
+	const struct system_log_calls calls = {
+		.socket = shim_real.socket,
+		.sendto = shim_real.sendto,
+		.close = shim_real.close,
+	};
 
-	n = snprintf(buf, sizeof(buf),
-		     "PRIORITY=%d\nSYSLOG_FACILITY=1\nSYSLOG_IDENTIFIER=mptcpshim\n"
-		     "SYSLOG_PID=%ld\nMESSAGE=%s\n",
-		     severity[level & 3], (long)getpid(), msg);
-	if (n > 0 && n < (int)sizeof(buf) &&
-	    send_to("/run/systemd/journal/socket", buf, (size_t)n))
-		return;
-	n = snprintf(buf, sizeof(buf), "<%d>mptcpshim[%ld]: %s",
-		     8 + severity[level & 3], (long)getpid(), msg);
-	if (n > 0 && n < (int)sizeof(buf))
-		send_to("/dev/log", buf, (size_t)n);
+	system_log_write(&calls, severity[level & 3], msg);
 }
 
 void shim_log_write(int level, const char *fmt, ...)

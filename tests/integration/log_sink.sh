@@ -111,6 +111,26 @@ check "run, inetd-style: the peer receives exactly the program's bytes" \
 check "run --stats shows the warning" 1 \
 	"$(grep -c 'broken.conf:2: .*file ignored' "$ROOT_TMP/out/stats.txt" || true)"
 
+# 3b. `run` itself stands on the connection's fd 2 too: its own lines (the
+# route under -d; the seccomp route's policy warnings, from the supervisor)
+# go to the journal, never to the peer.
+rm -f "$ROOT_TMP/out/journal.log"
+inetd journal 7005 "$MPTCPSHIM_BIN run -d -- $SERVICE"
+check "run -d, inetd-style: the peer receives exactly the program's bytes" \
+	"$body" "$(cat "$ROOT_TMP/out/journal.peer")"
+check "run -d: its route line is in the journal" 1 \
+	"$(grep -c 'MESSAGE=mptcpshim run: route: ' "$ROOT_TMP/out/journal.log" || true)"
+if command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; then
+	rm -f "$ROOT_TMP/out/journal.log"
+	inetd journal 7006 "$MPTCPSHIM_BIN run -c $ROOT_TMP/broken.conf -- busybox wget -qO- http://127.0.0.1:8080/body.txt"
+	check "run, seccomp route, inetd-style: the peer receives exactly the program's bytes" \
+		"$body" "$(cat "$ROOT_TMP/out/journal.peer")"
+	check "the supervisor's policy warning is in the journal" 1 \
+		"$(grep -c 'MESSAGE=mptcpshim run: seccomp route: policy .*broken.conf:2: ' "$ROOT_TMP/out/journal.log" || true)"
+else
+	echo "note: no static busybox; the seccomp route's case is not checked"
+fi
+
 # 4. A program that closed stderr: its connection gets fd 2, and a warning
 # (an option that costs MPTCP) comes after. The peer must get "hello" only.
 rm -f "$ROOT_TMP/out/journal.log"
