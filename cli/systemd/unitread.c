@@ -4,9 +4,12 @@
  * comments) for what their [Service] sections add up to.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dropin.h"
 #include "strbuf.h"
@@ -69,10 +72,37 @@ static int service_key(struct dropin_service *svc, const char *file,
 	return 0;
 }
 
+FILE *dropin_open_regular(const char *path)
+{
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 static int read_one(const char *path, struct dropin_service *svc,
 		    dropin_warn_fn warn, void *ctx)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = dropin_open_regular(path);
 	struct strbuf cont = { 0 };
 	bool in_service = false;
 	unsigned lineno = 0, start = 0;
@@ -164,7 +194,7 @@ void dropin_service_free(struct dropin_service *svc)
 
 char *dropin_read_text(const char *path)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = dropin_open_regular(path);
 
 	return f ? dropin_read_stream(f) : NULL;
 }

@@ -107,4 +107,20 @@ check "'..' links stop at the image's /" 0 "$rc"
 check_contains "the image's unit was read" "LD_PRELOAD=/k/inside.so:" \
 	"$(cat "$K/etc/systemd/system/web.service.d/50-mptcpshim.conf" 2>/dev/null)"
 
+# Drop-ins of other names that are not regular files: systemd skips them;
+# enable, status and disable must too, and never wait on a FIFO (opening
+# one for reading blocks until a writer comes). Bounded by timeout.
+P=$T/image4
+mkdir -p "$P/etc/systemd/system/web.service.d" "$P/etc/systemd/system/web.service.d/20-dir.conf"
+printf '[Service]\nExecStart=/bin/true\n' >"$P/etc/systemd/system/web.service"
+mkfifo "$P/etc/systemd/system/web.service.d/10-fifo.conf"
+for verb in enable status disable; do
+	set +e
+	err=$(timeout 10 "$MPTCPSHIM_BIN" $verb --root "$P" web 2>&1 >/dev/null)
+	rc=$?
+	set -e
+	check "$verb with a FIFO and a directory among the drop-ins: exit 0, no wait" 0 "$rc"
+done
+[ -p "$P/etc/systemd/system/web.service.d/10-fifo.conf" ] && ok "the FIFO is left" || bad "the FIFO is gone"
+
 finish
