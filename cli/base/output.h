@@ -76,6 +76,10 @@ void out_text_string(struct out *out, const char *fmt, const char *value);
  * keep_layout keeps '\n' and '\t'. The one text escaper of the CLI. */
 void out_safe_text(FILE *fp, const char *s, bool keep_layout);
 
+/* Whether out_safe_text() writes s unchanged: output that a program reads
+ * back (env's lines) must refuse what would be escaped. */
+bool out_safe_text_verbatim(const char *s, bool keep_layout);
+
 /* A terminal control sequence of the program's own (e.g. a screen
  * redraw), written as is in text mode and never in JSON; the one way to
  * send escapes, so that none comes from data. */
