@@ -221,6 +221,14 @@ static void inspect(struct elf_view *v, struct elf_facts *f)
 		f->go = true;
 		go_version(info, size, f);
 	}
+	/* Go's function-name table and module list are in every build
+	 * (stripped ones too), so a Landlock package shows its name
+	 * (github.com/landlock-lsm/go-landlock, a package of the program's
+	 * own called landlock...). A mention without a sandbox only keeps
+	 * Go's MPTCP off: the safe side. */
+	if (f->go)
+		f->go_landlock = memmem(v->data, v->size, "landlock", 8) ||
+				 memmem(v->data, v->size, "Landlock", 8);
 }
 
 int elf_inspect(const char *path, struct elf_facts *f)

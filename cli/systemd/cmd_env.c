@@ -150,6 +150,8 @@ static int go_value(const char *program, const char *config)
 
 	if (config)
 		setenv("MPTCPSHIM_CONFIG", config, 1);
+	if (program && gomptcp_go_sandboxes_itself(program))
+		return GOMPTCP_OFF;
 	if (program)
 		gomptcp_command_names(program, buf, sizeof(buf), names);
 	return gomptcp_for_program(program ? names : NULL, NULL);
