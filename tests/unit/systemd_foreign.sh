@@ -123,4 +123,13 @@ for verb in enable status disable; do
 done
 [ -p "$P/etc/systemd/system/web.service.d/10-fifo.conf" ] && ok "the FIFO is left" || bad "the FIFO is gone"
 
+# --root that is not a directory is a usage error (2), like one that does
+# not exist, not a failed check with a path glued below a file.
+: >"$T/afile"
+for verb in enable disable status; do
+	run $verb --root "$T/afile" web
+	check "$verb --root FILE: exit 2" 2 "$rc"
+	check_contains "$verb --root FILE says so" "--root $T/afile: not a directory" "$err"
+done
+
 finish
