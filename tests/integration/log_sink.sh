@@ -111,6 +111,46 @@ check "run, inetd-style: the peer receives exactly the program's bytes" \
 check "run --stats shows the warning" 1 \
 	"$(grep -c 'broken.conf:2: .*file ignored' "$ROOT_TMP/out/stats.txt" || true)"
 
+# 2b. A real inetd: xinetd with the library preloaded (as a drop-in on
+# xinetd.service or /etc/ld.so.preload would), its service's fd 0-2 the
+# connection. xinetd's own lines go to its stderr (a pipe here).
+# Not under the sanitizers: their runtime preloaded into xinetd, an
+# uninstrumented daemon that forks and execs, is not what this checks.
+if command -v xinetd >/dev/null && [ -z "${T_SANITIZED:-}" ]; then
+	cat >"$ROOT_TMP/xinetd.conf" <<EOF2
+defaults
+{
+}
+service mptcpshim-test
+{
+	type = UNLISTED
+	port = 7007
+	bind = 127.0.0.1
+	socket_type = stream
+	protocol = tcp
+	wait = no
+	user = root
+	server = /bin/sh
+	server_args = $ROOT_TMP/svc7007
+}
+EOF2
+	printf '#!/bin/sh\nexec %s\n' "$SERVICE" >"$ROOT_TMP/svc7007"
+	rm -f "$ROOT_TMP/out/journal.log"
+	in_sink journal "
+		$preload timeout 30 xinetd -dontfork -stayalive -pidfile $ROOT_TMP/xinetd.pid -f $ROOT_TMP/xinetd.conf 2>/dev/null &
+		for i in \$(seq 1 100); do ss -Hltn 'sport = :7007' | grep -q . && break; sleep 0.05; done
+		timeout 30 socat -u TCP:127.0.0.1:7007 CREATE:\$out/xinetd.peer
+		# The service's warning is sent before its bytes: in the log by now.
+		kill %2 2>/dev/null || true
+	"
+	check "xinetd service: the peer receives exactly the program's bytes" \
+		"$body" "$(cat "$ROOT_TMP/out/xinetd.peer")"
+	check_ge "xinetd service: its warning is in the journal" 1 \
+		"$(grep -c 'MESSAGE=.*broken.conf:2: .*file ignored' "$ROOT_TMP/out/journal.log" || true)"
+else
+	echo "note: xinetd not installed, or a sanitizer build; its case is not checked"
+fi
+
 # 3b. `run` itself stands on the connection's fd 2 too: its own lines (the
 # route under -d; the seccomp route's policy warnings, from the supervisor)
 # go to the journal, never to the peer.
