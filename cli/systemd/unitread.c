@@ -99,6 +99,42 @@ FILE *dropin_open_regular(const char *path)
 	return f;
 }
 
+/* systemd's LONG_LINE_MAX: a longer line fails the unit's parse. */
+#define UNIT_LINE_MAX (1u << 20)
+
+/*
+ * getline() that stops past UNIT_LINE_MAX bytes (-2): a hostile file (one
+ * 4 GiB line of NULs) must not make enable, status or disable read it all
+ * into memory. -1 at the end of the file.
+ */
+static ssize_t read_line(FILE *f, char **line, size_t *cap)
+{
+	size_t len = 0;
+	int c = EOF;
+
+	/* Byte by byte, NULs counted: a line's length is what was read. */
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (len + 2 > *cap) {
+			size_t ncap = *cap ? *cap * 2 : 256;
+			char *nl = realloc(*line, ncap);
+
+			if (!nl)
+				return -1;
+			*line = nl;
+			*cap = ncap;
+		}
+		(*line)[len++] = (char)c;
+		if (c == '\n')
+			break;
+		if (len > UNIT_LINE_MAX)
+			return -2;
+	}
+	if (len == 0)
+		return -1;
+	(*line)[len] = '\0';
+	return (ssize_t)len;
+}
+
 static int read_one(const char *path, struct dropin_service *svc,
 		    dropin_warn_fn warn, void *ctx)
 {
@@ -115,10 +151,19 @@ static int read_one(const char *path, struct dropin_service *svc,
 			warn(ctx, path, 0, strerror(errno));
 		return 0;
 	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while ((len = read_line(f, &line, &cap)) != -1) {
 		char *l, *eq;
 
 		lineno++;
+		if (len == -2) {
+			/* systemd fails to load such a unit: nothing of this
+			 * file counts. */
+			if (warn)
+				warn(ctx, path, lineno,
+				     "line longer than systemd reads (1 MiB); "
+				     "the rest of the file is ignored");
+			break;
+		}
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		l = line;

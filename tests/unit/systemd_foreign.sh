@@ -132,4 +132,20 @@ for verb in enable disable status; do
 	check_contains "$verb --root FILE says so" "--root $T/afile: not a directory" "$err"
 done
 
+# A hostile unit file: one 1 GiB line of NULs (sparse: no disk used).
+# systemd refuses lines over 1 MiB; enable reads no more than that, in
+# bounded memory (ulimit -v; not under the sanitizers, which reserve
+# terabytes of address space), and says so.
+Q=$T/image5
+mkdir -p "$Q/etc/systemd/system"
+truncate -s 1G "$Q/etc/systemd/system/huge.service"
+set +e
+err=$( (if [ -z "${T_SANITIZED:-}" ]; then ulimit -v 262144; fi
+	timeout 20 "$MPTCPSHIM_BIN" enable --dry-run --root "$Q" huge) 2>&1 >/dev/null)
+rc=$?
+set -e
+check "enable on a unit file with a 1 GiB line: exit 0 in bounded time and memory" 0 "$rc"
+check_contains "it says the line is longer than systemd reads" \
+	"huge.service:1: line longer than systemd reads (1 MiB)" "$err"
+
 finish
