@@ -49,6 +49,31 @@ static void to_system_log(const char *subcommand, const char *text)
 	system_log_write(&libc_calls, 4, line);
 }
 
+FILE *cli_report_begin(struct cli_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!stderr_refused())
+		return r->fp = stderr;
+	return r->fp = open_memstream(&r->text, &r->len);
+}
+
+int cli_report_end(struct cli_report *r, const char *subcommand)
+{
+	char *line, *save = NULL;
+
+	if (!r->fp || r->fp == stderr)
+		return r->fp ? 0 : -1;
+	if (fclose(r->fp) != 0) {
+		free(r->text);
+		return -1;
+	}
+	for (line = strtok_r(r->text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		to_system_log(subcommand, line);
+	free(r->text);
+	return 0;
+}
+
 void cli_error(const char *subcommand, const char *fmt, ...)
 {
 	char *text = NULL;

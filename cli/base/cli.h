@@ -43,6 +43,21 @@ void cli_error(const char *subcommand, const char *fmt, ...)
  */
 void cli_error_keep_off_sockets(void);
 
+/*
+ * A report meant for stderr (run --stats, --events): stderr itself, or,
+ * after cli_error_keep_off_sockets() while fd 2 cannot take lines, a
+ * memory stream that cli_report_end() sends to the system log, a line at
+ * a time. NULL if no stream could be made. cli_report_end() returns 0 or
+ * -1 (the stream could not be written).
+ */
+struct cli_report {
+	FILE *fp;
+	char *text;
+	size_t len;
+};
+FILE *cli_report_begin(struct cli_report *r);
+int cli_report_end(struct cli_report *r, const char *subcommand);
+
 /* True if arg is -h or --help. */
 bool cli_is_help(const char *arg);
 

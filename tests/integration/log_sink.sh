@@ -160,6 +160,14 @@ check "run -d, inetd-style: the peer receives exactly the program's bytes" \
 	"$body" "$(cat "$ROOT_TMP/out/journal.peer")"
 check "run -d: its route line is in the journal" 1 \
 	"$(grep -c 'MESSAGE=mptcpshim run: route: ' "$ROOT_TMP/out/journal.log" || true)"
+# run --stats without --stats-file: the report is for stderr, which here
+# is the connection: the system log takes it, a line per record.
+rm -f "$ROOT_TMP/out/journal.log"
+inetd journal 7008 "$MPTCPSHIM_BIN run --stats -- $SERVICE"
+check "run --stats, inetd-style: the peer receives exactly the program's bytes" \
+	"$body" "$(cat "$ROOT_TMP/out/journal.peer")"
+check "run --stats: the report is in the journal" 1 \
+	"$(grep -c 'MESSAGE=mptcpshim run: mptcpshim run --stats: exit status 0' "$ROOT_TMP/out/journal.log" || true)"
 if command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; then
 	rm -f "$ROOT_TMP/out/journal.log"
 	inetd journal 7006 "$MPTCPSHIM_BIN run -c $ROOT_TMP/broken.conf -- busybox wget -qO- http://127.0.0.1:8080/body.txt"
