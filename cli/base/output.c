@@ -408,3 +408,31 @@ void out_screen_end(FILE *fp)
 	fputs("\033[?25h\033[?1049l", fp);
 	fflush(fp);
 }
+
+const char *out_shell_word(const char *s, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789:_.@%+,/=-") == strlen(s))
+		return s;
+	if (len < 3)
+		return "''";
+	buf[used++] = '\'';
+	for (; *s; s++) {
+		const char *piece = *s == '\'' ? "'\\''" : NULL;
+		size_t n = piece ? 4 : 1;
+
+		/* Room for the piece, the closing quote and the NUL. */
+		if (used + n + 2 > len)
+			break;
+		if (piece)
+			memcpy(buf + used, piece, n);
+		else
+			buf[used] = *s;
+		used += n;
+	}
+	buf[used++] = '\'';
+	buf[used] = '\0';
+	return buf;
+}
