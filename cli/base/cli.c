@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* What every subcommand shares: errors, option parsing, dispatch. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,8 +77,11 @@ int cli_report_end(struct cli_report *r, const char *subcommand)
 
 void cli_error(const char *subcommand, const char *fmt, ...)
 {
-	char *text = NULL;
+	char *text = NULL, *line = NULL;
+	int saved = errno;	/* callers read it after the message */
+	size_t len = 0;
 	va_list ap;
+	FILE *mem;
 	int n;
 
 	va_start(ap, fmt);
@@ -86,17 +90,29 @@ void cli_error(const char *subcommand, const char *fmt, ...)
 	if (n >= 0 && stderr_refused()) {
 		to_system_log(subcommand, text);
 		free(text);
+		errno = saved;
 		return;
 	}
-	if (subcommand)
-		fprintf(stderr, "%s %s: ", cli_program, subcommand);
-	else
-		fprintf(stderr, "%s: ", cli_program);
-	/* Messages quote names from files and the command line. */
-	if (n >= 0)
-		out_safe_text(stderr, text, true);
+	/* The whole line, then one write that cannot raise SIGPIPE: `run`
+	 * must not die before it starts the program because nobody reads
+	 * its stderr any more. */
+	mem = open_memstream(&line, &len);
+	if (mem) {
+		if (subcommand)
+			fprintf(mem, "%s %s: ", cli_program, subcommand);
+		else
+			fprintf(mem, "%s: ", cli_program);
+		/* Messages quote names from files and the command line. */
+		if (n >= 0)
+			out_safe_text(mem, text, true);
+		fputc('\n', mem);
+		if (fclose(mem) == 0 && !system_log_stderr_write(line, len) &&
+		    errno == EPIPE && keep_off_sockets && n >= 0)
+			to_system_log(subcommand, text);
+	}
+	free(line);
 	free(text);
-	fputc('\n', stderr);
+	errno = saved;
 }
 
 bool cli_is_help(const char *arg)

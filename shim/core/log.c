@@ -12,13 +12,10 @@
  * into the records of `run --stats`.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,35 +88,6 @@ static bool stderr_usable(void)
 	       st.st_ino == atomic_load(&stderr_ino);
 }
 
-/*
- * One write to fd 2 that never raises SIGPIPE: a warning must not kill a
- * program whose stderr reader has gone (`prog 2>&1 | head -1`, a logger
- * that died), when the program itself may never write there. SIGPIPE is
- * blocked in this thread for the write, and one the write raised is taken
- * back unless one was pending already. Lines are rare: four more system
- * calls per line, none on any socket path.
- */
-static bool write_stderr(const char *buf, size_t len)
-{
-	static const struct timespec now = { 0 };
-	sigset_t pipe_set, saved, pending;
-	bool was_pending;
-	ssize_t rc;
-
-	errno = 0;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	if (pthread_sigmask(SIG_BLOCK, &pipe_set, &saved) != 0)
-		return false;
-	was_pending = sigpending(&pending) == 0 &&
-		      sigismember(&pending, SIGPIPE);
-	rc = write(STDERR_FILENO, buf, len);
-	if (rc < 0 && errno == EPIPE && !was_pending)
-		sigtimedwait(&pipe_set, NULL, &now);
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
-	return rc >= 0;
-}
-
 /* The journal or /dev/log (system_log.h), through the next definitions:
  * our own socket passes none of our hooks. */
 static void to_system_log(int level, const char *msg)
@@ -159,7 +127,7 @@ void shim_log_write(int level, const char *fmt, ...)
 	 * stderr whose reader has gone takes no more lines: the system log
 	 * gets this one and the next. */
 	to_stderr = stderr_usable();
-	if (to_stderr && !write_stderr(buf, n + 1) && errno == EPIPE) {
+	if (to_stderr && !system_log_stderr_write(buf, n + 1) && errno == EPIPE) {
 		atomic_store(&stderr_state, 2);
 		to_stderr = false;
 	}

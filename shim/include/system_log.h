@@ -10,6 +10,9 @@
 #ifndef MPTCPSHIM_SYSTEM_LOG_H
 #define MPTCPSHIM_SYSTEM_LOG_H
 
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The calls used to reach the log: the library passes its next
@@ -34,6 +38,40 @@ static inline bool system_log_stderr_kind(const struct stat *st)
 {
 	return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode) ||
 	       S_ISREG(st->st_mode);
+}
+
+/*
+ * One write to fd 2 that never raises SIGPIPE: a warning must not kill a
+ * program (or `run` before it starts the program) whose stderr reader has
+ * gone (`prog 2>&1 | head -1`, a logger that died), when the program
+ * itself may never write there. SIGPIPE is blocked in this thread for the
+ * write, and one the write raised is taken back unless one was pending
+ * already; the mask is restored (an exec'ed program inherits it). Lines
+ * are rare: four more system calls per line. False with errno (EPIPE: no
+ * reader) if not written.
+ */
+static inline bool system_log_stderr_write(const char *buf, size_t len)
+{
+	static const struct timespec now = { 0 };
+	sigset_t pipe_set, saved, pending;
+	bool was_pending;
+	ssize_t rc;
+	int err;
+
+	errno = 0;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (pthread_sigmask(SIG_BLOCK, &pipe_set, &saved) != 0)
+		return false;
+	was_pending = sigpending(&pending) == 0 &&
+		      sigismember(&pending, SIGPIPE);
+	rc = write(STDERR_FILENO, buf, len);
+	err = errno;
+	if (rc < 0 && err == EPIPE && !was_pending)
+		sigtimedwait(&pipe_set, NULL, &now);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	errno = err;
+	return rc >= 0;
 }
 
 /* One datagram to a local log socket; false if nobody listens there. */

@@ -230,24 +230,35 @@ check "stderr a pipe: nothing in the journal" 0 \
 	"$(cat "$ROOT_TMP/out/journal.log" 2>/dev/null | wc -c)"
 
 # 6. stderr a pipe whose reader has gone (`prog 2>&1 | head -1`, a dead
-# logger): the warning must not kill with SIGPIPE a program that never
-# writes there itself; the line goes to the journal. The read end is
-# closed before the program starts (no race with a reader's exit).
-rm -f "$ROOT_TMP/out/journal.log"
-in_sink journal "
-	$PY -c '
+# logger): a warning must not kill with SIGPIPE a program that never
+# writes there itself, nor `run` before it starts the program; the line
+# goes to the journal. The read end is closed before CMD starts (no race
+# with a reader's exit). widowed CMD...: CMD's exit status in widowed.rc,
+# its stdout in widowed.out.
+widowed() {
+	rm -f "$ROOT_TMP/out/journal.log" "$ROOT_TMP/out/widowed.out"
+	in_sink journal "
+		$PY -c '
 import os, subprocess, sys
 r, w = os.pipe()
 os.close(r)
 rc = subprocess.call(sys.argv[1:], stderr=w, stdout=open(\"$ROOT_TMP/out/widowed.out\", \"w\"))
 open(\"$ROOT_TMP/out/widowed.rc\", \"w\").write(str(rc))
-' $preload $SOCKPROBE table
-"
+' $*
+	"
+}
+widowed $preload $SOCKPROBE table
 check "stderr a pipe without reader: the program is not killed by SIGPIPE" 0 \
 	"$(cat "$ROOT_TMP/out/widowed.rc")"
 check_ge "and its own output is complete" 1 \
 	"$(grep -c . "$ROOT_TMP/out/widowed.out" || true)"
 check "and the warning is in the journal" 1 \
 	"$(grep -c 'MESSAGE=.*broken.conf:2: .*file ignored' "$ROOT_TMP/out/journal.log" || true)"
+widowed $MPTCPSHIM_BIN run -d -- $SOCKPROBE table
+check "run -d, stderr without reader: run is not killed by SIGPIPE" 0 \
+	"$(cat "$ROOT_TMP/out/widowed.rc")"
+check_ge "and the program ran" 1 "$(grep -c . "$ROOT_TMP/out/widowed.out" || true)"
+check "and run's route line is in the journal" 1 \
+	"$(grep -c 'MESSAGE=mptcpshim run: route: ' "$ROOT_TMP/out/journal.log" || true)"
 
 finish
