@@ -69,6 +69,21 @@ rc=$?
 set -e
 check "the same in a launcher's domain: connect refused as TCP would be" \
 	"0 landlock=on seccomp=on proto=262 connect=EACCES" "$rc $(echo $nobind)"
+# run (and policy explain) under such a filter: their own probe runs in a
+# child, which the filter may kill instead of them.
+for cmd in "run -- $LANDLOCK_APP loop 1" "run -- $LANDLOCK_APP_STATIC loop 1"; do
+	set +e
+	out=$(nsx "$NS" "$LANDLOCK_APP" nobind-exec "$MPTCPSHIM_BIN" $cmd 2>/dev/null)
+	rc=$?
+	set -e
+	check "a filter that kills bind(), then mptcpshim $cmd: runs, MPTCP" \
+		"0 seccomp=on proto=262" "$rc $(echo $out)"
+done
+set +e
+nsx "$NS" "$LANDLOCK_APP" nobind-exec "$MPTCPSHIM_BIN" policy explain curl >/dev/null 2>&1
+rc=$?
+set -e
+check "the same, policy explain: not killed" 0 "$rc"
 
 # --stats and -d name the reason, on both routes.
 REASON="kept TCP: the program's Landlock rules restrict TCP and do not apply to MPTCP"

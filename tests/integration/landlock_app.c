@@ -19,6 +19,7 @@
  *   landlock_app nobind DENY          no domain; a seccomp filter that
  *                                     kills bind() (a client's own), then
  *                                     a socket connects to DENY
+ *   landlock_app nobind-exec PROG ARGS...  that filter, then exec PROG
  * proto=N is SO_PROTOCOL (6 TCP, 262 MPTCP); errors are errno names.
  * Debian 12's headers lack the net part of the API: declared here.
  */
@@ -179,6 +180,12 @@ int main(int argc, char **argv)
 		}
 		printf("proto=%d\n", p);
 		return 0;
+	}
+	if (argc > 2 && strcmp(argv[1], "nobind-exec") == 0) {
+		seccomp_filter(true);
+		execvp(argv[2], argv + 2);
+		printf("exec=%s\n", strerrorname_np(errno));
+		return 127;
 	}
 	if (argc == 3 && strcmp(argv[1], "nobind") == 0) {
 		struct sockaddr_in a = loopback(atoi(argv[2]));
