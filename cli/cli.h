@@ -121,5 +121,7 @@ int cmd_status(int argc, char **argv);
 int cmd_env(int argc, char **argv);
 int cmd_conns(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif
