@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -100,6 +101,58 @@ void blackhole_read(const struct explain_sysctl *sys,
 	b->probed = disabled >= 0;
 	if (disabled >= 0)
 		b->state = disabled ? BLACKHOLE_ACTIVE : BLACKHOLE_EXPIRED;
+}
+
+/* "; syn_retrans_before_tcp_fallback = N" when the kernel has it. */
+static void retrans_note(const struct blackhole *b, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (b->syn_retrans >= 0)
+		snprintf(buf, len, "; syn_retrans_before_tcp_fallback = %ld "
+			 "(MPTCP SYN retransmissions before plain TCP)",
+			 b->syn_retrans);
+}
+
+bool blackhole_describe(const struct blackhole *b, char *msg, size_t mlen,
+			char *fix, size_t flen)
+{
+	char retrans[128];
+
+	retrans_note(b, retrans, sizeof(retrans));
+	fix[0] = '\0';
+	switch (b->state) {
+	case BLACKHOLE_UNSUPPORTED:
+		snprintf(msg, mlen, "no blackhole detection in this kernel "
+			 "(6.12+)%s", retrans);
+		return false;
+	case BLACKHOLE_DETECTION_OFF:
+		snprintf(msg, mlen, "blackhole detection is off "
+			 "(blackhole_timeout = 0)%s", retrans);
+		return false;
+	case BLACKHOLE_NEVER:
+		snprintf(msg, mlen, "no MPTCP blackhole detected "
+			 "(blackhole_timeout = %ld s)%s", b->timeout, retrans);
+		return false;
+	default:
+		break;
+	}
+	snprintf(msg, mlen,
+		 "MPTCP blackhole %s: detected %llu time(s) after SYNs with "
+		 "MPTCP options were dropped (MPCapableSYNTXDrop %llu); "
+		 "%llu connect(s) skipped MPTCP (MPCapableSYNTXDisabled); "
+		 "outgoing MPTCP stays off for blackhole_timeout %ld s after "
+		 "the last detection, doubling when it recurs: at most %lld s "
+		 "now%s",
+		 b->state == BLACKHOLE_ACTIVE ? "ACTIVE: outgoing connections "
+						"use plain TCP now" :
+		 b->state == BLACKHOLE_EXPIRED ? "over (MPTCP is tried again)" :
+						 "state unknown",
+		 b->detections, b->syn_drops, b->disabled, b->timeout,
+		 b->max_period, retrans);
+	snprintf(fix, flen, "find the firewall or middlebox that drops SYNs "
+		 "carrying TCP option 30 and let them through; 'sysctl -w "
+		 "net.mptcp.blackhole_timeout=0' ends the back-off now");
+	return true;
 }
 
 const char *blackhole_state_name(enum blackhole_state state)

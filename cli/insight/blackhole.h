@@ -13,6 +13,7 @@
 #define MPTCPSHIM_BLACKHOLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "explain.h"
 #include "mib.h"
@@ -47,6 +48,14 @@ struct blackhole {
 void blackhole_read(const struct explain_sysctl *sys,
 		    const struct mib_set *mib, bool probe,
 		    struct blackhole *b);
+
+/*
+ * b as one doctor line: what holds (state, cause, timer, the sysctls)
+ * into msg, what to do into fix ("" when nothing). Returns true when it
+ * is a warning (a blackhole was detected).
+ */
+bool blackhole_describe(const struct blackhole *b, char *msg, size_t mlen,
+			char *fix, size_t flen);
 
 /* "active", "expired", "never", "off", "unsupported", "unknown". */
 const char *blackhole_state_name(enum blackhole_state state);

@@ -130,6 +130,10 @@ int pm_parse_reply(const void *buf, size_t len, struct pm_state *st);
 /* Flag names as `ip mptcp endpoint show` prints them, in bit order. */
 size_t pm_flag_names(unsigned flags, const char **names, size_t max);
 
+/* "; flags: signal 1, laminar 1" (each flag the endpoints carry, with
+ * how many do) into buf; "" without endpoints. */
+void pm_flag_counts(const struct pm_state *st, char *buf, size_t len);
+
 struct pm_warning {
 	const char *id;			/* stable, for JSON and tests */
 	bool fatal;			/* no extra subflow can ever be made */
