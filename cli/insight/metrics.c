@@ -134,12 +134,10 @@ static void write_sysctls(struct prom *p, const struct explain_sysctl *s)
 		      (unsigned long long)s->stale_loss_cnt);
 }
 
-static void write_blackhole(struct prom *p, const struct explain_sysctl *s,
-			    const struct mib_set *mib, bool probe)
+static void write_blackhole(struct prom *p, const struct blackhole *bh)
 {
-	struct blackhole b;
+	const struct blackhole b = *bh;
 
-	blackhole_read(s, mib, probe, &b);
 	if (b.state == BLACKHOLE_UNSUPPORTED)
 		return;
 	gauge(p, "mptcp_blackhole_timeout_seconds",
@@ -331,15 +329,14 @@ int metrics_write(FILE *fp, const struct metrics_options *o)
 	struct sd_snapshot snap = { 0 };
 	struct mib_set mib = { 0 };
 	struct pm_state pm;
+	struct blackhole b;
 	bool have_mib, have_pm, have_sd, have_stats = false;
 
 	explain_sysctl_read(EXPLAIN_SYSCTL_DIR, &sys);
 	/* The probe first, so that the counters include its own SYN. */
 	have_mib = mib_read(MIB_NETSTAT, &mib) == 0;
-	if (have_mib && o->probe_blackhole) {
-		struct blackhole b;
-
-		blackhole_read(&sys, &mib, true, &b);
+	if (have_mib) {
+		blackhole_read(&sys, &mib, o->probe_blackhole, &b);
 		if (b.probed) {
 			mib_free(&mib);
 			have_mib = mib_read(MIB_NETSTAT, &mib) == 0;
@@ -347,7 +344,7 @@ int metrics_write(FILE *fp, const struct metrics_options *o)
 	}
 	if (have_mib) {
 		write_mib(&p, &mib);
-		write_blackhole(&p, &sys, &mib, false);
+		write_blackhole(&p, &b);
 	}
 	write_sysctls(&p, &sys);
 	have_pm = pm_fetch(&pm) == 0;
