@@ -27,7 +27,7 @@ bool check_is_mptcp(int fd)
 	return getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) == 0;
 }
 
-static void endpoint_of(const struct sockaddr *sa, struct sd_endpoint *e)
+static void endpoint_of(const struct sockaddr *sa, struct sockdiag_endpoint *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->family = sa->sa_family;
@@ -168,7 +168,7 @@ void check_conn_cause(struct check_conn *c, const struct mib_set *before,
 }
 
 static void print_endpoint(struct out *out, const char *key,
-			   const struct sd_endpoint *e, const char *fmt)
+			   const struct sockdiag_endpoint *e, const char *fmt)
 {
 	char text[INET6_ADDRSTRLEN + 16];
 
@@ -252,7 +252,7 @@ void check_conn_print(struct out *out, const struct check_conn *c)
 		out_object_open(out, NULL);
 		print_endpoint(out, "local", &s->local, "    %s");
 		print_endpoint(out, "remote", &s->remote, " -> %s");
-		out_string(out, "state", " %s", sd_state_name(s->state));
+		out_string(out, "state", " %s", sockdiag_state_name(s->state));
 		out_double(out, "rtt_ms", "  rtt %.3g ms\n",
 			   s->rtt_us / 1000.0);
 		out_object_close(out);

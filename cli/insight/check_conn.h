@@ -23,19 +23,19 @@
 #define CHECK_MAX_ANNOUNCED 16
 
 struct check_subflow {
-	struct sd_endpoint local, remote;
+	struct sockdiag_endpoint local, remote;
 	uint32_t rtt_us;		/* smoothed RTT (tcpi_rtt) */
 	unsigned state;
 };
 
 struct check_announced {
-	struct sd_endpoint addr;	/* port 0: the connection's port */
+	struct sockdiag_endpoint addr;	/* port 0: the connection's port */
 	int id;
 };
 
 struct check_conn {
 	const char *side;		/* "client" | "server" */
-	struct sd_endpoint local, remote;
+	struct sockdiag_endpoint local, remote;
 	double connect_ms;		/* client: connect() to established */
 	bool mptcp;
 	uint32_t token;			/* 0 unknown */

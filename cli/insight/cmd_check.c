@@ -155,7 +155,7 @@ static void watch(int fd, struct check_conn *c, struct pm_listener *l,
 	c->events = l != NULL;
 }
 
-static void endpoint_from(int fd, bool peer, struct sd_endpoint *e)
+static void endpoint_from(int fd, bool peer, struct sockdiag_endpoint *e)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);

@@ -14,7 +14,7 @@
 #include "mib.h"
 #include "mib_glossary.h"
 #include "output.h"
-#include "pm.h"
+#include "pm_check.h"
 
 #define MAX_REASONS 32
 

@@ -17,7 +17,7 @@
 #include "mib_glossary.h"
 #include "output.h"
 #include "pm.h"
-#include "runstats.h"
+#include "runstats_read.h"
 #include "sockdiag.h"
 
 #define METRIC_NAME_MAX 160
@@ -203,7 +203,7 @@ static struct iface_total *iface_slot(struct iface_total *t, size_t *n,
 	return &t[(*n)++];
 }
 
-static void write_sockdiag(struct prom *p, const struct sd_snapshot *snap)
+static void write_sockdiag(struct prom *p, const struct sockdiag_snapshot *snap)
 {
 	struct ifaddrs *ifa = NULL;
 	struct iface_total *t;
@@ -223,7 +223,7 @@ static void write_sockdiag(struct prom *p, const struct sd_snapshot *snap)
 	if (getifaddrs(&ifa) < 0)
 		ifa = NULL;
 	for (size_t i = 0; i < snap->nsubflows; i++) {
-		const struct sd_subflow *sf = &snap->subflows[i];
+		const struct sockdiag_subflow *sf = &snap->subflows[i];
 		char name[IF_NAMESIZE] = "";
 		struct iface_total *slot;
 
@@ -326,7 +326,7 @@ int metrics_write(FILE *fp, const struct metrics_options *o)
 {
 	struct prom p = { .fp = fp, .netns = o->netns_label };
 	struct explain_sysctl sys;
-	struct sd_snapshot snap = { 0 };
+	struct sockdiag_snapshot snap = { 0 };
 	struct mib_set mib = { 0 };
 	struct pm_state pm;
 	struct blackhole b;
@@ -352,10 +352,10 @@ int metrics_write(FILE *fp, const struct metrics_options *o)
 		write_pm(&p, &pm);
 		pm_state_free(&pm);
 	}
-	have_sd = sd_snapshot_take(&snap) == 0;
+	have_sd = sockdiag_snapshot_take(&snap) == 0;
 	if (have_sd) {
 		write_sockdiag(&p, &snap);
-		sd_snapshot_free(&snap);
+		sockdiag_snapshot_free(&snap);
 	}
 	if (o->stats_dir)
 		have_stats = write_stats(&p, o->stats_dir) == 0;

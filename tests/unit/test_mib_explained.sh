@@ -4,15 +4,15 @@
 # `mib --explain` rule or listed as informational, with a meaning: a
 # kernel that adds a counter this mptcpshim does not know fails here.
 # Also the CLI's usage errors of metrics/check/doctor --bundle.
-. "$(dirname "$0")/cli_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+# The checks below read exit codes themselves.
+set +e
 : "${MPTCPSHIM_BIN:?set by CTest}"
+cd "$T_TMP"
 
 names=$(awk '$1 == "MPTcpExt:" { for (i = 2; i <= NF; i++) print $i; exit }' /proc/net/netstat)
-if [ -z "$names" ]; then
-	echo "SKIP: this kernel has no MPTcpExt counters"
-	exit 77
-fi
-json=$("$MPTCPSHIM_BIN" mib --explain --all --json) || fail "mib --explain failed"
+[ -n "$names" ] || skip "this kernel has no MPTcpExt counters"
+json=$("$MPTCPSHIM_BIN" mib --explain --all --json) || bad "mib --explain failed"
 verdicts=$(python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
@@ -23,14 +23,14 @@ for g in d["glossary"]:
 ' "$json")
 for n in $names; do
 	v=$(echo "$verdicts" | awk -v n="$n" '$1 == n { print $2 }')
-	[ "$v" = ok ] || fail "counter $n: '${v:-not listed by mib --explain --all}'"
+	[ "$v" = ok ] || bad "counter $n: '${v:-not listed by mib --explain --all}'"
 done
 echo "$(echo "$names" | wc -l) counters of the running kernel checked"
 
 # The text form lists them too (one line each, with --all).
 text=$("$MPTCPSHIM_BIN" mib --explain --all)
 for n in $names; do
-	echo "$text" | grep -q "^  $n " || fail "text glossary misses $n"
+	echo "$text" | grep -q "^  $n " || bad "text glossary misses $n"
 done
 
 # Usage errors: exit 2 and a message.
@@ -48,6 +48,4 @@ expect_rc 2 "$MPTCPSHIM_BIN" doctor --bundle x.tgz --duration abc
 expect_rc 0 "$MPTCPSHIM_BIN" metrics --help
 expect_rc 0 "$MPTCPSHIM_BIN" check --help
 
-[ "$failures" = 0 ] && echo PASS && exit 0
-echo "FAILED: $failures"
-exit 1
+finish
