@@ -31,6 +31,12 @@ static const struct {
 	{ "endpoints.json", "the same as JSON" },
 	{ "doctor.txt", "mptcpshim doctor (for the reproduced program "
 			"when given)" },
+	{ "ss-Mani-during.txt", "ss -Mani once the reproduction's "
+				"connections were up (0.2 s after the last "
+				"connection or subflow was established)" },
+	{ "conns-during.json", "mptcpshim conns --json at the same "
+			       "moment: connections and subflows per "
+			       "process" },
 	{ "ss-Mani.txt", "ss -Mani: MPTCP sockets with their info at "
 			 "the end" },
 	{ "conns.json", "mptcpshim conns --json: connections and "
@@ -221,8 +227,15 @@ void bundle_write_readme(const struct bundle *b,
 			       "replaced by pseudonyms (ipv4-1, ipv6-1, ...), "
 			       "the same address the same name in every "
 			       "file; loopback kept");
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		fprintf(fp, "%-20s %s\n", files[i].name, files[i].what);
+	/* Only what is there: a snapshot "during" needs connections. */
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", b->dir, files[i].name);
+		if (i == 0 || access(path, F_OK) == 0)
+			fprintf(fp, "%-20s %s\n", files[i].name,
+				files[i].what);
+	}
 	fclose(fp);
 }
 

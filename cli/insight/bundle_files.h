@@ -24,6 +24,8 @@ struct bundle {
 	bool events_ok, events_lost;
 	char events_note[160];
 	double t0;
+	double last_established;	/* an (sf_)established event, or 0 */
+	bool snapped;			/* the "-during" snapshot was taken */
 };
 
 /* name in the bundle directory, created 0600 (never an existing file). */

@@ -6,11 +6,9 @@
  * manager's events and the counters are recorded, every file is passed
  * through the address redactor, and tar(1) packs the directory.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <ifaddrs.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,10 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/mptcp.h>
 
 #include "build_config.h"
 #include "cli.h"
@@ -101,6 +100,9 @@ static void keep_event(const struct pm_event *ev, void *data)
 	b->ev = grown;
 	b->ev[b->nev] = *ev;
 	b->ev[b->nev].time = now() - b->t0;
+	if (ev->type == MPTCP_EVENT_ESTABLISHED ||
+	    ev->type == MPTCP_EVENT_SUB_ESTABLISHED)
+		b->last_established = now();
 	b->nev++;
 }
 
@@ -108,6 +110,17 @@ static void drain(struct pm_listener *l, struct bundle *b)
 {
 	if (l && pm_listener_read(l, keep_event, b) < 0 && errno == ENOBUFS)
 		b->events_lost = true;
+}
+
+/* ss -Mani and conns --json into the two files named. */
+static void snapshot(const struct bundle *b, const char *ss_file,
+		     const char *conns_file)
+{
+	char *ss[] = { "ss", "-Mani", NULL };
+	char *conns[] = { "conns", "--json", NULL };
+
+	run_into(b, ss_file, NULL, ss);
+	run_into(b, conns_file, cmd_conns, conns);
 }
 
 /* Until the child exits (or the duration passes), gathering events. The
@@ -132,6 +145,13 @@ static int wait_gathering(struct pm_listener *l, struct bundle *b,
 		}
 		if (poll(&p, 1, 50) > 0)
 			drain(l, b);
+		/* Once the connections are up (nothing established for
+		 * 0.2 s): what they look like then, not only at the end. */
+		if (!b->snapped && b->last_established > 0 &&
+		    now() - b->last_established >= 0.2) {
+			snapshot(b, "ss-Mani-during.txt", "conns-during.json");
+			b->snapped = true;
+		}
 	}
 	drain(l, b);
 	return 0;
@@ -181,13 +201,10 @@ static void collect_reports(const struct bundle *b,
 		run_into(b, "doctor.txt", cmd_doctor, doctor);
 		return;
 	}
-	char *ss[] = { "ss", "-Mani", NULL };
-	char *conns[] = { "conns", "--json", NULL };
 	char *explain[] = { "mib", "--explain", "--all", NULL };
 	char *metrics[] = { "metrics", "--no-probe", NULL };
 
-	run_into(b, "ss-Mani.txt", NULL, ss);
-	run_into(b, "conns.json", cmd_conns, conns);
+	snapshot(b, "ss-Mani.txt", "conns.json");
 	run_into(b, "mib-explain.txt", cmd_mib, explain);
 	run_into(b, "metrics.prom", cmd_metrics, metrics);
 }
@@ -268,7 +285,6 @@ int doctor_bundle(const struct bundle_options *o)
 		rmdir(b.root);
 		return CLI_CHECK_FAILED;
 	}
-	bundle_write_readme(&b, o);
 	bundle_write_kernel(&b);
 	bundle_write_sysctls(&b);
 	collect_reports(&b, o, true);
@@ -277,6 +293,7 @@ int doctor_bundle(const struct bundle_options *o)
 		  "no delta: the counters could not be read");
 	bundle_write_events(&b);
 	collect_reports(&b, o, false);
+	bundle_write_readme(&b, o);
 	if (!o->addresses && bundle_redact(&b) < 0) {
 		cli_error("doctor", "cannot redact the addresses; no bundle "
 				    "written");

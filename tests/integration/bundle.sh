@@ -33,7 +33,8 @@ mkdir x
 tar -xzf b.tgz -C x
 B=x/mptcpshim-bundle
 for f in README.txt kernel.txt sysctl.txt endpoints.txt endpoints.json \
-	 doctor.txt ss-Mani.txt conns.json nstat-baseline.txt \
+	 doctor.txt ss-Mani.txt conns.json ss-Mani-during.txt \
+	 conns-during.json nstat-baseline.txt \
 	 nstat-delta.txt mib-explain.txt pm-events.txt reproduce.txt \
 	 metrics.prom; do
 	check "bundle has $f, described in README" yes \
@@ -54,7 +55,10 @@ check "baseline: every counter, nstat's names" \
 	"$(grep -c '^MPTcpExt' "$B/nstat-baseline.txt")"
 check "reproduce: the program's name" "program: mptcpshim" "$(head -1 "$B/reproduce.txt")"
 check "reproduce: its exit status" "exit status: 0" "$(sed -n 2p "$B/reproduce.txt")"
-check "ss -Mani: the connection" 1 "$(grep -c 'subflows:' "$B/ss-Mani.txt" | awk '{ print ($1 >= 1) }')"
+check "ss -Mani during: the connection's two extra subflows" 1 \
+	"$(grep -c 'subflows:2 ' "$B/ss-Mani-during.txt")"
+check "conns during: the client's connection" True \
+	"$(json_get "$B/conns-during.json" 'any(len(c["subflows"]) >= 2 for p in d["processes"] for c in p["connections"])')"
 
 # Secrets: neither marker anywhere, inside or compressed; no address of
 # the topology without --addresses, the same pseudonym everywhere.
@@ -78,6 +82,8 @@ nsx "$C" "$MPTCPSHIM_BIN" doctor --bundle d.tgz --duration 0.2 2>/dev/null || rc
 check "--duration: exit 0" 0 "$rc"
 check "--duration: said" "no command: counters and events over 0.2 s" \
 	"$(tar -xzOf d.tgz mptcpshim-bundle/reproduce.txt)"
+check "--duration: no connection, no snapshot during, not in README" 0 \
+	"$(tar -xzOf d.tgz mptcpshim-bundle/README.txt | grep -c '^ss-Mani-during\|^conns-during')"
 nsx "$C" "$MPTCPSHIM_BIN" doctor --bundle n.tgz --reproduce ./no-such-program 2>/dev/null || true
 check "a missing program: said" "could not start: No such file or directory" \
 	"$(tar -xzOf n.tgz mptcpshim-bundle/reproduce.txt | sed -n 2p)"
