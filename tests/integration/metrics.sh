@@ -78,14 +78,9 @@ check "--netns: the client has no SYNRX" 0 "$(value m.prom mptcp_mib_mp_capable_
 
 # --netns PID: a process inside the client namespace.
 bg_in "$C" 30 sleep 30
-pid=$T_LAST_PID
-# ip netns exec forks: the sleep is its child (or itself after exec).
-for i in $(seq 1 50); do
-	inner=$(pgrep -P "$pid" -x sleep || true)
-	[ -n "$inner" ] || inner=$pid
-	[ "$(readlink /proc/$inner/ns/net)" = "$(nsx "$C" readlink /proc/self/ns/net)" ] && break
-	sleep 0.05
-done
+# Any process of the namespace will do (the sleep, or timeout around it).
+wait_until 5 "a process in $C" sh -c "ip netns pids '$C' | grep -q ."
+inner=$(ip netns pids "$C" | head -1)
 "$MPTCPSHIM_BIN" metrics --netns "$inner" >p.prom
 check "--netns PID: the client's MPJoinSynTx" "$(mib "$C" MPJoinSynTx)" \
 	"$(value p.prom mptcp_mib_mp_join_syn_tx_total "netns=\"$inner\"")"
