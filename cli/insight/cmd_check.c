@@ -276,6 +276,14 @@ static int client(const struct check_options *o, const char *target)
 				  "'mptcpshim doctor' says why)" : "");
 		pm_listener_close(l);
 		mib_free(&before);
+		/* Scripts get a document either way. */
+		if (o->json && (out = out_new(stdout, true))) {
+			out_string(out, "target", NULL, target);
+			out_bool(out, "connected", NULL, false);
+			out_string(out, "error", NULL, strerrorname_np(err));
+			out_string(out, "message", NULL, strerror(err));
+			out_end(out);
+		}
 		return CLI_CHECK_FAILED;
 	}
 	c.connect_ms = (now() - t0) * 1000;
@@ -292,6 +300,7 @@ static int client(const struct check_options *o, const char *target)
 	if (!out)
 		return CLI_CHECK_FAILED;
 	out_string(out, "target", "check %s: ", target);
+	out_bool(out, "connected", NULL, true);
 	check_conn_print(out, &c);
 	out_end(out);
 	return c.mptcp ? CLI_OK : CLI_CHECK_FAILED;

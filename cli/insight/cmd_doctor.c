@@ -181,11 +181,12 @@ static void check_endpoints(struct report *r)
 		c = add(r, "endpoints", ST_WARN, "%s", w[i].message);
 		fix(c, "%s", w[i].fix);
 	}
-	if (nw == 0) {
-		c = add(r, "endpoints", ST_PASS,
-			"%zu endpoint(s); limits subflows %u "
-			"add_addr_accepted %u", pm.n, pm.subflows,
-			pm.add_addr_accepted);
+	if (nw == 0)
+		add(r, "endpoints", ST_PASS,
+		    "%zu endpoint(s); limits subflows %u add_addr_accepted "
+		    "%u", pm.n, pm.subflows, pm.add_addr_accepted);
+	if (pm.n) {
+		c = add(r, "endpoint_flags", ST_PASS, "endpoint flags: ");
 		pm_flag_counts(&pm, c->message + strlen(c->message),
 			       sizeof(c->message) - strlen(c->message));
 	}

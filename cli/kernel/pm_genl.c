@@ -425,9 +425,12 @@ void pm_flag_counts(const struct pm_state *st, char *buf, size_t len)
 		if (!n)
 			continue;
 		w = snprintf(buf + used, len - used, "%s%s %zu",
-			     used ? ", " : "; flags: ", flag_names[f].name, n);
-		if (w < 0 || (size_t)w >= len - used)
+			     used ? ", " : "", flag_names[f].name, n);
+		if (w < 0 || (size_t)w >= len - used) {
+			/* Whole entries only. */
+			buf[used] = '\0';
 			break;
+		}
 		used += (size_t)w;
 	}
 }

@@ -53,6 +53,7 @@ check_ge "delta: the joins of the transfer" 2 \
 check "baseline: every counter, nstat's names" \
 	"$(nsx "$C" awk '$1 == "MPTcpExt:" { print NF - 1; exit }' /proc/net/netstat)" \
 	"$(grep -c '^MPTcpExt' "$B/nstat-baseline.txt")"
+check "doctor: the endpoint flags" 1 "$(grep -c '^PASS  endpoint flags: subflow 1$' "$B/doctor.txt")"
 check "reproduce: the program's name" "program: mptcpshim" "$(head -1 "$B/reproduce.txt")"
 check "reproduce: its exit status" "exit status: 0" "$(sed -n 2p "$B/reproduce.txt")"
 check "ss -Mani during: the connection's two extra subflows" 1 \

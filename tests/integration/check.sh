@@ -70,6 +70,9 @@ rc=0
 nsx "$C" "$MPTCPSHIM_BIN" check --timeout 2 "$SRV:5999" 2>err.txt || rc=$?
 check "refused: exit 1" 1 "$rc"
 check "refused: said" 1 "$(grep -c 'Connection refused' err.txt)"
+nsx "$C" "$MPTCPSHIM_BIN" check --json --timeout 2 "$SRV:5999" >refused.json 2>/dev/null || true
+check "refused: JSON too" "False ECONNREFUSED" \
+	"$(json_get refused.json 'd["connected"], d["error"]' | tr -d "(),'")"
 
 # Without CAP_NET_ADMIN the announced addresses are only counted.
 bg_in "$S" 60 "$MPTCPSHIM_BIN" check --serve --count 1 --wait 10 5303 >/dev/null

@@ -19,6 +19,7 @@
 #include "mib.h"
 #include "mib_glossary.h"
 #include "output.h"
+#include "pm.h"
 #include "redact.h"
 
 static int load(const char *name, struct mib_set *set)
@@ -200,6 +201,29 @@ static void test_redact(void **state)
 	redact_free(&r);
 }
 
+/* Endpoint flags by name, laminar (6.18) among them. */
+static void test_flag_counts(void **state)
+{
+	struct pm_endpoint ep[3] = {
+		{ .flags = PM_FLAG_SIGNAL | PM_FLAG_LAMINAR },
+		{ .flags = PM_FLAG_SUBFLOW | PM_FLAG_BACKUP },
+		{ .flags = PM_FLAG_SIGNAL },
+	};
+	struct pm_state st = { .ep = ep, .n = 3 };
+	char buf[128];
+
+	(void)state;
+	pm_flag_counts(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "signal 2, subflow 1, backup 1, laminar 1");
+	st.n = 0;
+	pm_flag_counts(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	/* Cut short, never past the buffer. */
+	st.n = 3;
+	pm_flag_counts(&st, buf, 12);
+	assert_string_equal(buf, "signal 2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_metric_names),
 		cmocka_unit_test(test_prom_escape),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_flag_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
