@@ -150,6 +150,16 @@ t_differs() {
 	[ "$("$@" 2>/dev/null)" != "$before" ]
 }
 
+# t_gone PID: the process has ended.
+t_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# t_equals VALUE CMD...: CMD prints VALUE.
+t_equals() {
+	local want=$1
+	shift
+	[ "$("$@" 2>/dev/null)" = "$want" ]
+}
+
 # wait_changed SECONDS DESCRIPTION CMD...: until CMD's output differs from
 # what it printed first (a counter moved, a file was written).
 wait_changed() {
@@ -190,6 +200,12 @@ t_listens() {
 	local -a in_ns=()
 	[ -n "$1" ] && in_ns=(ip netns exec "$1")
 	"${in_ns[@]}" ss -Hltn "sport = :$2" | grep -q .
+}
+
+# t_tcp_established NS FILTER: an established TCP socket (an MPTCP subflow
+# is one) in NS matches the ss FILTER, e.g. "( dport = :80 and src A )".
+t_tcp_established() {
+	ip netns exec "$1" ss -Htn state established "$2" | grep -q .
 }
 
 # wait_listen NS PORT [SECONDS]: until something listens on PORT in NS
