@@ -29,7 +29,7 @@
 
 struct check_options {
 	bool json, serve;
-	const char *wait, *timeout, *count, *bind;
+	const char *count, *bind;
 	double wait_s, timeout_s;
 	long count_n;
 };
@@ -73,22 +73,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int seconds(const char *arg, const char *what, double *to)
-{
-	char *end;
-
-	if (!arg)
-		return 0;
-	errno = 0;
-	*to = strtod(arg, &end);
-	if (errno || *end || !(*to >= 0) || *to > 3600) {
-		cli_error("check", "argument \"%s\" is wrong: %s wants seconds "
-				   "from 0 to 3600", arg, what);
-		return -1;
-	}
-	return 0;
 }
 
 static void log_event(const struct pm_event *ev, void *data)
@@ -406,8 +390,9 @@ int cmd_check(int argc, char **argv)
 	const struct cli_option options[] = {
 		CLI_OPTION_JSON(&o.json),
 		CLI_OPTION_FLAG("serve", 's', &o.serve),
-		CLI_OPTION_VALUE("wait", 'w', &o.wait),
-		CLI_OPTION_VALUE("timeout", 't', &o.timeout),
+		CLI_OPTION_TAKE("wait", 'w', cli_take_seconds, &o.wait_s),
+		CLI_OPTION_TAKE("timeout", 't', cli_take_seconds,
+				&o.timeout_s),
 		CLI_OPTION_VALUE("count", 'n', &o.count),
 		CLI_OPTION_VALUE("bind", 'b', &o.bind),
 		CLI_OPTION_END,
@@ -418,9 +403,6 @@ int cmd_check(int argc, char **argv)
 	rc = cli_parse_options(argc, argv, "check", options, 0, usage);
 	if (rc >= 0)
 		return rc;
-	if (seconds(o.wait, "--wait", &o.wait_s) < 0 ||
-	    seconds(o.timeout, "--timeout", &o.timeout_s) < 0)
-		return CLI_USAGE;
 	if (o.count) {
 		errno = 0;
 		o.count_n = strtol(o.count, &end, 10);

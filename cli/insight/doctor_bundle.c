@@ -322,38 +322,26 @@ int doctor_bundle(const struct bundle_options *o)
 int doctor_parse(int argc, char **argv, void (*usage)(FILE *), bool *json,
 		 struct bundle_options *b)
 {
-	const char *duration = NULL;
 	bool reproduce = false;
 	const struct cli_option options[] = {
 		CLI_OPTION_JSON(json),
 		CLI_OPTION_VALUE("bundle", 'b', &b->file),
 		CLI_OPTION_FLAG("reproduce", 'r', &reproduce),
 		CLI_OPTION_FLAG("addresses", 'a', &b->addresses),
-		CLI_OPTION_VALUE("duration", 'd', &duration),
+		CLI_OPTION_TAKE("duration", 'd', cli_take_seconds,
+				&b->duration),
 		CLI_OPTION_END,
 	};
-	char *end;
 	int rc;
 
 	*json = false;
 	memset(b, 0, sizeof(*b));
-	b->duration = 5;
+	b->duration = -1;	/* not given */
 	rc = cli_parse_options(argc, argv, "doctor", options,
 			       CLI_OPTIONS_STOP_AT_OPERAND, usage);
 	if (rc >= 0)
 		return rc;
-	if (duration) {
-		errno = 0;
-		b->duration = strtod(duration, &end);
-		if (errno || *end || !(b->duration >= 0) ||
-		    b->duration > 3600) {
-			cli_error("doctor", "argument \"%s\" is wrong: "
-				  "--duration wants seconds from 0 to 3600",
-				  duration);
-			return CLI_USAGE;
-		}
-	}
-	if (!b->file && (reproduce || b->addresses || duration)) {
+	if (!b->file && (reproduce || b->addresses || b->duration >= 0)) {
 		cli_error("doctor", "--reproduce, --addresses and --duration "
 				    "need --bundle");
 		return CLI_USAGE;
@@ -374,5 +362,7 @@ int doctor_parse(int argc, char **argv, void (*usage)(FILE *), bool *json,
 	}
 	if (reproduce)
 		b->command = argv + optind;
+	if (b->duration < 0)
+		b->duration = 5;
 	return -1;
 }

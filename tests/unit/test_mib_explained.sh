@@ -45,6 +45,8 @@ expect_rc 2 "$MPTCPSHIM_BIN" doctor --reproduce true
 expect_rc 2 "$MPTCPSHIM_BIN" doctor --bundle x.tgz --reproduce
 expect_rc 2 "$MPTCPSHIM_BIN" doctor --bundle x.tgz --json
 expect_rc 2 "$MPTCPSHIM_BIN" doctor --bundle x.tgz --duration abc
+expect_rc 2 "$MPTCPSHIM_BIN" doctor --duration 5
+expect_rc 2 "$MPTCPSHIM_BIN" check --timeout 3601 127.0.0.1:1
 expect_rc 0 "$MPTCPSHIM_BIN" metrics --help
 expect_rc 0 "$MPTCPSHIM_BIN" check --help
 
