@@ -187,8 +187,14 @@ int cmd_metrics(int argc, char **argv)
 		if (wrc != CLI_OK)
 			rc = wrc;
 	} else {
-		fwrite(text, 1, len, stdout);
-		if (fflush(stdout) != 0)
+		/* Through the one printer (escaped already: the same bytes). */
+		struct out *out = out_new(stdout, false);
+
+		if (out) {
+			out_text(out, "%s", text);
+			out_end(out);
+		}
+		if (!out || fflush(stdout) != 0)
 			rc = CLI_CHECK_FAILED;
 	}
 	free(text);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "blackhole.h"
 #include "explain.h"
 #include "metrics.h"
 #include "mib.h"
@@ -201,6 +202,52 @@ static void test_redact(void **state)
 	redact_free(&r);
 }
 
+/* The derived blackhole state where the kernel has no detection (6.1),
+ * has it off, and had detections (without a probe: unknown, the longest
+ * period capped at 64x). */
+static void test_blackhole_states(void **state)
+{
+	struct explain_sysctl sys;
+	struct blackhole b;
+	struct mib_set set;
+	char msg[512], fix[320];
+
+	(void)state;
+	explain_sysctl_init(&sys);
+	sys.present = true;
+	assert_int_equal(load("6.1", &set), 0);
+	blackhole_read(&sys, &set, true, &b);
+	assert_int_equal(b.state, BLACKHOLE_UNSUPPORTED);
+	assert_false(b.probed);
+	assert_false(blackhole_describe(&b, msg, sizeof(msg), fix,
+					sizeof(fix)));
+	assert_non_null(strstr(msg, "no blackhole detection"));
+	/* No syn_retrans_before_tcp_fallback either: not mentioned. */
+	assert_null(strstr(msg, "syn_retrans"));
+	mib_free(&set);
+
+	assert_int_equal(load("6.18", &set), 0);
+	explain_sysctl_set(&sys, "blackhole_timeout", "0");
+	explain_sysctl_set(&sys, "syn_retrans_before_tcp_fallback", "2");
+	blackhole_read(&sys, &set, true, &b);
+	assert_int_equal(b.state, BLACKHOLE_DETECTION_OFF);
+	assert_false(blackhole_describe(&b, msg, sizeof(msg), fix,
+					sizeof(fix)));
+	assert_non_null(strstr(msg, "syn_retrans_before_tcp_fallback = 2"));
+
+	/* The fixture's Blackhole is 2^64-1: the doubling stops at 64x. */
+	explain_sysctl_set(&sys, "blackhole_timeout", "3600");
+	blackhole_read(&sys, &set, false, &b);
+	assert_int_equal(b.state, BLACKHOLE_UNKNOWN);
+	assert_int_equal(b.max_period, 3600LL * 64);
+	assert_true(blackhole_describe(&b, msg, sizeof(msg), fix,
+				       sizeof(fix)));
+	assert_non_null(strstr(msg, "state unknown"));
+	assert_non_null(strstr(fix, "option 30"));
+	assert_string_equal(blackhole_state_name(b.state), "unknown");
+	mib_free(&set);
+}
+
 /* Endpoint flags by name, laminar (6.18) among them. */
 static void test_flag_counts(void **state)
 {
@@ -234,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_prom_escape),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_flag_counts),
+		cmocka_unit_test(test_blackhole_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
