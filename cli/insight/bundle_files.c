@@ -24,13 +24,15 @@ static const struct {
 } files[] = {
 	{ "README.txt", "this list" },
 	{ "kernel.txt", "kernel release and version (uname -srvm), "
-			"mptcpshim's version" },
+			"mptcpshim's version, the distribution "
+			"(os-release)" },
 	{ "sysctl.txt", "every net.mptcp.* sysctl, and rp_filter" },
 	{ "endpoints.txt", "path-manager endpoints and limits, with "
 			   "their warnings (mptcpshim endpoints)" },
 	{ "endpoints.json", "the same as JSON" },
 	{ "doctor.txt", "mptcpshim doctor (for the reproduced program "
 			"when given)" },
+	{ "ss-Mani-before.txt", "ss -Mani before the reproduction" },
 	{ "ss-Mani-during.txt", "ss -Mani once the reproduction's "
 				"connections were up (0.2 s after the last "
 				"connection or subflow was established)" },
@@ -67,6 +69,28 @@ FILE *bundle_create(const struct bundle *b, const char *name)
 	return fd < 0 ? NULL : fdopen(fd, "w");
 }
 
+/* The distribution and its version (what the bug template asks for),
+ * from os-release: those lines only. */
+static void copy_os_release(FILE *fp)
+{
+	FILE *in = fopen("/etc/os-release", "re");
+	char line[256];
+
+	if (!in)
+		in = fopen("/usr/lib/os-release", "re");
+	if (!in)
+		return;
+	while (fgets(line, sizeof(line), in))
+		if (strncmp(line, "PRETTY_NAME=", 12) == 0 ||
+		    strncmp(line, "VERSION_ID=", 11) == 0 ||
+		    strncmp(line, "ID=", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			out_safe_text(fp, line, false);
+			fputc('\n', fp);
+		}
+	fclose(in);
+}
+
 void bundle_write_kernel(const struct bundle *b)
 {
 	struct utsname u;
@@ -79,6 +103,7 @@ void bundle_write_kernel(const struct bundle *b)
 		fprintf(fp, "%s %s %s %s\n", u.sysname, u.release, u.version,
 			u.machine);
 	fprintf(fp, "mptcpshim %s\n", MPTCPSHIM_VERSION);
+	copy_os_release(fp);
 	fclose(fp);
 }
 

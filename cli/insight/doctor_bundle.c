@@ -195,10 +195,12 @@ static void collect_reports(const struct bundle *b,
 		char *endpoints_json[] = { "endpoints", "--json", NULL };
 		char *doctor[] = { "doctor", o->command ? o->command[0] : NULL,
 				   NULL };
+		char *ss[] = { "ss", "-Mani", NULL };
 
 		run_into(b, "endpoints.txt", cmd_endpoints, endpoints);
 		run_into(b, "endpoints.json", cmd_endpoints, endpoints_json);
 		run_into(b, "doctor.txt", cmd_doctor, doctor);
+		run_into(b, "ss-Mani-before.txt", NULL, ss);
 		return;
 	}
 	char *explain[] = { "mib", "--explain", "--all", NULL };

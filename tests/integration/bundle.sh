@@ -33,7 +33,7 @@ mkdir x
 tar -xzf b.tgz -C x
 B=x/mptcpshim-bundle
 for f in README.txt kernel.txt sysctl.txt endpoints.txt endpoints.json \
-	 doctor.txt ss-Mani.txt conns.json ss-Mani-during.txt \
+	 doctor.txt ss-Mani-before.txt ss-Mani.txt conns.json ss-Mani-during.txt \
 	 conns-during.json nstat-baseline.txt \
 	 nstat-delta.txt mib-explain.txt pm-events.txt reproduce.txt \
 	 metrics.prom; do
@@ -43,6 +43,7 @@ done
 check "README lists only files that are there" "" \
 	"$(awk 'NR > 5 && NF { print $1 }' "$B/README.txt" | while read -r f; do [ -e "$B/$f" ] || echo "$f"; done)"
 check "kernel release" "$(uname -r)" "$(awk 'NR == 1 { print $2 }' "$B/kernel.txt")"
+check "the distribution" "$(grep '^PRETTY_NAME=' /etc/os-release)" "$(grep '^PRETTY_NAME=' "$B/kernel.txt")"
 check "sysctls: blackhole_timeout" 1 "$(grep -c '^net\.mptcp\.blackhole_timeout = ' "$B/sysctl.txt")"
 check "sysctls: path manager" 1 "$(grep -c '^net\.mptcp\.path_manager = \|^net\.mptcp\.pm_type = ' "$B/sysctl.txt" | awk '{ print ($1 >= 1) }')"
 check_ge "events: the transfer's subflows" 2 "$(grep -c ' sf_established ' "$B/pm-events.txt")"
