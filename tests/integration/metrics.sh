@@ -63,7 +63,9 @@ check "limits: subflows" 2 "$(value m.prom mptcp_limit_subflows)"
 check "endpoints: one subflow endpoint" 1 "$(value m.prom mptcp_endpoints_flagged 'flag="subflow"')"
 check "blackhole: never" 0 "$(value m.prom mptcp_blackhole_active)"
 
-# --netns NAME from the host: the server's own counters and endpoints.
+# --netns NAME from the host: the server's own counters, endpoints and
+# sysctls (one set apart from the default to tell them from the host's).
+nsx "$S" sysctl -qw net.mptcp.stale_loss_cnt=7
 "$MPTCPSHIM_BIN" metrics --netns "$S" >s.prom
 rc=0; promtool check metrics <s.prom >lint.out 2>&1 || rc=$?
 check "--netns: promtool exit 0" 0 $rc
@@ -72,6 +74,7 @@ check "--netns: the namespace's SYNRX" "$(mib "$S" MPCapableSYNRX)" \
 	"$(value s.prom mptcp_mib_mp_capable_synrx_total)"
 check "--netns: the namespace's AddAddrTx" "$(mib "$S" AddAddrTx)" \
 	"$(value s.prom mptcp_mib_add_addr_tx_total)"
+check "--netns: its sysctls" 7 "$(value s.prom mptcp_stale_loss_cnt)"
 check "--netns: its signal endpoint" 1 "$(value s.prom mptcp_endpoints_flagged 'flag="signal"')"
 check_ge "--netns: not the client's counters (SYNRX)" 1 "$(value s.prom mptcp_mib_mp_capable_synrx_total)"
 check "--netns: the client has no SYNRX" 0 "$(value m.prom mptcp_mib_mp_capable_synrx_total)"
