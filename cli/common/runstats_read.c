@@ -132,6 +132,12 @@ static int apply(struct runstats *rs, char **f)
 			return 1;
 	} else if (strcmp(ev, "keepalive") == 0) {
 		p->keepalive++;
+	} else if (strcmp(ev, "warning") == 0) {
+		char **slot = array_push(&p->warnings, &p->nwarnings,
+					 sizeof(*slot));
+
+		if (!slot || !(*slot = strdup(text)))
+			return -1;
 	} else {
 		return 1;
 	}
@@ -191,6 +197,9 @@ void runstats_free(struct runstats *rs)
 		tally_free(&rs->p[i].switch_reasons);
 		tally_free(&rs->p[i].options_rescued);
 		tally_free(&rs->p[i].options_ignored);
+		for (size_t w = 0; w < rs->p[i].nwarnings; w++)
+			free(rs->p[i].warnings[w]);
+		free(rs->p[i].warnings);
 	}
 	free(rs->p);
 	rs->p = NULL;

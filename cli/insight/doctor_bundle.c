@@ -7,6 +7,7 @@
  * through the address redactor, and tar(1) packs the directory.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -41,13 +42,17 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Runs argv (ours: fn set; else a program from PATH) with stdout and
- * stderr into name. An empty environment for programs: nothing of the
- * user's reaches a file by way of a tool that prints it. */
-static void run_into(const struct bundle *b, const char *name,
-		     cli_command_fn fn, char **argv)
+/* Runs argv with stdout and stderr into name: a mptcpshim command (ours:
+ * this very program, /proc/self/exe, in a process of its own) or a tool
+ * from PATH. Tools get an empty environment: nothing of the user's reaches
+ * a file by way of a tool that prints it. */
+static void run_into(const struct bundle *b, const char *name, bool ours,
+		     char **argv)
 {
-	char path[PATH_MAX];
+	static char *const empty_env[] = {
+		"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL
+	};
+	char path[PATH_MAX], *self[16] = { "mptcpshim" };
 	pid_t pid;
 	int fd, status;
 
@@ -56,28 +61,20 @@ static void run_into(const struct bundle *b, const char *name,
 		  0600);
 	if (fd < 0)
 		return;
+	for (size_t i = 0; ours && argv[i] && i + 2 < 16; i++)
+		self[i + 1] = argv[i];
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		static char *const empty_env[] = {
-			"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL
-		};
-		int argc = 0;
-
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
-		if (!fn) {
+		if (ours)
+			execv("/proc/self/exe", self);
+		else
 			execvpe(argv[0], argv, empty_env);
-			dprintf(STDOUT_FILENO, "%s: %s\n", argv[0],
-				strerror(errno));
-			_exit(127);
-		}
-		while (argv[argc])
-			argc++;
-		optind = 1;
-		status = fn(argc, argv);
-		fflush(NULL);
-		_exit(status);
+		dprintf(STDOUT_FILENO, "%s: %s\n", ours ? "mptcpshim" : argv[0],
+			strerror(errno));
+		_exit(127);
 	}
 	close(fd);
 	if (pid > 0)
@@ -119,8 +116,8 @@ static void snapshot(const struct bundle *b, const char *ss_file,
 	char *ss[] = { "ss", "-Mani", NULL };
 	char *conns[] = { "conns", "--json", NULL };
 
-	run_into(b, ss_file, NULL, ss);
-	run_into(b, conns_file, cmd_conns, conns);
+	run_into(b, ss_file, false, ss);
+	run_into(b, conns_file, true, conns);
 }
 
 /* Until the child exits (or the duration passes), gathering events. The
@@ -197,18 +194,18 @@ static void collect_reports(const struct bundle *b,
 				   NULL };
 		char *ss[] = { "ss", "-Mani", NULL };
 
-		run_into(b, "endpoints.txt", cmd_endpoints, endpoints);
-		run_into(b, "endpoints.json", cmd_endpoints, endpoints_json);
-		run_into(b, "doctor.txt", cmd_doctor, doctor);
-		run_into(b, "ss-Mani-before.txt", NULL, ss);
+		run_into(b, "endpoints.txt", true, endpoints);
+		run_into(b, "endpoints.json", true, endpoints_json);
+		run_into(b, "doctor.txt", true, doctor);
+		run_into(b, "ss-Mani-before.txt", false, ss);
 		return;
 	}
 	char *explain[] = { "mib", "--explain", "--all", NULL };
 	char *metrics[] = { "metrics", "--no-probe", NULL };
 
 	snapshot(b, "ss-Mani.txt", "conns.json");
-	run_into(b, "mib-explain.txt", cmd_mib, explain);
-	run_into(b, "metrics.prom", cmd_metrics, metrics);
+	run_into(b, "mib-explain.txt", true, explain);
+	run_into(b, "metrics.prom", true, metrics);
 }
 
 static int reproduce(struct bundle *b, const struct bundle_options *o,

@@ -111,6 +111,13 @@ static void print_proc(struct out *out, const struct runstats_proc *p)
 	print_options(out, "options_ignored", "options ignored",
 		      &p->options_ignored);
 	count(out, "keepalive", "keepalive applied", p->keepalive);
+	if (p->nwarnings)
+		out_text(out, "\n    warnings the program's stderr could not "
+			      "take (also in the system log):");
+	out_array_open(out, "warnings");
+	for (size_t i = 0; i < p->nwarnings; i++)
+		out_string(out, NULL, "\n      %s", p->warnings[i]);
+	out_array_close(out);
 	out_text(out, "\n");
 	out_object_close(out);
 }
