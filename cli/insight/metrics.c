@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <ifaddrs.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,20 +204,43 @@ static struct iface_total *iface_slot(struct iface_total *t, size_t *n,
 	return &t[(*n)++];
 }
 
+/* An established subflow of an established connection: a connection
+ * closed with data unread lingers (FIN-WAIT-2) with its subflows still
+ * established. Without the tokens (unprivileged) only the subflow's own
+ * state is known. */
+static bool subflow_in_use(const struct sockdiag_snapshot *snap,
+			   const struct sockdiag_subflow *sf)
+{
+	if (sf->state != TCP_ESTABLISHED)
+		return false;
+	if (!sf->token_known)
+		return true;
+	for (size_t i = 0; i < snap->nconns; i++)
+		if (sockdiag_subflow_of(sf, &snap->conns[i]))
+			return snap->conns[i].state == TCP_ESTABLISHED;
+	return true;
+}
+
 static void write_sockdiag(struct prom *p, const struct sockdiag_snapshot *snap)
 {
 	struct ifaddrs *ifa = NULL;
 	struct iface_total *t;
-	unsigned long long fallback = 0;
+	unsigned long long fallback = 0, established = 0;
 	size_t n = 0;
 
-	for (size_t i = 0; i < snap->nconns; i++)
+	/* Established only: connections and subflows that are closing
+	 * linger for a while and would blur "what is in use now". */
+	for (size_t i = 0; i < snap->nconns; i++) {
+		if (snap->conns[i].state != TCP_ESTABLISHED)
+			continue;
+		established++;
 		fallback += snap->conns[i].fallback;
+	}
 	gauge(p, "mptcp_connections",
-	      "MPTCP sockets with a connection (not listening) now",
-	      snap->nconns);
+	      "MPTCP connections established now", established);
 	gauge(p, "mptcp_connections_fallback",
-	      "MPTCP sockets now running as plain TCP (fallback)", fallback);
+	      "Established MPTCP connections running as plain TCP "
+	      "(fallback)", fallback);
 	t = calloc(snap->nsubflows + 1, sizeof(*t));
 	if (!t)
 		return;
@@ -227,6 +251,8 @@ static void write_sockdiag(struct prom *p, const struct sockdiag_snapshot *snap)
 		char name[IF_NAMESIZE] = "";
 		struct iface_total *slot;
 
+		if (!subflow_in_use(snap, sf))
+			continue;
 		if (ifa)
 			pm_interface_holding(ifa, sf->local.family,
 					     sf->local.addr, name);
@@ -240,20 +266,20 @@ static void write_sockdiag(struct prom *p, const struct sockdiag_snapshot *snap)
 	if (ifa)
 		freeifaddrs(ifa);
 	family(p, "mptcp_interface_subflows", "gauge",
-	       "MPTCP subflows now, by the interface holding their local "
-	       "address (none: no interface does)");
+	       "MPTCP subflows established now, by the interface holding "
+	       "their local address (none: no interface does)");
 	for (size_t i = 0; i < n; i++)
 		sample(p, "mptcp_interface_subflows", "interface", t[i].name,
 		       t[i].subflows);
 	family(p, "mptcp_interface_subflow_sent_bytes", "gauge",
-	       "Bytes acknowledged by the peer on the subflows open now, by "
-	       "interface (falls when subflows close)");
+	       "Bytes acknowledged by the peer on the subflows established "
+	       "now, by interface (falls when subflows close)");
 	for (size_t i = 0; i < n; i++)
 		sample(p, "mptcp_interface_subflow_sent_bytes", "interface",
 		       t[i].name, t[i].sent);
 	family(p, "mptcp_interface_subflow_received_bytes", "gauge",
-	       "Bytes received on the subflows open now, by interface "
-	       "(falls when subflows close)");
+	       "Bytes received on the subflows established now, by "
+	       "interface (falls when subflows close)");
 	for (size_t i = 0; i < n; i++)
 		sample(p, "mptcp_interface_subflow_received_bytes",
 		       "interface", t[i].name, t[i].received);

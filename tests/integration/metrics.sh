@@ -20,8 +20,10 @@ value() {
 	awk -v m="$2" -v l="${3:-}" '$1 ~ "^" m "[{]" && index($1, l) { print $2; exit }' "$1"
 }
 
-# Traffic in the client namespace; it stays quiet afterwards.
-nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -- $PY -c "$TOPO2_CLIENT" "$SRV" 5201 1 recv
+# Traffic in the client namespace; it stays quiet afterwards (an upload:
+# a client closing with data unread would leave its connection receiving
+# in FIN-WAIT-2, and the counters moving).
+nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -- $PY -c "$TOPO2_CLIENT" "$SRV" 5201 1 send
 
 # Quiet: the server's data for the closed connection may still arrive, so
 # wait (bounded) until two readings 0.2 s apart agree.
@@ -91,9 +93,13 @@ check "--netns PID: the client's MPJoinSynTx" "$(mib "$C" MPJoinSynTx)" \
 # Per-interface subflows of a connection that is open now.
 nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -- $PY -c "$TOPO2_CLIENT" "$SRV" 5201 4 recv &
 client=$!
+# Until the connection is up on both paths and data flows (bounded).
 for i in $(seq 1 100); do
 	nsx "$C" "$MPTCPSHIM_BIN" metrics >live.prom
-	[ "$(value live.prom mptcp_interface_subflows "interface=\"$C2\"")" = 2 ] && break
+	[ "$(value live.prom mptcp_interface_subflows "interface=\"$C2\"")" = 2 ] &&
+		[ "$(value live.prom mptcp_connections)" = 1 ] &&
+		[ "$(value live.prom mptcp_interface_subflow_received_bytes "interface=\"$C1\"")" -gt 0 ] &&
+		break
 	sleep 0.05
 done
 check "subflows on the second path's interface" 2 \
