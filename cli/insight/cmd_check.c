@@ -340,7 +340,16 @@ static int serve(const struct check_options *o, const char *port)
 	if (!o->json) {
 		struct out *out = out_new(stdout, false);
 
-		out_text(out, "listening with MPTCP on port %s\n", port);
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		char host[64], serv[16] = "?";
+
+		/* The real port (PORT 0 asks the kernel for one). */
+		if (getsockname(lfd, (struct sockaddr *)&ss, &len) == 0)
+			getnameinfo((struct sockaddr *)&ss, len, host,
+				    sizeof(host), serv, sizeof(serv),
+				    NI_NUMERICHOST | NI_NUMERICSERV);
+		out_text(out, "listening with MPTCP on port %s\n", serv);
 		out_end(out);
 		fflush(stdout);
 	}
