@@ -127,6 +127,10 @@ void check_conn_cause(struct check_conn *c, const struct mib_set *before,
 		"mptcp_disabled", "blackhole", "syn_dropped", "peer_not_mptcp",
 		"option_stripped", "local_fallback",
 	};
+	static const char *const subflow_rules[] = {
+		"join_local_error", "join_refused", "joins_unanswered",
+		"subflow_reset", "add_addr_dropped",
+	};
 	struct explain_reason reasons[32];
 	struct explain_sysctl sys;
 	struct explain_input in = { .sys = &sys };
@@ -138,7 +142,14 @@ void check_conn_cause(struct check_conn *c, const struct mib_set *before,
 	explain_sysctl_read(EXPLAIN_SYSCTL_DIR, &sys);
 	in.mib = &delta;
 	n = explain_run(&in, reasons, 32);
-	for (size_t i = 0; i < n && !c->cause_known; i++)
+	for (size_t i = 0; i < n && c->mptcp; i++)
+		for (size_t r = 0; r < sizeof(subflow_rules) /
+					       sizeof(subflow_rules[0]) &&
+				   c->nsubflow_causes < 4; r++)
+			if (strcmp(reasons[i].id, subflow_rules[r]) == 0)
+				c->subflow_causes[c->nsubflow_causes++] =
+					reasons[i];
+	for (size_t i = 0; i < n && !c->cause_known && !c->mptcp; i++)
 		for (size_t r = 0; r < sizeof(fallback_rules) /
 					       sizeof(fallback_rules[0]); r++)
 			if (strcmp(reasons[i].id, fallback_rules[r]) == 0) {
@@ -148,7 +159,7 @@ void check_conn_cause(struct check_conn *c, const struct mib_set *before,
 			}
 	/* The server's side: an MPTCP listener hands out a plain TCP socket
 	 * when the SYN had no MP_CAPABLE. */
-	if (!c->cause_known && c->side[0] == 's' &&
+	if (!c->cause_known && !c->mptcp && c->side[0] == 's' &&
 	    mib_find(&delta, "MPCapableSYNRX") &&
 	    mib_value(&delta, "MPCapableSYNRX") == 0) {
 		memset(&c->cause, 0, sizeof(c->cause));
@@ -255,6 +266,18 @@ void check_conn_print(struct out *out, const struct check_conn *c)
 		out_string(out, "state", " %s", sockdiag_state_name(s->state));
 		out_double(out, "rtt_ms", "  rtt %.3g ms\n",
 			   s->rtt_us / 1000.0);
+		out_object_close(out);
+	}
+	out_array_close(out);
+	out_array_open(out, "subflow_causes");
+	for (size_t i = 0; i < c->nsubflow_causes; i++) {
+		const struct explain_reason *r = &c->subflow_causes[i];
+
+		out_object_open(out, NULL);
+		out_string(out, "id", NULL, r->id);
+		out_string(out, "reason", "  subflows: %s\n", r->reason);
+		out_string(out, "evidence", "    evidence: %s\n", r->evidence);
+		out_string(out, "fix", "    fix: %s\n", r->fix);
 		out_object_close(out);
 	}
 	out_array_close(out);

@@ -50,6 +50,10 @@ struct check_conn {
 	struct check_subflow sub[CHECK_MAX_SUBFLOWS];
 	size_t nsub;
 	double waited;			/* seconds subflows were awaited */
+	/* What the counters say about subflows (joins unanswered, refused,
+	 * reset...), when MPTCP. */
+	struct explain_reason subflow_causes[4];
+	size_t nsubflow_causes;
 };
 
 /* Whether fd (connected or accepted) runs MPTCP now. */
@@ -61,7 +65,8 @@ void check_conn_sample(int fd, struct check_conn *c);
 /* Adds an event about c's token (ANNOUNCED: the peer's address). */
 void check_conn_event(struct check_conn *c, const struct pm_event *ev);
 
-/* The fallback cause from the counters' change over the connection. */
+/* From the counters' change over the connection: the fallback cause, or
+ * (MPTCP) what they say about subflows. */
 void check_conn_cause(struct check_conn *c, const struct mib_set *before,
 		      const struct mib_set *after);
 

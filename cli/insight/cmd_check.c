@@ -274,7 +274,7 @@ static int client(const struct check_options *o, const char *target)
 	endpoint_from(fd, false, &c.local);
 	endpoint_from(fd, true, &c.remote);
 	watch(fd, &c, l, &log, check_is_mptcp(fd) ? o->wait_s : 0, false);
-	if (!c.mptcp && mib_read(MIB_NETSTAT, &after) == 0 && before.n)
+	if (mib_read(MIB_NETSTAT, &after) == 0 && before.n)
 		check_conn_cause(&c, &before, &after);
 	close(fd);
 	pm_listener_close(l);
@@ -376,7 +376,7 @@ static int serve(const struct check_options *o, const char *port)
 		endpoint_from(fd, true, &c.remote);
 		log.n = 0;
 		watch(fd, &c, l, &log, o->wait_s, true);
-		if (!c.mptcp && mib_read(MIB_NETSTAT, &after) == 0 && before.n)
+		if (mib_read(MIB_NETSTAT, &after) == 0 && before.n)
 			check_conn_cause(&c, &before, &after);
 		close(fd);
 		mib_free(&before);

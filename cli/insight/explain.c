@@ -249,8 +249,10 @@ static const struct rule rules[] = {
 		.reads = { "MPJoinSynTx", "MPJoinSynAckRx" },
 		.reason = "SYNs for extra subflows (MP_JOIN) were sent but not "
 			  "answered: the second path drops them, the peer "
-			  "cannot route its reply to that source, or the peer "
-			  "ignores joins",
+			  "cannot route its reply to that source, the peer "
+			  "ignores joins, or the server listens on one address "
+			  "only (a join to another of its addresses finds no "
+			  "listener)",
 		.fix = "check the path of each subflow endpoint: 'ip route "
 		       "get PEER from ADDR' here, a route back on the peer, "
 		       "rp_filter (strict 1 drops asymmetric replies), and a "

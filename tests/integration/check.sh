@@ -41,6 +41,23 @@ nsx "$C" "$MPTCPSHIM_BIN" check --wait 1 "$SRV:5301" >client.txt || true
 check "text: the verdict" 1 "$(grep -c "^check $SRV:5301: MPTCP (connected in" client.txt)"
 check "text: the announced address" 1 "$(grep -c '^    10.62.2.2 ' client.txt)"
 
+check "MPTCP peer: no subflow problem" 0 "$(json_get client.json 'len(d["subflow_causes"])')"
+
+# An MPTCP server listening on one address only: the join to the address
+# it announces finds no listener, and the counters say so.
+printf '[global]\nmode = all\n' >all.conf
+bg_in "$S" 60 "$MPTCPSHIM_BIN" run -c all.conf -- $PY -m http.server --bind "$SRV" 8081 >/dev/null 2>&1
+wait_listen "$S" 8081
+nsx "$C" ip mptcp endpoint flush
+nsx "$C" "$MPTCPSHIM_BIN" check --json --wait 1 "$SRV:8081" >bound.json || true
+check "bound server: MPTCP" True "$(json_get bound.json 'd["mptcp"]')"
+check "bound server: announced" "['10.62.2.2']" \
+	"$(json_get bound.json '[a["address"] for a in d["announced"]]')"
+check "bound server: one subflow" 1 "$(json_get bound.json 'len(d["subflows"])')"
+check "bound server: the join went unanswered" True \
+	"$(json_get bound.json '"joins_unanswered" in [r["id"] for r in d["subflow_causes"]]')"
+nsx "$C" ip mptcp endpoint add 10.62.2.1 dev "$C2" subflow
+
 # A TCP-only server: fallback, and the counters say why.
 bg_in "$S" 60 $PY -m http.server --bind "$SRV" 8080 >/dev/null 2>&1
 wait_listen "$S" 8080
