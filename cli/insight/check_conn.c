@@ -27,7 +27,7 @@ bool check_is_mptcp(int fd)
 	return getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) == 0;
 }
 
-static void endpoint_of(const struct sockaddr *sa, struct sockdiag_endpoint *e)
+void check_endpoint_of(const struct sockaddr *sa, struct sockdiag_endpoint *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->family = sa->sa_family;
@@ -95,8 +95,8 @@ void check_conn_sample(int fd, struct check_conn *c)
 			(const void *)(infos.data + i * sizeof(*t));
 		struct check_subflow *s = &c->sub[c->nsub++];
 
-		endpoint_of(&a->sa_local, &s->local);
-		endpoint_of(&a->sa_remote, &s->remote);
+		check_endpoint_of(&a->sa_local, &s->local);
+		check_endpoint_of(&a->sa_remote, &s->remote);
 		s->rtt_us = t->tcpi_rtt;
 		s->state = t->tcpi_state;
 	}

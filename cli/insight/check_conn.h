@@ -56,6 +56,10 @@ struct check_conn {
 	size_t nsubflow_causes;
 };
 
+struct sockaddr;
+/* sa (AF_INET or AF_INET6) as an address and port; e cleared otherwise. */
+void check_endpoint_of(const struct sockaddr *sa, struct sockdiag_endpoint *e);
+
 /* Whether fd (connected or accepted) runs MPTCP now. */
 bool check_is_mptcp(int fd);
 

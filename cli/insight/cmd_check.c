@@ -144,21 +144,11 @@ static void endpoint_from(int fd, bool peer, struct sockdiag_endpoint *e)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 
-	memset(e, 0, sizeof(*e));
+	memset(&ss, 0, sizeof(ss));
 	if ((peer ? getpeername : getsockname)(fd, (struct sockaddr *)&ss,
 						&len) < 0)
-		return;
-	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
-		char host[INET6_ADDRSTRLEN], port[8];
-
-		if (getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host),
-				port, sizeof(port),
-				NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-			e->family = ss.ss_family;
-			snprintf(e->addr, sizeof(e->addr), "%s", host);
-			e->port = (unsigned)atoi(port);
-		}
-	}
+		ss.ss_family = AF_UNSPEC;
+	check_endpoint_of((struct sockaddr *)&ss, e);
 }
 
 static int connect_timed(int fd, const struct addrinfo *ai, double timeout)
