@@ -174,6 +174,20 @@ static int connect_timed(int fd, const struct addrinfo *ai, double timeout)
 	return 0;
 }
 
+/* A port number, min to 65535, digits only (a service name would make
+ * the target's meaning depend on /etc/services). */
+static bool valid_port(const char *s, long min)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return !errno && !*end && v >= min && v <= 65535;
+}
+
 /* "host:port", "[v6]:port"; host and port point into buf. */
 static int split_target(char *buf, char **host, char **port)
 {
@@ -195,7 +209,7 @@ static int split_target(char *buf, char **host, char **port)
 		*host = buf;
 		*port = colon + 1;
 	}
-	return **host && **port ? 0 : -1;
+	return **host && valid_port(*port, 1) ? 0 : -1;
 }
 
 static int client(const struct check_options *o, const char *target)
@@ -215,7 +229,8 @@ static int client(const struct check_options *o, const char *target)
 	snprintf(buf, sizeof(buf), "%s", target);
 	if (split_target(buf, &host, &port) < 0) {
 		cli_error("check", "argument \"%s\" is wrong: HOST:PORT or "
-				   "[ADDRESS]:PORT expected", target);
+				   "[ADDRESS]:PORT expected (PORT 1 to 65535)",
+			  target);
 		return CLI_USAGE;
 	}
 	rc = getaddrinfo(host, port, &hints, &res);
@@ -419,6 +434,11 @@ int cmd_check(int argc, char **argv)
 	}
 	if (!o.serve && (o.count || o.bind)) {
 		cli_error("check", "--count and --bind need --serve");
+		return CLI_USAGE;
+	}
+	if (o.serve && !valid_port(argv[optind], 0)) {
+		cli_error("check", "argument \"%s\" is wrong: a port from 0 "
+				   "to 65535 expected", argv[optind]);
 		return CLI_USAGE;
 	}
 	return o.serve ? serve(&o, argv[optind]) : client(&o, argv[optind]);

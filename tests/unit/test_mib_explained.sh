@@ -39,6 +39,12 @@ expect_rc 2 "$MPTCPSHIM_BIN" metrics --netns no-such-netns-$$
 expect_rc 2 "$MPTCPSHIM_BIN" metrics --netns ../etc
 expect_rc 2 "$MPTCPSHIM_BIN" check
 expect_rc 2 "$MPTCPSHIM_BIN" check no-port
+expect_rc 2 "$MPTCPSHIM_BIN" check 127.0.0.1:99999
+expect_rc 2 "$MPTCPSHIM_BIN" check 127.0.0.1:0
+expect_rc 2 "$MPTCPSHIM_BIN" check 127.0.0.1:http
+expect_rc 2 "$MPTCPSHIM_BIN" check '[::1:80'
+expect_rc 2 "$MPTCPSHIM_BIN" check ::1:80
+expect_rc 2 "$MPTCPSHIM_BIN" check --serve 70000
 expect_rc 2 "$MPTCPSHIM_BIN" check --wait -1 127.0.0.1:1
 expect_rc 2 "$MPTCPSHIM_BIN" check --count 1 127.0.0.1:1
 expect_rc 2 "$MPTCPSHIM_BIN" doctor --reproduce true
