@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <ifaddrs.h>
 #include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,21 +205,55 @@ static struct iface_total *iface_slot(struct iface_total *t, size_t *n,
 	return &t[(*n)++];
 }
 
+/* The connections by token, for the subflows' join (a server may hold
+ * a hundred thousand of each: no scan per subflow). */
+struct conn_token {
+	uint32_t token;
+	bool established;
+};
+
+static int by_token(const void *a, const void *b)
+{
+	uint32_t x = ((const struct conn_token *)a)->token;
+	uint32_t y = ((const struct conn_token *)b)->token;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct conn_token *conn_tokens(const struct sockdiag_snapshot *snap,
+				      size_t *n)
+{
+	struct conn_token *v = calloc(snap->nconns + 1, sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < snap->nconns; i++)
+		if (snap->conns[i].info_known) {
+			v[*n].token = snap->conns[i].token;
+			v[(*n)++].established =
+				snap->conns[i].state == TCP_ESTABLISHED;
+		}
+	qsort(v, *n, sizeof(*v), by_token);
+	return v;
+}
+
 /* An established subflow of an established connection: a connection
  * closed with data unread lingers (FIN-WAIT-2) with its subflows still
  * established. Without the tokens (unprivileged) only the subflow's own
  * state is known. */
-static bool subflow_in_use(const struct sockdiag_snapshot *snap,
+static bool subflow_in_use(const struct conn_token *tokens, size_t ntokens,
 			   const struct sockdiag_subflow *sf)
 {
+	struct conn_token key = { .token = sf->token_loc };
+	const struct conn_token *c;
+
 	if (sf->state != TCP_ESTABLISHED)
 		return false;
-	if (!sf->token_known)
+	if (!sf->token_known || !tokens)
 		return true;
-	for (size_t i = 0; i < snap->nconns; i++)
-		if (sockdiag_subflow_of(sf, &snap->conns[i]))
-			return snap->conns[i].state == TCP_ESTABLISHED;
-	return true;
+	c = bsearch(&key, tokens, ntokens, sizeof(*tokens), by_token);
+	return !c || c->established;
 }
 
 static void write_sockdiag(struct prom *p, const struct sockdiag_snapshot *snap)
@@ -226,7 +261,8 @@ static void write_sockdiag(struct prom *p, const struct sockdiag_snapshot *snap)
 	struct ifaddrs *ifa = NULL;
 	struct iface_total *t;
 	unsigned long long fallback = 0, established = 0;
-	size_t n = 0;
+	struct conn_token *tokens;
+	size_t n = 0, ntokens;
 
 	/* Established only: connections and subflows that are closing
 	 * linger for a while and would blur "what is in use now". */
@@ -246,12 +282,13 @@ static void write_sockdiag(struct prom *p, const struct sockdiag_snapshot *snap)
 		return;
 	if (getifaddrs(&ifa) < 0)
 		ifa = NULL;
+	tokens = conn_tokens(snap, &ntokens);
 	for (size_t i = 0; i < snap->nsubflows; i++) {
 		const struct sockdiag_subflow *sf = &snap->subflows[i];
 		char name[IF_NAMESIZE] = "";
 		struct iface_total *slot;
 
-		if (!subflow_in_use(snap, sf))
+		if (!subflow_in_use(tokens, ntokens, sf))
 			continue;
 		if (ifa)
 			pm_interface_holding(ifa, sf->local.family,
@@ -263,6 +300,7 @@ static void write_sockdiag(struct prom *p, const struct sockdiag_snapshot *snap)
 			slot->received += sf->bytes_received;
 		}
 	}
+	free(tokens);
 	if (ifa)
 		freeifaddrs(ifa);
 	family(p, "mptcp_interface_subflows", "gauge",

@@ -110,6 +110,19 @@ check_ge "bytes received on the first path" 1 \
 	"$(value live.prom mptcp_interface_subflow_received_bytes "interface=\"$C1\"")"
 check "connections now" 1 "$(value live.prom mptcp_connections)"
 wait "$client"
+# That client closed with data unread: on 6.18 its connection lingers in
+# FIN-WAIT-2 with its subflows still established, still receiving. Not in
+# use: neither it nor its subflows count. (A kernel that resets such a
+# connection, as TCP does, leaves nothing to check.)
+if wait_until 5 "the closed connection lingering in FIN-WAIT-2" \
+	sh -c "ip netns exec '$C' ss -HMan state fin-wait-2 | grep -q ."; then
+	nsx "$C" "$MPTCPSHIM_BIN" metrics >after.prom
+	check_ge "lingering: its subflows established for the kernel" 1 \
+		"$(nsx "$C" ss -Htn state established | grep -c ':5201')"
+	check "lingering: not a connection in use" 0 "$(value after.prom mptcp_connections)"
+	check "lingering: its subflows not counted" "" \
+		"$(value after.prom mptcp_interface_subflows)"
+fi
 
 # --textfile: one complete file, no temporary left behind.
 mkdir tf
