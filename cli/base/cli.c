@@ -259,3 +259,18 @@ int cli_exit_code(int wait_status)
 		return 128 + WTERMSIG(wait_status);
 	return 1;
 }
+
+int cli_take_seconds(const char *subcommand, const char *arg, void *to)
+{
+	double *v = to;
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(*v >= 0) || *v > 3600) {
+		cli_error(subcommand, "argument \"%s\" is wrong: seconds from "
+				      "0 to 3600 expected", arg);
+		return -1;
+	}
+	return 0;
+}
