@@ -164,16 +164,63 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-static int pack(const struct bundle *b, const char *file)
+/* Where the archive goes: "-" is standard output (never a terminal);
+ * otherwise a new file beside FILE, renamed over it once complete, so
+ * that a symbolic link at FILE is replaced rather than followed (a link
+ * planted in a shared directory cannot aim the archive at another
+ * file), a failed bundle leaves no half-written FILE, and tar never sees
+ * the name (it would take "host:file" for a remote archive). */
+static int output_open(const char *file, char *tmp, size_t len)
 {
-	char *argv[] = { "tar", "-czf", (char *)file, "-C", (char *)b->root,
-			 BUNDLE_DIR, NULL };
+	const char *slash = strrchr(file, '/');
+	struct stat st;
+	int fd;
+
+	tmp[0] = '\0';
+	if (strcmp(file, "-") == 0) {
+		if (isatty(STDOUT_FILENO)) {
+			cli_error("doctor", "--bundle -: standard output is a "
+					    "terminal; redirect it to a file");
+			return -2;
+		}
+		return dup(STDOUT_FILENO);
+	}
+	if (!*file || (slash && !slash[1]) ||
+	    (stat(file, &st) == 0 && S_ISDIR(st.st_mode))) {
+		cli_error("doctor", "--bundle \"%s\": a file name expected, "
+				    "not a directory", file);
+		return -2;
+	}
+	if ((size_t)snprintf(tmp, len, "%.*s.%s.XXXXXX",
+			     slash ? (int)(slash - file + 1) : 0, file,
+			     slash ? slash + 1 : file) >= len) {
+		cli_error("doctor", "--bundle: file name too long");
+		tmp[0] = '\0';
+		return -2;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		cli_error("doctor", "cannot write %s: %s", file,
+			  strerror(errno));
+		tmp[0] = '\0';
+	}
+	return fd;
+}
+
+/* tar(1) into fd; owner names stay out of the archive (a user name is
+ * not the maintainers' business either). */
+static int pack(const struct bundle *b, int fd)
+{
+	char *argv[] = { "tar", "--owner=0", "--group=0", "--numeric-owner",
+			 "-czf", "-", "-C", (char *)b->root, BUNDLE_DIR, NULL };
 	int status;
 	pid_t pid;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		if (dup2(fd, STDOUT_FILENO) < 0)
+			_exit(127);
 		execvp("tar", argv);
 		_exit(127);
 	}
@@ -182,6 +229,24 @@ static int pack(const struct bundle *b, const char *file)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Completes the output: the temporary file becomes FILE. */
+static int output_close(int fd, const char *tmp, const char *file, bool ok)
+{
+	int e = 0;
+
+	if (ok && tmp[0] && fsync(fd) < 0)
+		e = errno;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (ok && !e && tmp[0] && rename(tmp, file) < 0)
+		e = errno;
+	if (ok && e)
+		cli_error("doctor", "cannot write %s: %s", file, strerror(e));
+	if (tmp[0] && (!ok || e))
+		unlink(tmp);
+	return ok && !e ? 0 : -1;
 }
 
 static void collect_reports(const struct bundle *b,
@@ -237,6 +302,9 @@ static int reproduce(struct bundle *b, const struct bundle_options *o,
 
 			sigaction(SIGINT, &old_int, NULL);
 			sigaction(SIGQUIT, &old_quit, NULL);
+			/* "--bundle -": the archive owns standard output. */
+			if (strcmp(o->file, "-") == 0)
+				dup2(STDERR_FILENO, STDOUT_FILENO);
 			execvp(o->command[0], o->command);
 			e = errno;
 			(void)!write(errpipe[1], &e, sizeof(e));
@@ -267,14 +335,20 @@ int doctor_bundle(const struct bundle_options *o)
 	struct mib_set delta = { 0 };
 	bool have_delta = false;
 	const char *tmp = getenv("TMPDIR");
-	int rc = CLI_OK;
+	char out_tmp[PATH_MAX];
+	int rc = CLI_OK, out_fd;
 
+	/* Before the reproduction: a wrong FILE costs no reproduction. */
+	out_fd = output_open(o->file, out_tmp, sizeof(out_tmp));
+	if (out_fd < 0)
+		return out_fd == -2 ? CLI_USAGE : CLI_CHECK_FAILED;
 	if (!tmp || tmp[0] != '/' || strlen(tmp) > 200)
 		tmp = "/tmp";
 	snprintf(b.root, sizeof(b.root), "%s/mptcpshim-bundle.XXXXXX", tmp);
 	if (!mkdtemp(b.root)) {
 		cli_error("doctor", "cannot make a temporary directory: %s",
 			  strerror(errno));
+		output_close(out_fd, out_tmp, o->file, false);
 		return CLI_CHECK_FAILED;
 	}
 	snprintf(b.dir, sizeof(b.dir), "%s/%s", b.root, BUNDLE_DIR);
@@ -282,6 +356,7 @@ int doctor_bundle(const struct bundle_options *o)
 		cli_error("doctor", "cannot make %s: %s", b.dir,
 			  strerror(errno));
 		rmdir(b.root);
+		output_close(out_fd, out_tmp, o->file, false);
 		return CLI_CHECK_FAILED;
 	}
 	bundle_write_kernel(&b);
@@ -297,10 +372,12 @@ int doctor_bundle(const struct bundle_options *o)
 		cli_error("doctor", "cannot redact the addresses; no bundle "
 				    "written");
 		rc = CLI_CHECK_FAILED;
-	} else if (pack(&b, o->file) < 0) {
+	} else if (pack(&b, out_fd) < 0) {
 		cli_error("doctor", "tar could not write %s", o->file);
 		rc = CLI_CHECK_FAILED;
 	}
+	if (output_close(out_fd, out_tmp, o->file, rc == CLI_OK) < 0)
+		rc = CLI_CHECK_FAILED;
 	mib_free(&delta);
 	free(b.ev);
 	nftw(b.root, remove_entry, 8, FTW_DEPTH | FTW_PHYS);

