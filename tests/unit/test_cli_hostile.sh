@@ -47,4 +47,31 @@ check "bundle -: standard output is the archive" yes \
 	"$(tar -tzf stdout.tgz | grep -q '^mptcpshim-bundle/reproduce.txt$' && echo yes)"
 check "bundle -: the program's output on stderr" 1 "$(grep -c '^program-output$' stderr.txt)"
 
+# --- metrics --textfile DIR, --netns ------------------------------------
+# An empty DIR is a usage error (it wrote /mptcpshim.prom).
+expect_rc 2 "$MPTCPSHIM_BIN" metrics --no-probe --textfile ''
+# A FIFO named as the namespace: an error, not a hang (bounded here).
+mkfifo fifo
+expect_rc 2 timeout 10 "$MPTCPSHIM_BIN" metrics --no-probe --netns "$T_TMP/fifo"
+# A link at the file's name is replaced, its target untouched.
+mkdir tf
+ln -s "$T_TMP/victim" tf/mptcpshim.prom
+expect_rc 0 "$MPTCPSHIM_BIN" metrics --no-probe --textfile tf
+check "metrics: the link's target untouched" precious "$(cat victim)"
+check "metrics: a regular file now" yes \
+	"$([ -f tf/mptcpshim.prom ] && [ ! -L tf/mptcpshim.prom ] && echo yes)"
+
+# Two namespace names never share a file ("a b" and "a_b" did). Both
+# name this shell's namespace by a link; entering it needs root.
+if [ "$(id -u)" = 0 ]; then
+	ln -s /proc/$$/ns/net "a b"
+	ln -s /proc/$$/ns/net "a_b"
+	mkdir tf2
+	expect_rc 0 "$MPTCPSHIM_BIN" metrics --no-probe --netns "$T_TMP/a b" --textfile tf2
+	expect_rc 0 "$MPTCPSHIM_BIN" metrics --no-probe --netns "$T_TMP/a_b" --textfile tf2
+	check "metrics: one file per namespace name" 2 "$(ls tf2 | grep -c '\.prom$')"
+else
+	echo "not checked without root: one file per namespace name"
+fi
+
 finish
