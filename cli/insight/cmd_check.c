@@ -212,6 +212,47 @@ static int split_target(char *buf, char **host, char **port)
 	return **host && valid_port(*port, 1) ? 0 : -1;
 }
 
+/* The document of a check that made no connection: scripts get one
+ * whatever failed (errname: errno's or getaddrinfo's name). */
+static void print_unconnected(const struct check_options *o,
+			      const char *target, const char *errname,
+			      const char *message)
+{
+	struct out *out;
+
+	if (!o->json || !(out = out_new(stdout, true)))
+		return;
+	out_string(out, "target", NULL, target);
+	out_bool(out, "connected", NULL, false);
+	out_string(out, "error", NULL, errname);
+	out_string(out, "message", NULL, message);
+	out_end(out);
+}
+
+static const char *gai_name(int rc)
+{
+	static const struct {
+		int rc;
+		const char *name;
+	} names[] = {
+		{ EAI_NONAME, "EAI_NONAME" }, { EAI_AGAIN, "EAI_AGAIN" },
+		{ EAI_FAIL, "EAI_FAIL" }, { EAI_FAMILY, "EAI_FAMILY" },
+		{ EAI_MEMORY, "EAI_MEMORY" }, { EAI_SERVICE, "EAI_SERVICE" },
+		{ EAI_SYSTEM, "EAI_SYSTEM" },
+#ifdef EAI_NODATA
+		{ EAI_NODATA, "EAI_NODATA" },
+#endif
+#ifdef EAI_ADDRFAMILY
+		{ EAI_ADDRFAMILY, "EAI_ADDRFAMILY" },
+#endif
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].rc == rc)
+			return names[i].name;
+	return "EAI_FAIL";
+}
+
 static int client(const struct check_options *o, const char *target)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
@@ -237,6 +278,7 @@ static int client(const struct check_options *o, const char *target)
 	if (rc != 0) {
 		cli_error("check", "cannot resolve '%s': %s", target,
 			  gai_strerror(rc));
+		print_unconnected(o, target, gai_name(rc), gai_strerror(rc));
 		return CLI_CHECK_FAILED;
 	}
 	l = events_open(&c);
@@ -247,8 +289,10 @@ static int client(const struct check_options *o, const char *target)
 			    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			    IPPROTO_MPTCP);
 		if (fd < 0) {
+			/* An address family this kernel lacks (IPv6
+			 * disabled: localhost's ::1): the next address. */
 			err = errno;
-			break;
+			continue;
 		}
 		t0 = now();
 		if (connect_timed(fd, ai, o->timeout_s) == 0)
@@ -265,14 +309,10 @@ static int client(const struct check_options *o, const char *target)
 				  "'mptcpshim doctor' says why)" : "");
 		pm_listener_close(l);
 		mib_free(&before);
-		/* Scripts get a document either way. */
-		if (o->json && (out = out_new(stdout, true))) {
-			out_string(out, "target", NULL, target);
-			out_bool(out, "connected", NULL, false);
-			out_string(out, "error", NULL, strerrorname_np(err));
-			out_string(out, "message", NULL, strerror(err));
-			out_end(out);
-		}
+		print_unconnected(o, target,
+				  strerrorname_np(err) ? strerrorname_np(err) :
+							 "?",
+				  strerror(err));
 		return CLI_CHECK_FAILED;
 	}
 	c.connect_ms = (now() - t0) * 1000;

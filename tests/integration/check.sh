@@ -90,6 +90,13 @@ check "refused: said" 1 "$(grep -c 'Connection refused' err.txt)"
 nsx "$C" "$MPTCPSHIM_BIN" check --json --timeout 2 "$SRV:5999" >refused.json 2>/dev/null || true
 check "refused: JSON too" "False ECONNREFUSED" \
 	"$(json_get refused.json 'd["connected"], d["error"]' | tr -d "(),'")"
+# A name that does not resolve (the namespace reaches no resolver: no
+# traffic leaves it): exit 1 and a document too (there was none).
+rc=0
+nsx "$C" "$MPTCPSHIM_BIN" check --json no-such-host.invalid:80 >unresolved.json 2>/dev/null || rc=$?
+check "unresolvable: exit 1" 1 "$rc"
+check "unresolvable: JSON says so" "False EAI_" \
+	"$(json_get unresolved.json 'd["connected"], d["error"][:4]' | tr -d "(),'")"
 
 # Without CAP_NET_ADMIN the announced addresses are only counted.
 bg_in "$S" 60 "$MPTCPSHIM_BIN" check --serve --count 1 --wait 10 5303 >/dev/null
