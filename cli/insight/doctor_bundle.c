@@ -120,13 +120,20 @@ static void snapshot(const struct bundle *b, const char *ss_file,
 	run_into(b, conns_file, true, conns);
 }
 
+/* How long a program stopped at its time limit has to exit on SIGTERM
+ * before SIGKILL. */
+#define REPRODUCE_TERM_GRACE 2.0
+
 /* Until the child exits (or the duration passes), gathering events. The
  * CLI ignores SIGINT meanwhile: ^C ends the reproduction, not the
- * bundle. */
+ * bundle. A child with a time limit (limited) gets SIGTERM there, then
+ * SIGKILL: a program that never exits cannot hold the bundle forever
+ * where no one is at a terminal to press ^C. */
 static int wait_gathering(struct pm_listener *l, struct bundle *b,
-			  pid_t child, double duration, int *status)
+			  pid_t child, double duration, bool limited,
+			  int *status)
 {
-	double end = now() + duration;
+	double end = now() + duration, termed = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = l ? pm_listener_fd(l) : -1,
@@ -137,6 +144,14 @@ static int wait_gathering(struct pm_listener *l, struct bundle *b,
 
 			if (r == child || (r < 0 && errno != EINTR))
 				break;
+			if (limited && !termed && now() >= end) {
+				kill(child, SIGTERM);
+				termed = now();
+				b->stopped = true;
+			} else if (termed &&
+				   now() - termed >= REPRODUCE_TERM_GRACE) {
+				kill(child, SIGKILL);
+			}
 		} else if (now() >= end) {
 			break;
 		}
@@ -317,7 +332,7 @@ static int reproduce(struct bundle *b, const struct bundle_options *o,
 			start_error = child < 0 ? errno : 0;
 		close(errpipe[0]);
 	}
-	wait_gathering(l, b, child, o->duration, &status);
+	wait_gathering(l, b, child, o->duration, o->limited, &status);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	bundle_write_reproduce(b, o, status, now() - t0, start_error);
@@ -438,6 +453,7 @@ int doctor_parse(int argc, char **argv, void (*usage)(FILE *), bool *json,
 	}
 	if (reproduce)
 		b->command = argv + optind;
+	b->limited = reproduce && b->duration >= 0;
 	if (b->duration < 0)
 		b->duration = 5;
 	return -1;

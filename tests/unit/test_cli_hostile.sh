@@ -47,6 +47,18 @@ check "bundle -: standard output is the archive" yes \
 	"$(tar -tzf stdout.tgz | grep -q '^mptcpshim-bundle/reproduce.txt$' && echo yes)"
 check "bundle -: the program's output on stderr" 1 "$(grep -c '^program-output$' stderr.txt)"
 
+# --reproduce with --duration: CMD's time limit (it was ignored, and a
+# program that never exits held the bundle forever without a terminal
+# to press ^C at). A program ignoring SIGTERM gets SIGKILL.
+expect_rc 0 timeout 30 "$MPTCPSHIM_BIN" doctor --bundle lim.tgz --duration 0.3 \
+	--reproduce sleep 60
+check "bundle: stopped at the limit" "killed by signal 15|stopped at the time limit (--duration 0.3 s)" \
+	"$(tar -xzOf lim.tgz mptcpshim-bundle/reproduce.txt | sed -n '2,3p' | paste -sd'|')"
+expect_rc 0 timeout 30 "$MPTCPSHIM_BIN" doctor --bundle lim.tgz --duration 0.3 \
+	--reproduce sh -c 'trap "" TERM; exec sleep 60'
+check "bundle: SIGKILL after the grace" "killed by signal 9" \
+	"$(tar -xzOf lim.tgz mptcpshim-bundle/reproduce.txt | sed -n 2p)"
+
 # --- metrics --textfile DIR, --netns ------------------------------------
 # An empty DIR is a usage error (it wrote /mptcpshim.prom).
 expect_rc 2 "$MPTCPSHIM_BIN" metrics --no-probe --textfile ''
