@@ -125,6 +125,10 @@ static void watch(int fd, struct check_conn *c, struct pm_listener *l,
 			closed = r == 0 || (r < 0 && errno != EAGAIN &&
 					    errno != EINTR);
 		}
+		if (closed && !c->peer_closed) {
+			c->peer_closed = true;
+			c->peer_closed_ms = (now() - start) * 1000;
+		}
 		if (closed && until_close)
 			break;
 		if (closed)

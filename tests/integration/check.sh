@@ -34,6 +34,24 @@ check "server: MPTCP" True "$(json_get server.json 'd["mptcp"]')"
 check "server: side" server "$(json_get server.json 'd["side"]')"
 check_ge "server: the same subflows" 2 "$(json_get server.json 'len(d["subflows"])')"
 
+check "MPTCP peer: did not close on us" False "$(json_get client.json 'd["peer_closed"]')"
+
+# A server that speaks MPTCP but closes each connection at once (what
+# curl reports as an empty reply): MPTCP still, and the close is said.
+bg_in "$S" 60 $PY -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+s.bind(("0.0.0.0", 5309)); s.listen(4)
+while True:
+    s.accept()[0].close()'
+wait_listen "$S" 5309
+rc=0
+nsx "$C" "$MPTCPSHIM_BIN" check --json --wait 1 "$SRV:5309" >closer.json || rc=$?
+check "closing peer: exit 0 (it speaks MPTCP)" 0 "$rc"
+check "closing peer: the close reported" True "$(json_get closer.json 'd["peer_closed"]')"
+nsx "$C" "$MPTCPSHIM_BIN" check --wait 1 "$SRV:5309" >closer.txt || true
+check "closing peer: said in the text" 1 "$(grep -c 'the peer closed the connection' closer.txt)"
+
 # The text form.
 bg_in "$S" 60 "$MPTCPSHIM_BIN" check --serve --count 1 --wait 10 5301 >/dev/null
 wait_listen "$S" 5301
