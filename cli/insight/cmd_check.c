@@ -269,7 +269,7 @@ static int client(const struct check_options *o, const char *target)
 	char buf[512], *host, *port;
 	struct out *out;
 	int fd = -1, rc, err = 0;
-	double t0;
+	double t0, deadline;
 
 	snprintf(buf, sizeof(buf), "%s", target);
 	if (split_target(buf, &host, &port) < 0) {
@@ -288,7 +288,10 @@ static int client(const struct check_options *o, const char *target)
 	l = events_open(&c);
 	(void)mib_read(MIB_NETSTAT, &before);
 	t0 = now();
+	deadline = t0 + o->timeout_s;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		size_t left = 0;
+
 		fd = socket(ai->ai_family,
 			    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			    IPPROTO_MPTCP);
@@ -298,8 +301,20 @@ static int client(const struct check_options *o, const char *target)
 			err = errno;
 			continue;
 		}
+		/* --timeout bounds the whole attempt: a name with many
+		 * dead addresses took --timeout for each one. Each address
+		 * gets an equal share of what is left, so a live one after
+		 * dead ones is still tried (curl shares its time likewise). */
+		for (const struct addrinfo *a = ai; a; a = a->ai_next)
+			left++;
 		t0 = now();
-		if (connect_timed(fd, ai, o->timeout_s) == 0)
+		if (t0 >= deadline) {
+			close(fd);
+			fd = -1;
+			err = ETIMEDOUT;
+			break;
+		}
+		if (connect_timed(fd, ai, (deadline - t0) / (double)left) == 0)
 			break;
 		err = errno;
 		close(fd);

@@ -108,6 +108,25 @@ check "refused: said" 1 "$(grep -c 'Connection refused' err.txt)"
 nsx "$C" "$MPTCPSHIM_BIN" check --json --timeout 2 "$SRV:5999" >refused.json 2>/dev/null || true
 check "refused: JSON too" "False ECONNREFUSED" \
 	"$(json_get refused.json 'd["connected"], d["error"]' | tr -d "(),'")"
+# A name with many addresses, all dead (SYNs to 10.99.0.0/24 go to lo,
+# where nothing answers): --timeout bounds the whole attempt (it was per
+# address: 6 x 1 s), and a live address among dead ones is still reached
+# within it. The name comes from a hosts file mounted in a private mount
+# namespace; the outer timeout is the bound under test.
+nsx "$C" ip route add 10.99.0.0/24 dev lo
+for i in 1 2 3 4 5 6; do echo "10.99.0.$i many.check.test"; done >hosts.dead
+{ cat hosts.dead; echo "$SRV many.check.test"; } >hosts.live
+manycheck() { # HOSTS EXPECTED-RC
+	local rc=0
+	nsx "$C" unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' - \
+		"$T_TMP/$1" timeout 4 "$MPTCPSHIM_BIN" check --json --timeout 1 --wait 0 \
+		many.check.test:5309 >many.json 2>/dev/null || rc=$?
+	check "many addresses ($1): exit $2" "$2" "$rc"
+}
+manycheck hosts.dead 1
+check "many dead addresses: timed out" ETIMEDOUT "$(json_get many.json 'd["error"]')"
+manycheck hosts.live 0
+
 # A name that does not resolve (the namespace reaches no resolver: no
 # traffic leaves it): exit 1 and a document too (there was none).
 rc=0
