@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Sockets shared with other processes or another copy of the shim. */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -50,18 +49,14 @@ void shim_note_passed_fds(const struct msghdr *msg)
 }
 
 /*
- * Every copy exports this marker; symbol lookup from the global scope
- * finds the first copy loaded, so each copy can tell whether it is that
- * one. Our own address comes from a hidden alias, as a reference to the
- * exported name would itself be interposed by the first copy.
+ * Every copy exports this marker, so each copy can tell whether an object
+ * loaded before it (the global scope's order) is another copy.
  */
 SHIM_EXPORT const char mptcpshim_copy_marker[] = "mptcpshim";
-extern const char shim_own_copy_marker[sizeof("mptcpshim")]
-	__attribute__((alias("mptcpshim_copy_marker"), visibility("hidden")));
 
 bool shim_another_copy_active(void)
 {
-	const void *first = dlsym(RTLD_DEFAULT, "mptcpshim_copy_marker");
-
-	return first && first != (const void *)shim_own_copy_marker;
+	/* The walk that resolves the real calls looks for the marker in
+	 * the objects before ours (symbol_walk.h): no dlsym(). */
+	return shim_real_another_copy_first();
 }

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Resolution of the real socket calls, with raw-syscall stand-ins. */
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <link.h>
 #include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -11,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "real.h"
+#include "symbol_walk.h"
 
 /*
  * Until resolution every pointer leads to a stub that resolves them all and
@@ -272,64 +272,76 @@ SHIM_SELF_DECLARE(epoll_ctl);
 SHIM_SELF_DECLARE(close_range);
 SHIM_SELF_DECLARE(closefrom);
 
-/* The next definition of name, or NULL when there is none or it is one of
- * our own hooks again (a circular chain, e.g. the shim preloaded twice). */
-static void *next_symbol(const char *name, void *ours)
-{
-	void *next = dlsym(RTLD_NEXT, name);
+/* Every hooked function: a field of shim_real, a raw stand-in and a hidden
+ * alias of our own hook each. */
+#define HOOKED(X)                                                              \
+	X(socket) X(close) X(connect) X(bind) X(listen) X(accept) X(accept4)   \
+	X(setsockopt) X(getsockopt) X(sendto) X(sendmsg) X(dup2) X(dup3)       \
+	X(shutdown) X(dup) X(fcntl) X(fcntl64) X(epoll_ctl) X(close_range)     \
+	X(closefrom)
 
-	return next == ours ? NULL : next;
-}
+#define NAME_OF(field) #field,
+#define COUNT_ONE(field) +1
+enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 1 };
+/* The hooks in order, then "open", which is not one. */
+static const char *const real_names[N_REAL] = { HOOKED(NAME_OF) "open" };
 
-/* Publishes each pointer with one aligned store, so a thread racing with
+/* Our own dynamic section (the linker defines it; <link.h> declares it). */
+extern ElfW(Dyn) _DYNAMIC[] __attribute__((visibility("hidden")));
+
+static _Atomic bool resolved;
+static _Atomic bool another_copy_first;
+
+/* Publishes one pointer with one aligned store, so a thread racing with
  * resolution sees either the stub or the final function. */
-#define RESOLVE(field)                                                         \
+#define PUBLISH(field)                                                         \
 	do {                                                                   \
 		__typeof__(&shim_self_##field) fn_ =                           \
-			(__typeof__(&shim_self_##field))next_symbol(           \
-				#field, (void *)shim_self_##field);            \
-		if (!fn_)                                                      \
+			(__typeof__(&shim_self_##field))want[i++].found;       \
+		if (!fn_ || fn_ == shim_self_##field)                          \
 			fn_ = raw_calls.field;                                 \
 		atomic_store_explicit(&shim_real.field, fn_,                   \
 				      memory_order_release);                   \
-	} while (0)
+	} while (0);
 
+/*
+ * One walk of the symbol tables of the objects loaded after us. It only
+ * reads, and its results are the same whoever runs it, so threads (or a
+ * signal handler) that race here each store the same pointers: no lock,
+ * no futex, nothing a forked child of a threaded program could find held.
+ * A name no later object defines, or whose next definition is our own
+ * hook again (a circular chain, e.g. the shim preloaded twice), gets the
+ * raw system call.
+ */
 static void resolve_all(void)
 {
-	RESOLVE(socket);
-	RESOLVE(close);
-	RESOLVE(connect);
-	RESOLVE(bind);
-	RESOLVE(listen);
-	RESOLVE(accept);
-	RESOLVE(accept4);
-	RESOLVE(setsockopt);
-	RESOLVE(getsockopt);
-	RESOLVE(sendto);
-	RESOLVE(sendmsg);
-	RESOLVE(dup2);
-	RESOLVE(dup3);
-	RESOLVE(shutdown);
-	RESOLVE(dup);
-	RESOLVE(fcntl);
-	RESOLVE(fcntl64);
-	RESOLVE(epoll_ctl);
-	RESOLVE(close_range);
-	RESOLVE(closefrom);
-	/* Not hooked by us: the next definition is simply the first one. */
-	{
-		void *fn = dlsym(RTLD_NEXT, "open");
+	struct symbol_want want[N_REAL];
+	bool first_elsewhere;
+	size_t i = 0;
 
-		atomic_store_explicit(&shim_real.open,
-				      fn ? (int (*)(const char *, int, ...))fn :
-					   raw_calls.open,
-				      memory_order_release);
-	}
+	for (size_t k = 0; k < N_REAL; k++)
+		want[k].name = real_names[k];
+	first_elsewhere = shim_symbol_walk(_DYNAMIC, want, N_REAL,
+					   "mptcpshim_copy_marker");
+	HOOKED(PUBLISH)
+	atomic_store_explicit(&shim_real.open,
+			      want[i].found ? (int (*)(const char *, int, ...))
+							want[i].found
+					    : raw_calls.open,
+			      memory_order_release);
+	atomic_store_explicit(&another_copy_first, first_elsewhere,
+			      memory_order_relaxed);
+	atomic_store_explicit(&resolved, true, memory_order_release);
 }
 
 void shim_real_resolve_once(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if (!atomic_load_explicit(&resolved, memory_order_acquire))
+		resolve_all();
+}
 
-	pthread_once(&once, resolve_all);
+bool shim_real_another_copy_first(void)
+{
+	shim_real_resolve_once();
+	return atomic_load_explicit(&another_copy_first, memory_order_relaxed);
 }

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,7 +32,16 @@ _Atomic int shim_socket_mode;
 _Atomic int shim_mptcp_unavailable;
 __thread int shim_busy __attribute__((tls_model("initial-exec")));
 
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+/*
+ * Who runs init, as a futex word: a thread claims it with one
+ * compare-and-swap and wakes anybody only if somebody waits, so the common
+ * case (nobody does) makes no system call, where pthread_once() always
+ * made one. init_owner identifies the claiming thread (its shim_busy: one
+ * per live thread) for the fork handler below.
+ */
+enum { INIT_IDLE, INIT_RUNNING, INIT_WAITED, INIT_DONE };
+static _Atomic unsigned init_phase;
+static void *_Atomic init_owner;
 
 /* secure_getenv semantics, decided once for all variables. */
 static const char *shim_getenv(const char *name)
@@ -64,7 +75,7 @@ static bool log_level_from_env(void)
 static void report_policy_problem(void *ctx, const char *file, unsigned line,
 				  const char *message)
 {
-	static char last_file[PATH_MAX];
+	static char last_file[PATH_MAX] SHIM_DATA;
 
 	(void)ctx;
 	if (strcmp(last_file, file) == 0)
@@ -101,7 +112,7 @@ static bool no_policy_files(const struct policy_sources *src)
 static void load_policy(void)
 {
 	static char exe_name[NAME_MAX + 1];
-	static char user_file[PATH_MAX];
+	static char user_file[PATH_MAX] SHIM_DATA;
 	static const char *names[3];
 	struct policy_sources src;
 	char exe[PATH_MAX];
@@ -258,7 +269,57 @@ bool shim_start_other(void)
 		       START_OTHER_AFTER;
 }
 
+/*
+ * In the child of a fork() that another thread made while init ran, that
+ * thread does not exist: the child runs init again when it needs it (as
+ * glibc's pthread_once() does). Registered as soon as init is claimed; a
+ * fork in the instant before that is the one case left waiting, as under
+ * musl's pthread_once().
+ */
+static void init_after_fork_child(void)
+{
+	if (atomic_load_explicit(&init_phase, memory_order_relaxed) !=
+		    INIT_DONE &&
+	    atomic_load_explicit(&init_owner, memory_order_relaxed) !=
+		    (void *)&shim_busy) {
+		atomic_store_explicit(&init_owner, NULL, memory_order_relaxed);
+		atomic_store_explicit(&init_phase, INIT_IDLE,
+				      memory_order_relaxed);
+	}
+}
+
+static void wait_while(unsigned phase)
+{
+	syscall(SYS_futex, &init_phase, FUTEX_WAIT_PRIVATE, phase, NULL, NULL,
+		0);
+}
+
 void shim_init_slow(void)
 {
-	pthread_once(&init_once, init_once_fn);
+	unsigned phase = atomic_load_explicit(&init_phase,
+					      memory_order_acquire);
+
+	while (phase != INIT_DONE) {
+		if (phase == INIT_IDLE) {
+			if (!atomic_compare_exchange_strong(
+				    &init_phase, &phase, INIT_RUNNING))
+				continue;
+			atomic_store_explicit(&init_owner, (void *)&shim_busy,
+					      memory_order_relaxed);
+			pthread_atfork(NULL, NULL, init_after_fork_child);
+			init_once_fn();
+			if (atomic_exchange(&init_phase, INIT_DONE) ==
+			    INIT_WAITED)
+				syscall(SYS_futex, &init_phase,
+					FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
+					NULL, 0);
+			return;
+		}
+		if (phase == INIT_RUNNING &&
+		    !atomic_compare_exchange_strong(&init_phase, &phase,
+						    INIT_WAITED))
+			continue;
+		wait_while(INIT_WAITED);
+		phase = atomic_load_explicit(&init_phase, memory_order_acquire);
+	}
 }
