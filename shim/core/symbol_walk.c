@@ -9,7 +9,6 @@
 #include <elf.h>
 #include <link.h>
 #include <stdint.h>
-#include <string.h>
 #include <sys/auxv.h>
 
 #include "symbol_walk.h"
@@ -109,8 +108,13 @@ static void *accept_symbol(const struct object_tables *t, uint32_t i,
 		return NULL;
 	if (t->versym && (t->versym[i] & 0x8000))
 		return NULL;
-	if (strcmp(t->strtab + sym->st_name, name) != 0)
-		return NULL;
+	/* By hand: strcmp() would cost a PLT binding in every process. */
+	for (const char *have = t->strtab + sym->st_name; *have == *name;
+	     have++, name++)
+		if (!*have)
+			goto same;
+	return NULL;
+same:
 	addr = t->base + sym->st_value;
 	/* What ld.so binds for an indirect function: its resolver's answer
 	 * (x86 resolvers take no argument; others read AT_HWCAP first). */
@@ -182,6 +186,11 @@ static void *lookup(const struct object_tables *t, const char *name,
 	return t->gnu_hash ? gnu_lookup(t, name, gnu) : sysv_lookup(t, name);
 }
 
+unsigned shim_symbol_hash(const char *name)
+{
+	return gnu_hash(name);
+}
+
 void *shim_symbol_in_object(unsigned long base, const void *dyn,
 			    const char *name)
 {
@@ -199,6 +208,7 @@ struct walk {
 	size_t n, missing;
 	uint32_t hashes[32];
 	const char *marker;
+	uint32_t marker_hash;
 	bool seen_self;
 	bool marker_before;
 };
@@ -216,7 +226,7 @@ static bool visit(struct walk *w, ElfW(Addr) base, const ElfW(Dyn) *dyn)
 		return false;
 	if (!w->seen_self) {
 		if (!w->marker_before && w->marker &&
-		    lookup(&t, w->marker, gnu_hash(w->marker)))
+		    lookup(&t, w->marker, w->marker_hash))
 			w->marker_before = true;
 		return false;
 	}
@@ -286,12 +296,14 @@ bool shim_symbol_walk(const void *own_dynamic, struct symbol_want *want,
 		.n = n < 32 ? n : 32,
 		.missing = n < 32 ? n : 32,
 		.marker = first_copy_marker,
+		.marker_hash = first_copy_marker ? gnu_hash(first_copy_marker)
+						 : 0,
 	};
 	const struct link_map *m;
 
 	for (size_t i = 0; i < w.n; i++) {
 		want[i].found = NULL;
-		w.hashes[i] = gnu_hash(want[i].name);
+		w.hashes[i] = want[i].hash ? want[i].hash : gnu_hash(want[i].name);
 	}
 	for (m = first_object(); m; m = m->l_next)
 		if (visit(&w, m->l_addr, m->l_ld))

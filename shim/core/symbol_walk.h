@@ -24,8 +24,12 @@
 
 struct symbol_want {
 	const char *name;
+	unsigned hash;		/* shim_symbol_hash(name), or 0: computed */
 	void *found;		/* NULL: no later object defines it */
 };
+
+/* The GNU hash of a name (DT_GNU_HASH's), for callers that precompute. */
+unsigned shim_symbol_hash(const char *name);
 
 /*
  * Fills want[i].found for each name; returns whether some object before

@@ -149,8 +149,10 @@ static void test_walk_matches_dlsym(void **state)
 	names[n++] = "environ";
 	names[n++] = "fcntl64";
 	names[n++] = "no_such_function_here";
+	for (size_t i = 0; i < N_REAL; i++)
+		assert_int_equal(real_hashes[i], shim_symbol_hash(real_names[i]));
 	for (size_t i = 0; i < n; i++)
-		want[i].name = names[i];
+		want[i] = (struct symbol_want){ .name = names[i] };
 	assert_false(shim_symbol_walk(_DYNAMIC, want, n, NULL));
 	for (size_t i = 0; i < n; i++) {
 		void *expected = dlsym(RTLD_NEXT, names[i]);
