@@ -24,6 +24,7 @@ void policy_usage(FILE *out)
 		  "       mptcpshim policy explain [-c FILE] [--listen] "
 		  "[--json] PROGRAM [ADDR[:PORT]]\n"
 		  "       mptcpshim policy show [-c FILE] [--json] [PROGRAM]\n"
+		  "       mptcpshim policy compile [FILE...]\n"
 		  "\n"
 		  "  check    print every problem of the policy files as "
 		  "FILE:LINE: message;\n"
@@ -38,6 +39,12 @@ void policy_usage(FILE *out)
 		  "  show     the merged policy as INI (or --json); with "
 		  "PROGRAM, also its\n"
 		  "           apps.d file.\n"
+		  "  compile  write FILE.compiled, the index of a clean file "
+		  "that lets each\n"
+		  "           process read only its own sections; no FILE: "
+		  "the system file,\n"
+		  "           the user file and $MPTCPSHIM_CONFIG. Exit 0 if "
+		  "all were written.\n"
 		  "\n"
 		  "  -c, --config FILE  use FILE on top of the other sources, "
 		  "like 'run -c'\n"
@@ -151,6 +158,7 @@ static const struct cli_command verbs[] = {
 	{ "check", policy_check_cmd, NULL },
 	{ "explain", policy_explain_cmd, NULL },
 	{ "show", policy_show_cmd, NULL },
+	{ "compile", policy_compile_cmd, NULL },
 };
 
 int cmd_policy(int argc, char **argv)

@@ -147,6 +147,7 @@ static void load_policy(void)
 	    (k == 0 || strcmp(program_invocation_short_name, exe_name) != 0))
 		names[k++] = program_invocation_short_name;
 
+	src.use_index = true;
 	shim_rt.policy = policy_load(&src, report_policy_problem, NULL);
 	policy_resolve(shim_rt.policy, names, &shim_rt.view);
 }

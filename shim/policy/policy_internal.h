@@ -160,6 +160,22 @@ struct policy {
 int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *ctx,
 		 struct policy **out);
 
+/* What else policy_parse_with() does: on_section sees every section
+ * header line (name, line, byte offset; false: out of memory), for the
+ * compiled index; segs, when set, are read instead of the stream. */
+typedef bool (*policy_section_fn)(void *ctx, const char *name, unsigned line,
+				  size_t offset);
+struct ini_segment;
+struct policy_parse_opts {
+	policy_section_fn on_section;
+	void *section_ctx;
+	const struct ini_segment *segs;
+	size_t n_segs;
+};
+int policy_parse_with(FILE *in, const struct policy_parse_opts *opts,
+		      const char *file, policy_diag_fn diag, void *ctx,
+		      struct policy **out);
+
 /* policy_model.c */
 void policy_settings_init_defaults(struct settings *s);
 void policy_settings_release(struct settings *s);
@@ -179,9 +195,15 @@ void policy_report(policy_diag_fn diag, void *ctx, const char *file,
 /* Opens path read-only if it passes the safety rules (owner and mode only
  * when check_owner). Returns the fd; -1 after reporting a problem (counted
  * in *problems); -2 if it does not exist; -3 after reporting that it
- * cannot be opened or examined. */
+ * cannot be opened or examined. st_out (if not NULL) gets its fstat. */
+struct stat;
 int policy_open_checked(const char *path, bool check_owner,
-			policy_diag_fn diag, void *ctx, int *problems);
+			policy_diag_fn diag, void *ctx, int *problems,
+			struct stat *st_out);
+/* The same with another size limit (a compiled index's). */
+int policy_open_checked_max(const char *path, bool check_owner,
+			    long long max_size, policy_diag_fn diag, void *ctx,
+			    int *problems, struct stat *st_out);
 
 /* policy_cidr.c */
 /* Parses "ADDR" or "ADDR/LEN"; returns NULL or a static error message. */

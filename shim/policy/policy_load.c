@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "build_config.h"
+#include "policy_index.h"
 #include "policy_internal.h"
 
 /* Later wins per key; a list replaces the earlier list as a whole. */
@@ -125,18 +126,12 @@ static bool record_source(struct policy *p, const char *file, bool used)
 	return true;
 }
 
-/* Parses in and merges it into p unless it has a problem. Returns the
- * number of problems, -1 when out of memory. */
-static int add_stream(struct policy *p, FILE *in, const char *name,
-		      policy_diag_fn diag, void *ctx)
+/* Merges a parsed layer of file (owned by p) into p unless it has a
+ * problem; frees it. Returns the number of problems, -1 when out of
+ * memory. */
+static int add_layer(struct policy *p, const char *file, struct policy *layer,
+		     int problems, policy_diag_fn diag, void *ctx)
 {
-	const char *file = own_file_name(p, name);
-	struct policy *layer;
-	int problems;
-
-	if (!file)
-		return -1;
-	problems = policy_parse(in, file, diag, ctx, &layer);
 	if (problems < 0)
 		return -1;
 	if (problems == 0 && !merge_policy(p, layer)) {
@@ -153,12 +148,26 @@ static int add_stream(struct policy *p, FILE *in, const char *name,
 	return problems;
 }
 
-/* Loads one source file into p if it exists and is safe. */
+/* Parses in and merges it into p unless it has a problem. */
+static int add_stream(struct policy *p, FILE *in, const char *file,
+		      policy_diag_fn diag, void *ctx)
+{
+	struct policy *layer;
+
+	return add_layer(p, file, layer, policy_parse(in, file, diag, ctx,
+						      &layer),
+			 diag, ctx);
+}
+
+/* Loads one source file into p if it exists and is safe; through its
+ * compiled index (policy_index.h) when names is set and one is usable. */
 static int add_file(struct policy *p, const char *path, bool must_exist,
-		    policy_diag_fn diag, void *ctx)
+		    const char *const *names, policy_diag_fn diag, void *ctx)
 {
 	int problems = 0;
-	int fd = policy_open_checked(path, true, diag, ctx, &problems);
+	struct stat st;
+	int fd = policy_open_checked(path, true, diag, ctx, &problems, &st);
+	const char *file;
 	FILE *in;
 	int rc;
 
@@ -167,17 +176,30 @@ static int add_file(struct policy *p, const char *path, bool must_exist,
 			policy_report(diag, ctx, path, "cannot read: no such file");
 		return 0;
 	}
-	if (fd < 0) {
-		const char *file = own_file_name(p, path);
+	file = own_file_name(p, path);
+	if (!file) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0)
+		return record_source(p, file, false) ? 0 : -1;
+	if (names) {
+		struct policy *layer;
 
-		return file && record_source(p, file, false) ? 0 : -1;
+		rc = policy_index_parse(fd, &st, file, names, diag, ctx, &layer);
+		if (rc != -2) {
+			close(fd);
+			return add_layer(p, file, layer, rc, diag, ctx) < 0 ? -1
+									    : 0;
+		}
 	}
 	in = fdopen(fd, "r");
 	if (!in) {
 		close(fd);
 		return -1;
 	}
-	rc = add_stream(p, in, path, diag, ctx);
+	rc = add_stream(p, in, file, diag, ctx);
 	fclose(in);
 	return rc < 0 ? -1 : 0;
 }
@@ -190,7 +212,10 @@ struct policy *policy_load(const struct policy_sources *src,
 
 	if (!p)
 		return NULL;
-	if (src->system_file && add_file(p, src->system_file, false, diag, ctx))
+	const char *const *names = src->use_index ? src->program_names : NULL;
+
+	if (src->system_file &&
+	    add_file(p, src->system_file, false, names, diag, ctx))
 		goto oom;
 	/* Last name first: the first name (the executable's) wins, as it
 	 * does when policy_resolve() picks the [app:NAME] section. */
@@ -209,12 +234,13 @@ struct policy *policy_load(const struct policy_sources *src,
 			       name);
 		if (len < 0 || len >= (int)sizeof(path))
 			continue;
-		if (add_file(p, path, false, diag, ctx))
+		if (add_file(p, path, false, NULL, diag, ctx))
 			goto oom;
 	}
-	if (src->user_file && add_file(p, src->user_file, false, diag, ctx))
+	if (src->user_file &&
+	    add_file(p, src->user_file, false, names, diag, ctx))
 		goto oom;
-	if (src->env_file && add_file(p, src->env_file, true, diag, ctx))
+	if (src->env_file && add_file(p, src->env_file, true, names, diag, ctx))
 		goto oom;
 	return p;
 oom:
@@ -228,9 +254,12 @@ struct policy *policy_load_stream(FILE *in, const char *name,
 {
 	struct policy *p = policy_new();
 
+	const char *file;
+
 	if (!p)
 		return NULL;
-	if (add_stream(p, in, name, diag, ctx) < 0) {
+	file = own_file_name(p, name);
+	if (!file || add_stream(p, in, file, diag, ctx) < 0) {
 		policy_free(p);
 		errno = ENOMEM;
 		return NULL;

@@ -62,6 +62,7 @@ struct parse_ctx {
 	char last_name[64];
 
 	struct policy *out;
+	const struct policy_parse_opts *opts;
 };
 
 static void problem(struct parse_ctx *ctx, unsigned line, const char *fmt,
@@ -233,6 +234,10 @@ static void unhandled_line(void *user, const struct ini_lines *r)
 	case INI_LINE_BLANK:
 		break;
 	case INI_LINE_SECTION:
+		if (ctx->opts && ctx->opts->on_section &&
+		    !ctx->opts->on_section(ctx->opts->section_ctx, r->section,
+					   r->lineno, r->line_offset))
+			ctx->oom = true;
 		enter_section(ctx, r->section, r->section_len, r->lineno);
 		break;
 	case INI_LINE_SECTION_OPEN:
@@ -555,23 +560,34 @@ static int handle_pair(void *user, const char *section, const char *name,
 	return 1;
 }
 
-int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *dctx,
-		 struct policy **out)
+int policy_parse_with(FILE *in, const struct policy_parse_opts *opts,
+		      const char *file, policy_diag_fn diag, void *dctx,
+		      struct policy **out)
 {
 	struct parse_ctx ctx = {
 		.file = file,
 		.diag = diag,
 		.diag_ctx = dctx,
 		.last_key = -1,
+		.opts = opts,
 	};
+	bool opened;
 	int rc;
 
 	*out = NULL;
 	ctx.out = calloc(1, sizeof(*ctx.out));
 	if (!ctx.out)
 		return -1;
-	if (!ini_lines_open(&ctx.lines, in, POLICY_MAX_FILE_SIZE,
-			    unhandled_line, reader_problem, &ctx)) {
+	if (opts && opts->segs)
+		opened = ini_lines_open_segments(&ctx.lines, opts->segs,
+						 opts->n_segs,
+						 POLICY_MAX_FILE_SIZE,
+						 unhandled_line, reader_problem,
+						 &ctx);
+	else
+		opened = ini_lines_open(&ctx.lines, in, POLICY_MAX_FILE_SIZE,
+					unhandled_line, reader_problem, &ctx);
+	if (!opened) {
 		free(ctx.out);
 		return -1;
 	}
@@ -591,4 +607,10 @@ int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *dctx,
 		problem(&ctx, (unsigned)rc, "syntax error");
 	*out = ctx.out;
 	return ctx.problems;
+}
+
+int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *dctx,
+		 struct policy **out)
+{
+	return policy_parse_with(in, NULL, file, diag, dctx, out);
 }

@@ -85,6 +85,10 @@ struct policy_sources {
 	const char *user_file;		/* $XDG_CONFIG_HOME/...; NULL if secure */
 	const char *env_file;		/* $MPTCPSHIM_CONFIG; NULL if secure */
 	const char *const *program_names; /* NULL-terminated; apps.d/<name>.conf */
+	/* Read big files through their compiled index (policy_index.h), for
+	 * program_names only: the shim's way. `policy check`/`explain` read
+	 * every file whole. */
+	bool use_index;
 };
 
 /* One problem found while loading; file:line when known (line 0: whole file). */
