@@ -73,6 +73,24 @@ static void stamp(struct index_header *h, const struct stat *st)
 	h->ctime_nsec = st->st_ctim.tv_nsec;
 }
 
+bool policy_index_fix_header(void *buf, size_t len, const struct stat *st)
+{
+	struct index_header h;
+
+	if (len < sizeof(h) || len > UINT32_MAX)
+		return false;
+	memcpy(&h, buf, sizeof(h));
+	memcpy(h.magic, INDEX_MAGIC, 8);
+	h.version = INDEX_VERSION;
+	h.size = (uint32_t)len;
+	memset(h.shim_version, 0, sizeof(h.shim_version));
+	snprintf(h.shim_version, sizeof(h.shim_version), "%s",
+		 MPTCPSHIM_VERSION);
+	stamp(&h, st);
+	memcpy(buf, &h, sizeof(h));
+	return true;
+}
+
 /* ---- reading ---- */
 
 /* An array of n items of size bytes at off lies inside the index. */

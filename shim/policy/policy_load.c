@@ -152,11 +152,10 @@ static int add_layer(struct policy *p, const char *file, struct policy *layer,
 static int add_stream(struct policy *p, FILE *in, const char *file,
 		      policy_diag_fn diag, void *ctx)
 {
-	struct policy *layer;
+	struct policy *layer = NULL;
+	int problems = policy_parse(in, file, diag, ctx, &layer);
 
-	return add_layer(p, file, layer, policy_parse(in, file, diag, ctx,
-						      &layer),
-			 diag, ctx);
+	return add_layer(p, file, layer, problems, diag, ctx);
 }
 
 /* Loads one source file into p if it exists and is safe; through its

@@ -57,6 +57,11 @@ int policy_index_parse(int fd, const struct stat *st, const char *path,
 int policy_index_write(const char *path, policy_diag_fn diag, void *ctx,
 		       size_t *sections);
 
+/* For the fuzzer: makes buf (len bytes, an index body) carry a valid
+ * header for the file st describes, keeping its offsets and counts, so
+ * that the reader gets past the stamps. False if len is too short. */
+bool policy_index_fix_header(void *buf, size_t len, const struct stat *st);
+
 /* The index path of a policy file; false if it does not fit. */
 bool policy_index_path(const char *path, char *buf, size_t len);
 
