@@ -18,11 +18,20 @@ static void share_all(void)
 	shim_fd_share_all();
 }
 
-void shim_track_forks(void)
+static void (*child_extra)(void);
+
+static void share_all_in_child(void)
+{
+	share_all();
+	child_extra();
+}
+
+void shim_track_forks(void (*in_child)(void))
 {
 	/* vfork() and posix_spawn() run no handlers: their child execs or
 	 * exits, and only sockets without FD_CLOEXEC outlive the exec. */
-	pthread_atfork(share_all, share_all, share_all);
+	child_extra = in_child;
+	pthread_atfork(share_all, share_all, share_all_in_child);
 }
 
 void shim_note_passed_fds(const struct msghdr *msg)

@@ -215,7 +215,6 @@ static void init_once_fn(void)
 	else
 		mode = shim_rt.track_tcp ? SHIM_SOCKET_SLOW : SHIM_SOCKET_PASS;
 	atomic_store_explicit(&shim_socket_mode, mode, memory_order_release);
-	shim_track_forks();
 	atomic_store_explicit(&shim_state, SHIM_ACTIVE, memory_order_release);
 	goto out;
 pass:
@@ -307,7 +306,7 @@ void shim_init_slow(void)
 				continue;
 			atomic_store_explicit(&init_owner, (void *)&shim_busy,
 					      memory_order_relaxed);
-			pthread_atfork(NULL, NULL, init_after_fork_child);
+			shim_track_forks(init_after_fork_child);
 			init_once_fn();
 			if (atomic_exchange(&init_phase, INIT_DONE) ==
 			    INIT_WAITED)

@@ -266,12 +266,36 @@ struct policy *policy_load_stream(FILE *in, const char *name,
 	return p;
 }
 
+/* dir followed by tail into buf; false if it does not fit. By hand: in
+ * the shim this runs in every process that opens a socket, and snprintf()
+ * is a thousand instructions (and a PLT binding) there. */
+static bool join_path(char *buf, size_t len, const char *dir,
+		      const char *tail)
+{
+	size_t n = 0;
+
+	for (; *dir; dir++)
+		if (n + 1 < len)
+			buf[n++] = *dir;
+		else
+			return false;
+	for (; *tail; tail++)
+		if (n + 1 < len)
+			buf[n++] = *tail;
+		else
+			return false;
+	if (len == 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
 void policy_sources_default(struct policy_sources *src,
 			    const char *const *program_names, bool secure,
 			    char *user_buf, size_t user_buf_len)
 {
 	const char *xdg, *home, *env;
-	int len = -1;
+	bool have_user = false;
 
 	*src = (struct policy_sources){
 		.system_file = MPTCPSHIM_SYSCONFDIR "/mptcpshim.conf",
@@ -283,12 +307,12 @@ void policy_sources_default(struct policy_sources *src,
 	xdg = getenv("XDG_CONFIG_HOME");
 	home = getenv("HOME");
 	if (user_buf && xdg && *xdg == '/')
-		len = snprintf(user_buf, user_buf_len,
-			       "%s/mptcpshim/mptcpshim.conf", xdg);
+		have_user = join_path(user_buf, user_buf_len, xdg,
+				      "/mptcpshim/mptcpshim.conf");
 	else if (user_buf && home && *home == '/')
-		len = snprintf(user_buf, user_buf_len,
-			       "%s/.config/mptcpshim/mptcpshim.conf", home);
-	if (len > 0 && (size_t)len < user_buf_len)
+		have_user = join_path(user_buf, user_buf_len, home,
+				      "/.config/mptcpshim/mptcpshim.conf");
+	if (have_user)
 		src->user_file = user_buf;
 	env = getenv("MPTCPSHIM_CONFIG");
 	if (env && *env)
