@@ -105,7 +105,7 @@ tmux_sock="$T_TMP/tmux.sock"
 # Not under the sanitizer preload: tmux is not built with it.
 tm() { env -u LD_PRELOAD tmux -S "$tmux_sock" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null || true; }
-trap 'rc=$?; stop_tmux; (exit $rc); t_cleanup' EXIT
+t_on_exit stop_tmux
 tm new-session -d -x 160 -y 30 "ip netns exec $C bash --norc --noprofile"
 tm send-keys "stty -a > $T_TMP/stty.before; PS1='\$ '" Enter
 sleep 0.3
