@@ -276,6 +276,38 @@ out:
 	return rc;
 }
 
+enum policy_index_state policy_index_state(const char *path)
+{
+	enum policy_index_state state = POLICY_INDEX_UNUSABLE;
+	char ipath[4096];
+	struct stat st, ist;
+	int fd, ifd, problems = 0;
+	void *map;
+
+	if (!policy_index_path(path, ipath, sizeof(ipath)) ||
+	    access(ipath, F_OK) != 0)
+		return POLICY_INDEX_NONE;
+	fd = policy_open_checked(path, true, NULL, NULL, &problems, &st);
+	if (fd < 0)
+		return state;
+	close(fd);
+	ifd = policy_open_checked_max(ipath, true, POLICY_INDEX_MAX_SIZE, NULL,
+				      NULL, &problems, &ist);
+	if (ifd < 0)
+		return state;
+	if (ist.st_size >= (off_t)sizeof(struct index_header)) {
+		map = mmap(NULL, (size_t)ist.st_size, PROT_READ, MAP_PRIVATE,
+			   ifd, 0);
+		if (map != MAP_FAILED) {
+			if (usable(map, (size_t)ist.st_size, &st))
+				state = POLICY_INDEX_CURRENT;
+			munmap(map, (size_t)ist.st_size);
+		}
+	}
+	close(ifd);
+	return state;
+}
+
 /* ---- writing ---- */
 
 struct section_mark {

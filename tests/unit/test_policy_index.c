@@ -335,6 +335,13 @@ static void test_index_used_and_refused(void **state)
 	assert_int_equal(parse_through_index(path, "prog7"), -2);
 	chmod(ipath, 0644);
 	assert_int_equal(parse_through_index(path, "prog7"), 0);
+	/* Owned by another user (checked where the test may chown). */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(ipath, 12345, 12345), 0);
+		assert_int_equal(parse_through_index(path, "prog7"), -2);
+		assert_int_equal(chown(ipath, 0, 0), 0);
+		assert_int_equal(parse_through_index(path, "prog7"), 0);
+	}
 	/* Damaged: cut short. */
 	assert_int_equal(truncate(ipath, 100), 0);
 	assert_int_equal(parse_through_index(path, "prog7"), -2);

@@ -57,6 +57,14 @@ int policy_index_parse(int fd, const struct stat *st, const char *path,
 int policy_index_write(const char *path, policy_diag_fn diag, void *ctx,
 		       size_t *sections);
 
+/* Whether path has an index, and whether the shim would use it. */
+enum policy_index_state {
+	POLICY_INDEX_NONE,	/* no FILE.compiled */
+	POLICY_INDEX_CURRENT,	/* written for the file as it is now */
+	POLICY_INDEX_UNUSABLE,	/* stale, damaged or unsafe: ignored */
+};
+enum policy_index_state policy_index_state(const char *path);
+
 /* For the fuzzer: makes buf (len bytes, an index body) carry a valid
  * header for the file st describes, keeping its offsets and counts, so
  * that the reader gets past the stamps. False if len is too short. */
