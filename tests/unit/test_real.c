@@ -196,6 +196,39 @@ static void test_marker_before(void **state)
 	dlclose(h);
 }
 
+/* An object with DT_HASH only: the older hash table is read as well. */
+static void test_sysv_hash_object(void **state)
+{
+	struct link_map *m = NULL;
+	void *h = dlopen(SYSV_LIB, RTLD_NOW | RTLD_LOCAL);
+	void *found;
+
+	(void)state;
+	assert_non_null(h);
+	assert_int_equal(dlinfo(h, RTLD_DI_LINKMAP, &m), 0);
+	found = shim_symbol_in_object(m->l_addr, m->l_ld,
+				      "symwalk_sysv_answer");
+	assert_non_null(found);
+	assert_ptr_equal(found, dlsym(h, "symwalk_sysv_answer"));
+	assert_null(shim_symbol_in_object(m->l_addr, m->l_ld, "no_such_one"));
+	dlclose(h);
+}
+
+/* An object that is not loaded (a dynamic section nobody has): neither
+ * the loader's list nor dl_iterate_phdr() has it, so nothing comes after
+ * it and every name falls back to the raw call. */
+static void test_unknown_self(void **state)
+{
+	static const ElfW(Dyn) nowhere[1] = { { DT_NULL, { 0 } } };
+	struct symbol_want want = { .name = "socket" };
+
+	(void)state;
+	assert_false(shim_symbol_walk(nowhere, &want, 1, NULL));
+	assert_null(want.found);
+	/* Every object then counts as loaded before it. */
+	assert_true(shim_symbol_walk(nowhere, &want, 1, "socket"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +237,8 @@ int main(void)
 		cmocka_unit_test(test_walk_matches_dlsym),
 		cmocka_unit_test(test_resolved_table),
 		cmocka_unit_test(test_marker_before),
+		cmocka_unit_test(test_sysv_hash_object),
+		cmocka_unit_test(test_unknown_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
