@@ -6,10 +6,10 @@
 
 #include "fdtable.h"
 
-/* In .data, not .bss (as SHIM_DATA in real.h): no mmap() at load. */
+/* Not in .bss (see SHIM_BIG_DATA in real.h): no mmap() at load. */
 _Atomic(struct shim_fd *) shim_fd_chunks[SHIM_FD_MAX_CHUNKS]
-	__attribute__((section(".data")));
-uint8_t shim_fd_marks[SHIM_FD_MARKS] __attribute__((section(".data")));
+	__attribute__((section("shim_big_data")));
+uint8_t shim_fd_marks[SHIM_FD_MARKS] __attribute__((section("shim_big_data")));
 
 /*
  * mmap rather than malloc: this can run in a signal handler or a vfork

@@ -64,11 +64,16 @@ extern struct shim_real_calls shim_real __attribute__((visibility("hidden")));
 	})
 
 /*
- * Zero-filled but placed in .data: a .bss larger than the rest of its last
+ * Zero-filled but kept out of .bss: a .bss larger than the rest of its last
  * page costs every process an anonymous mmap() at load (the fd byte map
  * alone is 64 KiB), while untouched pages of the file mapping cost nothing.
+ * SHIM_DATA is for what init writes (next to the small variables, so one
+ * page fault covers them), SHIM_BIG_DATA for big tables written rarely
+ * (an orphan section, which the linker places after .data: they no longer
+ * push the small variables onto pages of their own).
  */
 #define SHIM_DATA __attribute__((section(".data")))
+#define SHIM_BIG_DATA __attribute__((section("shim_big_data")))
 
 /* An interposed function: the only symbols the library exports. */
 #define SHIM_EXPORT __attribute__((visibility("default")))

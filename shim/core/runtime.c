@@ -75,7 +75,7 @@ static bool log_level_from_env(void)
 static void report_policy_problem(void *ctx, const char *file, unsigned line,
 				  const char *message)
 {
-	static char last_file[PATH_MAX] SHIM_DATA;
+	static char last_file[PATH_MAX] SHIM_BIG_DATA;
 
 	(void)ctx;
 	if (strcmp(last_file, file) == 0)
@@ -109,23 +109,19 @@ static bool no_policy_files(const struct policy_sources *src)
 	       !exists(src->user_file);
 }
 
-static void load_policy(void)
+/*
+ * The names the program goes by, for [app:NAME] and apps.d: the
+ * executable's file name and, unless secure, argv[0]'s. On its own (and
+ * not inlined) so that its PATH_MAX buffer is on the stack only when a
+ * policy file exists.
+ */
+static __attribute__((noinline)) void program_names(const char **names)
 {
 	static char exe_name[NAME_MAX + 1];
-	static char user_file[PATH_MAX] SHIM_DATA;
-	static const char *names[3];
-	struct policy_sources src;
 	char exe[PATH_MAX];
 	ssize_t n;
 	int k = 0;
 
-	policy_sources_default(&src, names, shim_rt.secure, user_file,
-			       sizeof(user_file));
-	if (no_policy_files(&src)) {
-		names[0] = program_invocation_short_name;
-		policy_resolve(NULL, names, &shim_rt.view);
-		return;
-	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *base;
@@ -146,7 +142,28 @@ static void load_policy(void)
 	    *program_invocation_short_name &&
 	    (k == 0 || strcmp(program_invocation_short_name, exe_name) != 0))
 		names[k++] = program_invocation_short_name;
+}
 
+static void load_policy(void)
+{
+	static const char *names[3];
+	static char long_user_file[PATH_MAX] SHIM_BIG_DATA;
+	struct policy_sources src;
+	/* Small, so that it lies in a stack page already in use (a page
+	 * fault costs more than the rest of init); policy_load() keeps
+	 * copies of the names it reads. */
+	char user_file[256];
+
+	if (!policy_sources_default(&src, names, shim_rt.secure, user_file,
+				    sizeof(user_file)))
+		policy_sources_default(&src, names, shim_rt.secure,
+				       long_user_file, sizeof(long_user_file));
+	if (no_policy_files(&src)) {
+		names[0] = program_invocation_short_name;
+		policy_resolve(NULL, names, &shim_rt.view);
+		return;
+	}
+	program_names(names);
 	src.use_index = true;
 	shim_rt.policy = policy_load(&src, report_policy_problem, NULL);
 	policy_resolve(shim_rt.policy, names, &shim_rt.view);

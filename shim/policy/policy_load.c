@@ -290,12 +290,12 @@ static bool join_path(char *buf, size_t len, const char *dir,
 	return true;
 }
 
-void policy_sources_default(struct policy_sources *src,
+bool policy_sources_default(struct policy_sources *src,
 			    const char *const *program_names, bool secure,
 			    char *user_buf, size_t user_buf_len)
 {
 	const char *xdg, *home, *env;
-	bool have_user = false;
+	bool have_user = false, want_user = false;
 
 	*src = (struct policy_sources){
 		.system_file = MPTCPSHIM_SYSCONFDIR "/mptcpshim.conf",
@@ -303,18 +303,22 @@ void policy_sources_default(struct policy_sources *src,
 		.program_names = program_names,
 	};
 	if (secure)
-		return;
+		return true;
 	xdg = getenv("XDG_CONFIG_HOME");
 	home = getenv("HOME");
-	if (user_buf && xdg && *xdg == '/')
+	if (user_buf && xdg && *xdg == '/') {
+		want_user = true;
 		have_user = join_path(user_buf, user_buf_len, xdg,
 				      "/mptcpshim/mptcpshim.conf");
-	else if (user_buf && home && *home == '/')
+	} else if (user_buf && home && *home == '/') {
+		want_user = true;
 		have_user = join_path(user_buf, user_buf_len, home,
 				      "/.config/mptcpshim/mptcpshim.conf");
+	}
 	if (have_user)
 		src->user_file = user_buf;
 	env = getenv("MPTCPSHIM_CONFIG");
 	if (env && *env)
 		src->env_file = env;
+	return have_user || !want_user;
 }

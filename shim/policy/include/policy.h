@@ -152,8 +152,9 @@ enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
  * into user_buf; env_file from $MPTCPSHIM_CONFIG (NULL when empty). When
  * secure (AT_SECURE), user_file and env_file are NULL and the environment
  * is not read at all. program_names is stored as is (may be NULL).
+ * Returns false when the user file's path does not fit in user_buf.
  */
-void policy_sources_default(struct policy_sources *src,
+bool policy_sources_default(struct policy_sources *src,
 			    const char *const *program_names, bool secure,
 			    char *user_buf, size_t user_buf_len);
 
