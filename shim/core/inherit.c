@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "appmem.h"
 #include "fdtable.h"
 #include "inherit.h"
 #include "real.h"
@@ -23,6 +24,7 @@ static void (*child_extra)(void);
 static void share_all_in_child(void)
 {
 	share_all();
+	shim_appmem_after_fork();
 	child_extra();
 }
 
