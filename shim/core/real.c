@@ -220,6 +220,9 @@ static int sys_fcntl(int fd, int cmd, ...)
 	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 
+/* fcntl64 is fcntl with 64-bit offsets, the same system call here. */
+#define sys_fcntl64 sys_fcntl
+
 static int sys_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
 {
 	return (int)syscall(SYS_epoll_ctl, ep, op, fd, ev);
@@ -243,7 +246,10 @@ static int sys_open(const char *path, int flags, ...)
 	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
 }
 
-static const struct shim_real_calls raw_calls = {
+/* For the unit test, which drives every stand-in through this table; the
+ * library itself names them (sys_##field), so that no table of pointers
+ * needs relocating at load. */
+static const struct shim_real_calls raw_calls __attribute__((unused)) = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
 	sys_dup2, sys_dup3, sys_shutdown, sys_dup, sys_fcntl, sys_fcntl,
@@ -284,7 +290,9 @@ SHIM_SELF_DECLARE(closefrom);
 #define COUNT_ONE(field) +1
 enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 1 };
 /* The hooks in order, then "open", which is not one. */
-static const char *const real_names[N_REAL] = { HOOKED(NAME_OF) "open" };
+/* Kept in place, not pointed to: a table of pointers costs a relocation
+ * per entry in every process that loads the shim. */
+static const char real_names[N_REAL][12] = { HOOKED(NAME_OF) "open" };
 /* Their GNU hashes, precomputed (test_real checks them): hashing the
  * names at run time was a fifth of the walk. */
 static const unsigned real_hashes[N_REAL] = {
@@ -308,7 +316,7 @@ static _Atomic bool another_copy_first;
 		__typeof__(&shim_self_##field) fn_ =                           \
 			(__typeof__(&shim_self_##field))want[i++].found;       \
 		if (!fn_ || fn_ == shim_self_##field)                          \
-			fn_ = raw_calls.field;                                 \
+			fn_ = sys_##field;                                     \
 		atomic_store_explicit(&shim_real.field, fn_,                   \
 				      memory_order_release);                   \
 	} while (0);
@@ -337,7 +345,7 @@ static void resolve_all(void)
 	atomic_store_explicit(&shim_real.open,
 			      want[i].found ? (int (*)(const char *, int, ...))
 							want[i].found
-					    : raw_calls.open,
+					    : sys_open,
 			      memory_order_release);
 	atomic_store_explicit(&another_copy_first, first_elsewhere,
 			      memory_order_relaxed);

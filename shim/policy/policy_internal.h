@@ -35,23 +35,23 @@ enum policy_mode { POLICY_MODE_ALL = 0, POLICY_MODE_LISTED = 1 };
 
 /*
  * X(ID, SECTION, NAME, APP_NAME, TYPE, DEFAULT, MIN, MAX, HELP)
- * NAME is the key in SECTION (NULL: only in [app:NAME]); APP_NAME is the
- * key inside [app:NAME] (NULL: not allowed there). An app's value wins
+ * NAME is the key in SECTION ("": only in [app:NAME]); APP_NAME is the
+ * key inside [app:NAME] ("": not allowed there). An app's value wins
  * over the section's for that program. HELP is shown by `policy show`.
  */
 #define POLICY_KEYS(X)                                                         \
-	X(MODE, SEC_GLOBAL, "mode", NULL, KT_MODE, POLICY_MODE_ALL, 0, 0,      \
+	X(MODE, SEC_GLOBAL, "mode", "", KT_MODE, POLICY_MODE_ALL, 0, 0,        \
 	  "all: every program; listed: only programs with [app:NAME]")         \
 	X(UNSUPPORTED, SEC_GLOBAL, "unsupported_option", "unsupported_option", \
 	  KT_UNSUP, POLICY_UNSUP_AUTO, 0, 0,                                   \
 	  "option MPTCP refuses: auto (per-option table), tcp, ignore, fail") \
-	X(LOG, SEC_GLOBAL, "log", NULL, KT_LOG, 1, 0, 0,                       \
+	X(LOG, SEC_GLOBAL, "log", "", KT_LOG, 1, 0, 0,                         \
 	  "shim log level (MPTCPSHIM_LOG overrides)")                          \
 	X(CONNECT, SEC_GLOBAL, "connect", "connect", KT_BOOL, 1, 0, 0,         \
 	  "convert outgoing (connecting) sockets")                             \
 	X(LISTEN, SEC_GLOBAL, "listen", "listen", KT_BOOL, 1, 0, 0,            \
 	  "convert listening sockets")                                         \
-	X(ENABLED, 0, NULL, "enabled", KT_BOOL, 1, 0, 0,                       \
+	X(ENABLED, 0, "", "enabled", KT_BOOL, 1, 0, 0,                         \
 	  "false: leave this program alone")                                   \
 	X(KA_ENABLED, SEC_KEEPALIVE, "enabled", "keepalive.enabled", KT_BOOL,  \
 	  0, 0, 0, "set SO_KEEPALIVE and the timers below")                    \
@@ -74,10 +74,14 @@ enum policy_mode { POLICY_MODE_ALL = 0, POLICY_MODE_LISTED = 1 };
 enum policy_key { POLICY_KEYS(POLICY_KEY_ENUM) KEY_COUNT };
 #undef POLICY_KEY_ENUM
 
+/* Names in place, not pointed to: a table of pointers costs every process
+ * that loads the shim a relocation per entry. */
+#define KEY_NAME_MAX 20
+
 struct key_info {
 	int sections;
-	const char *name;
-	const char *app_name;
+	char name[KEY_NAME_MAX];
+	char app_name[KEY_NAME_MAX];
 	enum key_type type;
 	int def;
 	int min, max;
