@@ -288,11 +288,15 @@ SHIM_SELF_DECLARE(closefrom);
 
 #define NAME_OF(field) #field,
 #define COUNT_ONE(field) +1
-enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 1 };
-/* The hooks in order, then "open", which is not one. */
+enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 3 };
+/* The hooks in order, then what init calls that is not one: "open", and
+ * "faccessat" and "environ", found here rather than bound by ld.so at
+ * their first use (a binding costs 700 instructions, a lookup in this
+ * walk 250; environ replaces six getenv() scans with one). */
 /* Kept in place, not pointed to: a table of pointers costs a relocation
  * per entry in every process that loads the shim. */
-static const char real_names[N_REAL][12] = { HOOKED(NAME_OF) "open" };
+static const char real_names[N_REAL][12] = { HOOKED(NAME_OF) "open",
+					      "faccessat", "environ" };
 /* Their GNU hashes, precomputed (test_real checks them): hashing the
  * names at run time was a fifth of the walk. */
 static const unsigned real_hashes[N_REAL] = {
@@ -300,7 +304,7 @@ static const unsigned real_hashes[N_REAL] = {
 	0xf15ae9b5u, 0x1cb82089u, 0xa7ec1274u, 0x776d44e8u, 0x1b81fa72u,
 	0x8bc12bd6u, 0x7c95e5c0u, 0x7c95e5c1u, 0xfc460361u, 0x0b886bceu,
 	0x0f6cf05cu, 0x9e6a7e86u, 0xa847e103u, 0x1adac227u, 0x1e21322fu,
-	0x7c9bd777u,
+	0x7c9bd777u, 0x93bc1fd2u, 0x6ba3dda6u,
 };
 
 /* Our own dynamic section (the linker defines it; <link.h> declares it). */
@@ -308,6 +312,8 @@ extern ElfW(Dyn) _DYNAMIC[] __attribute__((visibility("hidden")));
 
 static _Atomic bool resolved;
 static _Atomic bool another_copy_first;
+static int (*_Atomic real_faccessat)(int, const char *, int, int);
+static char ***_Atomic real_environ;
 
 /* Publishes one pointer with one aligned store, so a thread racing with
  * resolution sees either the stub or the final function. */
@@ -338,7 +344,9 @@ static void resolve_all(void)
 
 	for (size_t k = 0; k < N_REAL; k++)
 		want[k] = (struct symbol_want){ real_names[k], real_hashes[k],
-						NULL };
+						false, NULL };
+	/* The program's copy of environ, if it has one, is the live one. */
+	want[N_REAL - 1].from_first = true;
 	first_elsewhere = shim_symbol_walk(_DYNAMIC, want, N_REAL,
 					   "mptcpshim_copy_marker");
 	HOOKED(PUBLISH)
@@ -347,6 +355,14 @@ static void resolve_all(void)
 							want[i].found
 					    : sys_open,
 			      memory_order_release);
+	i++;
+	atomic_store_explicit(&real_faccessat,
+			      (int (*)(int, const char *, int, int))
+				      want[i++].found,
+			      memory_order_relaxed);
+	atomic_store_explicit(&real_environ,
+			      (char ***)want[i].found,
+			      memory_order_relaxed);
 	atomic_store_explicit(&another_copy_first, first_elsewhere,
 			      memory_order_relaxed);
 	atomic_store_explicit(&resolved, true, memory_order_release);
@@ -362,4 +378,23 @@ bool shim_real_another_copy_first(void)
 {
 	shim_real_resolve_once();
 	return atomic_load_explicit(&another_copy_first, memory_order_relaxed);
+}
+
+int shim_libc_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	int (*fn)(int, const char *, int, int);
+
+	shim_real_resolve_once();
+	fn = atomic_load_explicit(&real_faccessat, memory_order_relaxed);
+	return fn ? fn(dirfd, path, mode, flags)
+		  : faccessat(dirfd, path, mode, flags);
+}
+
+char **shim_libc_environ(void)
+{
+	char ***p;
+
+	shim_real_resolve_once();
+	p = atomic_load_explicit(&real_environ, memory_order_relaxed);
+	return p ? *p : NULL;
 }

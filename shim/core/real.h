@@ -104,4 +104,9 @@ void shim_real_resolve_once(void);
  * marker is defined by an object before ours). */
 bool shim_real_another_copy_first(void);
 
+/* libc's faccessat() and the program's environment, found by the same
+ * walk (no PLT binding at init); environ is NULL if it was not found. */
+int shim_libc_faccessat(int dirfd, const char *path, int mode, int flags);
+char **shim_libc_environ(void);
+
 #endif

@@ -43,15 +43,72 @@ enum { INIT_IDLE, INIT_RUNNING, INIT_WAITED, INIT_DONE };
 static _Atomic unsigned init_phase;
 static void *_Atomic init_owner;
 
-/* secure_getenv semantics, decided once for all variables. */
-static const char *shim_getenv(const char *name)
+/* The variables init reads, from one pass over the environment. */
+enum { ENV_LOG, ENV_DISABLE, ENV_STATS, ENV_CONFIG, ENV_XDG, ENV_HOME,
+       ENV_COUNT };
+static const char env_names[ENV_COUNT][20] = {
+	"MPTCPSHIM_LOG=", "MPTCPSHIM_DISABLE=", "MPTCPSHIM_STATS=",
+	"MPTCPSHIM_CONFIG=", "XDG_CONFIG_HOME=", "HOME=",
+};
+static const char *env_values[ENV_COUNT];
+
+/* name=value: the value if entry starts with name (name ends in '='). */
+static const char *env_match(const char *entry, const char *name)
 {
-	return shim_rt.secure ? NULL : getenv(name);
+	for (; *name; name++, entry++)
+		if (*entry != *name)
+			return NULL;
+	return entry;
+}
+
+/*
+ * secure_getenv semantics, decided once for all variables: nothing is
+ * read under AT_SECURE. One pass over environ (found by the symbol walk)
+ * instead of a getenv() scan per variable; the first definition of a
+ * name wins, as with getenv().
+ */
+static void read_environment(void)
+{
+	char **env;
+
+	memset(env_values, 0, sizeof(env_values));
+	if (shim_rt.secure)
+		return;
+	env = shim_libc_environ();
+	if (!env) {
+		for (int i = 0; i < ENV_COUNT; i++) {
+			char name[20];
+			size_t len = strlen(env_names[i]) - 1;
+
+			memcpy(name, env_names[i], len);
+			name[len] = '\0';
+			env_values[i] = getenv(name);
+		}
+		return;
+	}
+	for (; *env; env++) {
+		const char *entry = *env;
+
+		/* The first byte settles most entries. */
+		if (entry[0] != 'M' && entry[0] != 'X' && entry[0] != 'H')
+			continue;
+		for (int i = 0; i < ENV_COUNT; i++) {
+			const char *value;
+
+			if (env_values[i] || entry[0] != env_names[i][0])
+				continue;
+			value = env_match(entry, env_names[i]);
+			if (value) {
+				env_values[i] = value;
+				break;
+			}
+		}
+	}
 }
 
 static bool log_level_from_env(void)
 {
-	const char *value = shim_getenv("MPTCPSHIM_LOG");
+	const char *value = env_values[ENV_LOG];
 	int level;
 
 	if (!value || !*value)
@@ -94,7 +151,8 @@ static void report_policy_problem(void *ctx, const char *file, unsigned line,
 /* Whether path exists, for our effective ids (setuid programs too). */
 static bool exists(const char *path)
 {
-	return path && faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
+	return path &&
+	       shim_libc_faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
 }
 
 /*
@@ -154,10 +212,16 @@ static void load_policy(void)
 	 * copies of the names it reads. */
 	char user_file[256];
 
-	if (!policy_sources_default(&src, names, shim_rt.secure, user_file,
-				    sizeof(user_file)))
-		policy_sources_default(&src, names, shim_rt.secure,
-				       long_user_file, sizeof(long_user_file));
+	struct policy_env env = {
+		.xdg_config_home = env_values[ENV_XDG],
+		.home = env_values[ENV_HOME],
+		.config = env_values[ENV_CONFIG],
+	};
+
+	if (!policy_sources_from(&src, names, shim_rt.secure, &env, user_file,
+				 sizeof(user_file)))
+		policy_sources_from(&src, names, shim_rt.secure, &env,
+				    long_user_file, sizeof(long_user_file));
 	if (no_policy_files(&src)) {
 		names[0] = program_invocation_short_name;
 		policy_resolve(NULL, names, &shim_rt.view);
@@ -179,6 +243,7 @@ static void init_once_fn(void)
 	shim_busy++;
 	shim_real_resolve_once();
 	shim_rt.secure = getauxval(AT_SECURE) != 0;
+	read_environment();
 
 	env_log = log_level_from_env();
 
@@ -187,13 +252,13 @@ static void init_once_fn(void)
 			 "in this process; this one passes calls through");
 		goto pass;
 	}
-	value = shim_getenv("MPTCPSHIM_DISABLE");
+	value = env_values[ENV_DISABLE];
 	if (value && strcmp(value, "0") != 0 && *value) {
 		shim_log(SHIM_LOG_INFO, "disabled by MPTCPSHIM_DISABLE");
 		goto pass;
 	}
 
-	shim_rt.stats_path = shim_getenv("MPTCPSHIM_STATS");
+	shim_rt.stats_path = env_values[ENV_STATS];
 	__atomic_store_n(&shim_rt.stats,
 			 shim_rt.stats_path && *shim_rt.stats_path,
 			 __ATOMIC_RELAXED);

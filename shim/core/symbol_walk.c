@@ -218,26 +218,40 @@ static bool visit(struct walk *w, ElfW(Addr) base, const ElfW(Dyn) *dyn)
 {
 	struct object_tables t;
 
-	if ((const void *)dyn == w->own_dynamic) {
+	bool self = (const void *)dyn == w->own_dynamic;
+
+	if (!read_tables(base, dyn, &t)) {
+		w->seen_self |= self;
+		return w->seen_self && w->missing == 0;
+	}
+	if (self) {
+		/* Our own table: only for what is searched from the first
+		 * object (data the program and we may both refer to). */
+		for (size_t i = 0; i < w->n; i++) {
+			if (w->want[i].found || !w->want[i].from_first)
+				continue;
+			w->want[i].found = lookup(&t, w->want[i].name,
+						  w->hashes[i]);
+			if (w->want[i].found)
+				w->missing--;
+		}
 		w->seen_self = true;
 		return w->missing == 0;
 	}
-	if (!read_tables(base, dyn, &t))
-		return false;
 	if (!w->seen_self) {
 		if (!w->marker_before && w->marker &&
 		    lookup(&t, w->marker, w->marker_hash))
 			w->marker_before = true;
-		return false;
 	}
 	for (size_t i = 0; i < w->n; i++) {
-		if (w->want[i].found)
+		if (w->want[i].found ||
+		    (!w->seen_self && !w->want[i].from_first))
 			continue;
 		w->want[i].found = lookup(&t, w->want[i].name, w->hashes[i]);
 		if (w->want[i].found)
 			w->missing--;
 	}
-	return w->missing == 0;
+	return w->seen_self && w->missing == 0;
 }
 
 /* The head of the dynamic linker's list of objects, from the r_debug
@@ -312,6 +326,9 @@ bool shim_symbol_walk(const void *own_dynamic, struct symbol_want *want,
 		return w.marker_before;
 	/* Not on that list: ask the loader, from the top. */
 	w.marker_before = false;
+	w.missing = w.n;
+	for (size_t i = 0; i < w.n; i++)
+		want[i].found = NULL;
 	dl_iterate_phdr(visit_phdr, &w);
 	return w.marker_before;
 }

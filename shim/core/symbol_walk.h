@@ -25,7 +25,12 @@
 struct symbol_want {
 	const char *name;
 	unsigned hash;		/* shim_symbol_hash(name), or 0: computed */
-	void *found;		/* NULL: no later object defines it */
+	/* Searched from the first object on (but ours), as a reference
+	 * from the program binds it: for data such as environ, which the
+	 * program may hold a copy of (a copy relocation). Else from the
+	 * object after ours, as dlsym(RTLD_NEXT). */
+	bool from_first;
+	void *found;		/* NULL: no such object defines it */
 };
 
 /* The GNU hash of a name (DT_GNU_HASH's), for callers that precompute. */

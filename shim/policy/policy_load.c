@@ -294,7 +294,24 @@ bool policy_sources_default(struct policy_sources *src,
 			    const char *const *program_names, bool secure,
 			    char *user_buf, size_t user_buf_len)
 {
-	const char *xdg, *home, *env;
+	struct policy_env env = { 0 };
+
+	if (!secure) {
+		env.xdg_config_home = getenv("XDG_CONFIG_HOME");
+		env.home = getenv("HOME");
+		env.config = getenv("MPTCPSHIM_CONFIG");
+	}
+	return policy_sources_from(src, program_names, secure, &env, user_buf,
+				   user_buf_len);
+}
+
+bool policy_sources_from(struct policy_sources *src,
+			 const char *const *program_names, bool secure,
+			 const struct policy_env *e, char *user_buf,
+			 size_t user_buf_len)
+{
+	const char *xdg = e->xdg_config_home, *home = e->home;
+	const char *env = e->config;
 	bool have_user = false, want_user = false;
 
 	*src = (struct policy_sources){
@@ -304,8 +321,6 @@ bool policy_sources_default(struct policy_sources *src,
 	};
 	if (secure)
 		return true;
-	xdg = getenv("XDG_CONFIG_HOME");
-	home = getenv("HOME");
 	if (user_buf && xdg && *xdg == '/') {
 		want_user = true;
 		have_user = join_path(user_buf, user_buf_len, xdg,
@@ -317,7 +332,6 @@ bool policy_sources_default(struct policy_sources *src,
 	}
 	if (have_user)
 		src->user_file = user_buf;
-	env = getenv("MPTCPSHIM_CONFIG");
 	if (env && *env)
 		src->env_file = env;
 	return have_user || !want_user;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -196,6 +197,23 @@ static void test_marker_before(void **state)
 	dlclose(h);
 }
 
+/* Data the program may hold a copy of (environ: a copy relocation in a
+ * PIE) is found where the program's references go, from the first object
+ * on; and the environment init reads through it is the live one. */
+static void test_from_first_environ(void **state)
+{
+	extern char **environ;
+	struct symbol_want want = { .name = "environ", .from_first = true };
+
+	(void)state;
+	shim_symbol_walk(_DYNAMIC, &want, 1, NULL);
+	assert_ptr_equal(want.found, &environ);
+	assert_ptr_equal(shim_libc_environ(), environ);
+	assert_int_equal(setenv("TEST_REAL_LIVE", "1", 1), 0);
+	assert_ptr_equal(shim_libc_environ(), environ);
+	assert_int_equal(shim_libc_faccessat(AT_FDCWD, "/", F_OK, 0), 0);
+}
+
 /* An object with DT_HASH only: the older hash table is read as well. */
 static void test_sysv_hash_object(void **state)
 {
@@ -237,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_walk_matches_dlsym),
 		cmocka_unit_test(test_resolved_table),
 		cmocka_unit_test(test_marker_before),
+		cmocka_unit_test(test_from_first_environ),
 		cmocka_unit_test(test_sysv_hash_object),
 		cmocka_unit_test(test_unknown_self),
 	};

@@ -158,6 +158,18 @@ bool policy_sources_default(struct policy_sources *src,
 			    const char *const *program_names, bool secure,
 			    char *user_buf, size_t user_buf_len);
 
+/* The variables policy_sources_default() reads, for a caller that has
+ * them already (the shim reads its environment in one pass). */
+struct policy_env {
+	const char *xdg_config_home;	/* $XDG_CONFIG_HOME */
+	const char *home;		/* $HOME */
+	const char *config;		/* $MPTCPSHIM_CONFIG */
+};
+bool policy_sources_from(struct policy_sources *src,
+			 const char *const *program_names, bool secure,
+			 const struct policy_env *env, char *user_buf,
+			 size_t user_buf_len);
+
 /*
  * The checks policy_load() makes before it parses a file (regular file, at
  * most POLICY_MAX_FILE_SIZE, not writable by group/others, owned by root
