@@ -111,9 +111,9 @@ t_cleanup() {
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
 
-# bg SECONDS CMD...: CMD in the background, killed after SECONDS at the
+# bg_host SECONDS CMD...: CMD in the background, killed after SECONDS at the
 # latest and by the EXIT trap; sets T_LAST_PID.
-bg() {
+bg_host() {
 	local secs=$1
 	shift
 	timeout "$secs" "$@" &
@@ -150,6 +150,16 @@ t_differs() {
 	[ "$("$@" 2>/dev/null)" != "$before" ]
 }
 
+# t_gone PID: the process has ended.
+t_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# t_equals VALUE CMD...: CMD prints VALUE.
+t_equals() {
+	local want=$1
+	shift
+	[ "$("$@" 2>/dev/null)" = "$want" ]
+}
+
 # wait_changed SECONDS DESCRIPTION CMD...: until CMD's output differs from
 # what it printed first (a counter moved, a file was written).
 wait_changed() {
@@ -176,7 +186,7 @@ nsx() {
 	ip netns exec "$ns" "$@"
 }
 
-# bg_in NS SECONDS CMD...: bg inside NS.
+# bg_in NS SECONDS CMD...: bg_host inside NS.
 bg_in() {
 	local ns=$1 secs=$2
 	shift 2
@@ -190,6 +200,12 @@ t_listens() {
 	local -a in_ns=()
 	[ -n "$1" ] && in_ns=(ip netns exec "$1")
 	"${in_ns[@]}" ss -Hltn "sport = :$2" | grep -q .
+}
+
+# t_tcp_established NS FILTER: an established TCP socket (an MPTCP subflow
+# is one) in NS matches the ss FILTER, e.g. "( dport = :80 and src A )".
+t_tcp_established() {
+	ip netns exec "$1" ss -Htn state established "$2" | grep -q .
 }
 
 # wait_listen NS PORT [SECONDS]: until something listens on PORT in NS

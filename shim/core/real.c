@@ -288,7 +288,7 @@ SHIM_SELF_DECLARE(closefrom);
 
 #define NAME_OF(field) #field,
 #define COUNT_ONE(field) +1
-enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 3 };
+enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 4 };
 /* The hooks in order, then what init calls that is not one: "open", and
  * "faccessat" and "environ", found here rather than bound by ld.so at
  * their first use (a binding costs 700 instructions, a lookup in this
@@ -296,7 +296,8 @@ enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 3 };
 /* Kept in place, not pointed to: a table of pointers costs a relocation
  * per entry in every process that loads the shim. */
 static const char real_names[N_REAL][12] = { HOOKED(NAME_OF) "open",
-					      "faccessat", "environ" };
+					      "faccessat", "syscall",
+					      "environ" };
 /* Their GNU hashes, precomputed (test_real checks them): hashing the
  * names at run time was a fifth of the walk. */
 static const unsigned real_hashes[N_REAL] = {
@@ -304,7 +305,7 @@ static const unsigned real_hashes[N_REAL] = {
 	0xf15ae9b5u, 0x1cb82089u, 0xa7ec1274u, 0x776d44e8u, 0x1b81fa72u,
 	0x8bc12bd6u, 0x7c95e5c0u, 0x7c95e5c1u, 0xfc460361u, 0x0b886bceu,
 	0x0f6cf05cu, 0x9e6a7e86u, 0xa847e103u, 0x1adac227u, 0x1e21322fu,
-	0x7c9bd777u, 0x93bc1fd2u, 0x6ba3dda6u,
+	0x7c9bd777u, 0x93bc1fd2u, 0xbac212a0u, 0x6ba3dda6u,
 };
 
 /* Our own dynamic section (the linker defines it; <link.h> declares it). */
@@ -313,6 +314,7 @@ extern ElfW(Dyn) _DYNAMIC[] __attribute__((visibility("hidden")));
 static _Atomic bool resolved;
 static _Atomic bool another_copy_first;
 static int (*_Atomic real_faccessat)(int, const char *, int, int);
+static void *_Atomic real_syscall;
 static char ***_Atomic real_environ;
 
 /* Publishes one pointer with one aligned store, so a thread racing with
@@ -360,6 +362,8 @@ static void resolve_all(void)
 			      (int (*)(int, const char *, int, int))
 				      want[i++].found,
 			      memory_order_relaxed);
+	atomic_store_explicit(&real_syscall, want[i++].found,
+			      memory_order_relaxed);
 	atomic_store_explicit(&real_environ,
 			      (char ***)want[i].found,
 			      memory_order_relaxed);
@@ -397,4 +401,10 @@ char **shim_libc_environ(void)
 	shim_real_resolve_once();
 	p = atomic_load_explicit(&real_environ, memory_order_relaxed);
 	return p ? *p : NULL;
+}
+
+void *shim_real_next_syscall(void)
+{
+	shim_real_resolve_once();
+	return atomic_load_explicit(&real_syscall, memory_order_relaxed);
 }

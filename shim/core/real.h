@@ -109,4 +109,7 @@ bool shim_real_another_copy_first(void);
 int shim_libc_faccessat(int dirfd, const char *path, int mode, int flags);
 char **shim_libc_environ(void);
 
+/* The next definition of syscall() (hooks_syscall.c's), or NULL. */
+void *shim_real_next_syscall(void);
+
 #endif

@@ -23,6 +23,8 @@
 #include "uapi_compat.h"
 #include "log.h"
 #include "inherit.h"
+#include "landlock.h"
+#include "raw_syscall.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -244,6 +246,7 @@ static void init_once_fn(void)
 	shim_real_resolve_once();
 	shim_rt.secure = getauxval(AT_SECURE) != 0;
 	read_environment();
+	shim_log_decide_stderr();
 
 	env_log = log_level_from_env();
 
@@ -292,7 +295,14 @@ static void init_once_fn(void)
 		shim_rt.view.decide_at_listen && !shim_rt.stats &&
 		shim_rt.view.unsupported != POLICY_UNSUP_FAIL &&
 		!shim_rt.view.per_option_unsupported;
-	if (shim_rt.view.initial.choice == POLICY_MPTCP)
+	/* A sandboxed process: its sockets stay TCP (socket_slow() knows
+	 * why). Asked here, once, as the first TCP socket() is made, and
+	 * only where the policy can make MPTCP at all. */
+	if ((shim_rt.view.initial.choice == POLICY_MPTCP ||
+	     shim_rt.view.decide_at_connect || shim_rt.view.decide_at_listen) &&
+	    shim_landlock_probe())
+		mode = SHIM_SOCKET_SLOW;
+	else if (shim_rt.view.initial.choice == POLICY_MPTCP)
 		mode = SHIM_SOCKET_SLOW;
 	else
 		mode = shim_rt.track_tcp ? SHIM_SOCKET_SLOW : SHIM_SOCKET_PASS;
@@ -321,6 +331,8 @@ void shim_learn_connect(bool mptcp)
 	if (!shim_rt.may_start_other)
 		return;
 	if (mptcp == initial_mptcp) {
+		if (shim_landlocked())
+			return;	/* socket() stays on the slow path */
 		if (atomic_exchange_explicit(&other_outcomes, 0,
 					     memory_order_relaxed) >=
 			    START_OTHER_AFTER &&
@@ -372,8 +384,8 @@ static void init_after_fork_child(void)
 
 static void wait_while(unsigned phase)
 {
-	syscall(SYS_futex, &init_phase, FUTEX_WAIT_PRIVATE, phase, NULL, NULL,
-		0);
+	shim_raw_syscall(SYS_futex, (long)&init_phase, FUTEX_WAIT_PRIVATE,
+			 phase, 0, 0, 0);
 }
 
 void shim_init_slow(void)
@@ -392,9 +404,10 @@ void shim_init_slow(void)
 			init_once_fn();
 			if (atomic_exchange(&init_phase, INIT_DONE) ==
 			    INIT_WAITED)
-				syscall(SYS_futex, &init_phase,
-					FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
-					NULL, 0);
+				shim_raw_syscall(SYS_futex,
+						 (long)&init_phase,
+						 FUTEX_WAKE_PRIVATE, INT_MAX,
+						 0, 0, 0);
 			return;
 		}
 		if (phase == INIT_RUNNING &&

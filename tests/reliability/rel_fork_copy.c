@@ -17,7 +17,10 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "rtest.h"
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "fixture.h"
 
 static union {
 	struct sockaddr_in v4;
@@ -27,30 +30,30 @@ static union {
 static void test_child_reads_its_own_destination(void **state)
 {
 	unsigned short port4 = 0, port6 = 0;
-	int l4 = rt_listener(AF_INET, 4, &port4);
-	int l6 = rt_listener(AF_INET6, 4, &port6);
+	int l4 = raw_listener(AF_INET, 4, &port4);
+	int l6 = raw_listener(AF_INET6, 4, &port6);
 	int fd, status = -1;
 	pid_t child;
 
 	(void)state;
 	assert_true(l4 >= 0 && l6 >= 0);
-	dst.v6 = rt_addr6("::1", port6);
+	dst.v6 = addr6("::1", port6);
 	fd = socket(AF_INET6, SOCK_STREAM, 0);
 	assert_int_equal(connect(fd, (struct sockaddr *)&dst.v6,
 				 sizeof(dst.v6)), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
 		int c;
 
 		memset(&dst, 0, sizeof(dst));
-		dst.v4 = rt_addr4("127.0.0.1", port4);
+		dst.v4 = addr4("127.0.0.1", port4);
 		c = socket(AF_INET, SOCK_STREAM, 0);
 		if (c < 0 || connect(c, (struct sockaddr *)&dst.v4,
 				     sizeof(dst.v4)) < 0)
 			_exit(2);
-		_exit(rt_protocol(c) == IPPROTO_TCP ? 0 : 1);
+		_exit(protocol_of(c) == IPPROTO_TCP ? 0 : 1);
 	}
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status));
@@ -66,6 +69,6 @@ int main(void)
 		cmocka_unit_test(test_child_reads_its_own_destination),
 	};
 
-	rt_require_mptcp();
+	fixture_require_mptcp();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
