@@ -31,20 +31,12 @@ bool ini_lines_open(struct ini_lines *r, FILE *in, size_t max_bytes,
 	return r->buf != NULL;
 }
 
-bool ini_lines_open_segments(struct ini_lines *r,
-			     const struct ini_segment *segs, size_t n_segs,
-			     size_t max_bytes, ini_lines_unhandled_fn unhandled,
-			     ini_lines_problem_fn problem, void *ctx)
+void ini_lines_segments(struct ini_lines *r, const struct ini_segment *segs,
+			size_t n_segs)
 {
-	*r = (struct ini_lines){
-		.segs = segs,
-		.n_segs = n_segs,
-		.max_bytes = max_bytes,
-		.unhandled = unhandled,
-		.problem = problem,
-		.ctx = ctx,
-	};
-	return true;
+	r->in = NULL;
+	r->segs = segs;
+	r->n_segs = n_segs;
 }
 
 /* Runs once inih is done with the current line. */

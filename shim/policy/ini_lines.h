@@ -96,11 +96,10 @@ struct ini_lines {
 bool ini_lines_open(struct ini_lines *r, FILE *in, size_t max_bytes,
 		    ini_lines_unhandled_fn unhandled,
 		    ini_lines_problem_fn problem, void *ctx);
-/* The same over segments of a text in memory (they end at line ends). */
-bool ini_lines_open_segments(struct ini_lines *r,
-			     const struct ini_segment *segs, size_t n_segs,
-			     size_t max_bytes, ini_lines_unhandled_fn unhandled,
-			     ini_lines_problem_fn problem, void *ctx);
+/* Reads segments of a text in memory (they end at line ends) instead of
+ * the stream, each line numbered from its segment's first_line. */
+void ini_lines_segments(struct ini_lines *r, const struct ini_segment *segs,
+			size_t n_segs);
 /* Reports the last line if need be and frees the buffer. */
 void ini_lines_close(struct ini_lines *r);
 

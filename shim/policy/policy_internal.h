@@ -158,11 +158,6 @@ struct policy {
 	size_t n_sources, cap_sources;
 };
 
-/* policy_parse.c: parses in into a fresh struct policy holding only what
- * the text sets; file must outlive the result. Returns the number of
- * problems, -1 when out of memory (*out NULL). */
-int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *ctx,
-		 struct policy **out);
 
 /* What else policy_parse_with() does: on_section sees every section
  * header line (name, line, byte offset; false: out of memory), for the
@@ -179,6 +174,16 @@ struct policy_parse_opts {
 int policy_parse_with(FILE *in, const struct policy_parse_opts *opts,
 		      const char *file, policy_diag_fn diag, void *ctx,
 		      struct policy **out);
+
+/* policy_parse.c: parses in into a fresh struct policy holding only what
+ * the text sets; file must outlive the result. Returns the number of
+ * problems, -1 when out of memory (*out NULL). */
+static inline int policy_parse(FILE *in, const char *file,
+			       policy_diag_fn diag, void *ctx,
+			       struct policy **out)
+{
+	return policy_parse_with(in, NULL, file, diag, ctx, out);
+}
 
 /* policy_model.c */
 void policy_settings_init_defaults(struct settings *s);
@@ -224,7 +229,10 @@ const struct cidr *policy_cidr_match(const struct rule_list *list,
 const struct port_range *policy_port_match(const struct rule_list *list,
 					   uint16_t port);
 
-/* policy_model.c: value names, for the parser and `policy show`. */
+/* policy_model.c: value names, for the parser and `policy show`; the
+ * index of value in names (count of them), or -1. */
+int policy_name_index(const char *value, const char *const *names,
+		      size_t count);
 extern const char *const policy_mode_names[2];
 extern const char *const policy_unsup_names[4];
 extern const char *const policy_log_names[4];

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The benchmark steps that drive other programs: valgrind (instruction
-# counts, the many-program policy), nginx + wrk, and the two-path demo; and
-# the helpers that read their output. Mixed into tests/bench/run's Bench.
+# counts, the many-program policy), the CLI's seccomp route, nginx + wrk,
+# and the two-path demo; and the helpers that read their output. Mixed into
+# tests/bench/run's Bench.
 import json
 import os
 import re
@@ -74,6 +75,66 @@ class ProgramSteps:
 			 "instructions: shim with policy / libmptcpwrap",
 			 self.figures["instr_shim_policy"]["value"] /
 			 self.figures["instr_wrap"]["value"], "x")
+
+	# --- run's seccomp route (static and pre-1.21 Go programs) ------------
+	def seccomp_route(self):
+		"""socket()+close() and connect+accept+close of one program run
+		three ways: direct MPTCP, the preload library, and `run
+		--route=seccomp` (shimbench is dynamic, so the route is forced).
+		Wall-clock time for all three: under the route the supervisor,
+		another process, does half the work."""
+		route = [self.cli, "run", "--route=seccomp", "--", self.shimbench]
+		n_sock = str(max(self.socket_n // 10, 1000))
+		n_conn = str(self.connect_n)
+
+		def timed(cmd, env):
+			r = subprocess.run(cmd, env=env, capture_output=True,
+					   text=True, timeout=600)
+			if r.returncode != 0:
+				raise RuntimeError("%s failed: %s" % (
+					" ".join(cmd[-3:]), r.stderr.strip()))
+			return float(dict(kv.split("=", 1) for kv in
+					  r.stdout.split())["ns_per_op"])
+
+		med = {}
+		for mode, n in (("socket-wall", n_sock), ("connect", n_conn)):
+			variants = {
+				"mptcp": ([self.shimbench, mode, n, "mptcp"],
+					  self.env()),
+				"shim": ([self.shimbench, mode, n, "default"],
+					 self.env(self.shim)),
+				"seccomp": (route + [mode, n, "default"],
+					    self.env()),
+			}
+			samples = {v: [] for v in variants}
+			names = list(variants)
+			for r in range(self.rounds):
+				for v in (names if r % 2 == 0 else names[::-1]):
+					samples[v].append(timed(*variants[v]))
+			med[mode] = {v: statistics.median(s)
+				     for v, s in samples.items()}
+		labels = {"mptcp": "direct MPTCP", "shim": "preload library",
+			  "seccomp": "seccomp route"}
+		for mode, key, what in (("socket-wall", "socket",
+					 "socket()+close() (wall)"),
+					("connect", "connect",
+					 "connect+accept+close")):
+			m = med[mode]
+			for v, label in labels.items():
+				self.fig("seccomp_%s_ns_%s" % (key, v),
+					 "%s: %s" % (what, label), m[v], "ns")
+			self.fig("seccomp_%s_ratio_vs_mptcp" % key,
+				 "%s: seccomp route / direct MPTCP" % what,
+				 m["seccomp"] / m["mptcp"], "x")
+			self.fig("seccomp_%s_ratio_vs_shim" % key,
+				 "%s: seccomp route / preload library" % what,
+				 m["seccomp"] / m["shim"], "x")
+		trap = med["socket-wall"]["seccomp"] - \
+			med["socket-wall"]["mptcp"]
+		self.fig("seccomp_trap_vs_connect",
+			 "seccomp route: one trapped socket()'s extra cost / one "
+			 "loopback connect+accept+close (direct MPTCP)",
+			 trap / med["connect"]["mptcp"], "x", 1.0)
 
 	# --- a real server: nginx + wrk --------------------------------------
 	def nginx_wrk(self):
