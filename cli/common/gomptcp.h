@@ -46,4 +46,14 @@ enum gomptcp_value gomptcp_for_program(const char *const *names,
 void gomptcp_command_names(const char *cmd, char *buf, unsigned len,
 			   const char *names[3]);
 
+/*
+ * Whether the program execvp() would find for cmd is a Go program that
+ * links a Landlock library (elf_facts.go_landlock). Go >= 1.21 makes its
+ * sockets itself: with GODEBUG=multipathtcp they are MPTCP, which the
+ * kernel's Landlock TCP rules do not restrict, and no library or
+ * supervisor sees the program restrict itself. Such a program gets
+ * GOMPTCP_OFF from run, env and enable.
+ */
+bool gomptcp_go_sandboxes_itself(const char *cmd);
+
 #endif
