@@ -93,11 +93,14 @@ bool policy_index_fix_header(void *buf, size_t len, const struct stat *st)
 
 /* ---- reading ---- */
 
-/* An array of n items of size bytes at off lies inside the index. */
+/* An array of n items of size bytes at off lies inside the index, at an
+ * offset its items may be read at (4: every array but the names is of
+ * 32-bit words; a misaligned read is a SIGBUS on some machines). */
 static bool inside(const struct index_header *h, uint32_t off, uint64_t n,
 		   size_t size)
 {
-	return off <= h->size && n * size <= h->size - off;
+	return off <= h->size && n * size <= h->size - off &&
+	       (size == 1 || off % 4 == 0);
 }
 
 static bool usable(const struct index_header *h, size_t size,

@@ -342,6 +342,22 @@ static void test_index_used_and_refused(void **state)
 		assert_int_equal(chown(ipath, 0, 0), 0);
 		assert_int_equal(parse_through_index(path, "prog7"), 0);
 	}
+	/* Damaged: a table at an offset its words cannot be read at (a
+	 * misaligned read is undefined, a SIGBUS on some machines). The
+	 * buckets' offset is the header's 26th 32-bit word. */
+	{
+		uint32_t off;
+		int fd = open(ipath, O_RDWR);
+
+		assert_true(fd >= 0);
+		assert_int_equal(pread(fd, &off, 4, 100), 4);
+		off += 2;
+		assert_int_equal(pwrite(fd, &off, 4, 100), 4);
+		close(fd);
+		assert_int_equal(parse_through_index(path, "prog7"), -2);
+		assert_int_equal(policy_index_write(path, NULL, NULL, NULL), 0);
+		assert_int_equal(parse_through_index(path, "prog7"), 0);
+	}
 	/* Damaged: cut short. */
 	assert_int_equal(truncate(ipath, 100), 0);
 	assert_int_equal(parse_through_index(path, "prog7"), -2);
