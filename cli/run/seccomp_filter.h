@@ -24,6 +24,20 @@
 #ifndef SECCOMP_ADDFD_FLAG_SEND
 #define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
 #endif
+#ifndef SECCOMP_ADDFD_FLAG_SETFD
+#define SECCOMP_ADDFD_FLAG_SETFD (1UL << 0)
+#endif
+/* 5.19: once received, only a fatal signal ends the task's wait. */
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+/* 6.6: the task hands its CPU to the supervisor (Debian 12 lacks both). */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 
 /* True when the filter can be built for this machine's system-call ABI. */
 bool seccomp_filter_supported(void);
@@ -39,6 +53,11 @@ bool seccomp_filter_needs_nnp(void);
  * fork), setting no_new_privs first when needs_nnp. Returns the listener
  * fd (close-on-exec), or -1 with errno set (EINVAL: no user notification
  * in this kernel; EACCES: neither no_new_privs nor CAP_SYS_ADMIN).
+ * Where the kernel has it (5.19+), the filter is made with
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, so that a signal arriving after
+ * the supervisor took the notification cannot end the task's socket()
+ * with an EINTR the kernel itself would never give; older kernels refuse
+ * the flag with EINVAL and get the filter without it.
  */
 int seccomp_filter_install(bool needs_nnp);
 

@@ -11,6 +11,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +31,9 @@
 
 /* The kernel rejects any other type bit with EINVAL; let it say so. */
 #define KNOWN_TYPE_BITS (0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)
+
+/* Set once no task uses the filter: the supervisor's work is over. */
+static atomic_bool orphaned;
 
 struct supervisor {
 	int listener;
@@ -93,12 +99,52 @@ static void fallback(const struct supervisor *s, const struct seccomp_task *t,
 	answer_continue(s, id);
 }
 
+#define INSTALL_GONE (-2)
+
+/*
+ * Puts sock into the task and answers with its number. Not with
+ * SECCOMP_ADDFD_FLAG_SEND, although that would save a system call: when
+ * the supervisor is stopped or frozen (SIGSTOP, a cgroup freeze) while the
+ * kernel holds its ADDFD|SEND, the kernel withdraws the descriptor but
+ * keeps the answer, and the task's socket() returns 0 -- its stdin --
+ * (3,481 of 20,000 calls under a stop/continue storm of the supervisor).
+ * A plain ADDFD leaves the notification unanswered whatever happens to
+ * us, and an interrupted one is simply made again. Returns the task's fd,
+ * INSTALL_GONE when the task no longer waits (killed; or, before 5.19,
+ * interrupted: it restarts the call), or -1 with *err.
+ */
+static int install(const struct supervisor *s, __u64 id, int sock,
+		   unsigned newfd_flags, int *err)
+{
+	struct seccomp_notif_addfd addfd = {
+		.id = id, .srcfd = (__u32)sock, .newfd_flags = newfd_flags,
+	};
+	int target;
+
+	for (;;) {
+		target = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+		if (target >= 0)
+			break;
+		*err = errno;
+		if (*err == ENOENT || *err == ESRCH || *err == EINPROGRESS)
+			return INSTALL_GONE;
+		if (*err != EINTR || atomic_load(&orphaned))
+			return -1;
+	}
+	memset(s->resp, 0, s->resp_size);
+	s->resp->id = id;
+	s->resp->val = target;
+	while (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, s->resp) != 0)
+		if (errno != EINTR)
+			break;	/* killed meanwhile: its fds go with it */
+	return target;
+}
+
 /* Makes the MPTCP socket and installs it in the task as its result. */
 static void convert(const struct supervisor *s, const struct seccomp_task *t,
 		    const struct policy_view *view, __u64 id, int domain,
 		    int type)
 {
-	struct seccomp_notif_addfd addfd = { .id = id };
 	int sock, err, target;
 
 	err = seccomp_task_enter_netns(t);
@@ -115,17 +161,14 @@ static void convert(const struct supervisor *s, const struct seccomp_task *t,
 	}
 	if (view->keepalive.enabled && !apply_keepalive(sock, &view->keepalive))
 		say(s, t, "keepalive policy refused: %s", strerror(errno));
-	addfd.srcfd = (__u32)sock;
-	addfd.flags = SECCOMP_ADDFD_FLAG_SEND;
-	addfd.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0;
-	target = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
-	err = errno;
+	target = install(s, id, sock, type & SOCK_CLOEXEC ? O_CLOEXEC : 0,
+			 &err);
 	close(sock);
+	if (target == INSTALL_GONE)
+		return;	/* no answer owed; a restarted call comes again */
 	if (target < 0) {
-		/* ENOENT: gone or interrupted, no answer is owed. Otherwise
-		 * (EMFILE...) its own socket() gives it the kernel's errno. */
-		if (err != ENOENT)
-			fallback(s, t, id, err, "cannot install the socket");
+		/* EMFILE...: its own socket() gives it the kernel's errno. */
+		fallback(s, t, id, err, "cannot install the socket");
 		return;
 	}
 	if (s->stats) {
@@ -188,24 +231,100 @@ static int alloc_buffers(struct supervisor *s)
 	return s->req && s->resp ? 0 : -1;
 }
 
+/*
+ * The listener reports POLLHUP once no task uses the filter any more; the
+ * receiving thread, blocked in SECCOMP_IOCTL_NOTIF_RECV, never hears of it
+ * (that wait ends only on a notification or a signal). So a second thread
+ * sleeps on POLLHUP alone (poll() with no events: notifications do not
+ * wake it) and interrupts the receiver. The receiver thus makes one system
+ * call per notification to take it, not two (poll, then receive), and is
+ * already waiting in the kernel when the task's notification arrives,
+ * which keeps short the only window in which a signal can still give the
+ * task an EINTR (before the notification is received; see
+ * libmptcpshim(8)).
+ */
+static void on_wake(int sig)
+{
+	(void)sig;	/* only to end the receiver's wait with EINTR */
+}
+
+struct watch {
+	int listener;
+	pthread_t receiver;
+};
+
+static void *watch_hangup(void *arg)
+{
+	const struct watch *w = arg;
+	struct pollfd p = { .fd = w->listener, .events = 0 };
+
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	atomic_store(&orphaned, true);
+	/* Repeated: the signal may land between the flag test and the
+	 * receive; a later one then ends the wait. */
+	for (;;) {
+		pthread_kill(w->receiver, SIGUSR1);
+		usleep(50 * 1000);
+	}
+	return NULL;
+}
+
+static bool start_watch(struct watch *w)
+{
+	struct sigaction sa = { .sa_handler = on_wake };	/* no SA_RESTART */
+	sigset_t all, old;
+	pthread_t t;
+	bool ok;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL) != 0)
+		return false;
+	w->receiver = pthread_self();
+	/* The watcher takes no signal of its own. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ok = pthread_create(&t, NULL, watch_hangup, w) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ok)
+		pthread_detach(t);
+	return ok;
+}
+
+/* The fallback where no thread can be started: wait for POLLIN first. */
+static bool wait_readable(int listener)
+{
+	struct pollfd p = { .fd = listener, .events = POLLIN };
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return false;
+	return (p.revents & POLLIN) != 0;
+}
+
 void seccomp_supervise(int listener_fd, bool debug)
 {
 	struct supervisor s = { .listener = listener_fd, .debug = debug };
+	static struct watch w;
+	bool watched;
+	__u64 sync_wake = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 
 	if (alloc_buffers(&s) != 0)
 		goto out;
 	seccomp_record_open();
 	s.stats = getenv("MPTCPSHIM_STATS") != NULL;
+	/* 6.6+: the trapped task hands its CPU to us instead of waking
+	 * another one (the cross-CPU wake-up is most of a round trip).
+	 * Older kernels refuse it (EINVAL/ENOTTY); nothing else changes. */
+	if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, sync_wake) != 0) {
+		/* not available: the ordinary wake-up */
+	}
+	w.listener = listener_fd;
+	watched = start_watch(&w);
 	for (;;) {
-		struct pollfd p = { .fd = listener_fd, .events = POLLIN };
-
-		if (poll(&p, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (atomic_load(&orphaned))
 			break;
-		}
-		/* POLLHUP: the last task using the filter is gone. */
-		if (!(p.revents & POLLIN))
+		if (!watched && !wait_readable(listener_fd))
 			break;
 		memset(s.req, 0, s.req_size);
 		if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_RECV, s.req) != 0) {
