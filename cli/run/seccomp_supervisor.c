@@ -23,14 +23,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "candidate.h"
 #include "cli.h"
+#include "keepalive_rule.h"
 #include "seccomp_filter.h"
 #include "seccomp_supervisor.h"
 #include "seccomp_task.h"
+#include "stats_events.h"
 #include "uapi_compat.h"
-
-/* The kernel rejects any other type bit with EINVAL; let it say so. */
-#define KNOWN_TYPE_BITS (0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)
 
 /* Set once no task uses the filter: the supervisor's work is over. */
 static atomic_bool orphaned;
@@ -76,29 +76,6 @@ static bool still_pending(const struct supervisor *s, __u64 id)
 	return ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
-/* The policy's keepalive, as the shim sets it on a converted socket. */
-static bool apply_keepalive(int fd, const struct policy_keepalive *ka)
-{
-	int on = 1;
-
-	return setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == 0 &&
-	       setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &ka->idle,
-			  sizeof(ka->idle)) == 0 &&
-	       setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &ka->interval,
-			  sizeof(ka->interval)) == 0 &&
-	       setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &ka->count,
-			  sizeof(ka->count)) == 0;
-}
-
-static void fallback(const struct supervisor *s, const struct seccomp_task *t,
-		     __u64 id, int err, const char *why)
-{
-	if (s->stats)
-		seccomp_record(t, "socket", -1, "creation_fallback", err, why);
-	say(s, t, "TCP (%s: %s)", why, strerror(err));
-	answer_continue(s, id);
-}
-
 #define INSTALL_GONE (-2)
 
 /*
@@ -140,47 +117,75 @@ static int install(const struct supervisor *s, __u64 id, int sock,
 	return target;
 }
 
-/* Makes the MPTCP socket and installs it in the task as its result. */
-static void convert(const struct supervisor *s, const struct seccomp_task *t,
-		    const struct policy_view *view, __u64 id, int domain,
-		    int type)
+/*
+ * Makes the task's socket here (MPTCP, or TCP where only we can give it
+ * the policy's keepalive), installs it and answers. The same rules as the
+ * library's socket(): keepalive_wanted/keepalive_apply, the stats events,
+ * shim_errno_means_no_mptcp. after_fallback: the TCP socket after MPTCP
+ * was refused, already counted as a creation fallback. Returns false when
+ * nothing was answered and the task's own socket() should run.
+ */
+static bool make_and_install(const struct supervisor *s,
+			     const struct seccomp_task *t,
+			     const struct stats_writer *w,
+			     const struct policy_view *view, __u64 id,
+			     int domain, int type, int protocol,
+			     bool after_fallback)
 {
+	bool mptcp = protocol == IPPROTO_MPTCP;
+	bool keepalive = false;
 	int sock, err, target;
 
-	err = seccomp_task_enter_netns(t);
-	if (err) {
-		fallback(s, t, id, err, "cannot enter its network namespace");
-		return;
-	}
 	/* O_NONBLOCK lives on the open file, which the task will share. */
-	sock = socket(domain, (type & ~SOCK_CLOEXEC) | SOCK_CLOEXEC,
-		      IPPROTO_MPTCP);
+	sock = socket(domain, (type & ~SOCK_CLOEXEC) | SOCK_CLOEXEC, protocol);
 	if (sock < 0) {
-		fallback(s, t, id, errno, "MPTCP refused");
-		return;
+		err = errno;
+		/* Whatever the reason (MPTCP off, or the supervisor's own
+		 * limits), the task's own socket() now decides: TCP, or the
+		 * kernel's errno for the task. */
+		if (mptcp && s->stats)
+			stats_socket(w, -1, STATS_OUTCOME_CREATION_FALLBACK, err,
+				     view->initial.reason);
+		say(s, t, "TCP (%s: %s)",
+		    shim_errno_means_no_mptcp(err) ? "MPTCP refused" :
+						     "cannot make a socket",
+		    strerror(err));
+		return false;
 	}
-	if (view->keepalive.enabled && !apply_keepalive(sock, &view->keepalive))
-		say(s, t, "keepalive policy refused: %s", strerror(errno));
+	if (keepalive_wanted(&view->keepalive, mptcp)) {
+		keepalive = keepalive_apply(sock, &view->keepalive, setsockopt);
+		if (!keepalive)
+			say(s, t, "keepalive policy refused: %s",
+			    strerror(errno));
+	}
 	target = install(s, id, sock, type & SOCK_CLOEXEC ? O_CLOEXEC : 0,
 			 &err);
 	close(sock);
 	if (target == INSTALL_GONE)
-		return;	/* no answer owed; a restarted call comes again */
+		return true;	/* no answer owed; a restarted call comes again */
 	if (target < 0) {
 		/* EMFILE...: its own socket() gives it the kernel's errno. */
-		fallback(s, t, id, err, "cannot install the socket");
-		return;
+		if (mptcp && s->stats)
+			stats_socket(w, -1, STATS_OUTCOME_CREATION_FALLBACK, err,
+				     view->initial.reason);
+		say(s, t, "TCP (cannot install the socket: %s)", strerror(err));
+		return false;
 	}
 	if (s->stats) {
-		seccomp_record(t, "socket", target, "converted", 0,
-			       view->initial.reason);
-		if (view->keepalive.enabled)
-			seccomp_record(t, "keepalive", target, NULL, 0, NULL);
+		if (!after_fallback)
+			stats_socket(w, target,
+				     mptcp ? STATS_OUTCOME_CONVERTED :
+					     STATS_OUTCOME_KEPT_TCP_POLICY,
+				     0, view->initial.reason);
+		if (keepalive)
+			stats_keepalive(w, target);
 	}
-	say(s, t, "socket(%s, SOCK_STREAM%s%s) = %d: MPTCP",
+	say(s, t, "socket(%s, SOCK_STREAM%s%s) = %d: %s",
 	    domain == AF_INET ? "AF_INET" : "AF_INET6",
 	    type & SOCK_NONBLOCK ? "|SOCK_NONBLOCK" : "",
-	    type & SOCK_CLOEXEC ? "|SOCK_CLOEXEC" : "", target);
+	    type & SOCK_CLOEXEC ? "|SOCK_CLOEXEC" : "", target,
+	    mptcp ? "MPTCP" : "TCP with the policy's keepalive");
+	return true;
 }
 
 static void handle(const struct supervisor *s)
@@ -188,14 +193,16 @@ static void handle(const struct supervisor *s)
 	const struct seccomp_notif *req = s->req;
 	int domain = (int)req->data.args[0];
 	int type = (int)req->data.args[1];
+	int protocol = (int)req->data.args[2];
+	struct seccomp_task_writer w;
 	const struct policy_view *view;
 	struct seccomp_task t;
+	bool mptcp;
 
-	if (type & ~KNOWN_TYPE_BITS) {
-		answer_continue(s, req->id);
-		return;
-	}
-	if (seccomp_task_read((pid_t)req->pid, s->stats, &t) != 0) {
+	/* The filter sends only candidates; the library's own test decides
+	 * anyway (other type bits: the kernel's EINVAL, from its own call). */
+	if (!shim_is_tcp_candidate(domain, type, protocol) ||
+	    seccomp_task_read((pid_t)req->pid, s->stats, &t) != 0) {
 		answer_continue(s, req->id);
 		return;
 	}
@@ -203,16 +210,40 @@ static void handle(const struct supervisor *s)
 	 * if its notification is still pending: pids are reused. */
 	if (!still_pending(s, req->id))
 		return;
+	seccomp_task_writer_init(&w, &t);
 	view = seccomp_policy_for(&t);
-	if (view->initial.choice != POLICY_MPTCP) {
-		if (s->stats)
-			seccomp_record(&t, "socket", -1, "kept_tcp", 0,
-				       view->initial.reason);
-		say(s, &t, "TCP by policy (%s)", view->initial.reason);
+	mptcp = view->initial.choice == POLICY_MPTCP;
+	if (mptcp || keepalive_wanted(&view->keepalive, false)) {
+		int err = seccomp_task_enter_netns(&t);
+
+		if (err) {
+			if (mptcp && s->stats)
+				stats_socket(&w.writer, -1,
+					     STATS_OUTCOME_CREATION_FALLBACK, err,
+					     "cannot enter its network namespace");
+			say(s, &t, "TCP (cannot enter its network namespace: %s)",
+			    strerror(err));
+			answer_continue(s, req->id);
+			return;
+		}
+		if (make_and_install(s, &t, &w.writer, view, req->id, domain,
+				     type, mptcp ? IPPROTO_MPTCP : protocol,
+				     false))
+			return;
+		/* MPTCP refused: TCP, which only the task's call gives
+		 * without keepalive; with keepalive.all_tcp, made here. */
+		if (mptcp && keepalive_wanted(&view->keepalive, false) &&
+		    make_and_install(s, &t, &w.writer, view, req->id, domain,
+				     type, protocol, true))
+			return;
 		answer_continue(s, req->id);
-	} else {
-		convert(s, &t, view, req->id, domain, type);
+		return;
 	}
+	if (s->stats)
+		stats_socket(&w.writer, -1, STATS_OUTCOME_KEPT_TCP_POLICY, 0,
+			     view->initial.reason);
+	say(s, &t, "TCP by policy (%s)", view->initial.reason);
+	answer_continue(s, req->id);
 }
 
 static int alloc_buffers(struct supervisor *s)

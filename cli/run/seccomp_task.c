@@ -20,23 +20,11 @@
 
 #define POLICY_CACHE 16
 
-static void clean_copy(char *dst, size_t len, const char *src)
-{
-	size_t i = 0;
-
-	for (; src[i] && i + 1 < len; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	dst[i] = '\0';
-}
-
 static void base_copy(char *dst, size_t len, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
-	clean_copy(dst, len, slash ? slash + 1 : path);
+	stats_clean_copy(dst, len, slash ? slash + 1 : path);
 }
 
 static int read_small(const char *path, char *buf, size_t len)
@@ -175,7 +163,7 @@ const struct policy_view *seccomp_policy_for(const struct seccomp_task *t)
 	return &c->view;
 }
 
-/* ---- stats records ---- */
+/* ---- stats records: the library's writer, for another process ---- */
 
 static int records_fd = -1;
 
@@ -192,21 +180,27 @@ void seccomp_record_open(void)
 				O_NOFOLLOW, 0600);
 }
 
-void seccomp_record(const struct seccomp_task *t, const char *event, int fd,
-		    const char *a, long b, const char *text)
+static void emit(const struct stats_writer *w, const char *event, int fd,
+		 const char *a, long b, const char *text)
 {
-	char buf[STATS_RECORD_MAX], clean[STATS_TEXT_MAX];
+	const struct seccomp_task *t =
+		((const struct seccomp_task_writer *)w)->task;
+	char buf[STATS_RECORD_MAX];
 	int len;
 
 	if (records_fd < 0)
 		return;
-	clean_copy(clean, sizeof(clean), text ? text : "");
-	/* One write per record, as the shim does, so none interleave. */
-	len = snprintf(buf, sizeof(buf), "%s\t%d\t%s\t%s\t%d\t%s\t%ld\t%s\n",
-		       STATS_RECORD_VERSION, (int)t->tgid, t->exe_name, event,
-		       fd, a ? a : "", b, clean);
-	if (len > 0 && len < (int)sizeof(buf) &&
-	    write(records_fd, buf, (size_t)len) < 0) {
-		/* Best effort, like the shim's records. */
+	len = stats_format_record(buf, sizeof(buf), (long)t->tgid,
+				  t->exe_name, event, fd, a, b, text);
+	/* One write per record, as the library does, so none interleave;
+	 * best effort, like the library's records. */
+	if (len > 0 && write(records_fd, buf, (size_t)len) < 0) {
 	}
+}
+
+void seccomp_task_writer_init(struct seccomp_task_writer *w,
+			      const struct seccomp_task *t)
+{
+	w->writer.emit = emit;
+	w->task = t;
 }

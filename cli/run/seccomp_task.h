@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "policy.h"
+#include "stats_events.h"
 #include "stats_record.h"
 
 struct seccomp_task {
@@ -41,9 +42,15 @@ int seccomp_task_enter_netns(const struct seccomp_task *t);
  * (the built-in defaults when the files cannot be loaded). */
 const struct policy_view *seccomp_policy_for(const struct seccomp_task *t);
 
-/* Stats records ($MPTCPSHIM_STATS); a no-op when stats are off. */
+/* Stats records ($MPTCPSHIM_STATS), made by the library's own writer
+ * (stats_events.h) with the task's pid and program; a no-op when stats
+ * are off. */
 void seccomp_record_open(void);
-void seccomp_record(const struct seccomp_task *t, const char *event, int fd,
-		    const char *a, long b, const char *text);
+struct seccomp_task_writer {
+	struct stats_writer writer;	/* first: the writer is the struct */
+	const struct seccomp_task *task;
+};
+void seccomp_task_writer_init(struct seccomp_task_writer *w,
+			      const struct seccomp_task *t);
 
 #endif

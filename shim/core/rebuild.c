@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "keepalive.h"
+#include "keepalive_rule.h"
 #include "log.h"
 #include "real.h"
 #include "rebuild.h"
@@ -67,8 +68,7 @@ static int build_twin(int fd, struct shim_fd *entry, bool to_mptcp)
 		goto fail;
 	/* Keepalive belongs to MPTCP sockets, and to TCP ones with all_tcp;
 	 * the app's own settings are replayed after it and win. */
-	if (shim_rt.view.keepalive.enabled &&
-	    (to_mptcp || shim_rt.view.keepalive.all_tcp))
+	if (keepalive_wanted(&shim_rt.view.keepalive, to_mptcp))
 		shim_apply_keepalive(twin, entry);
 	else
 		entry->flags &= ~SHIM_FD_KEEPALIVE_SET;

@@ -13,6 +13,7 @@
 #include "fate.h"
 #include "fdtable.h"
 #include "keepalive.h"
+#include "keepalive_rule.h"
 #include "log.h"
 #include "real.h"
 #include "runtime.h"
@@ -52,15 +53,13 @@ static int mptcp_refused(int domain, int type, int protocol, int saved,
 /* Once per socket: keepalive policy and the stats record. */
 static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err)
 {
-	const struct policy_keepalive *ka = &shim_rt.view.keepalive;
-
-	if (entry && ka->enabled && (mptcp || ka->all_tcp))
+	if (entry && keepalive_wanted(&shim_rt.view.keepalive, mptcp))
 		shim_apply_keepalive(fd, entry);
 	if (shim_stats_enabled())
 		shim_stats_socket(fd,
-				  mptcp ? SHIM_STATS_CONVERTED :
-				  err	? SHIM_STATS_CREATION_FALLBACK :
-					  SHIM_STATS_KEPT_TCP_POLICY,
+				  mptcp ? STATS_OUTCOME_CONVERTED :
+				  err	? STATS_OUTCOME_CREATION_FALLBACK :
+					  STATS_OUTCOME_KEPT_TCP_POLICY,
 				  err, shim_rt.view.initial.reason);
 }
 
@@ -138,8 +137,7 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	 * entry now; a mark is what the fast path leaves too, and spares a
 	 * process that opens one socket the mapping of a whole chunk. */
 	if (shim_stats_enabled() || (unsigned)fd >= SHIM_FD_MARKS ||
-	    (shim_rt.view.keepalive.enabled &&
-	     (mptcp || shim_rt.view.keepalive.all_tcp))) {
+	    keepalive_wanted(&shim_rt.view.keepalive, mptcp)) {
 		entry = shim_fd_claim(fd, domain, protocol,
 				      mptcp ? SHIM_FD_MPTCP : 0);
 		if (!entry && mptcp)
