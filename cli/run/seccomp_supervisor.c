@@ -201,17 +201,33 @@ static void handle(const struct supervisor *s)
 
 	/* The filter sends only candidates; the library's own test decides
 	 * anyway (other type bits: the kernel's EINVAL, from its own call). */
-	if (!shim_is_tcp_candidate(domain, type, protocol) ||
-	    seccomp_task_read((pid_t)req->pid, s->stats, &t) != 0) {
+	if (!shim_is_tcp_candidate(domain, type, protocol)) {
 		answer_continue(s, req->id);
 		return;
 	}
-	/* Everything read from /proc above belongs to the trapped task only
-	 * if its notification is still pending: pids are reused. */
-	if (!still_pending(s, req->id))
-		return;
+	/* Without names to tell programs apart, and without stats (which name
+	 * the process), the task's network namespace is all we need; a stale
+	 * one (the task gone, its pid reused) is harmless, as the task's
+	 * notification is then gone too and nothing can be installed. */
+	view = s->stats ? NULL : seccomp_policy_shared();
+	if (view) {
+		if (seccomp_task_read_netns((pid_t)req->pid, &t) != 0) {
+			answer_continue(s, req->id);
+			return;
+		}
+	} else {
+		if (seccomp_task_read((pid_t)req->pid, s->stats, &t) != 0) {
+			answer_continue(s, req->id);
+			return;
+		}
+		/* What was read from /proc decides the policy and names the
+		 * process: it belongs to the trapped task only if its
+		 * notification is still pending (pids are reused). */
+		if (!still_pending(s, req->id))
+			return;
+		view = seccomp_policy_for(&t);
+	}
 	seccomp_task_writer_init(&w, &t);
-	view = seccomp_policy_for(&t);
 	mptcp = view->initial.choice == POLICY_MPTCP;
 	if (mptcp || keepalive_wanted(&view->keepalive, false)) {
 		int err = seccomp_task_enter_netns(&t);

@@ -53,15 +53,31 @@ static pid_t read_tgid(pid_t tid)
 	return line ? (pid_t)strtol(line + 6, NULL, 10) : tid;
 }
 
-int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t)
+int seccomp_task_read_netns(pid_t tid, struct seccomp_task *t)
 {
-	char path[64], target[PATH_MAX];
+	char path[64];
 	struct stat st;
-	ssize_t n;
 
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
-	t->tgid = want_tgid ? read_tgid(tid) : tid;
+	t->tgid = tid;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)tid);
+	if (stat(path, &st) != 0)
+		return -1;
+	t->netns_dev = st.st_dev;
+	t->netns_ino = st.st_ino;
+	return 0;
+}
+
+int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t)
+{
+	char path[64], target[PATH_MAX];
+	ssize_t n;
+
+	if (seccomp_task_read_netns(tid, t) != 0)
+		return -1;
+	if (want_tgid)
+		t->tgid = read_tgid(tid);
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n <= 0)
@@ -71,11 +87,6 @@ int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t)
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)tid);
 	if (read_small(path, target, sizeof(target)) > 0)
 		base_copy(t->argv0_name, sizeof(t->argv0_name), target);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)tid);
-	if (stat(path, &st) != 0)
-		return -1;
-	t->netns_dev = st.st_dev;
-	t->netns_ino = st.st_ino;
 	return 0;
 }
 
@@ -161,6 +172,31 @@ const struct policy_view *seccomp_policy_for(const struct seccomp_task *t)
 	snprintf(c->argv0, sizeof(c->argv0), "%s", t->argv0_name);
 	policy_resolve(c->policy, names, &c->view);
 	return &c->view;
+}
+
+static struct policy *shared_policy;
+static struct policy_view shared_view;
+
+const struct policy_view *seccomp_policy_shared(void)
+{
+	static bool looked;
+	struct policy_sources src;
+	char user[PATH_MAX];
+
+	if (looked)
+		return shared_policy ? &shared_view : NULL;
+	looked = true;
+	policy_sources_default(&src, NULL, false, user, sizeof(user));
+	shared_policy = policy_load(&src, policy_problem, NULL);
+	if (!shared_policy)
+		return NULL;
+	if (policy_names_matter(shared_policy, &src)) {
+		policy_free(shared_policy);
+		shared_policy = NULL;
+		return NULL;
+	}
+	policy_resolve(shared_policy, NULL, &shared_view);
+	return &shared_view;
 }
 
 /* ---- stats records: the library's writer, for another process ---- */

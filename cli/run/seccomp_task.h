@@ -31,6 +31,9 @@ struct seccomp_task {
  */
 int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t);
 
+/* Only the task's network namespace (tgid = tid, no names): 0 or -1. */
+int seccomp_task_read_netns(pid_t tid, struct seccomp_task *t);
+
 /*
  * Enters the task's network namespace if the supervisor is not in it
  * (opened only then: most tasks share the supervisor's). Returns 0, or
@@ -41,6 +44,14 @@ int seccomp_task_enter_netns(const struct seccomp_task *t);
 /* The policy view for the task's program, loaded on first use; never NULL
  * (the built-in defaults when the files cannot be loaded). */
 const struct policy_view *seccomp_policy_for(const struct seccomp_task *t);
+
+/*
+ * The one view of every program when the policy cannot tell programs apart
+ * (no [app:NAME], no apps.d/NAME.conf: policy_names_matter), loaded on
+ * first use; else NULL, and seccomp_policy_for() must be asked per task.
+ * Policy problems are reported once, when loaded.
+ */
+const struct policy_view *seccomp_policy_shared(void);
 
 /* Stats records ($MPTCPSHIM_STATS), made by the library's own writer
  * (stats_events.h) with the task's pid and program; a no-op when stats
