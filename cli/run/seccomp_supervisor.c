@@ -26,6 +26,7 @@
 #include "candidate.h"
 #include "cli.h"
 #include "keepalive_rule.h"
+#include "seccomp_decide.h"
 #include "seccomp_filter.h"
 #include "seccomp_supervisor.h"
 #include "seccomp_task.h"
@@ -42,6 +43,9 @@ struct supervisor {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	size_t req_size, resp_size;
+	/* The filter traps more than socket(): remember our MPTCP sockets,
+	 * which later rules may switch (the program's own never). */
+	bool track_ours;
 };
 
 static void say(const struct supervisor *s, const struct seccomp_task *t,
@@ -158,6 +162,8 @@ static bool make_and_install(const struct supervisor *s,
 			say(s, t, "keepalive policy refused: %s",
 			    strerror(errno));
 	}
+	if (mptcp && s->track_ours)
+		seccomp_decide_note_ours(sock);
 	target = install(s, id, sock, type & SOCK_CLOEXEC ? O_CLOEXEC : 0,
 			 &err);
 	close(sock);
@@ -188,7 +194,7 @@ static bool make_and_install(const struct supervisor *s,
 	return true;
 }
 
-static void handle(const struct supervisor *s)
+static void handle_socket(const struct supervisor *s)
 {
 	const struct seccomp_notif *req = s->req;
 	int domain = (int)req->data.args[0];
@@ -260,6 +266,78 @@ static void handle(const struct supervisor *s)
 			     view->initial.reason);
 	say(s, &t, "TCP by policy (%s)", view->initial.reason);
 	answer_continue(s, req->id);
+}
+
+/* The policy view for the task of the current notification; NULL (and
+ * nothing answered) when the notification is gone. */
+static const struct policy_view *view_for(const struct supervisor *s,
+					  struct seccomp_task *t, bool *ok)
+{
+	const struct policy_view *view = s->stats || s->debug ? NULL :
+						    seccomp_policy_shared();
+
+	*ok = true;
+	if (view) {
+		memset(t, 0, sizeof(*t));
+		t->tid = t->tgid = (pid_t)s->req->pid;
+		return view;
+	}
+	if (seccomp_task_read((pid_t)s->req->pid, s->stats, t) != 0) {
+		*ok = false;
+		return NULL;
+	}
+	if (!still_pending(s, s->req->id))
+		return NULL;
+	return seccomp_policy_for(t);
+}
+
+/* connect, Fast Open sends, listen, setsockopt: seccomp_decide.c. */
+static void handle_decision(const struct supervisor *s)
+{
+	const struct seccomp_notif *req = s->req;
+	struct seccomp_call call = {
+		.listener = s->listener, .id = req->id, .tid = (pid_t)req->pid,
+		.nr = req->data.nr, .debug = s->debug,
+	};
+	struct seccomp_task_writer w;
+	struct seccomp_verdict v;
+	struct seccomp_task t;
+	bool ok;
+
+	call.view = view_for(s, &t, &ok);
+	if (!call.view) {
+		if (!ok)
+			answer_continue(s, req->id);
+		return;
+	}
+	seccomp_task_writer_init(&w, &t);
+	if (s->stats)
+		call.stats = &w.writer;
+	memcpy(call.args, req->data.args, sizeof(call.args));
+	v = seccomp_decide(&call);
+	if (v.gone)
+		return;
+	if (!v.answered) {
+		answer_continue(s, req->id);
+		return;
+	}
+	memset(s->resp, 0, s->resp_size);
+	s->resp->id = req->id;
+	s->resp->val = v.value;
+	s->resp->error = v.error ? -v.error : 0;
+	while (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, s->resp) != 0 &&
+	       errno == EINTR)
+		;
+}
+
+static void handle(const struct supervisor *s)
+{
+	if (s->req->data.nr == __NR_socket)
+		handle_socket(s);
+	else if (seccomp_decide_handles(s->req->data.nr))
+		handle_decision(s);
+	else
+		answer_continue(s, s->req->id);
 }
 
 static int alloc_buffers(struct supervisor *s)
@@ -360,6 +438,13 @@ void seccomp_supervise(int listener_fd, bool debug)
 		goto out;
 	seccomp_record_open();
 	s.stats = getenv("MPTCPSHIM_STATS") != NULL;
+	{
+		struct seccomp_filter_plan plan;
+
+		/* The same plan the filter was built from (same files). */
+		seccomp_filter_plan_default(&plan);
+		s.track_ours = plan.connect || plan.listen || plan.n_options;
+	}
 	/* 6.6+: the trapped task hands its CPU to us instead of waking
 	 * another one (the cross-CPU wake-up is most of a round trip).
 	 * Older kernels refuse it (EINVAL/ENOTTY); nothing else changes. */

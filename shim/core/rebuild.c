@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdinfo_epoll.h"
 #include "keepalive.h"
 #include "keepalive_rule.h"
 #include "log.h"
@@ -155,24 +156,17 @@ static const char *kernel_refusal(int fd)
 	return NULL;
 }
 
-/*
- * Parses one /proc/self/fdinfo line of an epoll fd; true if it is fd's
- * registration of the socket with inode ino (events and data then set).
- */
+/* Whether line is fd's registration of the socket with inode ino
+ * (events and data then set). */
 static bool fdinfo_line(const char *line, int fd, unsigned long ino,
 			uint32_t *events, uint64_t *data)
 {
-	unsigned long long d, i;
-	unsigned e;
-	int tfd;
+	struct fdinfo_epoll_reg reg;
 
-	if (sscanf(line, "tfd: %d events: %x data: %llx pos:%*d ino:%llx",
-		   &tfd, &e, &d, &i) != 4)
+	if (!fdinfo_epoll_line(line, &reg) || reg.tfd != fd || reg.ino != ino)
 		return false;
-	if (tfd != fd || i != ino)
-		return false;
-	*events = e;
-	*data = d;
+	*events = reg.events;
+	*data = reg.data;
 	return true;
 }
 
