@@ -144,6 +144,21 @@ static int set_merged(const char *name, char *value)
 	return rc;
 }
 
+int run_export_config(const struct run_options *opt)
+{
+	char abs[PATH_MAX];
+
+	if (!opt->config)
+		return 0;
+	/* The command may chdir; an absolute path still finds it. */
+	if (!realpath(opt->config, abs)) {
+		cli_error("run", "policy file '%s': %s", opt->config,
+			  strerror(errno));
+		return -1;
+	}
+	return setenv("MPTCPSHIM_CONFIG", abs, 1);
+}
+
 int run_prepare_env(const struct run_options *opt, const char *library)
 {
 	const char *names[3];
@@ -156,24 +171,18 @@ int run_prepare_env(const struct run_options *opt, const char *library)
 		return -1;
 	if (opt->debug && setenv("MPTCPSHIM_LOG", "debug", 1))
 		return -1;
-	if (opt->config) {
-		char abs[PATH_MAX];
-
-		/* The command may chdir; an absolute path still finds it. */
-		if (!realpath(opt->config, abs)) {
-			cli_error("run", "policy file '%s': %s", opt->config,
-				  strerror(errno));
-			return -1;
-		}
-		if (setenv("MPTCPSHIM_CONFIG", abs, 1))
-			return -1;
-	}
+	if (run_export_config(opt) != 0)
+		return -1;
 	/* After MPTCPSHIM_CONFIG: Go gets what the shim would decide. */
 	gomptcp_command_names(opt->command[0], name_buf, sizeof(name_buf),
 			      names);
+	/* On the seccomp route, a Go 1.21+ program must make plain TCP
+	 * sockets for the supervisor to convert by the policy's rules. */
 	return set_merged("GODEBUG",
 			  envmerge_godebug(getenv("GODEBUG"),
-					   gomptcp_for_program(names, NULL)));
+					   library ? gomptcp_for_program(names,
+									 NULL) :
+						     GOMPTCP_OFF));
 }
 
 static int exec_command(char **command)
@@ -237,6 +246,9 @@ int cmd_run(int argc, char **argv)
 				 "MPTCPSHIM_LIBRARY, or reinstall)");
 		return 127;
 	}
+	/* The route of a Go 1.21+ program depends on its policy. */
+	if (run_export_config(&opt) != 0)
+		return CLI_USAGE;
 	route_choose(opt.command[0], opt.route, &route);
 	if (run_prepare_env(&opt, route.seccomp ? NULL : library) != 0)
 		return CLI_USAGE;

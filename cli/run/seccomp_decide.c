@@ -219,6 +219,7 @@ static struct seccomp_verdict on_setsockopt(const struct seccomp_call *c)
 	socklen_t fresh_len = sizeof(fresh);
 	struct policy_opt_action act;
 	char buf[48];
+	const char *opt;
 	bool is_mptcp;
 	int copy, tcp, domain, err;
 
@@ -254,7 +255,7 @@ static struct seccomp_verdict on_setsockopt(const struct seccomp_call *c)
 	}
 	act = policy_option_action(c->view, level, name, value, len,
 				   fresh_len ? fresh : NULL, fresh_len);
-	sockopt_describe(level, name, buf, sizeof(buf));
+	opt = sockopt_describe(level, name, buf, sizeof(buf));
 	if (act.mode == POLICY_UNSUP_FAIL) {
 		close(copy);
 		return v;
@@ -267,10 +268,10 @@ static struct seccomp_verdict on_setsockopt(const struct seccomp_call *c)
 		if (!why) {
 			close(copy);
 			if (c->stats) {
-				stats_switch(c->stats, fd, false, buf);
+				stats_switch(c->stats, fd, false, opt);
 				stats_option(c->stats, fd, level, name, true);
 			}
-			say(c, fd, buf, "switched to TCP for this option");
+			say(c, fd, opt, "switched to TCP for this option");
 			return v;	/* the task's call sets it on TCP */
 		}
 		say(c, fd, "cannot switch to TCP, option ignored", why);
@@ -278,7 +279,7 @@ static struct seccomp_verdict on_setsockopt(const struct seccomp_call *c)
 	close(copy);
 	if (c->stats)
 		stats_option(c->stats, fd, level, name, false);
-	say(c, fd, buf, "ignored, the socket stays MPTCP");
+	say(c, fd, opt, "ignored, the socket stays MPTCP");
 	return (struct seccomp_verdict){ .answered = true, .value = 0 };
 }
 

@@ -215,7 +215,7 @@ static void handle_socket(const struct supervisor *s)
 	 * the process), the task's network namespace is all we need; a stale
 	 * one (the task gone, its pid reused) is harmless, as the task's
 	 * notification is then gone too and nothing can be installed. */
-	view = s->stats ? NULL : seccomp_policy_shared();
+	view = s->stats || s->debug ? NULL : seccomp_policy_shared();
 	if (view) {
 		if (seccomp_task_read_netns((pid_t)req->pid, &t) != 0) {
 			answer_continue(s, req->id);
