@@ -28,9 +28,9 @@ const char *const route_seccomp_limits[] = {
 	"library re-registers its own epoll sets; the supervisor cannot), "
 	"and a socket passed with SCM_RIGHTS to an unrelated process is not "
 	"seen as shared",
-	"per-connection fallback detection and subflow counts in --stats "
-	"(the handshake ends after the trapped call returns, where the "
-	"supervisor no longer looks)",
+	"with --stats, every close(), shutdown() and exit_group() goes "
+	"through the supervisor (a connection's fate is learnt when it ends: "
+	"the supervisor does not see a connect() return)",
 	"io_uring IORING_OP_SOCKET is not seen (by any route)",
 	"the socket's credentials, cgroup and LSM label are the "
 	"supervisor's (it makes the socket, in the task's network namespace)",

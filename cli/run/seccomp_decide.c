@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "option_table.h"
 #include "seccomp_decide.h"
+#include "seccomp_fate.h"
 #include "seccomp_switch.h"
 #include "seccomp_taskfd.h"
 #include "sockopt_names.h"
@@ -57,7 +58,7 @@ void seccomp_decide_note_ours(int sock)
 	remember(inode_of(sock));
 }
 
-static bool is_ours(int copy)
+bool seccomp_decide_is_ours(int copy)
 {
 	unsigned long ino = inode_of(copy);
 
@@ -68,7 +69,8 @@ bool seccomp_decide_handles(int nr)
 {
 	return nr == __NR_connect || nr == __NR_sendto ||
 	       nr == __NR_sendmsg || nr == __NR_listen ||
-	       nr == __NR_setsockopt;
+	       nr == __NR_setsockopt || nr == __NR_close ||
+	       nr == __NR_shutdown || nr == __NR_exit_group;
 }
 
 static void say(const struct seccomp_call *c, int fd, const char *what,
@@ -106,7 +108,7 @@ static int borrow_candidate(const struct seccomp_call *c, int fd, bool *mptcp)
 	protocol = int_opt(copy, SOL_SOCKET, SO_PROTOCOL);
 	*mptcp = protocol == IPPROTO_MPTCP;
 	if (int_opt(copy, SOL_SOCKET, SO_TYPE) == SOCK_STREAM &&
-	    (protocol == IPPROTO_TCP || (*mptcp && is_ours(copy))))
+	    (protocol == IPPROTO_TCP || (*mptcp && seccomp_decide_is_ours(copy))))
 		return copy;
 	close(copy);
 	return -1;
@@ -189,18 +191,26 @@ static void on_listen(const struct seccomp_call *c, int fd)
 	bool is_mptcp;
 	int copy;
 
-	if (!c->view->decide_at_listen)
-		return;
-	copy = borrow_candidate(c, fd, &is_mptcp);
-	if (copy < 0)
-		return;
-	/* Unbound, listen() binds the wildcard address, port 0. */
-	if (getsockname(copy, (struct sockaddr *)&local, &len) != 0)
-		len = 0;
-	close(copy);
-	if (len)
-		decide_for(c, fd, POLICY_LISTEN, (struct sockaddr *)&local,
-			   len);
+	if (c->view->decide_at_listen) {
+		copy = borrow_candidate(c, fd, &is_mptcp);
+		if (copy < 0)
+			return;
+		/* Unbound, listen() binds the wildcard address, port 0. */
+		if (getsockname(copy, (struct sockaddr *)&local, &len) != 0)
+			len = 0;
+		close(copy);
+		if (len)
+			decide_for(c, fd, POLICY_LISTEN,
+				   (struct sockaddr *)&local, len);
+	}
+	/* --stats: what this listener accepts is counted as accepted. */
+	if (c->stats) {
+		copy = borrow_candidate(c, fd, &is_mptcp);
+		if (copy >= 0 && is_mptcp)
+			seccomp_fate_listening(c->tgid, copy);
+		if (copy >= 0)
+			close(copy);
+	}
 }
 
 /*
@@ -305,6 +315,15 @@ struct seccomp_verdict seccomp_decide(const struct seccomp_call *c)
 		break;
 	case __NR_setsockopt:
 		return on_setsockopt(c);
+	case __NR_close:
+	case __NR_shutdown:
+		if (c->stats)
+			seccomp_fate_closing(c->stats, c->tid, c->tgid, fd);
+		break;
+	case __NR_exit_group:
+		if (c->stats)
+			seccomp_fate_exiting(c->stats, c->tid, c->tgid);
+		break;
 	}
 	return v;
 }

@@ -2,7 +2,8 @@
 /*
  * The seccomp route's decisions after socket(): where the library decides
  * (connect, sendto/sendmsg with MSG_FASTOPEN, listen, a refused option),
- * with the library's rules (policy_decide, policy_option_action).
+ * with the library's rules (policy_decide, policy_option_action); with
+ * --stats, close/shutdown/exit_group for connections' fates.
  */
 #ifndef MPTCPSHIM_SECCOMP_DECIDE_H
 #define MPTCPSHIM_SECCOMP_DECIDE_H
@@ -19,6 +20,7 @@ struct seccomp_call {
 	int listener;
 	__u64 id;
 	pid_t tid;
+	pid_t tgid;	/* read only with stats (else tid) */
 	int nr;
 	__u64 args[6];
 	const struct policy_view *view;
@@ -45,5 +47,7 @@ struct seccomp_verdict seccomp_decide(const struct seccomp_call *call);
  * program asked MPTCP for itself is left alone, as the library leaves it.
  */
 void seccomp_decide_note_ours(int sock);
+/* Whether copy (our descriptor of a task's socket) is one of those. */
+bool seccomp_decide_is_ours(int copy);
 
 #endif

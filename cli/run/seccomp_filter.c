@@ -156,8 +156,13 @@ static void build(struct program *p, const struct seccomp_filter_plan *plan)
 		jeq(p, __NR_sendto, L_SENDTO, -1);
 		jeq(p, __NR_sendmsg, L_SENDMSG, -1);
 	}
-	if (plan->listen)
+	if (plan->listen || plan->stats)
 		jeq(p, __NR_listen, L_NOTIFY, -1);
+	if (plan->stats) {
+		jeq(p, __NR_close, L_NOTIFY, -1);
+		jeq(p, __NR_shutdown, L_NOTIFY, -1);
+		jeq(p, __NR_exit_group, L_NOTIFY, -1);
+	}
 	if (plan->n_options)
 		jeq(p, __NR_setsockopt, L_SOCKOPT, -1);
 	stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -266,11 +271,16 @@ void seccomp_filter_plan_default(struct seccomp_filter_plan *plan)
 
 	memset(plan, 0, sizeof(*plan));
 	policy_sources_default(&src, NULL, false, user, sizeof(user));
+	/* run --stats: connections' fates are learnt at close and exit. */
+	plan->stats = getenv("MPTCPSHIM_STATS") != NULL;
 	policy = policy_load(&src, NULL, NULL);
 	if (!policy)
 		return;
+	bool stats = plan->stats;
+
 	seccomp_filter_plan_for(policy, policy_names_matter(policy, &src),
 				plan);
+	plan->stats = stats;
 	policy_free(policy);
 }
 

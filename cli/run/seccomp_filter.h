@@ -52,6 +52,7 @@ struct seccomp_option {
 struct seccomp_filter_plan {
 	bool connect;	/* connect(), sendto/sendmsg with MSG_FASTOPEN */
 	bool listen;	/* listen() */
+	bool stats;	/* --stats: close(), shutdown(), exit_group(), listen() */
 	size_t n_options;	/* setsockopt() of these pairs, by level */
 	struct seccomp_option options[SECCOMP_MAX_OPTIONS];
 };

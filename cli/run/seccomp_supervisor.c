@@ -311,6 +311,7 @@ static void handle_decision(const struct supervisor *s)
 		return;
 	}
 	seccomp_task_writer_init(&w, &t);
+	call.tgid = t.tgid;
 	if (s->stats)
 		call.stats = &w.writer;
 	memcpy(call.args, req->data.args, sizeof(call.args));
@@ -443,7 +444,8 @@ void seccomp_supervise(int listener_fd, bool debug)
 
 		/* The same plan the filter was built from (same files). */
 		seccomp_filter_plan_default(&plan);
-		s.track_ours = plan.connect || plan.listen || plan.n_options;
+		s.track_ours = plan.connect || plan.listen || plan.n_options ||
+			       plan.stats;
 	}
 	/* 6.6+: the trapped task hands its CPU to us instead of waking
 	 * another one (the cross-CPU wake-up is most of a round trip).

@@ -82,17 +82,18 @@ static int int_opt(int fd, int level, int name)
 	return getsockopt(fd, level, name, &v, &len) == 0 ? v : -1;
 }
 
-/* Carries one option over; false when the new socket refuses what the
- * policy does not let it ignore. */
-static bool carry(const struct policy_view *view, int old, int twin,
-		  const struct carried *c)
+/* Carries one option over if the program changed it (it differs from a
+ * fresh socket of the old one's protocol); false when the new socket
+ * refuses what the policy does not let it ignore. */
+static bool carry(const struct policy_view *view, int old, int fresh_fd,
+		  int twin, const struct carried *c)
 {
 	unsigned char was[64], fresh[64];
 	socklen_t was_len = sizeof(was), fresh_len = sizeof(fresh);
 
 	if (getsockopt(old, c->level, c->name, was, &was_len) != 0)
 		return true;	/* not an option of the old socket either */
-	if (getsockopt(twin, c->level, c->name, fresh, &fresh_len) == 0 &&
+	if (getsockopt(fresh_fd, c->level, c->name, fresh, &fresh_len) == 0 &&
 	    fresh_len == was_len && memcmp(was, fresh, was_len) == 0)
 		return true;
 	if (c->doubled && was_len == sizeof(int)) {
@@ -140,14 +141,21 @@ static int make_twin(const struct policy_view *view, int old, int domain,
 		     bool to_mptcp)
 {
 	int status = fcntl(old, F_GETFL);
-	int twin;
+	int twin, fresh;
 
 	if (status < 0)
 		return -1;
+	/* What the program changed shows against a fresh socket like it. */
+	fresh = socket(domain, SOCK_STREAM | SOCK_CLOEXEC,
+		       to_mptcp ? IPPROTO_TCP : IPPROTO_MPTCP);
+	if (fresh < 0)
+		return -1;
 	twin = socket(domain, SOCK_STREAM | SOCK_CLOEXEC,
 		      to_mptcp ? IPPROTO_MPTCP : IPPROTO_TCP);
-	if (twin < 0)
+	if (twin < 0) {
+		close(fresh);
 		return -1;
+	}
 	/* O_NONBLOCK is the open file's: what the program set via fcntl. */
 	if ((status & O_NONBLOCK) && fcntl(twin, F_SETFL, status) != 0)
 		goto fail;
@@ -157,12 +165,14 @@ static int make_twin(const struct policy_view *view, int old, int domain,
 		keepalive_apply(twin, &view->keepalive, setsockopt);
 	for (size_t i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
 		if ((!carried[i].family || carried[i].family == domain) &&
-		    !carry(view, old, twin, &carried[i]))
+		    !carry(view, old, fresh, twin, &carried[i]))
 			goto fail;
 	if (!rebind(old, twin))
 		goto fail;
+	close(fresh);
 	return twin;
 fail:
+	close(fresh);
 	close(twin);
 	return -1;
 }

@@ -1,35 +1,23 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Whether a connection kept MPTCP, asked of the kernel once. */
 #include <errno.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <linux/mptcp.h>
 
 #include "fate.h"
+#include "fate_rule.h"
 #include "log.h"
 #include "real.h"
 #include "stats.h"
-#include "uapi_compat.h"
 
 void shim_learn_fate(int fd, struct shim_fd *entry, bool accepted)
 {
-	int value = 0;
-	socklen_t len = sizeof(value);
 	int saved = errno;
 	bool mptcp;
 
 	if (entry->flags & SHIM_FD_FATE_KNOWN)
 		return;
 	entry->flags |= SHIM_FD_FATE_KNOWN;
-	if (shim_real.getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &value,
-				 &len) == 0) {
-		mptcp = value != 0;
-	} else {
-		/* Before 6.10: MPTCP_INFO with optlen 0 fails once fallen back. */
-		len = 0;
-		mptcp = shim_real.getsockopt(fd, SOL_MPTCP, MPTCP_INFO, NULL,
-					     &len) == 0;
-	}
+	mptcp = fate_still_mptcp(fd, shim_real.getsockopt);
 	if (!mptcp)
 		entry->flags |= SHIM_FD_FALLBACK;
 	shim_log(SHIM_LOG_DEBUG, "fd %d: %s", fd,

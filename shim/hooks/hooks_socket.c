@@ -11,6 +11,7 @@
 
 #include "candidate.h"
 #include "fate.h"
+#include "fate_rule.h"
 #include "fdtable.h"
 #include "keepalive.h"
 #include "keepalive_rule.h"
@@ -249,8 +250,7 @@ SHIM_SELF(socket);
 /* With --stats, what became of an MPTCP connection is read before it goes. */
 static void report_before_close(int fd, struct shim_fd *entry)
 {
-	struct mptcp_info info;
-	socklen_t len = sizeof(info);
+	unsigned subflows;
 	int saved = errno;
 
 	if (!(entry->flags & SHIM_FD_CONNECTING) ||
@@ -259,8 +259,8 @@ static void report_before_close(int fd, struct shim_fd *entry)
 	entry->flags |= SHIM_FD_REPORTED;
 	shim_learn_fate(fd, entry, false);
 	if (!(entry->flags & SHIM_FD_FALLBACK) &&
-	    shim_real.getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) == 0)
-		shim_stats_subflows(fd, info.mptcpi_subflows);
+	    fate_extra_subflows(fd, shim_real.getsockopt, &subflows))
+		shim_stats_subflows(fd, subflows);
 	errno = saved;
 }
 

@@ -67,8 +67,10 @@ check "run -d: as root, no_new_privs is not set" 1 \
 
 out=$("$MPTCPSHIM_BIN" policy explain -c "$T_TMP/policy.conf" "$T_TMP/seccomp_peer")
 check "policy explain names the seccomp route" 1 "$(grep -c '^route: *seccomp' <<<"$out")"
-check "policy explain: destination rules do not apply there" 1 \
+check "policy explain: destination rules are no longer a limit there" 0 \
 	"$(grep -c '^not here: destination and port rules' <<<"$out")"
+check "policy explain: says what the route cannot do, with reasons" 1 \
+	"$(grep -c '^not here: a socket registered in an epoll instance' <<<"$out")"
 out=$("$MPTCPSHIM_BIN" policy explain -c "$T_TMP/policy.conf" /bin/true)
 check "policy explain: no route line for a dynamic program" 0 "$(grep -c '^route:' <<<"$out")"
 
