@@ -26,15 +26,8 @@ struct run_options {
 int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 	      bool *done);
 
-/* The shell convention: the exit code, or 128+N after signal N. */
-int run_exit_code(int wait_status);
-
-/* Exports --config as MPTCPSHIM_CONFIG (absolute): 0, or -1 (said why). */
-int run_export_config(const struct run_options *opt);
-
 /* Puts the shim into this process's environment as run would; library
- * NULL (the seccomp route) leaves LD_PRELOAD alone and turns Go's own
- * MPTCP off (GODEBUG=multipathtcp=0: the supervisor converts). */
+ * NULL (the seccomp route) leaves LD_PRELOAD alone. */
 int run_prepare_env(const struct run_options *opt, const char *library);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "fate.h"
 #include "fate_rule.h"
+#include "fdidentity.h"
 #include "log.h"
 #include "real.h"
 #include "stats.h"
@@ -15,6 +16,10 @@ void shim_learn_fate(int fd, struct shim_fd *entry, bool accepted)
 	bool mptcp;
 
 	if (entry->flags & SHIM_FD_FATE_KNOWN)
+		return;
+	/* An accepted fd was claimed just now; any other may be stale, and
+	 * its fate would be counted for a socket that is gone. */
+	if (!accepted && !shim_fd_still_same(fd, entry))
 		return;
 	entry->flags |= SHIM_FD_FATE_KNOWN;
 	mptcp = fate_still_mptcp(fd, shim_real.getsockopt);

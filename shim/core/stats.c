@@ -180,3 +180,9 @@ void shim_stats_keepalive(int fd)
 	if (shim_stats_enabled())
 		stats_keepalive(&writer, fd);
 }
+
+void shim_stats_warning(const char *message)
+{
+	if (shim_stats_enabled())
+		stats_warning(&writer, message);
+}

@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <netinet/tcp.h>
 #include <string.h>
 
 #include "fate.h"
+#include "fdidentity.h"
 #include "fdtable.h"
 #include "option_table.h"
 #include "log.h"
@@ -60,10 +62,10 @@ static int ask_fresh_tcp(const struct shim_fd *entry, int level, int name,
 }
 
 /* True the first time bit (level, name) of map is claimed in this process. */
-static bool first_time(_Atomic unsigned long map[8], int level, int name)
+static bool first_time(_Atomic uint64_t map[8], int level, int name)
 {
 	unsigned bit = ((unsigned)level * 31u + (unsigned)name) % 512u;
-	unsigned long mask = 1ul << (bit % 64);
+	uint64_t mask = UINT64_C(1) << (bit % 64);
 
 	return !(atomic_fetch_or(&map[bit / 64], mask) & mask);
 }
@@ -71,7 +73,7 @@ static bool first_time(_Atomic unsigned long map[8], int level, int name)
 /* Logs an ignored option once per option and process. */
 static void note_ignored(int fd, int level, int name, const char *why)
 {
-	static _Atomic unsigned long seen[8];
+	static _Atomic uint64_t seen[8];
 	char buf[48];
 
 	if (!first_time(seen, level, name))
@@ -88,7 +90,7 @@ static void note_ignored(int fd, int level, int name, const char *why)
  */
 static void warn_rebuilt(int fd, int level, int name, const char *why)
 {
-	static _Atomic unsigned long seen[8];
+	static _Atomic uint64_t seen[8];
 	const char *app = shim_rt.view.app_name ? shim_rt.view.app_name
 						: program_invocation_short_name;
 	char buf[48];
@@ -115,7 +117,7 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 
 	if (policy_unsupported_for(&shim_rt.view, level, name) ==
 		    POLICY_UNSUP_FAIL ||
-	    !shim_fd_is_mptcp_socket(fd))
+	    !shim_fd_is_mptcp_socket(fd) || !shim_fd_still_same(fd, entry))
 		goto fail;
 	/* An option TCP rejects as well keeps TCP's error: the app sees
 	 * what it would without us. */
@@ -199,7 +201,7 @@ static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 
 	if (policy_unsupported_for(&shim_rt.view, level, name) ==
 		    POLICY_UNSUP_FAIL ||
-	    !shim_fd_is_mptcp_socket(fd))
+	    !shim_fd_is_mptcp_socket(fd) || !shim_fd_still_same(fd, entry))
 		goto fail;
 	/* Without a scratch socket the app keeps MPTCP's own error. */
 	tcp_err = ask_fresh_tcp(entry, level, name, value, len, false, NULL,
@@ -235,12 +237,15 @@ SHIM_EXPORT int getsockopt(int fd, int level, int name, void *value,
 	int rc;
 
 	/* An ignored option reads back as set, even after a fallback to TCP
-	 * made the kernel answer for the subflow: one consistent story. */
+	 * made the kernel answer for the subflow: one consistent story; but
+	 * only by the socket that was set (a stale entry answers nothing). */
 	if (entry && (entry->flags & SHIM_FD_HAS_IGNORED) && value && len) {
 		const struct shim_optrec *rec = shim_fd_find_opt(entry, level,
 								 name);
 
-		if (rec && rec->ignored) {
+		if (rec && rec->ignored && !shim_fd_still_same(fd, entry))
+			entry = NULL;
+		else if (rec && rec->ignored) {
 			socklen_t n = *len < rec->len ? *len : rec->len;
 
 			memcpy(value, rec->value, n);

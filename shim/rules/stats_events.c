@@ -85,3 +85,8 @@ void stats_keepalive(const struct stats_writer *w, int fd)
 {
 	w->emit(w, STATS_EV_KEEPALIVE, fd, NULL, 0, NULL);
 }
+
+void stats_warning(const struct stats_writer *w, const char *message)
+{
+	w->emit(w, STATS_EV_WARNING, -1, NULL, 0, message);
+}

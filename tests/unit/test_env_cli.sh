@@ -3,22 +3,23 @@
 # `mptcpshim env`: each style quotes what its reader would split or expand
 # (the shell lines are evaluated back), and bad combinations are refused
 # with the right exit code. The activated programs: container_env.sh.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+# The checks below read exit codes themselves.
+set +e
 BIN=${MPTCPSHIM_BIN:?}
 LIB=${MPTCPSHIM_LIB:?}
-work=$(mktemp -d /tmp/test_env_cli.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+work=$T_TMP
 export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
 unset MPTCPSHIM_CONFIG LD_PRELOAD GODEBUG
 
-. "$(dirname "$0")/cli_lib.sh"
 
 expect_out() {
-	grep -qxF -- "$1" <<<"$out" || fail "expected the line '$1' in: $out"
+	grep -qxF -- "$1" <<<"$out" || bad "expected the line '$1' in: $out"
 }
 
-# A library and a policy whose paths hold a quote, a space and a '$'.
-odd="$work/it's a \$lib.so"
+# A library whose path holds a quote and a '$' (a space would split
+# LD_PRELOAD: refused below), a policy whose path holds a space.
+odd="$work/it's-a-\$lib.so"
 cp "$LIB" "$odd"
 pol="$work/my pol.conf"
 : >"$pol"
@@ -32,12 +33,12 @@ expect_rc 0 "$BIN" env --shell -c "$pol"
 	[ "$LD_PRELOAD" = "$odd" ] || echo "FAIL: LD_PRELOAD '$LD_PRELOAD'"
 	[ "$GODEBUG" = multipathtcp=1 ] || echo "FAIL: GODEBUG '$GODEBUG'"
 	[ "$MPTCPSHIM_CONFIG" = "$pol" ] || echo "FAIL: config '$MPTCPSHIM_CONFIG'"
-) | grep FAIL && failures=$((failures + 1))
-expect_out "export LD_PRELOAD='$work/it'\\''s a \$lib.so'"
+) | grep FAIL && bad "env does not evaluate back"
+expect_out "export LD_PRELOAD='$work/it'\\''s-a-\$lib.so'"
 
 # --containerfile: double quotes with \" \\ \$ escaped; bare when plain.
 expect_rc 0 "$BIN" env --containerfile -c '/etc/a "b" $c\d.conf'
-expect_out "ENV LD_PRELOAD=\"$work/it's a \\\$lib.so\""
+expect_out "ENV LD_PRELOAD=\"$work/it's-a-\\\$lib.so\""
 expect_out 'ENV GODEBUG=multipathtcp=1'
 expect_out 'ENV MPTCPSHIM_CONFIG="/etc/a \"b\" \$c\\d.conf"'
 # The image's path need not exist here, but must be absolute.
@@ -46,8 +47,8 @@ expect_out "mptcpshim env: -c rel.conf: give the absolute path inside the image"
 
 # --systemd: one Environment= word each, quoted as systemd reads it.
 expect_rc 0 "$BIN" env --systemd -c "$pol"
-[ "$(head -n1 <<<"$out")" = "[Service]" ] || fail "no [Service] first: $out"
-expect_out "Environment=\"LD_PRELOAD=$work/it's a \$lib.so\""
+[ "$(head -n1 <<<"$out")" = "[Service]" ] || bad "no [Service] first: $out"
+expect_out "Environment=\"LD_PRELOAD=$work/it's-a-\$lib.so\""
 expect_out "Environment=\"MPTCPSHIM_CONFIG=$pol\""
 
 # Refusals: usage errors exit 2, a missing library 1.
@@ -60,5 +61,34 @@ expect_out "mptcpshim env: unexpected argument 'wget'"
 MPTCPSHIM_LIBRARY=$work/none.so expect_rc 1 "$BIN" env
 expect_out "mptcpshim env: cannot find libmptcpshim.so (set MPTCPSHIM_LIBRARY, or reinstall)"
 
-[ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "all env checks passed"
+# Values a style cannot write are refused (exit 2), never passed through:
+# a line break in a Containerfile value would start a new instruction.
+nl='/etc/x
+RUN touch /pwned'
+expect_rc 2 "$BIN" env --containerfile -c "$nl"
+expect_out "mptcpshim env: cannot write MPTCPSHIM_CONFIG safely: a Containerfile has no way to write a line break in a value"
+grep -q '^RUN' <<<"$out" && bad "a RUN line came through: $out"
+expect_rc 2 "$BIN" env --containerfile -c $'/etc/a\rb.conf'
+expect_rc 2 "$BIN" env --containerfile -c $'/etc/a\tb.conf'
+expect_out "mptcpshim env: cannot write MPTCPSHIM_CONFIG safely: a Containerfile has no way to write a control character in a value"
+nllib="$work/lib
+dir.so"
+cp "$LIB" "$nllib"
+MPTCPSHIM_LIBRARY=$nllib expect_rc 2 "$BIN" env --containerfile
+# The shell's quotes and systemd's escapes carry a line break exactly.
+nlpol="$work/pol
+x.conf"
+: >"$nlpol"
+expect_rc 0 "$BIN" env --shell -c "$nlpol"
+( eval "$out"; [ "$MPTCPSHIM_CONFIG" = "$nlpol" ] || echo "FAIL: config '$MPTCPSHIM_CONFIG'" ) |
+	grep FAIL && bad "env does not evaluate back"
+expect_rc 0 "$BIN" env --systemd -c "$nlpol"
+expect_out "Environment=\"MPTCPSHIM_CONFIG=$work/pol\\x0ax.conf\""
+# A space or colon in the library's path splits LD_PRELOAD, in every style.
+for style in --shell --systemd --containerfile; do
+	cp "$LIB" "$work/a b.so"
+	MPTCPSHIM_LIBRARY="$work/a b.so" expect_rc 2 "$BIN" env $style
+	expect_out "mptcpshim env: cannot write LD_PRELOAD safely: the dynamic loader splits LD_PRELOAD at spaces and colons"
+done
+
+finish

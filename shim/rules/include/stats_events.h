@@ -43,6 +43,8 @@ void stats_option(const struct stats_writer *w, int fd, int level,
 		  int optname, bool rescued);
 /* Policy keepalive applied to a socket (only once it truly was). */
 void stats_keepalive(const struct stats_writer *w, int fd);
+/* A log line the program's stderr could not take. */
+void stats_warning(const struct stats_writer *w, const char *message);
 
 /*
  * One record line into buf (len >= STATS_RECORD_MAX): program and text

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# `cmake --install` into a private prefix gives a working product: the
+# installed CLI finds the installed library (not the build tree's), the
+# mptcpize link works, man pages and completion are in place. Needs no
+# network; runs as any user.
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+: "${BUILD_DIR:?set by CTest}" "${SOCKPROBE:?set by CTest}"
+# Through DESTDIR: a package build configures an absolute sysconfdir
+# (/etc), which --prefix alone would install into the host's /etc.
+DESTDIR=$T_TMP/dest
+prefix=$DESTDIR/opt/mptcpshim-test
+DESTDIR=$DESTDIR cmake --install "$BUILD_DIR" --prefix /opt/mptcpshim-test > /dev/null
+check "nothing installed outside DESTDIR" "" \
+	"$(cd "$DESTDIR" && find . -path ./opt -prune -o -path ./etc -prune -o -print | grep -v '^\.$' || true)"
+lib=$(find "$prefix" -name libmptcpshim.so -type f | head -1)
+check "library installed" 1 "$([ -n "$lib" ] && echo 1)"
+check "CLI installed" 1 "$([ -x "$prefix/bin/mptcpshim" ] && echo 1)"
+check "mptcpize is a link to it" mptcpshim "$(readlink "$prefix/bin/mptcpize")"
+for page in man1/mptcpshim.1 man5/mptcpshim.conf.5 man8/libmptcpshim.8; do
+	check "man page $page" 1 "$([ -f "$prefix/share/man/$page" ] && echo 1)"
+done
+check "bash completion" 1 \
+	"$([ -f "$prefix/share/bash-completion/completions/mptcpshim" ] && echo 1)"
+
+# Moved away from the build tree, the installed CLI must preload the
+# installed library, found relative to itself.
+unset MPTCPSHIM_LIBRARY
+out=$("$prefix/bin/mptcpshim" run sh -c 'echo "$LD_PRELOAD"')
+check "run preloads the installed library" "$(readlink -f "$lib")" "$out"
+check "installed shim converts" "inet-stream-0 262" \
+	"$("$prefix/bin/mptcpshim" run "$SOCKPROBE" table | head -1)"
+check "mptcpize run converts" "inet-stream-0 262" \
+	"$("$prefix/bin/mptcpize" run "$SOCKPROBE" table | head -1)"
+exported=$(nm -D --defined-only "$lib" | awk '{ print $3 }' | sort | tr '\n' ' ')
+# ...and the marker by which a second copy of the library sees the first.
+check "only the hooks and the copy marker are exported" \
+	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl fcntl fcntl64 getsockopt listen mptcpshim_copy_marker sendmsg sendto setsockopt shutdown socket syscall " \
+	"$exported"
+check "no inih symbols leak" 0 "$(nm -D "$lib" | grep -c ini_parse || true)"
+finish
