@@ -10,6 +10,7 @@
  * Every doubt ends in the task's own call running unchanged.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -29,10 +30,37 @@
 #include "seccomp_switch.h"
 #include "seccomp_taskfd.h"
 #include "sockopt_names.h"
+#include "start_guess.h"
 #include "uapi_compat.h"
 
 /* Largest option value copied from the task (TCP_MD5SIG is 216 bytes). */
 #define OPTION_VALUE_MAX 512
+
+/* The start-protocol guess, one per task (direct-mapped by thread id; a
+ * collision only costs a switch the guess would have saved). */
+#define GUESSES 256
+static struct {
+	pid_t tid;
+	struct start_guess g;
+} guesses[GUESSES];
+
+static struct start_guess *guess_for(pid_t tid)
+{
+	unsigned i = (unsigned)tid % GUESSES;
+
+	if (guesses[i].tid != tid) {
+		guesses[i].tid = tid;
+		atomic_store(&guesses[i].g.other_outcomes, 0);
+	}
+	return &guesses[i].g;
+}
+
+bool seccomp_decide_start_other(pid_t tid, const struct policy_view *view,
+				bool stats)
+{
+	return start_guess_allowed(view, stats) &&
+	       start_guess_other(guess_for(tid));
+}
 
 bool seccomp_decide_handles(int nr)
 {
@@ -101,6 +129,9 @@ static void decide_for(const struct seccomp_call *c, int fd,
 	d = policy_decide(c->view, role, addr, len);
 	/* Under a Landlock domain that restricts TCP, never MPTCP. */
 	want = d.choice == POLICY_MPTCP && !seccomp_landlock_restricted();
+	if (role == POLICY_CONNECT && start_guess_allowed(c->view, c->stats))
+		start_guess_learn(guess_for(c->tid),
+				  c->view->initial.choice == POLICY_MPTCP, want);
 	if (want != is_mptcp) {
 		unsigned long ino = 0;
 

@@ -42,4 +42,9 @@ bool seccomp_decide_handles(int nr);
 
 struct seccomp_verdict seccomp_decide(const struct seccomp_call *call);
 
+/* Whether task tid's next socket() starts as the other protocol than the
+ * view's initial choice (the library's start-protocol guess). */
+bool seccomp_decide_start_other(pid_t tid, const struct policy_view *view,
+				bool stats);
+
 #endif

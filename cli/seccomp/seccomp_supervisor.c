@@ -246,6 +246,10 @@ static void handle_socket(const struct supervisor *s)
 		return;
 	}
 	mptcp = view->initial.choice == POLICY_MPTCP;
+	/* After connects the policy sent the other way, start as they
+	 * ended: connect() and listen() still decide this socket. */
+	if (seccomp_decide_start_other(t.tid, view, s->stats))
+		mptcp = !mptcp;
 	if (mptcp || keepalive_wanted(&view->keepalive, false)) {
 		int err = seccomp_task_enter_netns(&t);
 
