@@ -66,7 +66,8 @@ bool seccomp_decide_handles(int nr)
 {
 	return nr == __NR_connect || nr == __NR_sendto ||
 	       nr == __NR_sendmsg || nr == __NR_listen ||
-	       nr == __NR_setsockopt || nr == __NR_close ||
+	       nr == __NR_setsockopt || nr == __NR_getsockopt ||
+	       nr == __NR_close ||
 	       nr == __NR_shutdown || nr == __NR_exit_group;
 }
 
@@ -294,6 +295,58 @@ static struct seccomp_verdict on_setsockopt(const struct seccomp_call *c)
 	return (struct seccomp_verdict){ .answered = true, .value = 0 };
 }
 
+/*
+ * A refused read on an MPTCP socket made here: the library's rescue_get().
+ * A read never costs MPTCP: it is answered as a fresh TCP socket answers
+ * it (value and length written into the task), or with TCP's error.
+ */
+static struct seccomp_verdict on_getsockopt(const struct seccomp_call *c)
+{
+	struct seccomp_verdict v = { 0 };
+	int fd = (int)c->args[0], level = (int)c->args[1];
+	int name = (int)c->args[2];
+	unsigned char value[OPTION_VALUE_MAX];
+	socklen_t len, have;
+	bool is_mptcp;
+	int copy, tcp, domain, err = 0;
+
+	if (policy_unsupported_for(c->view, level, name) == POLICY_UNSUP_FAIL ||
+	    seccomp_task_copy(c->tid, &len, (unsigned long)c->args[4],
+			      sizeof(len)) ||
+	    len > sizeof(value))
+		return v;	/* the kernel answers (EFAULT, EINVAL...) */
+	if (!still_pending(c))
+		return (struct seccomp_verdict){ .gone = true };
+	copy = borrow_candidate(c, fd, &is_mptcp);
+	if (copy < 0)
+		return v;
+	have = len;
+	if (!is_mptcp || getsockopt(copy, level, name, value, &have) == 0 ||
+	    (errno != EOPNOTSUPP && errno != ENOPROTOOPT)) {
+		close(copy);
+		return v;	/* the task's own call says the same */
+	}
+	domain = int_opt(copy, SOL_SOCKET, SO_DOMAIN);
+	close(copy);
+	tcp = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (tcp < 0)
+		return v;	/* without a scratch socket: MPTCP's error */
+	have = len;
+	if (getsockopt(tcp, level, name, value, &have) != 0)
+		err = errno;
+	close(tcp);
+	if (err)
+		return (struct seccomp_verdict){ .answered = true, .value = -1,
+						 .error = err };
+	if (seccomp_task_write(c->tid, (unsigned long)c->args[3], value,
+			       have) ||
+	    seccomp_task_write(c->tid, (unsigned long)c->args[4], &have,
+			       sizeof(have)))
+		return v;
+	say(c, fd, "refused read", "answered as a fresh TCP socket");
+	return (struct seccomp_verdict){ .answered = true, .value = 0 };
+}
+
 struct seccomp_verdict seccomp_decide(const struct seccomp_call *c)
 {
 	struct seccomp_verdict v = { 0 };
@@ -316,6 +369,8 @@ struct seccomp_verdict seccomp_decide(const struct seccomp_call *c)
 		break;
 	case __NR_setsockopt:
 		return on_setsockopt(c);
+	case __NR_getsockopt:
+		return on_getsockopt(c);
 	case __NR_close:
 	case __NR_shutdown:
 		if (c->stats)

@@ -5,8 +5,8 @@
  * SOCK_TYPE_MASK, so SOCK_NONBLOCK and SOCK_CLOEXEC still match), and only
  * where some program's policy needs them: connect(), sendto()/sendmsg()
  * with MSG_FASTOPEN (destination and port rules), listen() (role rules on
- * bound addresses) and setsockopt() of the (level, name) pairs the option
- * table lists (option rescue). Everything else stays in the kernel: a
+ * bound addresses) and setsockopt()/getsockopt() of the (level, name)
+ * pairs the option table lists (option rescue). Everything else stays in the kernel: a
  * filter that trapped more would only add round trips to the supervisor.
  *
  * Other ABIs of the same kernel are let through, consistently, rather than
@@ -165,8 +165,11 @@ static void build(struct program *p, const struct seccomp_filter_plan *plan)
 		jeq(p, __NR_shutdown, L_NOTIFY, -1);
 		jeq(p, __NR_exit_group, L_NOTIFY, -1);
 	}
-	if (plan->n_options)
+	if (plan->n_options) {
+		/* Both have level and name as arguments 1 and 2. */
 		jeq(p, __NR_setsockopt, L_SOCKOPT, -1);
+		jeq(p, __NR_getsockopt, L_SOCKOPT, -1);
+	}
 	stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 
 	/* socket(AF_INET|AF_INET6, (type & 0xf) == SOCK_STREAM, 0|TCP) */

@@ -40,6 +40,21 @@ int seccomp_task_copy(pid_t tid, void *dst, unsigned long src, size_t len)
 	return (size_t)n == len ? 0 : EFAULT;
 }
 
+int seccomp_task_write(pid_t tid, unsigned long dst, const void *src,
+		       size_t len)
+{
+	struct iovec local = { .iov_base = (void *)src, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)dst, .iov_len = len };
+	ssize_t n;
+
+	if (!dst)
+		return EFAULT;
+	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return errno;
+	return (size_t)n == len ? 0 : EFAULT;
+}
+
 static pid_t tgid_of(pid_t tid)
 {
 	char path[64], buf[1024], *line;

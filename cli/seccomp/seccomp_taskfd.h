@@ -17,6 +17,10 @@
  */
 int seccomp_task_copy(pid_t tid, void *dst, unsigned long src, size_t len);
 
+/* Writes len bytes at dst in the task's memory; 0 or an errno value. */
+int seccomp_task_write(pid_t tid, unsigned long dst, const void *src,
+		       size_t len);
+
 /* Our own descriptor (close-on-exec) of the task's fd, or -1 (errno). */
 int seccomp_task_getfd(pid_t tid, int fd);
 

@@ -6,7 +6,7 @@
 #   ports rule keeps TCP on other ports; TCP Fast Open decides too;
 # - option rescue: an option MPTCP refuses makes the socket TCP (auto), is
 #   ignored at TCP's default, and fails with the kernel's error under
-#   unsupported_option = fail;
+#   unsupported_option = fail; a refused read is answered as TCP would;
 # - the rebuild's safety rule: a socket in an epoll set or dup()ed is
 #   never switched; a bad address pointer gets the kernel's EFAULT;
 # - threads and a fork child trapped at once; no supervisor left after
@@ -95,6 +95,13 @@ out=$(nsx "$NS" "${RUN[@]}" -c "$T_TMP/fail.conf" -- ./rpeer option TCP_USER_TIM
 lib=$(nsx "$NS" "${RUN[@]}" -c "$T_TMP/fail.conf" -- ./rpeer_dyn option TCP_USER_TIMEOUT 5000)
 check "unsupported_option = fail: MPTCP's own error, as with the library" "$lib" "$out"
 check "(which is an error, on an MPTCP socket)" 1 "$(grep -c '^option [1-9][0-9]* 262$' <<<"$out")"
+for conf in all fail; do
+	out=$(nsx "$NS" "${RUN[@]}" -c "$T_TMP/$conf.conf" -- ./rpeer getopt TCP_USER_TIMEOUT)
+	lib=$(nsx "$NS" "${RUN[@]}" -c "$T_TMP/$conf.conf" -- ./rpeer_dyn getopt TCP_USER_TIMEOUT)
+	check "refused read ($conf): the library's answer, the socket MPTCP" "$lib" "$out"
+done
+check "refused read (auto): TCP's default, no error" "getopt 0 0 262" \
+	"$(nsx "$NS" "${RUN[@]}" -c "$T_TMP/all.conf" -- ./rpeer getopt TCP_USER_TIMEOUT)"
 
 # --- threads and fork during traps ---------------------------------------
 out=$(nsx "$NS" "${EXCL[@]}" ./rpeer threads 16 127.0.0.2 8080)

@@ -15,6 +15,8 @@
  *                            "efault ERRNO-NAME"
  *   option NAME VALUE        setsockopt(SOL_TCP, NAME, VALUE) before
  *                            connect: "option RC PROTO"
+ *   getopt NAME              getsockopt(SOL_TCP, NAME) on a new socket:
+ *                            "getopt RC VALUE PROTO"
  *   threads N ADDR PORT      N threads connect at once: "threads MPTCP TCP"
  *   fork ADDR PORT           connect in a forked child: "fork PROTO"
  */
@@ -177,6 +179,18 @@ int main(int argc, char **argv)
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		rc = setsockopt(fd, SOL_TCP, name, &value, sizeof(value));
 		printf("option %d %d\n", rc == 0 ? 0 : errno, protocol_of(fd));
+		return 0;
+	}
+	if (strcmp(mode, "getopt") == 0 && argc == 3) {
+		int name = strcmp(argv[2], "TCP_USER_TIMEOUT") == 0 ?
+				   TCP_USER_TIMEOUT : atoi(argv[2]);
+		int value = -1, rc;
+		socklen_t len = sizeof(value);
+
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		rc = getsockopt(fd, SOL_TCP, name, &value, &len);
+		printf("getopt %d %d %d\n", rc == 0 ? 0 : errno, value,
+		       protocol_of(fd));
 		return 0;
 	}
 	if (strcmp(mode, "threads") == 0 && argc == 5)
