@@ -33,16 +33,8 @@ ON=$(ns_new on)
 OFF=$(ns_new off)
 nsx "$OFF" sysctl -qw net.mptcp.enabled=0
 
-# live_sups NS: supervisors alive (not zombies) in NS.
-live_sups() {
-	local p n=0
-	for p in $(ip netns pids "$1"); do
-		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = mptcpshim-sup ] || continue
-		[ "$(awk '{ print $3 }' /proc/"$p"/stat 2>/dev/null)" = Z ] && continue
-		n=$((n + 1))
-	done
-	echo "$n"
-}
+# live_sups NS: how many supervisors are alive (not zombies) in NS.
+live_sups() { ns_supervisors "$1" | wc -l; }
 # wait_sups NS N: until N supervisors are alive in NS (3 s at most).
 wait_sups() {
 	wait_until 3 "$2 supervisors in $1" t_equals "$2" live_sups "$1" || true

@@ -138,15 +138,7 @@ ip netns exec "$NS" "${EXCL[@]}" ./seccomp_peer hold 30 >hold.out &
 HOLD=$!
 T_PIDS+=("$HOLD")
 for i in $(seq 1 100); do grep -q held hold.out && break; sleep 0.05; done
-sups() {
-	local p n=0
-	for p in $(ip netns pids "$NS"); do
-		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = mptcpshim-sup ] || continue
-		[ "$(awk '{ print $3 }' /proc/"$p"/stat 2>/dev/null)" = Z ] && continue
-		n=$((n + 1))
-	done
-	echo "$n"
-}
+sups() { ns_supervisors "$NS" | wc -l; }
 before=$(sups)
 kill -9 "$HOLD"
 wait "$HOLD" 2>/dev/null || true

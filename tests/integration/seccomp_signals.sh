@@ -40,14 +40,8 @@ check_ge "route: EINTR in under 30 % of the calls (was ~70 %)" "$eintr" $((N * 3
 check "route: every call that succeeded is MPTCP" $((N - eintr)) "$(field mptcp <<<"$out")"
 
 # --- stop/continue -----------------------------------------------------------
-# sup_pid: the supervisor of this run, the one mptcpshim-sup in NS.
-sup_pid() {
-	local p
-	for p in $(ip netns pids "$NS"); do
-		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = mptcpshim-sup ] && echo "$p"
-	done
-	return 0
-}
+# sup_pid: the supervisor of this run, the one in NS.
+sup_pid() { ns_supervisors "$NS"; }
 ip netns exec "$NS" timeout 120 "${RUN[@]}" --stats --json -- \
 	./seccomp_storm stopcont $N >storm.out 2>storm.json &
 RUNPID=$!
