@@ -139,8 +139,6 @@ static void decide_for(const struct seccomp_call *c, int fd,
 		why = seccomp_switch(c->listener, c->id, c->tid, fd, copy, want,
 				     c->view, &ino);
 		if (!why) {
-			if (want)
-				seccomp_ours_note_inode(ino);
 			if (c->stats)
 				stats_switch(c->stats, fd, want, d.reason);
 			say(c, fd, want ? "switched to MPTCP" :

@@ -91,8 +91,8 @@ static void report(const struct stats_writer *w, pid_t tgid, int fd,
 	    reported[st.st_ino % REPORTED_SLOTS] == st.st_ino ||
 	    getpeername(copy, (struct sockaddr *)&peer, &len) != 0)
 		return;
-	accepted = !seccomp_ours_is(copy) && accepted_here(tgid, copy);
-	if (!accepted && !seccomp_ours_is(copy))
+	accepted = accepted_here(tgid, copy);
+	if (!seccomp_ours_is(copy))
 		return;	/* the program's own MPTCP socket */
 	reported[st.st_ino % REPORTED_SLOTS] = st.st_ino;
 	mptcp = fate_still_mptcp(copy, plain_getsockopt);

@@ -29,6 +29,8 @@
 #include <linux/filter.h>
 #include <netinet/in.h>
 
+#include "uapi_compat.h"
+
 #include "option_table.h"
 #include "policy_walk.h"
 #include "seccomp_filter.h"
@@ -182,7 +184,14 @@ static void build(struct program *p, const struct seccomp_filter_plan *plan)
 	jeq(p, SOCK_STREAM, -1, L_ALLOW);
 	load_arg(p, 2);
 	jeq(p, 0, L_NOTIFY, -1);
-	jeq(p, IPPROTO_TCP, L_NOTIFY, L_ALLOW);
+	if (plan->connect || plan->listen || plan->n_options || plan->stats) {
+		/* The program's own MPTCP socket: later rules leave it alone
+		 * (seccomp_ours.h). */
+		jeq(p, IPPROTO_TCP, L_NOTIFY, -1);
+		jeq(p, IPPROTO_MPTCP, L_NOTIFY, L_ALLOW);
+	} else {
+		jeq(p, IPPROTO_TCP, L_NOTIFY, L_ALLOW);
+	}
 
 	/* TCP Fast Open: the destination comes with the first data. */
 	here(p, L_SENDTO);

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * A direct-mapped cache of inodes: an evicted entry only makes a socket
- * look like the program's own MPTCP socket, which is then left alone (the
- * safe side). Socket inodes are not reused before the counter wraps.
+ * A direct-mapped cache of the inodes of the programs' own MPTCP sockets
+ * (seccomp_ours.h). An evicted entry would let a rule act on a program's
+ * own MPTCP socket; 8192 slots hold far more than programs on this route
+ * make (Go is given multipathtcp=0 there). Socket inodes are not reused
+ * before the counter wraps.
  */
 #include <sys/stat.h>
 
 #include "seccomp_ours.h"
 
-#define OURS_SLOTS 8192
-static unsigned long ours[OURS_SLOTS];
+#define THEIRS_SLOTS 8192
+static unsigned long theirs[THEIRS_SLOTS];
 
 static unsigned long inode_of(int fd)
 {
@@ -18,20 +20,17 @@ static unsigned long inode_of(int fd)
 	return fstat(fd, &st) == 0 ? (unsigned long)st.st_ino : 0;
 }
 
-void seccomp_ours_note_inode(unsigned long ino)
+void seccomp_ours_note_theirs(int sock)
 {
-	if (ino)
-		ours[ino % OURS_SLOTS] = ino;
-}
+	unsigned long ino = inode_of(sock);
 
-void seccomp_ours_note(int sock)
-{
-	seccomp_ours_note_inode(inode_of(sock));
+	if (ino)
+		theirs[ino % THEIRS_SLOTS] = ino;
 }
 
 bool seccomp_ours_is(int copy)
 {
 	unsigned long ino = inode_of(copy);
 
-	return ino && ours[ino % OURS_SLOTS] == ino;
+	return ino && theirs[ino % THEIRS_SLOTS] != ino;
 }

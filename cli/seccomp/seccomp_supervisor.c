@@ -45,9 +45,6 @@ struct supervisor {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	size_t req_size, resp_size;
-	/* The filter traps more than socket(): remember our MPTCP sockets,
-	 * which later rules may switch (the program's own never). */
-	bool track_ours;
 };
 
 static void say(const struct supervisor *s, const struct seccomp_task *t,
@@ -164,8 +161,6 @@ static bool make_and_install(const struct supervisor *s,
 			say(s, t, "keepalive policy refused: %s",
 			    strerror(errno));
 	}
-	if (mptcp && s->track_ours)
-		seccomp_ours_note(sock);
 	target = install(s, id, sock, type & SOCK_CLOEXEC ? O_CLOEXEC : 0,
 			 &err);
 	close(sock);
@@ -196,6 +191,38 @@ static bool make_and_install(const struct supervisor *s,
 	return true;
 }
 
+/*
+ * The program asked MPTCP itself: made here, as asked, and remembered as
+ * its own (seccomp_ours.h), so that no later rule touches it. Any failure:
+ * the program's own call runs and gets the kernel's answer.
+ */
+static void handle_own_mptcp(const struct supervisor *s)
+{
+	const struct seccomp_notif *req = s->req;
+	int domain = (int)req->data.args[0];
+	int type = (int)req->data.args[1];
+	struct seccomp_task t;
+	int sock, err;
+
+	if (!shim_is_tcp_candidate(domain, type, 0) ||
+	    seccomp_task_read_netns((pid_t)req->pid, &t) != 0 ||
+	    seccomp_task_enter_netns(&t) != 0) {
+		answer_continue(s, req->id);
+		return;
+	}
+	sock = socket(domain, (type & ~SOCK_CLOEXEC) | SOCK_CLOEXEC,
+		      IPPROTO_MPTCP);
+	if (sock < 0) {
+		answer_continue(s, req->id);
+		return;
+	}
+	seccomp_ours_note_theirs(sock);
+	if (install(s, req->id, sock, type & SOCK_CLOEXEC ? O_CLOEXEC : 0,
+		    &err) == -1)
+		answer_continue(s, req->id);
+	close(sock);
+}
+
 static void handle_socket(const struct supervisor *s)
 {
 	const struct seccomp_notif *req = s->req;
@@ -207,6 +234,10 @@ static void handle_socket(const struct supervisor *s)
 	struct seccomp_task t;
 	bool mptcp;
 
+	if (protocol == IPPROTO_MPTCP) {
+		handle_own_mptcp(s);
+		return;
+	}
 	/* The filter sends only candidates; the library's own test decides
 	 * anyway (other type bits: the kernel's EINVAL, from its own call). */
 	if (!shim_is_tcp_candidate(domain, type, protocol)) {
@@ -470,14 +501,6 @@ void seccomp_supervise(int listener_fd, bool debug)
 		goto out;
 	seccomp_record_open();
 	s.stats = getenv("MPTCPSHIM_STATS") != NULL;
-	{
-		struct seccomp_filter_plan plan;
-
-		/* The same plan the filter was built from (same files). */
-		seccomp_filter_plan_default(&plan);
-		s.track_ours = plan.connect || plan.listen || plan.n_options ||
-			       plan.stats;
-	}
 	/* 6.6+: the trapped task hands its CPU to us instead of waking
 	 * another one (the cross-CPU wake-up is most of a round trip).
 	 * Older kernels refuse it (EINVAL/ENOTTY); nothing else changes. */

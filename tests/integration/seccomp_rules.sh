@@ -103,6 +103,13 @@ done
 check "refused read (auto): TCP's default, no error" "getopt 0 0 262" \
 	"$(nsx "$NS" "${RUN[@]}" -c "$T_TMP/all.conf" -- ./rpeer getopt TCP_USER_TIMEOUT)"
 
+# --- the program's own MPTCP socket: no rule touches it ------------------
+out=$(nsx "$NS" "${EXCL[@]}" ./rpeer own 127.0.0.2 8080)
+lib=$(nsx "$NS" "${EXCL[@]}" ./rpeer_dyn own 127.0.0.2 8080)
+check "own IPPROTO_MPTCP socket: as with the library" "$lib" "$out"
+check "own IPPROTO_MPTCP socket: its option refused, MPTCP to the excluded address" \
+	1 "$(grep -c '^own [1-9][0-9]* 262$' <<<"$out")"
+
 # --- threads and fork during traps ---------------------------------------
 out=$(nsx "$NS" "${EXCL[@]}" ./rpeer threads 16 127.0.0.2 8080)
 check "16 threads to the excluded address: all TCP" "threads 0 16" "$out"

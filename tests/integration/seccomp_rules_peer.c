@@ -15,6 +15,9 @@
  *                            "efault ERRNO-NAME"
  *   option NAME VALUE        setsockopt(SOL_TCP, NAME, VALUE) before
  *                            connect: "option RC PROTO"
+ *   own ADDR PORT            the program's own IPPROTO_MPTCP socket
+ *                            connects, after a refused option:
+ *                            "own OPTION-ERRNO PROTO"
  *   getopt NAME              getsockopt(SOL_TCP, NAME) on a new socket:
  *                            "getopt RC VALUE PROTO"
  *   threads N ADDR PORT      N threads connect at once: "threads MPTCP TCP"
@@ -179,6 +182,19 @@ int main(int argc, char **argv)
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		rc = setsockopt(fd, SOL_TCP, name, &value, sizeof(value));
 		printf("option %d %d\n", rc == 0 ? 0 : errno, protocol_of(fd));
+		return 0;
+	}
+	if (strcmp(mode, "own") == 0 && argc == 4) {
+		struct sockaddr_in sa = addr_of(argv[2], argv[3]);
+		int value = 5000, rc;
+
+		fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+		rc = setsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &value,
+				sizeof(value));
+		printf("own %d ", rc == 0 ? 0 : errno);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			return 1;
+		printf("%d\n", protocol_of(fd));
 		return 0;
 	}
 	if (strcmp(mode, "getopt") == 0 && argc == 3) {
