@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmdpath.h"
+#include "elfcheck.h"
 #include "gomptcp.h"
 
 static enum gomptcp_value value(bool dial, bool listen)
@@ -90,4 +91,13 @@ void gomptcp_command_names(const char *cmd, char *buf, unsigned len,
 	if (k == 0 || strcmp(base(cmd), buf) != 0)
 		names[k++] = base(cmd);
 	names[k] = NULL;
+}
+
+bool gomptcp_go_sandboxes_itself(const char *cmd)
+{
+	char found[PATH_MAX];
+	struct elf_facts f;
+
+	return cmd && cmdpath_find(cmd, found, sizeof(found)) &&
+	       elf_inspect(found, &f) == 0 && f.go && f.go_landlock;
 }

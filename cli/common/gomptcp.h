@@ -60,4 +60,14 @@ const char *gomptcp_unexpressible(const struct policy_view *view);
 void gomptcp_load_view(const char *const *names, struct policy **policy,
 		       struct policy_view *view);
 
+/*
+ * Whether the program execvp() would find for cmd is a Go program that
+ * links a Landlock library (elf_facts.go_landlock). Go >= 1.21 makes its
+ * sockets itself: with GODEBUG=multipathtcp they are MPTCP, which the
+ * kernel's Landlock TCP rules do not restrict, and no library or
+ * supervisor sees the program restrict itself. Such a program gets
+ * GOMPTCP_OFF from run, env and enable.
+ */
+bool gomptcp_go_sandboxes_itself(const char *cmd);
+
 #endif

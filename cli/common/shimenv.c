@@ -54,14 +54,17 @@ int shimenv_apply(const char *subcommand, bool debug, const char *config,
 		return -1;
 	/* After MPTCPSHIM_CONFIG: Go gets what the shim would decide. */
 	gomptcp_command_names(program, name_buf, sizeof(name_buf), names);
-	/* A Go program in a Landlock domain that restricts TCP: Go's own
-	 * MPTCP would take it out of its sandbox too. On the seccomp route
-	 * (library NULL), a Go 1.21+ program must make plain TCP sockets for
-	 * the supervisor to convert by the policy's rules. */
+	/* A Go program in a Landlock domain that restricts TCP, or one
+	 * that links a Landlock library (it may restrict itself, which no
+	 * one sees): Go's own MPTCP would take it out of its sandbox. On the
+	 * seccomp route (library NULL), a Go 1.21+ program must make plain
+	 * TCP sockets for the supervisor to convert by the policy's rules. */
 	return set_merged("GODEBUG",
 			  envmerge_godebug(getenv("GODEBUG"),
 					   !library ||
-							   landlock_launcher_restricted() ?
+						   landlock_launcher_restricted() ||
+						   gomptcp_go_sandboxes_itself(
+							   program) ?
 						   GOMPTCP_OFF :
 						   gomptcp_for_program(names,
 								       NULL)));

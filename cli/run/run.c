@@ -184,6 +184,7 @@ int cmd_run(int argc, char **argv)
 	pid_t pid;
 	int rc;
 
+	cli_error_keep_off_sockets();
 	rc = run_parse(argc, argv, mptcpize, &opt, &done);
 	if (rc != CLI_OK || done)
 		return rc;

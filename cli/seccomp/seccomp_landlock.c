@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Landlock on the seccomp route: see seccomp_landlock.h. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "seccomp_landlock.h"
@@ -15,13 +18,45 @@
 #include "seccomp_taskfd.h"
 #include "seccomp_task.h"
 
+/*
+ * The probe for one access in a child: in a process with a seccomp filter
+ * (a service manager's SystemCallFilter=, a launcher's sandbox) bind() or
+ * connect() may kill the caller. A child killed by the filter means the
+ * program, which inherits the filter, cannot make that call either, so it
+ * cannot escape the rules by it. A child that cannot be made: TCP, the
+ * safe side.
+ */
+static bool restricts_in_child(int access)
+{
+	const struct shim_landlock_calls calls = SHIM_LANDLOCK_SYS_CALLS;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(shim_landlock_restricts_tcp_of(&calls, access) ? 1 : 0);
+	if (pid < 0)
+		return true;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return true;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
+
 bool landlock_launcher_restricted(void)
 {
 	static int answer = -1;
 	const struct shim_landlock_calls calls = SHIM_LANDLOCK_SYS_CALLS;
+	int mode;
 
-	if (answer < 0)
+	if (answer >= 0)
+		return answer;
+	mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+	/* No filter, or a kernel without seccomp (EINVAL). */
+	if (mode == 0 || (mode < 0 && errno == EINVAL))
 		answer = shim_landlock_restricts_tcp(&calls);
+	else
+		answer = restricts_in_child(SHIM_LANDLOCK_BIND) ||
+			 restricts_in_child(SHIM_LANDLOCK_CONNECT);
 	return answer;
 }
 

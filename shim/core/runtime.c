@@ -2,8 +2,9 @@
 /*
  * One-time initialisation: environment, real symbols, program identity and
  * the policy. Runs lazily so that a process that opens no socket pays for
- * none of it. There is no constructor: start-up stays as cheap as loading
- * any small library.
+ * none of it. The only constructor is log.c's one fstat of fd 2 (which
+ * stream the program was given as stderr can only be seen at load): start-up
+ * stays as cheap as loading any small library.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -336,8 +336,15 @@ SHIM_SELF(close);
  */
 SHIM_EXPORT int close_range(unsigned first, unsigned last, int flags)
 {
-	/* Forgotten first: once closed, a number may be another thread's. */
-	if (!(flags & CLOSE_RANGE_CLOEXEC))
+	/*
+	 * Forgotten first: once closed, a number may be another thread's.
+	 * Not where the kernel refuses the call and closes nothing (EINVAL:
+	 * a flag it does not know, first > last): the entries still answer
+	 * for open sockets. A future flag that closes leaves stale entries,
+	 * which the identity checks (fdidentity.h) never act on.
+	 */
+	if (!(flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) &&
+	    !(flags & CLOSE_RANGE_CLOEXEC))
 		shim_fd_forget_range(first, last);
 	return shim_real.close_range(first, last, flags);
 }
