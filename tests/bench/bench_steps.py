@@ -134,7 +134,75 @@ class ProgramSteps:
 		self.fig("seccomp_trap_vs_connect",
 			 "seccomp route: one trapped socket()'s extra cost / one "
 			 "loopback connect+accept+close (direct MPTCP)",
-			 trap / med["connect"]["mptcp"], "x", 1.0)
+			 trap / med["connect"]["mptcp"], "x", 0.5)
+
+		# A connect through a destination rule (loopback excluded: the
+		# socket is made MPTCP and switched to TCP at connect()), against
+		# a direct connect of its outcome, TCP; the same run.
+		rule = {"direct TCP": ([self.shimbench, "connect", n_conn, "tcp"],
+				       self.env()),
+			"route": (route + ["connect", n_conn, "default"],
+				  self.env(config=self.switch))}
+		samples = {v: [] for v in rule}
+		for r in range(self.rounds):
+			for v in (list(rule) if r % 2 == 0 else list(rule)[::-1]):
+				samples[v].append(timed(*rule[v]))
+		rmed = {v: statistics.median(x) for v, x in samples.items()}
+		self.fig("seccomp_rule_connect_ns",
+			 "connect+accept+close through an exclude rule on the "
+			 "seccomp route", rmed["route"], "ns")
+		self.fig("seccomp_rule_connect_ratio",
+			 "connect through an exclude rule on the seccomp route / "
+			 "direct connect of its outcome (TCP)",
+			 rmed["route"] / rmed["direct TCP"], "x", 1.3)
+
+		# The floor: a bare notification round trip, answered empty.
+		floor = [self.floor_run(n_sock) for _ in range(self.rounds)]
+		floor_ns = statistics.median(floor)
+		self.fig("seccomp_floor_ns",
+			 "floor: one trapped socket() answered CONTINUE by a "
+			 "thread (extra ns over direct)", floor_ns, "ns")
+		self.fig("seccomp_trap_vs_floor",
+			 "seccomp route: one trapped socket()'s extra cost / the "
+			 "floor", trap / floor_ns, "x")
+		self.fig("seccomp_supervisor_syscalls",
+			 "system calls of the supervisor per trapped socket()",
+			 self.supervisor_syscalls(route), "calls", 4)
+
+	def floor_run(self, n):
+		r = subprocess.run([self.floor, n], env=self.env(),
+				   capture_output=True, text=True, timeout=600)
+		if r.returncode != 0:
+			raise RuntimeError("notify_floor failed: %s"
+					   % r.stderr.strip())
+		out = dict(kv.split("=", 1) for kv in r.stdout.split())
+		return float(out["trapped_ns"]) - float(out["direct_ns"])
+
+	def supervisor_syscalls(self, route):
+		"""strace -f of a run: the supervisor's system calls (the
+		process that receives notifications) over the trapped calls."""
+		n = 2000
+		out = os.path.join(self.tmp, "strace.out")
+		subprocess.run(["strace", "-f", "-qq", "-o", out] + route +
+			       ["socket-wall", str(n), "default"],
+			       env=self.env(), capture_output=True, timeout=600,
+			       check=True)
+		calls = {}
+		sup = None
+		with open(out) as f:
+			for line in f:
+				pid, _, rest = line.partition(" ")
+				rest = rest.lstrip()
+				if rest.startswith("<...") or rest.startswith("+++") \
+				   or rest.startswith("---"):
+					continue
+				calls[pid] = calls.get(pid, 0) + 1
+				if "SECCOMP_IOCTL_NOTIF_RECV" in rest:
+					sup = pid
+		if sup is None:
+			raise RuntimeError("no supervisor in the strace output")
+		# shimbench's warm-up (1000 calls) is trapped too.
+		return calls[sup] / (n + 1000)
 
 	# --- a real server: nginx + wrk --------------------------------------
 	def nginx_wrk(self):
