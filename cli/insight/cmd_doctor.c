@@ -379,12 +379,16 @@ static void check_go(struct report *r, const char *path,
 			c = add(r, "go_rules", ST_WARN,
 				"the policy has include, exclude or ports "
 				"rules for %s: they cannot reach a Go "
-				"program, which gets MPTCP for every "
-				"connection of an enabled role", names[0]);
-			fix(c, "turn the role off for it ([app:%s] connect "
-			       "= false or listen = false), or use "
-			       "net.Dialer.SetMultipathTCP in the program",
-			    names[0]);
+				"program through GODEBUG (MPTCP for every "
+				"connection of an enabled role); 'mptcpshim "
+				"run' takes the seccomp route for it "
+				"instead, where they apply", names[0]);
+			fix(c, "start it with 'mptcpshim run' (a service "
+			       "enabled with GODEBUG alone gets MPTCP for "
+			       "every connection), turn the role off for it "
+			       "([app:%s] connect = false or listen = "
+			       "false), or use net.Dialer.SetMultipathTCP "
+			       "in the program", names[0]);
 		}
 		return;
 	}

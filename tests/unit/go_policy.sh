@@ -107,6 +107,24 @@ printf '[app:mygo]\nexclude = 10.0.0.0/8\n' >"$T/p.conf"
 check "doctor, Go, exclude list: a warning that it cannot reach Go" \
 	"PASS WARN" "$(doctor_go)"
 
+# run's route for Go 1.21+ follows the policy: GODEBUG when it can say
+# everything, the seccomp route when there are destination or port rules
+# (or per-option modes), which only the supervisor applies.
+route_of() {
+	"$MPTCPSHIM_BIN" run -d -c "$T/p.conf" -- "$T/mygo" 2>&1 >/dev/null |
+		grep -o 'route: [a-z]*' | head -1
+}
+check "run, Go 1.21+, exclude list: the seccomp route" "route: seccomp" "$(route_of)"
+check "run -d says why" 1 "$("$MPTCPSHIM_BIN" run -d -c "$T/p.conf" -- "$T/mygo" 2>&1 |
+	grep -c 'GODEBUG=multipathtcp cannot express its destination and port rules')"
+check "policy explain says so too (a name, found in PATH as run would)" 1 \
+	"$(PATH="$T:$PATH" "$MPTCPSHIM_BIN" policy explain -c "$T/p.conf" mygo |
+		grep -c '^route: *seccomp (.*GODEBUG=multipathtcp cannot express')"
+printf '[app:mygo]\nunsupported_option.TCP_USER_TIMEOUT = ignore\n' >"$T/p.conf"
+check "run, Go 1.21+, a per-option mode: the seccomp route" "route: seccomp" "$(route_of)"
+printf '[app:mygo]\nlisten = false\n' >"$T/p.conf"
+check "run, Go 1.21+, no such rule: GODEBUG (preload route)" "route: preload" "$(route_of)"
+
 # A Go program that links a Landlock package (a package of its own named
 # landlock here, as go-landlock's is) may restrict its TCP itself. Go
 # makes its sockets without libc, so nothing sees it do so, and Landlock's
