@@ -14,25 +14,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gcov_flush.h"
 #include "pm.h"
 
 /* Far beyond any kernel's limit so far: the probe stops there. */
 #define PROBE_CEILING 64
 
-static void probe_child(int out)
+/* Runs in the forked child; its exit status (0: both limits written). */
+static int probe_child(int out)
 {
 	unsigned got[2] = { 0, 0 };
 	struct pm_endpoint ep = { .family = AF_INET, .flags = PM_FLAG_SUBFLOW };
 
 	if (unshare(CLONE_NEWNET) < 0)
-		_exit(1);
+		return 1;
 	for (unsigned i = 1; i <= PROBE_CEILING; i++) {
 		/* 198.18.0.0/15: benchmark addresses, never a real host's. */
 		snprintf(ep.address, sizeof(ep.address), "198.18.0.%u", i);
 		if (pm_add_endpoint(&ep) == 0)
 			continue;
 		if (errno != ERANGE)
-			_exit(1);
+			return 1;
 		got[0] = i - 1;
 		break;
 	}
@@ -40,14 +42,14 @@ static void probe_child(int out)
 		if (pm_set_limits(i, 0) == 0)
 			continue;
 		if (errno != EINVAL)
-			_exit(1);
+			return 1;
 		got[1] = i - 1;
 		break;
 	}
 	if (!got[0] || !got[1] ||
 	    write(out, got, sizeof(got)) != (ssize_t)sizeof(got))
-		_exit(1);
-	_exit(0);
+		return 1;
+	return 0;
 }
 
 bool pm_probe_kernel_max(unsigned *max_endpoints, unsigned *max_limit)
@@ -61,8 +63,13 @@ bool pm_probe_kernel_max(unsigned *max_endpoints, unsigned *max_limit)
 		return false;
 	pid = fork();
 	if (pid == 0) {
+		int rc;
+
 		close(fds[0]);
-		probe_child(fds[1]);
+		rc = probe_child(fds[1]);
+		/* The probe did real work: coverage builds count it. */
+		gcov_flush();
+		_exit(rc);
 	}
 	close(fds[1]);
 	n = pid > 0 ? read(fds[0], got, sizeof(got)) : -1;
