@@ -46,7 +46,8 @@ static int compile_one(const char *path)
 		return 1;
 	}
 	policy_index_path(path, ipath, sizeof(ipath));
-	printf("%s: %zu sections indexed in %s\n", path, sections, ipath);
+	printf("%s: %zu section%s indexed in %s\n", path, sections,
+	       sections == 1 ? "" : "s", ipath);
 	return 0;
 }
 
