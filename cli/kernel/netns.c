@@ -112,6 +112,7 @@ static void child(int nsfd, int wfd, int efd,
 	if (setns(nsfd, CLONE_NEWNET) < 0) {
 		err = errno;
 		(void)!write(efd, &err, sizeof(err));
+		gcov_flush();
 		_exit(NETNS_JOIN_FAILED);
 	}
 	close(efd);
