@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gcov_flush.h"
 #include "connview.h"
 #include "libpath.h"
 #include "output.h"
@@ -161,10 +162,14 @@ static int watch_command(char **command, bool json)
 		return CLI_CANNOT_RUN;
 	}
 	if (pid == 0) {
+		int e;
+
 		execvp(command[0], command);
+		e = errno;	/* before cli_error's writes can change it */
 		cli_error("conns", "cannot run '%s': %s", command[0],
-			  strerror(errno));
-		_exit(errno == ENOENT ? CLI_NOT_FOUND : CLI_CANNOT_RUN);
+			  strerror(e));
+		gcov_flush();
+		_exit(e == ENOENT ? CLI_NOT_FOUND : CLI_CANNOT_RUN);
 	}
 	signal(SIGINT, SIG_IGN);
 	for (;;) {
