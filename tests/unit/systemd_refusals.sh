@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# `enable` refuses, with exit 1, the unit's name and why, and writes
+# nothing: a unit that does not exist, a masked unit, --socket without a
+# socket unit, a drop-in directory that is a file. `disable` of a unit
+# never enabled is a no-op (exit 0). Temporary unit trees (--root); no
+# privileges, no running systemd.
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+set +e
+BIN=${MPTCPSHIM_BIN:?}
+export MPTCPSHIM_LIBRARY=${SHIM_LIB:?}
+R=$T_TMP/root
+E=$R/etc/systemd/system
+mkdir -p "$R/usr/lib/systemd/system" "$E"
+printf '[Service]\nExecStart=/bin/true\n' >"$R/usr/lib/systemd/system/web.service"
+ln -s /dev/null "$E/masked.service"
+
+snapshot() { (cd "$R" && find . -printf '%y %m %p -> %l\n' | sort); }
+
+# refused WHY ARGS...: enable exits 1 with "mptcpshim enable: WHY", the
+# tree untouched.
+refused() {
+	local why=$1 before
+	shift
+	before=$(snapshot)
+	expect_rc 1 "$BIN" enable --root "$R" "$@"
+	check "enable $*: the reason" "mptcpshim enable: $why" "$out"
+	check "enable $*: nothing written" "$before" "$(snapshot)"
+}
+
+refused "nosuch.service: no such unit file below $R" nosuch
+refused "masked.service: the unit is masked below $R" masked
+refused "--socket: no unit web.socket activates web.service" --socket web
+touch "$E/web.service.d"
+refused "$E/web.service.d/50-mptcpshim.conf: Not a directory" web
+rm "$E/web.service.d"
+# The same unit is enabled once the way is clear.
+expect_rc 0 "$BIN" enable --root "$R" web
+[ -f "$E/web.service.d/50-mptcpshim.conf" ] || bad "enable wrote no drop-in"
+
+expect_rc 0 "$BIN" disable --root "$R" nosuch
+check "disable of a unit never enabled" \
+	"not enabled: no $E/nosuch.service.d/50-mptcpshim.conf" "$out"
+finish
