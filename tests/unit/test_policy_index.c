@@ -383,11 +383,56 @@ static void test_index_used_and_refused(void **state)
 	}
 }
 
+/* The fuzzer's helper: a damaged or stale header is stamped again for
+ * the file as it is, and the reader takes the body back. */
+static void test_fix_header(void **state)
+{
+	const char *path = write_big();
+	struct timespec times[2] = { { 0, UTIME_OMIT }, { 12345, 0 } };
+	char ipath[600];
+	struct stat st, ist;
+	char *buf;
+	FILE *f;
+
+	(void)state;
+	assert_true(policy_index_path(path, ipath, sizeof(ipath)));
+	assert_int_equal(stat(ipath, &ist), 0);
+	buf = malloc((size_t)ist.st_size);
+	assert_non_null(buf);
+	f = fopen(ipath, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, (size_t)ist.st_size, f), ist.st_size);
+	fclose(f);
+	/* Too short for a header: refused, the buffer untouched. */
+	assert_int_equal(stat(path, &st), 0);
+	assert_false(policy_index_fix_header(buf, 8, &st));
+	/* A wrong magic, and a file changed since: the index is refused. */
+	memcpy(buf, "XXXXXXXX", 8);
+	f = fopen(ipath, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, (size_t)ist.st_size, f), ist.st_size);
+	fclose(f);
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+	assert_int_equal(parse_through_index(path, "prog7"), -2);
+	/* Stamped for the file now: used again, with the same body. */
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(policy_index_fix_header(buf, (size_t)ist.st_size, &st));
+	assert_memory_not_equal(buf, "XXXXXXXX", 8);
+	f = fopen(ipath, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, (size_t)ist.st_size, f), ist.st_size);
+	fclose(f);
+	assert_int_equal(parse_through_index(path, "prog7"), 0);
+	assert_int_equal(policy_index_state(path), POLICY_INDEX_CURRENT);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures_same_answers),
 		cmocka_unit_test(test_index_used_and_refused),
+		cmocka_unit_test(test_fix_header),
 	};
 	int rc;
 
