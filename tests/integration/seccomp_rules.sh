@@ -3,7 +3,8 @@
 # The whole policy on the seccomp route (issue 22), proven by the MIB:
 # - destination and port rules: a static C client and a Go 1.19 client
 #   reach an excluded address over TCP and every other one over MPTCP; a
-#   ports rule keeps TCP on other ports; TCP Fast Open decides too;
+#   ports rule keeps TCP on other ports; TCP Fast Open decides too; a
+#   listener on an excluded local address is TCP, as under the library;
 # - option rescue: an option MPTCP refuses makes the socket TCP (auto), is
 #   ignored at TCP's default, and fails with the kernel's error under
 #   unsupported_option = fail; a refused read is answered as TCP would;
@@ -60,6 +61,21 @@ check "static, ports rule, other port: TCP" 0 \
 	"$(mptcp_syns "${RUN[@]}" -c "$T_TMP/ports.conf" -- ./rpeer connect 127.0.0.1 8080)"
 check "static, ports rule, listed port: MPTCP" 1 \
 	"$(mptcp_syns "${RUN[@]}" -c "$T_TMP/ports.conf" -- ./rpeer connect 127.0.0.1 8081)"
+
+# --- listen(): decided per local address, as the library decides ----------
+printf '[global]\nmode = all\n[destinations]\nexclude = 127.0.0.1/32\n' >lexcl.conf
+chmod 644 lexcl.conf
+for p in rpeer rpeer_dyn; do
+	check "$p, listener on an excluded address: TCP" "listen 6" \
+		"$(nsx "$NS" "${RUN[@]}" -c "$T_TMP/lexcl.conf" -- ./$p listen 8090)"
+	check "$p, listener on another address: MPTCP" "listen 262" \
+		"$(nsx "$NS" "${EXCL[@]}" ./$p listen 8091)"
+	# --stats watches the listener too; the answer stays the same.
+	check "$p, --stats, listener on an excluded address: TCP" "listen 6" \
+		"$(nsx "$NS" "${RUN[@]}" --stats -c "$T_TMP/lexcl.conf" -- ./$p listen 8092 2>/dev/null)"
+	check "$p, --stats, listener on another address: MPTCP" "listen 262" \
+		"$(nsx "$NS" "${RUN[@]}" --stats -c "$T_TMP/exclude.conf" -- ./$p listen 8093 2>/dev/null)"
+done
 mptcp_syns "${EXCL[@]}" ./rpeer fastopen 127.0.0.2 8080 >/dev/null
 check "static, TCP Fast Open to the excluded address: TCP" 6 "$(field fastopen <cmd.out)"
 
