@@ -149,12 +149,65 @@ static void test_no_root(void **state)
 	assert_string_equal(got, "/etc/x/../y");
 }
 
+/* Names that cannot fit: ENAMETOOLONG, never a truncated path (which
+ * would name another file). Paths outside the root: EXDEV. */
+static void test_too_long(void **state)
+{
+	static char huge[PATH_MAX + 64], comp[NAME_MAX + 8];
+	char got[PATH_MAX], small[8];
+	char *r;
+
+	(void)state;
+	memset(huge, 'a', sizeof(huge) - 1);
+	huge[0] = '/';
+	memset(comp, 'b', sizeof(comp) - 1);
+	comp[0] = '/';
+	errno = 0;
+	assert_int_equal(root_path_walk(root, huge, got, sizeof(got)), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	errno = 0;
+	assert_int_equal(root_path_walk(root, comp, got, sizeof(got)), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	/* Resolved, but the caller's buffer is too small. */
+	errno = 0;
+	assert_int_equal(root_path_walk(root, "/etc/abs", small,
+					sizeof(small)), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	errno = 0;
+	assert_int_equal(root_path(root, "/etc/abs", small, sizeof(small)), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	errno = 0;
+	assert_int_equal(root_path(root, huge, got, sizeof(got)), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	errno = 0;
+	assert_int_equal(root_path("", "/etc/a.service", small, sizeof(small)),
+			 -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	/* root_resolve: only a path below the root, resolved inside it. */
+	errno = 0;
+	assert_null(root_resolve(root, "/elsewhere/x"));
+	assert_int_equal(errno, EXDEV);
+	assert_true((size_t)snprintf(got, sizeof(got), "%.*s/etc/abs",
+				     PATH_MAX - 16, root) < sizeof(got));
+	r = root_resolve(root, got);
+	assert_non_null(r);
+	at("/srv/units/a.service", got);
+	assert_string_equal(r, got);
+	free(r);
+	/* A root that does not exist resolves nothing. */
+	errno = 0;
+	assert_int_equal(root_path("/nonexistent/mptcpshim-root", "/etc/x",
+				   got, sizeof(got)), -1);
+	assert_true(errno == ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_links_stay_inside),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_no_root),
+		cmocka_unit_test(test_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
