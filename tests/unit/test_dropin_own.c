@@ -5,7 +5,7 @@
  * foreign (a directory, a FIFO, which must not hang the read) and reads
  * nothing there; dropin_write_atomic() fails cleanly (errno, no temporary
  * file left) where the name cannot fit or the final name is taken by a
- * directory.
+ * directory; dropin_open_regular() opens regular files only.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -63,6 +63,35 @@ static void test_read_own_foreign(void **state)
 	assert_null(text);
 }
 
+/* What systemd reads: regular files only, a FIFO never waited on. */
+static void test_open_regular(void **state)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/odir.conf", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	errno = 0;
+	assert_null(dropin_open_regular(path));
+	assert_int_equal(errno, EISDIR);
+	assert_null(dropin_read_text(path));
+	snprintf(path, sizeof(path), "%s/ofifo.conf", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	errno = 0;
+	assert_null(dropin_open_regular(path));
+	assert_int_equal(errno, EINVAL);
+	snprintf(path, sizeof(path), "%s/onone.conf", dir);
+	errno = 0;
+	assert_null(dropin_open_regular(path));
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(dropin_write_atomic(dir, "oreg.conf", "[Unit]\n"), 0);
+	snprintf(path, sizeof(path), "%s/oreg.conf", dir);
+	f = dropin_open_regular(path);
+	assert_non_null(f);
+	fclose(f);
+}
+
 static void test_write_fails_cleanly(void **state)
 {
 	static char name[PATH_MAX];
@@ -105,6 +134,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_own_foreign),
+		cmocka_unit_test(test_open_regular),
 		cmocka_unit_test(test_write_fails_cleanly),
 	};
 
