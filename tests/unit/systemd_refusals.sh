@@ -4,7 +4,8 @@
 # nothing: a unit that does not exist, a masked unit, --socket without a
 # socket unit, a drop-in directory that is a file. `disable` of a unit
 # never enabled is a no-op (exit 0). Temporary unit trees (--root); no
-# privileges, no running systemd.
+# privileges, no running systemd. disable --dry-run removes nothing; a
+# hand-edited record never makes it remove a directory it did not create.
 source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 set +e
 BIN=${MPTCPSHIM_BIN:?}
@@ -41,4 +42,25 @@ expect_rc 0 "$BIN" enable --root "$R" web
 expect_rc 0 "$BIN" disable --root "$R" nosuch
 check "disable of a unit never enabled" \
 	"not enabled: no $E/nosuch.service.d/50-mptcpshim.conf" "$out"
+# disable --dry-run says what it would remove and removes nothing.
+R2=$T_TMP/root2
+mkdir -p "$R2/usr/lib/systemd/system" "$R2/srv/keep"
+printf '[Service]\nExecStart=/bin/true\n' >"$R2/usr/lib/systemd/system/web.service"
+expect_rc 0 "$BIN" enable --root "$R2" web
+D2=$R2/etc/systemd/system/web.service.d
+before=$(cd "$R2" && find . | sort)
+expect_rc 0 "$BIN" disable --dry-run --root "$R2" web
+check_contains "dry run: the drop-in" "would remove $D2/50-mptcpshim.conf" "$out"
+check_contains "dry run: its directories" \
+	"would remove directory $D2 if empty" "$out"
+check "dry run: nothing removed" "$before" "$(cd "$R2" && find . | sort)"
+# A hand-edited record never makes disable remove a directory outside the
+# drop-in's own path; a directory no longer empty stays, without error.
+sed -i 's|^# created: /etc$|# created: /srv/keep\n# created: /etc|' "$D2/50-mptcpshim.conf"
+touch "$R2/etc/systemd/system/other.conf"
+expect_rc 0 "$BIN" disable --root "$R2" web
+check_contains "disable: the drop-in removed" "removed $D2/50-mptcpshim.conf" "$out"
+[ -d "$R2/srv/keep" ] || bad "disable removed a directory outside the drop-in's path"
+[ -e "$D2" ] && bad "disable left its own empty directory $D2"
+[ -f "$R2/etc/systemd/system/other.conf" ] || bad "disable removed someone's file"
 finish
