@@ -4,6 +4,8 @@
  * pm_event_print.c), text and JSON: a subflow closed by an MP_TCPRST
  * names the reset reason, its flags and the error; a server-side
  * connection says so; unsent fields are left out, not printed as zeros.
+ * And the parser in front of it (pm_event_parse): every attribute read,
+ * ones too short for their type ignored, a truncated message refused.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 #include <linux/mptcp.h>
 
 #include "output.h"
@@ -101,11 +106,90 @@ static void test_server_side_and_unsent(void **state)
 	free(text);
 }
 
+static struct nlmsghdr *event_msg(char *buf, unsigned cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	g->cmd = (uint8_t)cmd;
+	g->version = 1;
+	return nlh;
+}
+
+static void test_parse(void **state)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = event_msg(buf, MPTCP_EVENT_SUB_CLOSED);
+	struct in_addr a, b;
+	struct pm_event ev;
+	char *text;
+
+	(void)state;
+	inet_pton(AF_INET, "192.0.2.1", &a);
+	inet_pton(AF_INET, "198.51.100.2", &b);
+	mnl_attr_put_u32(nlh, MPTCP_ATTR_TOKEN, 0x1234abcd);
+	mnl_attr_put(nlh, MPTCP_ATTR_SADDR4, 4, &a);
+	mnl_attr_put(nlh, MPTCP_ATTR_DADDR4, 4, &b);
+	mnl_attr_put_u16(nlh, MPTCP_ATTR_SPORT, htons(40000));
+	mnl_attr_put_u16(nlh, MPTCP_ATTR_DPORT, htons(443));
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_LOC_ID, 2);
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_REM_ID, 3);
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_BACKUP, 1);
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_ERROR, ECONNRESET);
+	mnl_attr_put_u32(nlh, MPTCP_ATTR_RESET_REASON, MPTCP_RST_EPROHIBIT);
+	mnl_attr_put_u32(nlh, MPTCP_ATTR_RESET_FLAGS, 2);
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_SERVER_SIDE, 1);
+	assert_int_equal(pm_event_parse(nlh, &ev), 0);
+	assert_int_equal(ev.type, MPTCP_EVENT_SUB_CLOSED);
+	assert_int_equal(ev.token, 0x1234abcd);
+	assert_string_equal(ev.saddr, "192.0.2.1");
+	assert_string_equal(ev.daddr, "198.51.100.2");
+	assert_int_equal(ev.sport, 40000);
+	assert_int_equal(ev.dport, 443);
+	assert_int_equal(ev.loc_id, 2);
+	assert_int_equal(ev.rem_id, 3);
+	assert_int_equal(ev.backup, 1);
+	assert_int_equal(ev.error, ECONNRESET);
+	assert_true(ev.has_reset);
+	assert_int_equal(ev.reset_reason, MPTCP_RST_EPROHIBIT);
+	assert_int_equal(ev.reset_flags, 2);
+	assert_int_equal(ev.server_side, 1);
+	text = print(&ev, false);
+	assert_non_null(strstr(text, " 192.0.2.1:40000 -> 198.51.100.2:443"
+				     " loc_id 2 rem_id 3"));
+	assert_non_null(strstr(text, " backup server-side error 104"));
+	assert_non_null(strstr(text, "(administratively prohibited)"));
+	free(text);
+
+	/* Attributes too short for their type are ignored: no reset
+	 * without a 4-byte reason, no port from one byte. */
+	nlh = event_msg(buf, MPTCP_EVENT_SUB_CLOSED);
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_RESET_REASON, 1);
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_RESET_FLAGS, 1);
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_SPORT, 1);
+	mnl_attr_put_u8(nlh, MPTCP_ATTR_IF_IDX, 1);
+	assert_int_equal(pm_event_parse(nlh, &ev), 0);
+	assert_false(ev.has_reset);
+	assert_int_equal(ev.reset_flags, 0);
+	assert_int_equal(ev.sport, 0);
+	assert_int_equal(ev.ifindex, 0);
+	assert_int_equal(ev.backup, -1);
+	assert_int_equal(ev.error, -1);
+	assert_int_equal(ev.server_side, -1);
+
+	/* Shorter than a generic netlink header: EBADMSG. */
+	nlh = mnl_nlmsg_put_header(buf);
+	errno = 0;
+	assert_int_equal(pm_event_parse(nlh, &ev), -1);
+	assert_int_equal(errno, EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_server_side_and_unsent),
+		cmocka_unit_test(test_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
