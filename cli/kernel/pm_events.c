@@ -165,10 +165,9 @@ int pm_event_parse(const struct nlmsghdr *nlh, struct pm_event *ev)
 	ev->type = genl->cmd;
 	ev->loc_id = ev->rem_id = -1;
 	ev->backup = ev->error = ev->server_side = -1;
-	if (mnl_attr_parse(nlh, sizeof(*genl), event_attr_cb, ev) < 0) {
-		errno = EBADMSG;
-		return -1;
-	}
+	/* event_attr_cb never fails; libmnl ends its walk at a malformed
+	 * attribute without an error (what follows reads as not sent). */
+	mnl_attr_parse(nlh, sizeof(*genl), event_attr_cb, ev);
 	return 0;
 }
 

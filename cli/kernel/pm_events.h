@@ -31,7 +31,8 @@ struct pm_event {
 
 /*
  * Parses one message of the mptcp_pm family into *ev. Returns 0, or -1
- * (EBADMSG) when it is too short or malformed.
+ * (EBADMSG) when it is shorter than the genl header; a malformed attribute
+ * ends the attributes read (those after it read as not sent).
  */
 int pm_event_parse(const struct nlmsghdr *nlh, struct pm_event *ev);
 

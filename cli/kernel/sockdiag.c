@@ -96,15 +96,13 @@ static int attr_table_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int parse_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb)
+/* The callbacks here never fail, and libmnl ends its walk at a malformed
+ * attribute without an error: a damaged tail reads as absent attributes,
+ * so there is no parse error to report. */
+static void parse_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
 	memset(tb, 0, sizeof(*tb) * (INET_DIAG_MAX + 1));
-	if (mnl_attr_parse(nlh, sizeof(struct inet_diag_msg), attr_table_cb,
-			   tb) < 0) {
-		errno = EBADMSG;
-		return -1;
-	}
-	return 0;
+	mnl_attr_parse(nlh, sizeof(struct inet_diag_msg), attr_table_cb, tb);
 }
 
 int sockdiag_parse_conn(const struct nlmsghdr *nlh, struct sockdiag_conn *c)
@@ -113,8 +111,9 @@ int sockdiag_parse_conn(const struct nlmsghdr *nlh, struct sockdiag_conn *c)
 	const struct nlattr *tb[INET_DIAG_MAX + 1];
 	struct diag_mptcp_info info;
 
-	if (!m || parse_attrs(nlh, tb) < 0)
+	if (!m)
 		return -1;
+	parse_attrs(nlh, tb);
 	memset(c, 0, sizeof(*c));
 	header_fields(m, &c->local, &c->remote, &c->state);
 	c->uid = m->idiag_uid;
@@ -199,25 +198,19 @@ int sockdiag_parse_subflow(const struct nlmsghdr *nlh,
 	const struct nlattr *tb[INET_DIAG_MAX + 1];
 	struct ulp_parse u = {0};
 
-	if (!m || parse_attrs(nlh, tb) < 0)
+	if (!m)
 		return -1;
+	parse_attrs(nlh, tb);
 	if (!tb[INET_DIAG_ULP_INFO])
 		return 1;
-	if (mnl_attr_parse_nested(tb[INET_DIAG_ULP_INFO], ulp_attr_cb, &u) <
-	    0) {
-		errno = EBADMSG;
-		return -1;
-	}
+	mnl_attr_parse_nested(tb[INET_DIAG_ULP_INFO], ulp_attr_cb, &u);
 	if (!u.is_mptcp)
 		return 1;
 	memset(sf, 0, sizeof(*sf));
 	header_fields(m, &sf->local, &sf->remote, &sf->state);
 	sf->bound_ifindex = (int)m->id.idiag_if;
-	if (u.mptcp &&
-	    mnl_attr_parse_nested(u.mptcp, subflow_attr_cb, sf) < 0) {
-		errno = EBADMSG;
-		return -1;
-	}
+	if (u.mptcp)
+		mnl_attr_parse_nested(u.mptcp, subflow_attr_cb, sf);
 	if (tb[INET_DIAG_INFO]) {
 		struct tcp_info ti;
 

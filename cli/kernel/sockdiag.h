@@ -59,7 +59,9 @@ struct sockdiag_snapshot {
 /*
  * Parses one inet_diag reply. For an MPTCP socket, fills *c and returns 0.
  * For a TCP socket, returns 0 and fills *sf when its ULP is mptcp, 1 when
- * it is a plain TCP socket. -1 (EBADMSG) on a malformed message.
+ * it is a plain TCP socket. -1 (EBADMSG) when it is shorter than its
+ * inet_diag header; a malformed attribute ends the attributes read (those
+ * after it read as absent), as libmnl's walk ends there.
  */
 int sockdiag_parse_conn(const struct nlmsghdr *nlh, struct sockdiag_conn *c);
 int sockdiag_parse_subflow(const struct nlmsghdr *nlh,

@@ -195,6 +195,41 @@ static void test_truncated(void **state)
 	assert_int_equal(pm_event_parse(h, &ev), -1);
 }
 
+/* A ULP other than mptcp is a plain TCP socket; a malformed attribute
+ * ends the walk: what came before it is kept, nothing fails. */
+static void test_other_ulp_and_damaged_tail(void **state)
+{
+	char buf[1024] = {0};
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct inet_diag_msg *m = mnl_nlmsg_put_extra_header(h, sizeof(*m));
+	struct sockdiag_subflow sf;
+	struct nlattr *nest, *ulp, *last;
+
+	(void)state;
+	m->idiag_family = AF_INET;
+	nest = mnl_attr_nest_start(h, INET_DIAG_ULP_INFO);
+	mnl_attr_put_strz(h, INET_ULP_INFO_NAME, "tls");
+	mnl_attr_nest_end(h, nest);
+	assert_int_equal(sockdiag_parse_subflow(h, &sf), 1);
+
+	h = mnl_nlmsg_put_header(buf);
+	m = mnl_nlmsg_put_extra_header(h, sizeof(*m));
+	m->idiag_family = AF_INET;
+	ulp = mnl_attr_nest_start(h, INET_DIAG_ULP_INFO);
+	mnl_attr_put_strz(h, INET_ULP_INFO_NAME, "mptcp");
+	nest = mnl_attr_nest_start(h, INET_ULP_INFO_MPTCP);
+	mnl_attr_put_u32(h, MPTCP_SUBFLOW_ATTR_TOKEN_REM, 0x77);
+	last = (struct nlattr *)((char *)h + h->nlmsg_len);
+	mnl_attr_put_u8(h, MPTCP_SUBFLOW_ATTR_ID_REM, 9);
+	mnl_attr_nest_end(h, nest);
+	mnl_attr_nest_end(h, ulp);
+	last->nla_len = 200;	/* runs past the nest and the message */
+	assert_int_equal(sockdiag_parse_subflow(h, &sf), 0);
+	assert_true(sf.token_known);
+	assert_int_equal(sf.token_rem, 0x77);
+	assert_int_equal(sf.id_rem, 0);
+}
+
 /* A plain TCP socket (no ULP) and a 6.1-sized mptcp_info. */
 static void test_built_messages(void **state)
 {
@@ -230,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_events),
 	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_built_messages),
+	    cmocka_unit_test(test_other_ulp_and_damaged_tail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
