@@ -49,3 +49,16 @@ int libpath_find(char *buf, size_t len)
 	}
 	return accept_library_path(MPTCPSHIM_INSTALLED_LIBRARY, buf, len);
 }
+
+void libpath_exec_helper_env(const char *library)
+{
+	char build[PATH_MAX];
+
+	/* A build tree's library finds the build tree's launcher: the
+	 * library's own default is the installed path. */
+	if (library && !getenv("MPTCPSHIM_EXEC_HELPER") &&
+	    realpath(MPTCPSHIM_BUILD_LIBRARY, build) &&
+	    strcmp(build, library) == 0 &&
+	    access(MPTCPSHIM_BUILD_EXEC_HELPER, X_OK) == 0)
+		setenv("MPTCPSHIM_EXEC_HELPER", MPTCPSHIM_BUILD_EXEC_HELPER, 1);
+}

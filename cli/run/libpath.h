@@ -13,4 +13,8 @@
  */
 int libpath_find(char *buf, size_t len);
 
+/* Run from a build tree: points the library at the build tree's
+ * mptcpshim-exec (MPTCPSHIM_EXEC_HELPER), unless already set. */
+void libpath_exec_helper_env(const char *library);
+
 #endif

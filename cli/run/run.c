@@ -154,6 +154,7 @@ int run_prepare_env(const struct run_options *opt, const char *library)
 				  envmerge_preload(getenv("LD_PRELOAD"),
 						   library)))
 		return -1;
+	libpath_exec_helper_env(library);
 	if (opt->debug && setenv("MPTCPSHIM_LOG", "debug", 1))
 		return -1;
 	if (opt->config) {

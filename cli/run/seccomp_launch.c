@@ -124,7 +124,7 @@ static void close_others(int a, int b)
 	close_range_between(hi + 1, 0x7fffffff);
 }
 
-static void detach(void)
+static void detach(bool debug)
 {
 	/* SIGTERM too: stopping a service signals every process of its
 	 * cgroup, and the program may still open sockets while it shuts
@@ -145,10 +145,16 @@ static void detach(void)
 	if (chdir("/") != 0) {
 		/* Only so as not to keep a mount busy. */
 	}
+	/* None of the program's descriptors: a pipeline, $(...) or an ssh
+	 * session reading its output ends when the program's own processes
+	 * end, not when the last of them leaves the supervisor idle. Only
+	 * run -d keeps stderr, for the supervisor's debug lines. */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
+		if (!debug)
+			dup2(null, STDERR_FILENO);
 		close(null);
 	}
 }
@@ -195,7 +201,7 @@ static __attribute__((noreturn)) void supervisor_main(int sock, bool debug,
 	char ack = 'A';
 	int listener;
 
-	detach();
+	detach(debug);
 	listener = recv_fd(sock);
 	/* Not if the route was not installed after all. */
 	if (listener >= 0 && send(sock, &ack, 1, MSG_NOSIGNAL) == 1) {

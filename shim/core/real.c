@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Resolution of the real socket calls, with raw-syscall stand-ins. */
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <spawn.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -130,6 +133,55 @@ static void first_closefrom(int fd)
 	shim_real.closefrom(fd);
 }
 
+static int first_execve(const char *p, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.execve(p, a, e);
+}
+
+static int first_execveat(int d, const char *p, char *const a[],
+			  char *const e[], int f)
+{
+	shim_real_resolve_once();
+	return shim_real.execveat(d, p, a, e, f);
+}
+
+static int first_fexecve(int fd, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.fexecve(fd, a, e);
+}
+
+static int first_execvp(const char *p, char *const a[])
+{
+	shim_real_resolve_once();
+	return shim_real.execvp(p, a);
+}
+
+static int first_execvpe(const char *p, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.execvpe(p, a, e);
+}
+
+static int first_posix_spawn(pid_t *pid, const char *p,
+			     const posix_spawn_file_actions_t *fa,
+			     const posix_spawnattr_t *at, char *const a[],
+			     char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.posix_spawn(pid, p, fa, at, a, e);
+}
+
+static int first_posix_spawnp(pid_t *pid, const char *p,
+			      const posix_spawn_file_actions_t *fa,
+			      const posix_spawnattr_t *at, char *const a[],
+			      char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.posix_spawnp(pid, p, fa, at, a, e);
+}
+
 static int first_open(const char *path, int flags, ...)
 {
 	void *mode = SHIM_FCNTL_ARG(flags);
@@ -143,7 +195,9 @@ struct shim_real_calls shim_real = {
 	first_accept, first_accept4, first_setsockopt, first_getsockopt,
 	first_sendto, first_sendmsg, first_dup2, first_dup3, first_shutdown,
 	first_dup, first_fcntl, first_fcntl64, first_epoll_ctl,
-	first_close_range, first_closefrom, first_open,
+	first_close_range, first_closefrom, first_execve, first_execveat,
+	first_fexecve, first_execvp, first_execvpe, first_posix_spawn,
+	first_posix_spawnp, first_open,
 };
 
 /* Raw system calls, for a symbol the chain does not provide. */
@@ -236,6 +290,52 @@ static void sys_closefrom(int fd)
 	syscall(SYS_close_range, (unsigned)fd, ~0u, 0);
 }
 
+static int sys_execve(const char *p, char *const a[], char *const e[])
+{
+	return (int)syscall(SYS_execve, p, a, e);
+}
+
+static int sys_execveat(int d, const char *p, char *const a[],
+			char *const e[], int f)
+{
+	return (int)syscall(SYS_execveat, d, p, a, e, f);
+}
+
+static int sys_fexecve(int fd, char *const a[], char *const e[])
+{
+	return (int)syscall(SYS_execveat, fd, "", a, e, AT_EMPTY_PATH);
+}
+
+/* Only if the chain has no such function: never in practice (libc has
+ * them all); the exec family itself would then be missing. */
+static int sys_execvpe(const char *p, char *const a[], char *const e[])
+{
+	(void)p;
+	(void)a;
+	(void)e;
+	errno = ENOSYS;
+	return -1;
+}
+
+static int sys_execvp(const char *p, char *const a[])
+{
+	return sys_execvpe(p, a, NULL);
+}
+
+static int sys_posix_spawn(pid_t *pid, const char *p,
+			   const posix_spawn_file_actions_t *fa,
+			   const posix_spawnattr_t *at, char *const a[],
+			   char *const e[])
+{
+	(void)pid;
+	(void)p;
+	(void)fa;
+	(void)at;
+	(void)a;
+	(void)e;
+	return ENOSYS;
+}
+
 static int sys_open(const char *path, int flags, ...)
 {
 	void *mode = SHIM_FCNTL_ARG(flags);
@@ -247,7 +347,9 @@ static const struct shim_real_calls raw_calls = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
 	sys_dup2, sys_dup3, sys_shutdown, sys_dup, sys_fcntl, sys_fcntl,
-	sys_epoll_ctl, sys_close_range, sys_closefrom, sys_open,
+	sys_epoll_ctl, sys_close_range, sys_closefrom, sys_execve,
+	sys_execveat, sys_fexecve, sys_execvp, sys_execvpe, sys_posix_spawn,
+	sys_posix_spawn, sys_open,
 };
 
 SHIM_SELF_DECLARE(socket);
@@ -271,6 +373,14 @@ SHIM_SELF_DECLARE(fcntl64);
 SHIM_SELF_DECLARE(epoll_ctl);
 SHIM_SELF_DECLARE(close_range);
 SHIM_SELF_DECLARE(closefrom);
+SHIM_SELF_DECLARE(execve);
+extern int execveat(int, const char *, char *const[], char *const[], int);
+SHIM_SELF_DECLARE(execveat);
+SHIM_SELF_DECLARE(fexecve);
+SHIM_SELF_DECLARE(execvp);
+SHIM_SELF_DECLARE(execvpe);
+SHIM_SELF_DECLARE(posix_spawn);
+SHIM_SELF_DECLARE(posix_spawnp);
 
 /* The next definition of name, or NULL when there is none or it is one of
  * our own hooks again (a circular chain, e.g. the shim preloaded twice). */
@@ -316,6 +426,13 @@ static void resolve_all(void)
 	RESOLVE(epoll_ctl);
 	RESOLVE(close_range);
 	RESOLVE(closefrom);
+	RESOLVE(execve);
+	RESOLVE(execveat);
+	RESOLVE(fexecve);
+	RESOLVE(execvp);
+	RESOLVE(execvpe);
+	RESOLVE(posix_spawn);
+	RESOLVE(posix_spawnp);
 	/* Not hooked by us: the next definition is simply the first one. */
 	{
 		void *fn = dlsym(RTLD_NEXT, "open");
