@@ -133,54 +133,22 @@ static void first_closefrom(int fd)
 	shim_real.closefrom(fd);
 }
 
-static int first_execve(const char *p, char *const a[], char *const e[])
-{
-	shim_real_resolve_once();
-	return shim_real.execve(p, a, e);
-}
-
-static int first_execveat(int d, const char *p, char *const a[],
-			  char *const e[], int f)
-{
-	shim_real_resolve_once();
-	return shim_real.execveat(d, p, a, e, f);
-}
-
-static int first_fexecve(int fd, char *const a[], char *const e[])
-{
-	shim_real_resolve_once();
-	return shim_real.fexecve(fd, a, e);
-}
-
-static int first_execvp(const char *p, char *const a[])
-{
-	shim_real_resolve_once();
-	return shim_real.execvp(p, a);
-}
-
-static int first_execvpe(const char *p, char *const a[], char *const e[])
-{
-	shim_real_resolve_once();
-	return shim_real.execvpe(p, a, e);
-}
-
-static int first_posix_spawn(pid_t *pid, const char *p,
-			     const posix_spawn_file_actions_t *fa,
-			     const posix_spawnattr_t *at, char *const a[],
-			     char *const e[])
-{
-	shim_real_resolve_once();
-	return shim_real.posix_spawn(pid, p, fa, at, a, e);
-}
-
-static int first_posix_spawnp(pid_t *pid, const char *p,
-			      const posix_spawn_file_actions_t *fa,
-			      const posix_spawnattr_t *at, char *const a[],
-			      char *const e[])
-{
-	shim_real_resolve_once();
-	return shim_real.posix_spawnp(pid, p, fa, at, a, e);
-}
+/* The exec stubs resolve only their own symbol (below): a fork child
+ * that only execs must not pay for the whole table. */
+static int first_execve(const char *, char *const[], char *const[]);
+static int first_execveat(int, const char *, char *const[], char *const[],
+			  int);
+static int first_fexecve(int, char *const[], char *const[]);
+static int first_execvp(const char *, char *const[]);
+static int first_execvpe(const char *, char *const[], char *const[]);
+static int first_posix_spawn(pid_t *, const char *,
+			     const posix_spawn_file_actions_t *,
+			     const posix_spawnattr_t *, char *const[],
+			     char *const[]);
+static int first_posix_spawnp(pid_t *, const char *,
+			      const posix_spawn_file_actions_t *,
+			      const posix_spawnattr_t *, char *const[],
+			      char *const[]);
 
 static int first_open(const char *path, int flags, ...)
 {
@@ -403,6 +371,69 @@ static void *next_symbol(const char *name, void *ours)
 		atomic_store_explicit(&shim_real.field, fn_,                   \
 				      memory_order_release);                   \
 	} while (0)
+
+static int first_execve(const char *p, char *const a[], char *const e[])
+{
+	RESOLVE(execve);
+	return shim_real.execve(p, a, e);
+}
+
+static int first_execveat(int d, const char *p, char *const a[],
+			  char *const e[], int f)
+{
+	RESOLVE(execveat);
+	return shim_real.execveat(d, p, a, e, f);
+}
+
+static int first_fexecve(int fd, char *const a[], char *const e[])
+{
+	RESOLVE(fexecve);
+	return shim_real.fexecve(fd, a, e);
+}
+
+static int first_execvp(const char *p, char *const a[])
+{
+	RESOLVE(execvp);
+	return shim_real.execvp(p, a);
+}
+
+static int first_execvpe(const char *p, char *const a[], char *const e[])
+{
+	RESOLVE(execvpe);
+	return shim_real.execvpe(p, a, e);
+}
+
+static int first_posix_spawn(pid_t *pid, const char *p,
+			     const posix_spawn_file_actions_t *fa,
+			     const posix_spawnattr_t *at, char *const a[],
+			     char *const e[])
+{
+	RESOLVE(posix_spawn);
+	return shim_real.posix_spawn(pid, p, fa, at, a, e);
+}
+
+static int first_posix_spawnp(pid_t *pid, const char *p,
+			      const posix_spawn_file_actions_t *fa,
+			      const posix_spawnattr_t *at, char *const a[],
+			      char *const e[])
+{
+	RESOLVE(posix_spawnp);
+	return shim_real.posix_spawnp(pid, p, fa, at, a, e);
+}
+
+void shim_real_resolve_exec(void)
+{
+	if (atomic_load_explicit(&shim_real.execve, memory_order_acquire) !=
+	    first_execve)
+		return;
+	RESOLVE(execveat);
+	RESOLVE(fexecve);
+	RESOLVE(execvp);
+	RESOLVE(execvpe);
+	RESOLVE(posix_spawn);
+	RESOLVE(posix_spawnp);
+	RESOLVE(execve);	/* last: it is the "done" mark */
+}
 
 static void resolve_all(void)
 {

@@ -98,6 +98,10 @@ extern struct shim_real_calls shim_real __attribute__((visibility("hidden")));
 	extern __typeof__(fn) shim_self_##fn __attribute__((visibility("hidden")))
 
 
+/* Only the exec functions, idempotent: before a fork, so that the child
+ * (which only execs) never pays for a first dlsym (9-17 us). */
+void shim_real_resolve_exec(void);
+
 /* Fills shim_real, once per process; safe from any thread. */
 void shim_real_resolve_once(void);
 

@@ -37,13 +37,24 @@ extern char **environ;
 	})
 extern int execveat(int, const char *, char *const[], char *const[], int);
 
+/* The plan's buffers stay off the common path's stack: a fork child
+ * pays a page fault for every stack page it writes. */
+static __attribute__((noinline)) void launch_path(const char *path,
+						  char *const argv[],
+						  char *const envp[])
+{
+	struct shim_exec_plan plan;
+
+	plan.by = SHIM_EXEC_BY_PATH;
+	plan.path = path;
+	shim_exec_launch(&plan, argv, envp);
+}
+
 static int do_execve(const char *path, char *const argv[], char *const envp[])
 {
-	struct shim_exec_plan plan = { .by = SHIM_EXEC_BY_PATH, .path = path };
-
 	if (shim_exec_needs_route(AT_FDCWD, MAYBE_NULL(path), false, NULL) &&
 	    shim_exec_route_wanted())
-		shim_exec_launch(&plan, argv, envp);
+		launch_path(path, argv, envp);
 	return shim_real.execve(path, argv, envp);
 }
 
@@ -159,9 +170,11 @@ SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
 static void launch_fd(int fd, bool script, char *const argv[],
 		      char *const envp[])
 {
-	struct shim_exec_plan plan = { .by = SHIM_EXEC_BY_FD, .fd = fd };
+	struct shim_exec_plan plan;
 	int fdflags = (int)syscall(SYS_fcntl, fd, F_GETFD);
 
+	plan.by = SHIM_EXEC_BY_FD;
+	plan.fd = fd;
 	if (fdflags < 0 || !shim_exec_route_wanted())
 		return;
 	if (fdflags & FD_CLOEXEC) {
@@ -174,7 +187,7 @@ static void launch_fd(int fd, bool script, char *const argv[],
 	}
 	shim_exec_launch(&plan, argv, envp);
 	if (plan.by == SHIM_EXEC_BY_OWN_FD)
-		shim_real.close(plan.fd);
+		syscall(SYS_close, plan.fd);
 }
 
 SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
@@ -201,12 +214,9 @@ SHIM_EXPORT int execveat(int dirfd, const char *path_arg, char *const argv[],
 		if (shim_exec_fd_needs_route(dirfd, &script))
 			launch_fd(dirfd, script, argv, envp);
 	} else if (path && (path[0] == '/' || dirfd == AT_FDCWD) && !nofollow) {
-		struct shim_exec_plan plan = { .by = SHIM_EXEC_BY_PATH,
-					       .path = path };
-
 		if (shim_exec_needs_route(AT_FDCWD, path, false, NULL) &&
 		    shim_exec_route_wanted())
-			shim_exec_launch(&plan, argv, envp);
+			launch_path(path, argv, envp);
 	} else if (path) {
 		/* Relative to a directory fd (or not following a link): the
 		 * file as the kernel would find it, handed over open. */
@@ -217,7 +227,7 @@ SHIM_EXPORT int execveat(int dirfd, const char *path_arg, char *const argv[],
 		if (fd >= 0) {
 			if (shim_exec_fd_needs_route(fd, &script))
 				launch_fd(fd, script, argv, envp);
-			shim_real.close(fd);
+			syscall(SYS_close, fd);
 		}
 	}
 	return shim_real.execveat(dirfd, path_arg, argv, envp, flags);
@@ -250,9 +260,11 @@ SHIM_EXPORT int posix_spawn(pid_t *pid, const char *path,
 			    const posix_spawnattr_t *attr, char *const argv[],
 			    char *const envp[])
 {
-	struct shim_exec_plan plan = { .by = SHIM_EXEC_BY_PATH, .path = path };
+	struct shim_exec_plan plan;
 	int saved = errno;
 
+	plan.by = SHIM_EXEC_BY_PATH;
+	plan.path = path;
 	if (shim_exec_needs_route(AT_FDCWD, MAYBE_NULL(path), false, NULL) &&
 	    shim_exec_route_wanted() &&
 	    spawn_launcher(pid, &plan, fa, attr, argv, envp) == 0) {
