@@ -20,8 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build_config.h"
 #include "cli.h"
+#include "libpath.h"
 #include "route.h"
 #include "route_check.h"
 #include "strbuf.h"
@@ -125,13 +125,6 @@ static bool locate(const struct sd *sd, const char *program, char *out,
 	return false;
 }
 
-const char *sd_exec_helper(void)
-{
-	const char *env = secure_getenv("MPTCPSHIM_EXEC_HELPER");
-
-	return env && *env == '/' ? env : MPTCPSHIM_EXEC_HELPER;
-}
-
 static void refuse(const struct sd *sd, const char *program, const char *why,
 		   const char *problem)
 {
@@ -171,7 +164,7 @@ static char *rewrite(const struct sd *sd, const char *value, const char *file,
 		return NULL;
 	}
 	if (asprintf(&out, "ExecStart=%s%s -p %s %s", prefixes,
-		     sd_exec_helper(), program,
+		     libpath_exec_helper(), program,
 		     at ? after + strspn(after, " \t") : word) < 0)
 		return NULL;
 	return out;
@@ -202,7 +195,7 @@ static int judge(const struct sd *sd, const struct commands *c,
 		if (!route.seccomp)
 			continue;
 		snprintf(helper, sizeof(helper), "%s%s", sd->root,
-			 sd_exec_helper());
+			 libpath_exec_helper());
 		if (!c->line[i])
 			problem = "its unit file was not found to rewrite";
 		else if (access(helper, X_OK) != 0)

@@ -17,8 +17,4 @@
  */
 int sd_route_check(const struct sd *sd, char **exec_lines);
 
-/* The launcher's path: fixed at build time (MPTCPSHIM_EXEC_HELPER may
- * replace it, not under AT_SECURE). */
-const char *sd_exec_helper(void);
-
 #endif
