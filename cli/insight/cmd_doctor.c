@@ -20,13 +20,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmdpath.h"
 #include "elfcheck.h"
 #include "explain.h"
 #include "gomptcp.h"
 #include "libpath.h"
 #include "mib.h"
 #include "output.h"
-#include "pm.h"
+#include "pm_check.h"
 #include "route.h"
 #include "route_where.h"
 #include "seccomp_filter.h"
@@ -473,7 +474,7 @@ static void check_command(struct report *r, const char *name, int lib_class,
 	struct stat st;
 	int depth;
 
-	if (!elf_find_in_path(name, path, sizeof(path)) ||
+	if (!cmdpath_find(name, path, sizeof(path)) ||
 	    stat(path, &st) < 0) {
 		c = add(r, "command", ST_FAIL,
 			"'%s' is not an executable file%s", name,
