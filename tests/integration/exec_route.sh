@@ -26,7 +26,8 @@ printf '[global]\nmode = all\n' >policy.conf
 chmod 644 policy.conf
 RUN=("$MPTCPSHIM_BIN" run -c "$T_TMP/policy.conf")
 # Under the library as a drop-in or a container gives it: LD_PRELOAD only.
-PRE=(env "LD_PRELOAD=$SHIM_LIB${LD_PRELOAD:+ $LD_PRELOAD}"
+# (After the sanitizer runtimes lib.sh put first in an ASan build.)
+PRE=(env "LD_PRELOAD=${LD_PRELOAD:+$LD_PRELOAD }$SHIM_LIB"
 	"MPTCPSHIM_CONFIG=$T_TMP/policy.conf")
 
 printf '#!/bin/sh\nexec "$@"\n' >wrap.sh
