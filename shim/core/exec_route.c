@@ -6,11 +6,11 @@
  * candidates, cheaply enough that the exec of a dynamic program costs what
  * it did: the dynamic, non-Go case is one open, one pread and one close.
  *
- * Its own files are opened and closed with raw system calls, an exception
- * to core's rule (libc through shim_real): in a fork child that only
- * execs, each libc function called for the first time costs a lazy
- * binding, and shim_real.open a whole resolution (2% of starting
- * /bin/true); the descriptors never outlive the call.
+ * Its own files are opened and closed with raw system calls (inline, no
+ * libc), an exception to core's rule (libc through shim_real): in a fork
+ * child that only execs, each libc function called for the first time
+ * costs a lazy binding, and shim_real.open a whole resolution (2% of
+ * starting /bin/true); the descriptors never outlive the call.
  */
 #include <elf.h>
 #include <errno.h>
@@ -28,6 +28,7 @@
 
 #include "build_config.h"
 #include "exec_route.h"
+#include "raw_syscall.h"
 #include "real.h"
 
 /* The kernel follows at most this many "#!" interpreters. */
@@ -63,8 +64,6 @@ static void before_fork(void)
 	if (atomic_load_explicit(&warm, memory_order_relaxed))
 		return;
 	shim_real_resolve_exec();
-	/* Binds syscall() (lazily bound) here, not in every child. */
-	syscall(SYS_getpid);
 	atomic_store_explicit(&warm, true, memory_order_relaxed);
 }
 
@@ -75,17 +74,19 @@ __attribute__((constructor)) static void exec_route_prefork(void)
 
 static int open_at(int dirfd, const char *path, int flags)
 {
-	return (int)syscall(SYS_openat, dirfd, path, flags);
+	return (int)shim_raw_syscall(SYS_openat, dirfd, (long)path, flags, 0, 0,
+				     0);
 }
 
 static void close_fd(int fd)
 {
-	syscall(SYS_close, fd);
+	shim_raw_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
 static ssize_t read_at(int fd, void *buf, size_t len, off_t off)
 {
-	return syscall(SYS_pread64, fd, buf, len, off);
+	return shim_raw_syscall(SYS_pread64, fd, (long)buf, (long)len, off, 0,
+				0);
 }
 
 static bool go_note(const unsigned char *p, size_t size)
@@ -169,8 +170,8 @@ static bool execable(int fd)
 	    (st.st_mode & (S_ISUID | S_ISGID)))
 		return false;
 	/* AT_EACCESS: the effective ids decide, as in the kernel's exec. */
-	if (syscall(SYS_faccessat2, fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) !=
-	    0)
+	if (shim_raw_syscall(SYS_faccessat2, fd, (long)"", X_OK,
+			     AT_EACCESS | AT_EMPTY_PATH, 0, 0) != 0)
 		return false;
 	return fstatvfs(fd, &vfs) == 0 && !(vfs.f_flag & ST_NOEXEC);
 }
@@ -261,7 +262,7 @@ bool shim_exec_fd_needs_route(int fd, bool *script)
 	char proc[32];
 	int own;
 	bool needs;
-	int flags = (int)syscall(SYS_fcntl, fd, F_GETFL);
+	int flags = (int)shim_raw_syscall(SYS_fcntl, fd, F_GETFL, 0, 0, 0, 0);
 
 	if (flags < 0)
 		return false;
@@ -405,6 +406,7 @@ void shim_exec_launch(struct shim_exec_plan *plan, char *const argv[],
 	if (!made)
 		return;
 	/* The raw call: another preload's execve would judge this again. */
-	syscall(SYS_execve, shim_exec_helper(), made, envp);
+	shim_raw_syscall(SYS_execve, (long)shim_exec_helper(), (long)made,
+			 (long)envp, 0, 0, 0);
 	shim_exec_argv_free(made, buf);
 }

@@ -13,8 +13,10 @@
 
 #include "appmem.h"
 #include "fate.h"
+#include "fdidentity.h"
 #include "fdtable.h"
 #include "inherit.h"
+#include "landlock.h"
 #include "log.h"
 #include "real.h"
 #include "rebuild.h"
@@ -53,6 +55,8 @@ static void decide(int fd, struct shim_fd *entry, enum policy_role role,
 		shim_learn_connect(want_mptcp);
 	if (want_mptcp == is_mptcp)
 		return;
+	if (want_mptcp && shim_landlocked())
+		return;	/* its Landlock rules hold TCP only */
 	if (want_mptcp && atomic_load_explicit(&shim_mptcp_unavailable,
 					       memory_order_relaxed))
 		return;
@@ -122,6 +126,9 @@ SHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 
 	if (!entry)
 		return shim_real.connect(fd, addr, len);
+	if (shim_landlocked() &&
+	    shim_landlock_guard(fd, entry, true, addr, len) < 0)
+		return -1;
 	if (entry->flags & SHIM_FD_CONNECTING)
 		before_reconnect(fd, entry);
 	if (shim_rt.view.decide_at_connect &&
@@ -203,8 +210,12 @@ SHIM_SELF(sendmsg);
 SHIM_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct shim_fd *entry = active_entry(fd);
-	int rc = shim_real.bind(fd, addr, len);
+	int rc;
 
+	if (entry && shim_landlocked() &&
+	    shim_landlock_guard(fd, entry, false, addr, len) < 0)
+		return -1;
+	rc = shim_real.bind(fd, addr, len);
 	if (entry && rc == 0) {
 		entry->flags |= SHIM_FD_BOUND;
 		/* The kernel read addr: it is safe to read, len bytes of it. */
@@ -256,10 +267,10 @@ static void accepted(int listener, int fd)
 	shim_fd_forget(fd);
 	if (!parent || !(parent->flags & SHIM_FD_MPTCP) || shim_busy)
 		return;
-	entry = shim_fd_claim(fd, shim_fd_domain(parent),
-			      shim_fd_protocol(parent),
-			      SHIM_FD_ACCEPTED | SHIM_FD_CONNECTING |
-				      SHIM_FD_MPTCP);
+	entry = shim_fd_claim_new(fd, shim_fd_domain(parent),
+				  shim_fd_protocol(parent),
+				  SHIM_FD_ACCEPTED | SHIM_FD_CONNECTING |
+					  SHIM_FD_MPTCP);
 	if (!entry || !shim_wants_fate(entry))
 		return;
 	shim_learn_fate(fd, entry, true);

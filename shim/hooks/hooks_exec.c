@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "exec_route.h"
+#include "raw_syscall.h"
 #include "real.h"
 
 extern char **environ;
@@ -171,7 +172,7 @@ static void launch_fd(int fd, bool script, char *const argv[],
 		      char *const envp[])
 {
 	struct shim_exec_plan plan;
-	int fdflags = (int)syscall(SYS_fcntl, fd, F_GETFD);
+	int fdflags = (int)shim_raw_syscall(SYS_fcntl, fd, F_GETFD, 0, 0, 0, 0);
 
 	plan.by = SHIM_EXEC_BY_FD;
 	plan.fd = fd;
@@ -181,13 +182,13 @@ static void launch_fd(int fd, bool script, char *const argv[],
 		if (script)
 			return;
 		plan.by = SHIM_EXEC_BY_OWN_FD;
-		plan.fd = (int)syscall(SYS_fcntl, fd, F_DUPFD, 3);
+		plan.fd = (int)shim_raw_syscall(SYS_fcntl, fd, F_DUPFD, 3, 0, 0, 0);
 		if (plan.fd < 0)
 			return;
 	}
 	shim_exec_launch(&plan, argv, envp);
 	if (plan.by == SHIM_EXEC_BY_OWN_FD)
-		syscall(SYS_close, plan.fd);
+		shim_raw_syscall(SYS_close, plan.fd, 0, 0, 0, 0, 0);
 }
 
 SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
@@ -220,14 +221,15 @@ SHIM_EXPORT int execveat(int dirfd, const char *path_arg, char *const argv[],
 	} else if (path) {
 		/* Relative to a directory fd (or not following a link): the
 		 * file as the kernel would find it, handed over open. */
-		int fd = (int)syscall(SYS_openat, dirfd, path,
-				      O_RDONLY | O_CLOEXEC |
-					      (nofollow ? O_NOFOLLOW : 0));
+		int fd = (int)shim_raw_syscall(SYS_openat, dirfd, (long)path,
+					       O_RDONLY | O_CLOEXEC |
+						       (nofollow ? O_NOFOLLOW : 0),
+					       0, 0, 0);
 
 		if (fd >= 0) {
 			if (shim_exec_fd_needs_route(fd, &script))
 				launch_fd(fd, script, argv, envp);
-			syscall(SYS_close, fd);
+			shim_raw_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
 		}
 	}
 	return shim_real.execveat(dirfd, path_arg, argv, envp, flags);

@@ -6,9 +6,13 @@
 # network; runs as any user.
 source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 : "${BUILD_DIR:?set by CTest}" "${SOCKPROBE:?set by CTest}"
-prefix=$T_TMP
-
-cmake --install "$BUILD_DIR" --prefix "$prefix" > /dev/null
+# Through DESTDIR: a package build configures an absolute sysconfdir
+# (/etc), which --prefix alone would install into the host's /etc.
+DESTDIR=$T_TMP/dest
+prefix=$DESTDIR/opt/mptcpshim-test
+DESTDIR=$DESTDIR cmake --install "$BUILD_DIR" --prefix /opt/mptcpshim-test > /dev/null
+check "nothing installed outside DESTDIR" "" \
+	"$(cd "$DESTDIR" && find . -path ./opt -prune -o -path ./etc -prune -o -print | grep -v '^\.$' || true)"
 lib=$(find "$prefix" -name libmptcpshim.so -type f | head -1)
 check "library installed" 1 "$([ -n "$lib" ] && echo 1)"
 check "CLI installed" 1 "$([ -x "$prefix/bin/mptcpshim" ] && echo 1)"
@@ -34,7 +38,7 @@ check "mptcpize run converts" "inet-stream-0 262" \
 exported=$(nm -D --defined-only "$lib" | awk '{ print $3 }' | sort | tr '\n' ' ')
 # ...and the marker by which a second copy of the library sees the first.
 check "only the hooks and the copy marker are exported" \
-	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl execl execle execlp execv execve execveat execvp execvpe fcntl fcntl64 fexecve getsockopt listen mptcpshim_copy_marker posix_spawn posix_spawnp sendmsg sendto setsockopt shutdown socket " \
+	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl execl execle execlp execv execve execveat execvp execvpe fcntl fcntl64 fexecve getsockopt listen mptcpshim_copy_marker posix_spawn posix_spawnp sendmsg sendto setsockopt shutdown socket syscall " \
 	"$exported"
 check "no inih symbols leak" 0 "$(nm -D "$lib" | grep -c ini_parse || true)"
 finish
