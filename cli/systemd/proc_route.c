@@ -4,8 +4,8 @@
  * environment does not: a static program ignores it). /proc/PID/status's
  * Seccomp: 2 says a filter is in place, which alone could be anyone's (a
  * container's profile, SystemCallFilter=): the route also needs its
- * supervisor, which lives in the program's cgroup (it is forked from the
- * program's process, and a cgroup is inherited).
+ * supervisor, which lives in the program's cgroups (it is forked from the
+ * program's process, and cgroups are inherited).
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -74,27 +74,50 @@ static bool read_line(const char *path, char *out, size_t len)
 	return ok;
 }
 
-/* A supervisor among the processes of pid's cgroup (v2). */
+static size_t read_all(const char *path, char *out, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(out, 1, len - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * A supervisor in pid's cgroups: the same /proc/PID/cgroup text (every
+ * hierarchy: v2, v1 or hybrid, as systemd and containers set them up),
+ * since it was forked from the program's process and never moved.
+ */
 static long supervisor_in_cgroup(long pid)
 {
-	char path[4200], cg[4096], comm[64];
-	long found = 0, p;
-	FILE *procs;
+	char path[64], cg[4096], other[4096], comm[64];
+	struct dirent *e;
+	long found = 0;
+	DIR *proc;
 
 	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
-	if (!read_line(path, cg, sizeof(cg)) || strncmp(cg, "0::", 3) != 0)
+	if (!read_all(path, cg, sizeof(cg)))
 		return 0;
-	snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs", cg + 3);
-	procs = fopen(path, "re");
-	if (!procs)
+	proc = opendir("/proc");
+	if (!proc)
 		return 0;
-	while (!found && fscanf(procs, "%ld", &p) == 1) {
+	while (!found && (e = readdir(proc))) {
+		long p = strtol(e->d_name, NULL, 10);
+
+		if (p <= 0)
+			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/comm", p);
-		if (read_line(path, comm, sizeof(comm)) &&
-		    strcmp(comm, SECCOMP_SUPERVISOR_NAME) == 0)
+		if (!read_line(path, comm, sizeof(comm)) ||
+		    strcmp(comm, SECCOMP_SUPERVISOR_NAME) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/cgroup", p);
+		if (read_all(path, other, sizeof(other)) &&
+		    strcmp(cg, other) == 0)
 			found = p;
 	}
-	fclose(procs);
+	closedir(proc);
 	return found;
 }
 
