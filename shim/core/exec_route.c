@@ -98,7 +98,9 @@ static bool go_note(const unsigned char *p, size_t size)
 		memcpy(&n, p, sizeof(n));
 		len = sizeof(n) + ((n.n_namesz + 3u) & ~3u) +
 		      ((n.n_descsz + 3u) & ~3u);
-		if (n.n_type == GO_NOTE_BUILDID && n.n_namesz == 3 &&
+		/* Go's linker writes the name "Go\0\0" with n_namesz 4. */
+		if (n.n_type == GO_NOTE_BUILDID &&
+		    (n.n_namesz == 3 || n.n_namesz == 4) &&
 		    size >= sizeof(n) + 3 && p[sizeof(n)] == 'G' &&
 		    p[sizeof(n) + 1] == 'o' && p[sizeof(n) + 2] == '\0')
 			return true;

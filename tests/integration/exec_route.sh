@@ -18,7 +18,12 @@ export GOCACHE="$T_TMP/gocache" GOPATH="$T_TMP/gopath" GOFLAGS=-mod=mod \
 	GOPROXY=off CGO_ENABLED=0
 (cd "$TESTS_DIR/seccomp_go" &&
 	go build -o "$T_TMP/goserver" ./server &&
-	go build -o "$T_TMP/goclient" ./client)
+	go build -o "$T_TMP/goclient" ./client &&
+	CGO_ENABLED=1 go build -o "$T_TMP/goclient_dyn" ./client)
+# A dynamic Go program (cgo): the loader runs, but Go's own system calls
+# never meet the library: the Go build-ID note is what the exec hook sees.
+readelf -l goclient_dyn | grep -q 'program interpreter' ||
+	{ echo "FAIL: goclient_dyn is not dynamic" >&2; exit 1; }
 BUSYBOX=/bin/busybox
 readelf -l "$BUSYBOX" | grep -q 'program interpreter' &&
 	{ echo "FAIL: $BUSYBOX is not static" >&2; exit 1; }
@@ -33,7 +38,8 @@ PRE=(env "LD_PRELOAD=${LD_PRELOAD:+$LD_PRELOAD }$SHIM_LIB"
 printf '#!/bin/sh\nexec "$@"\n' >wrap.sh
 printf '#!/bin/sh\nexec ./seccomp_peer client 127.0.0.1 8080\n' >client.sh
 printf '#!/bin/sh\nexec ./goclient http://127.0.0.1:8080/\n' >goclient.sh
-chmod 755 wrap.sh client.sh goclient.sh
+printf '#!/bin/sh\nexec ./goclient_dyn http://127.0.0.1:8080/\n' >goclient_dyn.sh
+chmod 755 wrap.sh client.sh goclient.sh goclient_dyn.sh
 
 ON=$(ns_new on)
 OFF=$(ns_new off)
@@ -79,7 +85,9 @@ check "static client behind a script under run: MPTCP socket" 1 \
 check "static client behind a script: body" 1 "$(grep -c '^body static' <<<"$out")"
 out=$(nsx "$ON" "${PRE[@]}" ./goclient.sh)
 check "Go 1.19 client behind a script, LD_PRELOAD only: body" "body static" "$out"
-check "both clients: MP_CAPABLE SYN/ACKs (MIB)" 2 \
+out=$(nsx "$ON" "${PRE[@]}" ./goclient_dyn.sh)
+check "dynamic Go 1.19 client behind a script: body" "body static" "$out"
+check "the three clients: MP_CAPABLE SYN/ACKs (MIB)" 3 \
 	"$(($(mib "$ON" MPCapableSYNACKRX) - ack))"
 
 # --- every way of starting a program, from a dynamic one ----------------
