@@ -118,6 +118,23 @@ for m in execve execvp fexecve posix_spawn posix_spawnp vfork; do
 	done
 done
 
+# --- a program that already has a seccomp filter --------------------------
+# One that refuses seccomp(2) (a container's profile): the target runs as
+# it is, over TCP, and works.
+out=$(nsx "$ON" "${PRE[@]}" ./seccomp_peer deny-seccomp ./exec_paths execve \
+	./seccomp_peer client 127.0.0.1 8080 2>&1)
+check "seccomp(2) refused: the static target still gets the body" 1 \
+	"$(grep -c '^body static' <<<"$out")"
+check "seccomp(2) refused: ... over TCP" 1 "$(grep -c '^client 6 ' <<<"$out")"
+# Our own listener in the chain (a tree already under the route): the
+# library execs directly, the tree's supervisor serves the target.
+out=$(MPTCPSHIM_LOG=debug nsx "$ON" "${RUN[@]}" --route=seccomp -- \
+	env "LD_PRELOAD=${LD_PRELOAD:+$LD_PRELOAD }$SHIM_LIB" ./exec_paths \
+	posix_spawn ./seccomp_peer client 127.0.0.1 8080 2>&1)
+check "under the route already: MPTCP from the tree's supervisor" 1 \
+	"$(grep -c '^client 262 ' <<<"$out")"
+check "under the route already: no launcher" 0 "$(grep -c 'mptcpshim-exec\[' <<<"$out")"
+
 # --- MPTCP off: the same paths still work, over TCP ---------------------
 bg_in "$OFF" 60 "${PRE[@]}" ./wrap.sh ./seccomp_peer server 8080 3
 wait_listen "$OFF" 8080
