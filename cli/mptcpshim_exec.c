@@ -29,6 +29,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "gcov_flush.h"
 #include "route.h"
 #include "seccomp_filter.h"
 #include "seccomp_launch.h"
@@ -132,6 +133,7 @@ int main(int argc, char **argv)
 		snprintf(judged, sizeof(judged), "/proc/self/fd/%d", fd);
 	}
 	start_route(judged);
+	gcov_flush();	/* the exec ends this program's counters */
 	if (argv[1][1] == 'p') {
 		syscall(SYS_execve, argv[2], target_argv, environ);
 	} else {
