@@ -156,6 +156,13 @@ static void detach(bool debug)
 		if (!debug)
 			dup2(null, STDERR_FILENO);
 		close(null);
+	} else {
+		/* No /dev/null (a bare chroot): closed is still not the
+		 * program's. */
+		close(STDIN_FILENO);
+		close(STDOUT_FILENO);
+		if (!debug)
+			close(STDERR_FILENO);
 	}
 }
 
