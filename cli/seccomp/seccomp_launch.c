@@ -157,12 +157,20 @@ static void detach(bool debug)
 			dup2(null, STDERR_FILENO);
 		close(null);
 	} else {
-		/* No /dev/null (a bare chroot): closed is still not the
-		 * program's. */
-		close(STDIN_FILENO);
-		close(STDOUT_FILENO);
-		if (!debug)
-			close(STDERR_FILENO);
+		/* No /dev/null (a bare chroot): a pipe nobody reads (writes
+		 * fail with EPIPE, SIGPIPE is ignored), never the program's
+		 * streams, and never a gap a socket of ours could fill. */
+		int sink[2];
+
+		if (pipe2(sink, O_CLOEXEC) == 0) {
+			close(sink[0]);
+			dup2(sink[1], STDIN_FILENO);
+			dup2(sink[1], STDOUT_FILENO);
+			if (!debug)
+				dup2(sink[1], STDERR_FILENO);
+			if (sink[1] > STDERR_FILENO)
+				close(sink[1]);
+		}
 	}
 }
 
