@@ -151,13 +151,13 @@ check "systemd gave the services the library" "$LIB" \
 	"$(sx systemctl show -p Environment --value web.service | tr ' ' '\n' | sed -n 's/^LD_PRELOAD=//p')"
 
 # --- static servers: the seccomp route, behind a script and as ExecStart= --
-# http_ackrx PORT: GET / with an explicit MPTCP client; prints "BODY ACKRX"
-# (the server's count of MPTCP handshakes completed).
+# http_ackrx PORT [PROTO]: GET / with an explicit MPTCP (or PROTO) client;
+# prints "BODY ACKRX" (the server's count of MPTCP handshakes completed).
 http_ackrx() {
 	local a0 got
 	a0=$(ct_mib "$SD" MPCapableACKRX)
 	got=$(sx timeout 10 python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, int(sys.argv[2]))
 s.connect(("127.0.0.1", int(sys.argv[1])))
 s.sendall(b"GET / HTTP/1.0\r\n\r\n")
 d = b""
@@ -166,7 +166,7 @@ while True:
     if not b:
         break
     d += b
-print(d.split(b"\r\n\r\n", 1)[1].decode().strip())' "$1")
+print(d.split(b"\r\n\r\n", 1)[1].decode().strip())' "$1" "${2:-262}")
 	echo "$got $(($(ct_mib "$SD" MPCapableACKRX) - a0))"
 }
 wait_port 5003
@@ -186,7 +186,7 @@ check "wrapper script -> static server: a connection is MPTCP" "static 1" "$(htt
 check "static ExecStart=: its listener is MPTCP" 1 "$(mptcp_listeners 5004)"
 check "static ExecStart=: a connection is MPTCP" "static 1" "$(http_ackrx 5004)"
 contains "static ExecStart=: started through the launcher" \
-	"ExecStart=/usr/libexec/mptcpshim/mptcpshim-exec -p /usr/local/bin/busybox /usr/local/bin/busybox httpd" \
+	"ExecStart=${LIB%/*}/mptcpshim/mptcpshim-exec -p /usr/local/bin/busybox /usr/local/bin/busybox httpd" \
 	"$(sx cat /etc/systemd/system/sstatic.service.d/50-mptcpshim.conf)"
 for u in swrap sstatic; do
 	st=$(sx mptcpshim status "$u") && rc=0 || rc=$?
@@ -197,8 +197,29 @@ for u in swrap sstatic; do
 	contains "status $u: ... its filter and supervisor, not its environment" \
 		"seccomp route, supervisor pid" "$st"
 done
-# A unit whose environment asks for the library but whose process has
-# neither it nor the route: status must say no (issue 21's lie).
+# MPTCP off in the container's network namespace (/proc/sys is read-only
+# in the container: remounted by a privileged exec): the same two units,
+# restarted, serve over TCP.
+if pm exec --privileged "$SD" sh -c 'mount -o remount,rw /proc/sys &&
+	sysctl -qw net.mptcp.enabled=0' 2>/dev/null; then
+	sx systemctl restart swrap.service sstatic.service
+	wait_port 5003
+	wait_port 5004
+	check "MPTCP off: the scripted static server serves, over TCP" \
+		"static 0" "$(http_ackrx 5003 6)"
+	check "MPTCP off: the static ExecStart= serves, over TCP" \
+		"static 0" "$(http_ackrx 5004 6)"
+	check "MPTCP off: their listeners are TCP" "0 0" \
+		"$(mptcp_listeners 5003) $(mptcp_listeners 5004)"
+	pm exec --privileged "$SD" sysctl -qw net.mptcp.enabled=1
+	sx systemctl restart swrap.service sstatic.service
+	wait_port 5003
+	wait_port 5004
+else
+	echo "note: net.mptcp.enabled cannot be changed in this container;" \
+		"MPTCP off is covered by exec_route and container_exec_route"
+fi
+
 pid=$(sx systemctl show -p MainPID --value sstatic.service)
 sx kill -9 "$pid"
 for i in $(seq 1 100); do
