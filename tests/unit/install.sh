@@ -20,9 +20,10 @@ check "mptcpize is a link to it" mptcpshim "$(readlink "$prefix/bin/mptcpize")"
 for page in man1/mptcpshim.1 man5/mptcpshim.conf.5 man8/libmptcpshim.8; do
 	check "man page $page" 1 "$([ -f "$prefix/share/man/$page" ] && echo 1)"
 done
-check "the seccomp route's launcher, static, in libexec" 1 \
-	"$(h=$prefix/libexec/mptcpshim/mptcpshim-exec; [ -x "$h" ] &&
-		! readelf -l "$h" | grep -q INTERP && echo 1)"
+# (libexecdir: libexec by default, lib/<triplet> in the packages)
+check "the seccomp route's launcher, static, in libexecdir/mptcpshim" 1 \
+	"$(h=$(find "$prefix" -path '*/mptcpshim/mptcpshim-exec' -type f | head -1)
+		[ -x "$h" ] && ! readelf -l "$h" | grep -q INTERP && echo 1)"
 check "bash completion" 1 \
 	"$([ -f "$prefix/share/bash-completion/completions/mptcpshim" ] && echo 1)"
 
