@@ -72,8 +72,9 @@ bg_in "$ON" 60 "${RUN[@]}" -- sh -c "exec $BUSYBOX httpd -f -p 127.0.0.1:8080 -h
 SERVER=$T_LAST_PID
 wait_listen "$ON" 8080
 check "run sh -c 'exec busybox httpd': one supervisor" 1 "$(wait_sups "$ON" 1)"
-out=$(nsx "$ON" "${RUN[@]}" -- curl -sS --max-time 20 http://127.0.0.1:8080/)
-check "busybox httpd behind sh: body" static "$out"
+nsx "$ON" bash -c "$(declare -f http_get); PY=$PY T_SANITIZED=${T_SANITIZED:-} http_get \"\$@\"" \
+	_ "${RUN[@]}" -- http://127.0.0.1:8080/ "$T_TMP/page"
+check "busybox httpd behind sh: body" static "$(cat "$T_TMP/page")"
 check "busybox httpd behind sh: its listener is MPTCP (MIB)" 1 \
 	"$(($(mib "$ON" MPCapableSYNRX) - syn))"
 
@@ -160,7 +161,7 @@ check "a static tree under a script: one supervisor" 1 "$(wait_sups "$ON" 1)"
 # setsid did not fork (a background job leads no group): the tree's
 # process group is $TREE.
 check "the tree has a process group of its own" "$TREE" \
-	"$(ps -o pgid= -p "$TREE" | tr -d ' ')"
+	"$(sed 's/.*) //' /proc/"$TREE"/stat | cut -d' ' -f3)"
 kill -9 -- "-$TREE"
 wait "$TREE" 2>/dev/null || true
 check "after kill -9 of the tree: no supervisor left" 0 "$(wait_sups "$ON" 0)"
