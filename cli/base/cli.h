@@ -33,6 +33,31 @@ extern const char *cli_program;
 void cli_error(const char *subcommand, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * From now on, a cli_error() line that fd 2 cannot take as a stream (a
+ * socket, or closed) goes to the system log instead (system_log.h). `run`
+ * calls it: it stands in front of the program on the program's fd 2, which
+ * in an inetd-style service (xinetd, socat EXEC, systemd Accept=yes) is
+ * the client's connection: a line there would reach the peer ahead of the
+ * program's own bytes.
+ */
+void cli_error_keep_off_sockets(void);
+
+/*
+ * A report meant for stderr (run --stats, --events): stderr itself, or,
+ * after cli_error_keep_off_sockets() while fd 2 cannot take lines, a
+ * memory stream that cli_report_end() sends to the system log, a line at
+ * a time. NULL if no stream could be made. cli_report_end() returns 0 or
+ * -1 (the stream could not be written).
+ */
+struct cli_report {
+	FILE *fp;
+	char *text;
+	size_t len;
+};
+FILE *cli_report_begin(struct cli_report *r);
+int cli_report_end(struct cli_report *r, const char *subcommand);
+
 /* True if arg is -h or --help. */
 bool cli_is_help(const char *arg);
 
@@ -108,6 +133,10 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 		      const struct cli_option *options, unsigned flags,
 		      void (*usage)(FILE *));
 
+/* A take function (CLI_OPTION_TAKE) for a number of seconds from 0 to
+ * 3600 (fractions allowed) into the double at to. */
+int cli_take_seconds(const char *subcommand, const char *arg, void *to);
+
 /*
  * Parses the options of a command that takes only -j/--json and -h/--help,
  * stopping at the first operand (so a CMD's own options stay its own).
@@ -128,5 +157,7 @@ int cmd_status(int argc, char **argv);
 int cmd_env(int argc, char **argv);
 int cmd_conns(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -68,6 +68,12 @@ void out_text(struct out *out, const char *fmt, ...)
  * included) are escaped. */
 void out_json_string(FILE *fp, const char *s);
 
+/* s inside a Prometheus text-format label value (label: \\, " and newline
+ * escaped) or HELP text (\\ and newline escaped); bytes that are not
+ * UTF-8 and control characters become U+FFFD, so a scrape always parses.
+ * The one escaper of `metrics`. */
+void out_prom_escaped(FILE *fp, const char *s, bool label);
+
 /* A value of its own in text mode (key ignored) that JSON leaves out:
  * out_string()'s escaping without the JSON half. */
 void out_text_string(struct out *out, const char *fmt, const char *value);
@@ -75,6 +81,20 @@ void out_text_string(struct out *out, const char *fmt, const char *value);
 /* s as text for a terminal: printable UTF-8 as is, everything else \xNN;
  * keep_layout keeps '\n' and '\t'. The one text escaper of the CLI. */
 void out_safe_text(FILE *fp, const char *s, bool keep_layout);
+
+/*
+ * s as one word for a POSIX shell, for the commands we print for a user to
+ * run (an interface or unit name may hold '$', quotes, ';'): s itself when
+ * it holds only characters no shell treats specially, else single-quoted
+ * into buf (a long one cut to fit len). OUT_SHELL_WORD_MAX(n) holds any
+ * n-byte s.
+ */
+#define OUT_SHELL_WORD_MAX(n) (4 * (n) + 3)
+const char *out_shell_word(const char *s, char *buf, size_t len);
+
+/* Whether out_safe_text() writes s unchanged: output that a program reads
+ * back (env's lines) must refuse what would be escaped. */
+bool out_safe_text_verbatim(const char *s, bool keep_layout);
 
 /* A terminal control sequence of the program's own (e.g. a screen
  * redraw), written as is in text mode and never in JSON; the one way to

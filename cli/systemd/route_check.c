@@ -24,6 +24,7 @@
 #include "libpath.h"
 #include "route.h"
 #include "rootpath.h"
+#include "elfcheck.h"
 #include "route_check.h"
 #include "strbuf.h"
 
@@ -105,6 +106,10 @@ static void read_manager(struct commands *c, const char *shown)
 		commands_add(c, p + 5, strcspn(p + 5, " ;"), NULL);
 }
 
+/* The directory systemd finds a bare ExecStart name in (below --root);
+ * NULL when it is a path or not found. */
+static const char *bare_dir;
+
 /* The file to inspect for one ExecStart program (below --root). */
 static bool locate(const struct sd *sd, const char *program, char *out,
 		   size_t len)
@@ -115,6 +120,7 @@ static bool locate(const struct sd *sd, const char *program, char *out,
 
 	char inside[PATH_MAX];
 
+	bare_dir = NULL;
 	/* Resolved inside the root: /usr/bin/x -> /etc/alternatives/x is
 	 * the image's alternative, not the host's. */
 	if (program[0] == '/')
@@ -124,8 +130,10 @@ static bool locate(const struct sd *sd, const char *program, char *out,
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(inside, sizeof(inside), "%s/%s", dirs[i], program);
 		if (root_path(sd->root, inside, out, len) == 0 &&
-		    access(out, F_OK) == 0)
+		    access(out, F_OK) == 0) {
+			bare_dir = dirs[i];
 			return true;
+		}
 	}
 	return false;
 }
@@ -144,15 +152,14 @@ static void refuse(const struct sd *sd, const char *program, const char *why,
 }
 
 /*
- * The drop-in's line for one raw ExecStart= value whose program (found at
- * file, below --root) needs the route; NULL when it cannot be rewritten
- * safely (problem says why).
+ * The drop-in's line for one raw ExecStart= value whose program (its path
+ * as systemd will exec it) needs the route; NULL when it cannot be
+ * rewritten safely (problem says why).
  */
-static char *rewrite(const struct sd *sd, const char *value, const char *file,
+static char *rewrite(const char *value, const char *program,
 		     const char **problem)
 {
 	const char *p = value + strspn(value, " \t"), *word, *after;
-	const char *program = file + strlen(sd->root);
 	size_t nprefix = strspn(p, "@-:+!|");
 	bool at = memchr(p, '@', nprefix) != NULL;
 	char prefixes[8] = "", *out = NULL;
@@ -199,14 +206,20 @@ static int judge(const struct sd *sd, const struct commands *c,
 		route_choose(file, ROUTE_AUTO, &route);
 		if (!route.seccomp)
 			continue;
-		snprintf(helper, sizeof(helper), "%s%s", sd->root,
-			 libpath_exec_helper());
 		if (!c->line[i])
 			problem = "its unit file was not found to rewrite";
-		else if (access(helper, X_OK) != 0)
+		else if (root_path(sd->root, libpath_exec_helper(), helper,
+				   sizeof(helper)) != 0 ||
+			 access(helper, X_OK) != 0)
 			problem = "the launcher is not installed there";
-		else
-			lines[i] = rewrite(sd, c->line[i], file, &problem);
+		else {
+			char program[PATH_MAX];
+
+			snprintf(program, sizeof(program), "%s%s%s",
+				 bare_dir ? bare_dir : "", bare_dir ? "/" : "",
+				 c->path[i]);
+			lines[i] = rewrite(c->line[i], program, &problem);
+		}
 		if (!lines[i]) {
 			refuse(sd, c->path[i], route.why,
 			       problem ? problem : "out of memory");
@@ -236,30 +249,55 @@ static int judge(const struct sd *sd, const struct commands *c,
 	return rc;
 }
 
-int sd_route_check(const struct sd *sd, char **exec_lines)
+/*
+ * The unit's ExecStart programs: from its files' own text (what enable can
+ * rewrite), or as systemd has them for a unit without files (generated,
+ * transient).
+ */
+static void collect(const struct sd *sd, struct commands *c)
 {
 	struct dropin_files files;
-	struct commands c = { .n = 0 };
-	int rc = CLI_OK;
-
-	/* The unit files' own text (what can be rewritten); the manager's
-	 * view only for a unit without files (generated, transient). */
 	bool found = dropin_find(&sd->paths, &sd->unit, &files) == 0;
 
 	if (found && files.fragment) {
-		read_file(&c, files.fragment);
+		read_file(c, files.fragment);
 		for (size_t i = 0; i < files.n; i++)
-			read_file(&c, files.dropins[i]);
+			read_file(c, files.dropins[i]);
 	} else if (sd_ask_systemd(sd, &sd->unit)) {
 		char *shown = sd_property(sd, "ExecStart", sd->unit.name);
 
 		if (shown)
-			read_manager(&c, shown);
+			read_manager(c, shown);
 		free(shown);
 	}
 	if (found)
 		dropin_files_free(&files);
+}
+
+int sd_route_check(const struct sd *sd, char **exec_lines)
+{
+	struct commands c = { .n = 0 };
+	int rc;
+
+	collect(sd, &c);
 	rc = judge(sd, &c, exec_lines);
 	commands_clear(&c);
 	return rc;
+}
+
+bool sd_exec_go_landlock(const struct sd *sd)
+{
+	struct commands c = { .n = 0 };
+	bool found = false;
+
+	collect(sd, &c);
+	for (size_t i = 0; i < c.n && !found; i++) {
+		char file[PATH_MAX];
+		struct elf_facts f;
+
+		found = locate(sd, c.path[i], file, sizeof(file)) &&
+			elf_inspect(file, &f) == 0 && f.go && f.go_landlock;
+	}
+	commands_clear(&c);
+	return found;
 }
