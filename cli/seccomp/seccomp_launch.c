@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "gcov_flush.h"
 #include "seccomp_filter.h"
 #include "seccomp_launch.h"
@@ -150,30 +151,36 @@ static void detach(bool debug)
 	}
 	/* None of the program's descriptors: a pipeline, $(...) or an ssh
 	 * session reading its output ends when the program's own processes
-	 * end, not when the last of them leaves the supervisor idle. Only
-	 * run -d keeps stderr, for the supervisor's debug lines. */
+	 * end, not when the last of them leaves the supervisor idle. stdin
+	 * and stdout: /dev/null. stderr: a socket nobody reads, so that
+	 * cli_error() sends the supervisor's warnings (a broken policy file)
+	 * to the system log, where the program's stderr is out of reach.
+	 * Only run -d keeps the program's stderr, for its debug lines. */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
-		if (!debug)
-			dup2(null, STDERR_FILENO);
 		close(null);
-	} else {
-		/* No /dev/null (a bare chroot): a pipe nobody reads (writes
-		 * fail with EPIPE, SIGPIPE is ignored), never the program's
-		 * streams, and never a gap a socket of ours could fill. */
+	}
+	if (!debug) {
 		int sink[2];
 
-		if (pipe2(sink, O_CLOEXEC) == 0) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sink) ==
+		    0) {
+			close(sink[1]);
+			dup2(sink[0], STDERR_FILENO);
 			close(sink[0]);
-			dup2(sink[1], STDIN_FILENO);
-			dup2(sink[1], STDOUT_FILENO);
-			if (!debug)
-				dup2(sink[1], STDERR_FILENO);
-			if (sink[1] > STDERR_FILENO)
-				close(sink[1]);
+		} else {
+			close(STDERR_FILENO);	/* closed: the log too */
 		}
+		cli_error_keep_off_sockets();
+	}
+	if (null < 0) {
+		/* No /dev/null (a bare chroot): closed, never the
+		 * program's (a socket of ours that takes the number is
+		 * never written to: it is a socket). */
+		close(STDIN_FILENO);
+		close(STDOUT_FILENO);
 	}
 }
 

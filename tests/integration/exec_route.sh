@@ -176,9 +176,17 @@ check "pipeline ended while the program's tree lives" 1 \
 check "... and its supervisor lives on with it" 1 "$(sups "$ON")"
 sup=$(for p in $(ip netns pids "$ON"); do
 	[ "$(cat /proc/"$p"/comm 2>/dev/null)" != mptcpshim-sup ] || echo "$p"; done)
-fds=$(for f in /proc/"$sup"/fd/*; do readlink "$f"; done |
+# 0 and 1 /dev/null, 2 a socket of its own (its warnings go to the system
+# log), then only its listener.
+fds=$(for f in /proc/"$sup"/fd/*; do
+	[ "${f##*/}" = 2 ] || readlink "$f"; done |
 	grep -vc -e '^/dev/null$' -e '^anon_inode:seccomp notify$' || true)
-check "the supervisor holds only /dev/null and its listener" 0 "$fds"
+check "the supervisor holds only /dev/null, its listener and fd 2" 0 "$fds"
+sink=$(readlink /proc/"$sup"/fd/2)
+check "its fd 2 is a socket, not the program's stderr (a pipe)" 1 \
+	"$(case $sink in socket:*) echo 1 ;; *) echo "$sink" ;; esac)"
+check "... that no process of the program holds" 0 \
+	"$(for f in /proc/"$out"/fd/*; do readlink "$f"; done | grep -cxF "$sink" || true)"
 kill -9 "$out"
 check "the background sleep killed: the supervisor leaves" 0 "$(wait_sups "$ON" 0)"
 
