@@ -52,10 +52,12 @@
 #endif
 
 /*
- * A fork child that execs would otherwise resolve the exec functions
- * itself, every time: a first dlsym() in a fresh child costs 9-17 us, 2%
- * of starting /bin/true. The parent resolves them once, before its first
- * fork (vfork and posix_spawn run the hooks in the parent's memory).
+ * A fork child that execs would otherwise resolve the real functions
+ * itself, every time (the walk of the loaded objects' symbol tables, and
+ * the page faults of reading them in a fresh child; a first dlsym() there
+ * measured 9-17 us, 2% of starting /bin/true). The parent resolves them
+ * once, before its first fork (vfork and posix_spawn run the hooks in the
+ * parent's memory).
  */
 static void before_fork(void)
 {
@@ -63,7 +65,7 @@ static void before_fork(void)
 
 	if (atomic_load_explicit(&warm, memory_order_relaxed))
 		return;
-	shim_real_resolve_exec();
+	shim_real_resolve_once();
 	atomic_store_explicit(&warm, true, memory_order_relaxed);
 }
 

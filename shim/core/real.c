@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Resolution of the real socket calls, with raw-syscall stand-ins. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <link.h>
 #include <spawn.h>
-#include <stdlib.h>
 #include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -14,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "real.h"
+#include "symbol_walk.h"
 
 /*
  * Until resolution every pointer leads to a stub that resolves them all and
@@ -133,22 +132,54 @@ static void first_closefrom(int fd)
 	shim_real.closefrom(fd);
 }
 
-/* The exec stubs resolve only their own symbol (below): a fork child
- * that only execs must not pay for the whole table. */
-static int first_execve(const char *, char *const[], char *const[]);
-static int first_execveat(int, const char *, char *const[], char *const[],
-			  int);
-static int first_fexecve(int, char *const[], char *const[]);
-static int first_execvp(const char *, char *const[]);
-static int first_execvpe(const char *, char *const[], char *const[]);
-static int first_posix_spawn(pid_t *, const char *,
-			     const posix_spawn_file_actions_t *,
-			     const posix_spawnattr_t *, char *const[],
-			     char *const[]);
-static int first_posix_spawnp(pid_t *, const char *,
-			      const posix_spawn_file_actions_t *,
-			      const posix_spawnattr_t *, char *const[],
-			      char *const[]);
+static int first_execve(const char *p, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.execve(p, a, e);
+}
+
+static int first_execveat(int d, const char *p, char *const a[],
+			  char *const e[], int f)
+{
+	shim_real_resolve_once();
+	return shim_real.execveat(d, p, a, e, f);
+}
+
+static int first_fexecve(int fd, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.fexecve(fd, a, e);
+}
+
+static int first_execvp(const char *p, char *const a[])
+{
+	shim_real_resolve_once();
+	return shim_real.execvp(p, a);
+}
+
+static int first_execvpe(const char *p, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.execvpe(p, a, e);
+}
+
+static int first_posix_spawn(pid_t *pid, const char *p,
+			     const posix_spawn_file_actions_t *fa,
+			     const posix_spawnattr_t *at, char *const a[],
+			     char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.posix_spawn(pid, p, fa, at, a, e);
+}
+
+static int first_posix_spawnp(pid_t *pid, const char *p,
+			      const posix_spawn_file_actions_t *fa,
+			      const posix_spawnattr_t *at, char *const a[],
+			      char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.posix_spawnp(pid, p, fa, at, a, e);
+}
 
 static int first_open(const char *path, int flags, ...)
 {
@@ -242,6 +273,9 @@ static int sys_fcntl(int fd, int cmd, ...)
 	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 
+/* fcntl64 is fcntl with 64-bit offsets, the same system call here. */
+#define sys_fcntl64 sys_fcntl
+
 static int sys_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
 {
 	return (int)syscall(SYS_epoll_ctl, ep, op, fd, ev);
@@ -304,6 +338,8 @@ static int sys_posix_spawn(pid_t *pid, const char *p,
 	return ENOSYS;
 }
 
+#define sys_posix_spawnp sys_posix_spawn
+
 static int sys_open(const char *path, int flags, ...)
 {
 	void *mode = SHIM_FCNTL_ARG(flags);
@@ -311,7 +347,10 @@ static int sys_open(const char *path, int flags, ...)
 	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
 }
 
-static const struct shim_real_calls raw_calls = {
+/* For the unit test, which drives every stand-in through this table; the
+ * library itself names them (sys_##field), so that no table of pointers
+ * needs relocating at load. */
+static const struct shim_real_calls raw_calls __attribute__((unused)) = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
 	sys_dup2, sys_dup3, sys_shutdown, sys_dup, sys_fcntl, sys_fcntl,
@@ -350,134 +389,135 @@ SHIM_SELF_DECLARE(execvpe);
 SHIM_SELF_DECLARE(posix_spawn);
 SHIM_SELF_DECLARE(posix_spawnp);
 
-/* The next definition of name, or NULL when there is none or it is one of
- * our own hooks again (a circular chain, e.g. the shim preloaded twice). */
-static void *next_symbol(const char *name, void *ours)
-{
-	void *next = dlsym(RTLD_NEXT, name);
+/* Every hooked function: a field of shim_real, a raw stand-in and a hidden
+ * alias of our own hook each. */
+#define HOOKED(X)                                                              \
+	X(socket) X(close) X(connect) X(bind) X(listen) X(accept) X(accept4)   \
+	X(setsockopt) X(getsockopt) X(sendto) X(sendmsg) X(dup2) X(dup3)       \
+	X(shutdown) X(dup) X(fcntl) X(fcntl64) X(epoll_ctl) X(close_range)     \
+	X(closefrom) X(execve) X(execveat) X(fexecve) X(execvp) X(execvpe)     \
+	X(posix_spawn) X(posix_spawnp)
 
-	return next == ours ? NULL : next;
-}
+#define NAME_OF(field) #field,
+#define COUNT_ONE(field) +1
+enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 4 };
+/* The hooks in order, then what init calls that is not one: "open", and
+ * "faccessat" and "environ", found here rather than bound by ld.so at
+ * their first use (a binding costs 700 instructions, a lookup in this
+ * walk 250; environ replaces six getenv() scans with one). */
+/* Kept in place, not pointed to: a table of pointers costs a relocation
+ * per entry in every process that loads the shim. */
+static const char real_names[N_REAL][13] = { HOOKED(NAME_OF) "open",
+					      "faccessat", "syscall",
+					      "environ" };
+/* Their GNU hashes, precomputed (test_real checks them): hashing the
+ * names at run time was a fifth of the walk. */
+static const unsigned real_hashes[N_REAL] = {
+	0x1c31032eu, 0x0f3b9a5bu, 0xd3764dcfu, 0x7c9499e2u, 0x0b794014u,
+	0xf15ae9b5u, 0x1cb82089u, 0xa7ec1274u, 0x776d44e8u, 0x1b81fa72u,
+	0x8bc12bd6u, 0x7c95e5c0u, 0x7c95e5c1u, 0xfc460361u, 0x0b886bceu,
+	0x0f6cf05cu, 0x9e6a7e86u, 0xa847e103u, 0x1adac227u, 0x1e21322fu,
+	0xfc2c9fc5u, 0xb9d3b1fau, 0xa3c16d4bu, 0xfc2c9fd0u, 0x81c09a35u,
+	0x3abbbc60u, 0x923348d0u, 0x7c9bd777u, 0x93bc1fd2u, 0xbac212a0u, 0x6ba3dda6u,
+};
 
-/* Publishes each pointer with one aligned store, so a thread racing with
+/* Our own dynamic section (the linker defines it; <link.h> declares it). */
+extern ElfW(Dyn) _DYNAMIC[] __attribute__((visibility("hidden")));
+
+static _Atomic bool resolved;
+static _Atomic bool another_copy_first;
+static int (*_Atomic real_faccessat)(int, const char *, int, int);
+static void *_Atomic real_syscall;
+static char ***_Atomic real_environ;
+
+/* Publishes one pointer with one aligned store, so a thread racing with
  * resolution sees either the stub or the final function. */
-#define RESOLVE(field)                                                         \
+#define PUBLISH(field)                                                         \
 	do {                                                                   \
 		__typeof__(&shim_self_##field) fn_ =                           \
-			(__typeof__(&shim_self_##field))next_symbol(           \
-				#field, (void *)shim_self_##field);            \
-		if (!fn_)                                                      \
-			fn_ = raw_calls.field;                                 \
+			(__typeof__(&shim_self_##field))want[i++].found;       \
+		if (!fn_ || fn_ == shim_self_##field)                          \
+			fn_ = sys_##field;                                     \
 		atomic_store_explicit(&shim_real.field, fn_,                   \
 				      memory_order_release);                   \
-	} while (0)
+	} while (0);
 
-static int first_execve(const char *p, char *const a[], char *const e[])
-{
-	RESOLVE(execve);
-	return shim_real.execve(p, a, e);
-}
-
-static int first_execveat(int d, const char *p, char *const a[],
-			  char *const e[], int f)
-{
-	RESOLVE(execveat);
-	return shim_real.execveat(d, p, a, e, f);
-}
-
-static int first_fexecve(int fd, char *const a[], char *const e[])
-{
-	RESOLVE(fexecve);
-	return shim_real.fexecve(fd, a, e);
-}
-
-static int first_execvp(const char *p, char *const a[])
-{
-	RESOLVE(execvp);
-	return shim_real.execvp(p, a);
-}
-
-static int first_execvpe(const char *p, char *const a[], char *const e[])
-{
-	RESOLVE(execvpe);
-	return shim_real.execvpe(p, a, e);
-}
-
-static int first_posix_spawn(pid_t *pid, const char *p,
-			     const posix_spawn_file_actions_t *fa,
-			     const posix_spawnattr_t *at, char *const a[],
-			     char *const e[])
-{
-	RESOLVE(posix_spawn);
-	return shim_real.posix_spawn(pid, p, fa, at, a, e);
-}
-
-static int first_posix_spawnp(pid_t *pid, const char *p,
-			      const posix_spawn_file_actions_t *fa,
-			      const posix_spawnattr_t *at, char *const a[],
-			      char *const e[])
-{
-	RESOLVE(posix_spawnp);
-	return shim_real.posix_spawnp(pid, p, fa, at, a, e);
-}
-
-void shim_real_resolve_exec(void)
-{
-	if (atomic_load_explicit(&shim_real.execve, memory_order_acquire) !=
-	    first_execve)
-		return;
-	RESOLVE(execveat);
-	RESOLVE(fexecve);
-	RESOLVE(execvp);
-	RESOLVE(execvpe);
-	RESOLVE(posix_spawn);
-	RESOLVE(posix_spawnp);
-	RESOLVE(execve);	/* last: it is the "done" mark */
-}
-
+/*
+ * One walk of the symbol tables of the objects loaded after us. It only
+ * reads, and its results are the same whoever runs it, so threads (or a
+ * signal handler) that race here each store the same pointers: no lock,
+ * no futex, nothing a forked child of a threaded program could find held.
+ * A name no later object defines, or whose next definition is our own
+ * hook again (a circular chain, e.g. the shim preloaded twice), gets the
+ * raw system call.
+ */
 static void resolve_all(void)
 {
-	RESOLVE(socket);
-	RESOLVE(close);
-	RESOLVE(connect);
-	RESOLVE(bind);
-	RESOLVE(listen);
-	RESOLVE(accept);
-	RESOLVE(accept4);
-	RESOLVE(setsockopt);
-	RESOLVE(getsockopt);
-	RESOLVE(sendto);
-	RESOLVE(sendmsg);
-	RESOLVE(dup2);
-	RESOLVE(dup3);
-	RESOLVE(shutdown);
-	RESOLVE(dup);
-	RESOLVE(fcntl);
-	RESOLVE(fcntl64);
-	RESOLVE(epoll_ctl);
-	RESOLVE(close_range);
-	RESOLVE(closefrom);
-	RESOLVE(execve);
-	RESOLVE(execveat);
-	RESOLVE(fexecve);
-	RESOLVE(execvp);
-	RESOLVE(execvpe);
-	RESOLVE(posix_spawn);
-	RESOLVE(posix_spawnp);
-	/* Not hooked by us: the next definition is simply the first one. */
-	{
-		void *fn = dlsym(RTLD_NEXT, "open");
+	struct symbol_want want[N_REAL];
+	bool first_elsewhere;
+	size_t i = 0;
 
-		atomic_store_explicit(&shim_real.open,
-				      fn ? (int (*)(const char *, int, ...))fn :
-					   raw_calls.open,
-				      memory_order_release);
-	}
+	for (size_t k = 0; k < N_REAL; k++)
+		want[k] = (struct symbol_want){ real_names[k], real_hashes[k],
+						false, NULL };
+	/* The program's copy of environ, if it has one, is the live one. */
+	want[N_REAL - 1].from_first = true;
+	first_elsewhere = shim_symbol_walk(_DYNAMIC, want, N_REAL,
+					   "mptcpshim_copy_marker");
+	HOOKED(PUBLISH)
+	atomic_store_explicit(&shim_real.open,
+			      want[i].found ? (int (*)(const char *, int, ...))
+							want[i].found
+					    : sys_open,
+			      memory_order_release);
+	i++;
+	atomic_store_explicit(&real_faccessat,
+			      (int (*)(int, const char *, int, int))
+				      want[i++].found,
+			      memory_order_relaxed);
+	atomic_store_explicit(&real_syscall, want[i++].found,
+			      memory_order_relaxed);
+	atomic_store_explicit(&real_environ,
+			      (char ***)want[i].found,
+			      memory_order_relaxed);
+	atomic_store_explicit(&another_copy_first, first_elsewhere,
+			      memory_order_relaxed);
+	atomic_store_explicit(&resolved, true, memory_order_release);
 }
 
 void shim_real_resolve_once(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if (!atomic_load_explicit(&resolved, memory_order_acquire))
+		resolve_all();
+}
 
-	pthread_once(&once, resolve_all);
+bool shim_real_another_copy_first(void)
+{
+	shim_real_resolve_once();
+	return atomic_load_explicit(&another_copy_first, memory_order_relaxed);
+}
+
+int shim_libc_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	int (*fn)(int, const char *, int, int);
+
+	shim_real_resolve_once();
+	fn = atomic_load_explicit(&real_faccessat, memory_order_relaxed);
+	return fn ? fn(dirfd, path, mode, flags)
+		  : faccessat(dirfd, path, mode, flags);
+}
+
+char **shim_libc_environ(void)
+{
+	char ***p;
+
+	shim_real_resolve_once();
+	p = atomic_load_explicit(&real_environ, memory_order_relaxed);
+	return p ? *p : NULL;
+}
+
+void *shim_real_next_syscall(void)
+{
+	shim_real_resolve_once();
+	return atomic_load_explicit(&real_syscall, memory_order_relaxed);
 }
