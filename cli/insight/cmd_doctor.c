@@ -529,7 +529,9 @@ static void usage(FILE *fp)
 		"  -a, --addresses      keep IP addresses in the bundle "
 		"(default: pseudonyms)\n"
 		"  -d, --duration S     without --reproduce: record for S "
-		"seconds (default 5)\n"
+		"seconds (default 5);\n"
+		"                       with it: CMD's time limit (SIGTERM, "
+		"SIGKILL 2 s later)\n"
 		"\nExit status: 0 nothing failed (warnings allowed), 1 a check "
 		"failed, 2 usage.\n");
 }
