@@ -3,7 +3,8 @@
 # The refusals of `metrics` and `conns` (unprivileged where possible): a
 # namespace that does not exist, is not a network namespace or cannot be
 # joined; a --textfile that cannot be written or renamed into place
-# (never leaving a temporary file); a command that cannot be run.
+# (never leaving a temporary file); a command that cannot be run; a
+# check server whose port is taken.
 source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 set +e
 BIN=${MPTCPSHIM_BIN:?}
@@ -62,5 +63,24 @@ MPTCPSHIM_LIBRARY=$work/none.so expect_rc 127 "$BIN" conns -- \
 	touch "$work/ran"
 check_contains "conns: no library" "cannot find libmptcpshim.so" "$out"
 [ -e "$work/ran" ] && bad "conns ran the command without the library"
+
+# check --serve on a port another socket holds: exit 1, said why; the
+# holder (a loopback listener) lives only as long as the check.
+out=$("$PY" - "$BIN" <<'PY'
+import socket, subprocess, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+port = str(s.getsockname()[1])
+r = subprocess.run([sys.argv[1], "check", "--serve", "--bind", "127.0.0.1",
+		    "--count", "1", port], capture_output=True, text=True,
+		   timeout=20)
+print(r.returncode, port, r.stderr.strip())
+PY
+)
+read -r rc port msg <<<"$out"
+check "check --serve on a busy port: exit 1" 1 "$rc"
+check "check --serve on a busy port: why" \
+	"mptcpshim check: cannot listen with MPTCP on port $port: Address already in use" "$msg"
 
 finish
