@@ -63,4 +63,16 @@ check_contains "disable: the drop-in removed" "removed $D2/50-mptcpshim.conf" "$
 [ -d "$R2/srv/keep" ] || bad "disable removed a directory outside the drop-in's path"
 [ -e "$D2" ] && bad "disable left its own empty directory $D2"
 [ -f "$R2/etc/systemd/system/other.conf" ] || bad "disable removed someone's file"
+# A drop-in that is a link to nothing in the tree is skipped (as systemd
+# skips it); the real one next to it is merged.
+R3=$T_TMP/root3
+D3=$R3/etc/systemd/system/web.service.d
+mkdir -p "$R3/usr/lib/systemd/system" "$D3"
+printf '[Service]\nExecStart=/bin/true\n' >"$R3/usr/lib/systemd/system/web.service"
+ln -s /nonexistent/gone.conf "$D3/10-gone.conf"
+printf '[Service]\nEnvironment=LD_PRELOAD=/opt/y.so\n' >"$D3/20-real.conf"
+expect_rc 0 "$BIN" enable --root "$R3" web
+check "enable: the real drop-in merged, the dangling one skipped" \
+	"Environment=LD_PRELOAD=/opt/y.so:$MPTCPSHIM_LIBRARY" \
+	"$(grep '^Environment=LD_PRELOAD=' "$D3/50-mptcpshim.conf")"
 finish
