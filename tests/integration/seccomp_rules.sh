@@ -5,6 +5,7 @@
 #   reach an excluded address over TCP and every other one over MPTCP; a
 #   ports rule keeps TCP on other ports; TCP Fast Open decides too; a
 #   listener on an excluded local address is TCP, as under the library;
+#   socket() at the fd limit gets the kernel's EMFILE, on both routes;
 # - option rescue: an option MPTCP refuses makes the socket TCP (auto), is
 #   ignored at TCP's default, and fails with the kernel's error under
 #   unsupported_option = fail; a refused read is answered as TCP would;
@@ -61,6 +62,14 @@ check "static, ports rule, other port: TCP" 0 \
 	"$(mptcp_syns "${RUN[@]}" -c "$T_TMP/ports.conf" -- ./rpeer connect 127.0.0.1 8080)"
 check "static, ports rule, listed port: MPTCP" 1 \
 	"$(mptcp_syns "${RUN[@]}" -c "$T_TMP/ports.conf" -- ./rpeer connect 127.0.0.1 8081)"
+
+# --- socket() with no fd free: the kernel's EMFILE, then MPTCP again -------
+# (the supervisor cannot install its socket into the full table; the
+# program's own socket() then gives it the kernel's answer).
+for p in rpeer rpeer_dyn; do
+	check "$p, socket() at the fd limit: EMFILE, then MPTCP" "emfile EMFILE 262" \
+		"$(nsx "$NS" "${RUN[@]}" -c "$T_TMP/all.conf" -- ./$p emfile)"
+done
 
 # --- listen(): decided per local address, as the library decides ----------
 printf '[global]\nmode = all\n[destinations]\nexclude = 127.0.0.1/32\n' >lexcl.conf

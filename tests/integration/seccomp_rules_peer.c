@@ -22,6 +22,8 @@
  *                            "getopt RC VALUE PROTO"
  *   threads N ADDR PORT      N threads connect at once: "threads MPTCP TCP"
  *   fork ADDR PORT           connect in a forked child: "fork PROTO"
+ *   emfile                   socket() with no fd free, then with one:
+ *                            "emfile ERRNO-NAME PROTO"
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -34,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -127,6 +130,29 @@ int main(int argc, char **argv)
 	int fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(mode, "emfile") == 0) {
+		struct rlimit rl = { 32, 32 };
+		int last = -1, err;
+
+		/* Every fd up to the limit taken (bounded by it). */
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return 1;
+		for (int i = 0; i < 32; i++) {
+			int n = open("/dev/null", O_RDONLY);
+
+			if (n < 0)
+				break;
+			last = n;
+		}
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		err = fd < 0 ? errno : 0;
+		if (fd >= 0 || last < 0)
+			return 1;
+		close(last);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		printf("emfile %s %d\n", strerrorname_np(err), protocol_of(fd));
+		return 0;
+	}
 	if (strcmp(mode, "connect") == 0 && argc == 4) {
 		fd = connect_one(argv[2], argv[3]);
 		printf("connect %d\n", fd >= 0 ? protocol_of(fd) : -errno);
