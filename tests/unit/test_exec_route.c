@@ -124,6 +124,62 @@ static void test_search(void **state)
 	assert_false(shim_exec_search("", &plan));
 }
 
+/* The launcher's argv: "mptcpshim-exec -p PATH ARGV..." or "-f/-F FD";
+ * in the caller's buffer when it fits, else mapped (and released). */
+static void test_launcher_argv(void **state)
+{
+	char *argv[] = { "prog", "a", "b", NULL };
+	char *buf[8], **made;
+	struct shim_exec_plan plan = { .by = SHIM_EXEC_BY_PATH,
+				       .path = "/x/prog" };
+
+	(void)state;
+	made = shim_exec_argv(&plan, argv, buf, 8);
+	assert_ptr_equal(made, buf);
+	assert_string_equal(made[0], "mptcpshim-exec");
+	assert_string_equal(made[1], "-p");
+	assert_string_equal(made[2], "/x/prog");
+	assert_string_equal(made[3], "prog");
+	assert_string_equal(made[5], "b");
+	assert_null(made[6]);
+	shim_exec_argv_free(made, buf);
+	plan = (struct shim_exec_plan){ .by = SHIM_EXEC_BY_FD, .fd = 1234 };
+	made = shim_exec_argv(&plan, argv, buf, 6);	/* 3 + 3 + NULL: 7 */
+	assert_non_null(made);
+	assert_ptr_not_equal(made, buf);
+	assert_string_equal(made[1], "-f");
+	assert_string_equal(made[2], "1234");
+	assert_string_equal(made[4], "a");
+	assert_null(made[6]);
+	shim_exec_argv_free(made, buf);
+	plan = (struct shim_exec_plan){ .by = SHIM_EXEC_BY_OWN_FD, .fd = 7 };
+	made = shim_exec_argv(&plan, NULL, buf, 8);
+	assert_string_equal(made[1], "-F");
+	assert_string_equal(made[2], "7");
+	assert_null(made[3]);
+}
+
+/* Wanted only where the launcher is and MPTCPSHIM_DISABLE is not set. */
+static void test_route_wanted(void **state)
+{
+	(void)state;
+	setenv("MPTCPSHIM_EXEC_HELPER", STATIC_ELF, 1);
+	assert_string_equal(shim_exec_helper(), STATIC_ELF);
+	unsetenv("MPTCPSHIM_DISABLE");
+	assert_true(shim_exec_route_wanted());
+	setenv("MPTCPSHIM_DISABLE", "1", 1);
+	assert_false(shim_exec_route_wanted());
+	setenv("MPTCPSHIM_DISABLE", "0", 1);
+	assert_true(shim_exec_route_wanted());
+	unsetenv("MPTCPSHIM_DISABLE");
+	/* Only an absolute path replaces the built-in one. */
+	setenv("MPTCPSHIM_EXEC_HELPER", "relative/helper", 1);
+	assert_true(shim_exec_helper()[0] == '/');
+	setenv("MPTCPSHIM_EXEC_HELPER", "/nonexistent/helper", 1);
+	assert_false(shim_exec_route_wanted());
+	unsetenv("MPTCPSHIM_EXEC_HELPER");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -145,6 +201,8 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_descriptors),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_launcher_argv),
+		cmocka_unit_test(test_route_wanted),
 	};
 
 	if (access(STATIC_ELF, X_OK) != 0) {
