@@ -180,6 +180,42 @@ static void test_route_wanted(void **state)
 	unsetenv("MPTCPSHIM_EXEC_HELPER");
 }
 
+/* A set-id copy of a static program keeps its privileges only without
+ * the route; an ELF for another machine is not judged static-native. */
+static void test_refused_targets(void **state)
+{
+	char path[PATH_MAX], cmd[2 * PATH_MAX];
+	static const unsigned char elf32[64] = {
+		0x7f, 'E', 'L', 'F', 1, 1, 1, 0, [16] = 2, 0, 3, 0, 1,
+	};
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/bb", dir);
+	snprintf(cmd, sizeof(cmd), "cp %s %s", STATIC_ELF, path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+	assert_true(shim_exec_needs_route(AT_FDCWD, path, false, NULL));
+	assert_int_equal(chmod(path, 04755), 0);
+	assert_false(shim_exec_needs_route(AT_FDCWD, path, false, NULL));
+	snprintf(path, sizeof(path), "%s/elf32", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(elf32, 1, sizeof(elf32), f), sizeof(elf32));
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+	assert_false(shim_exec_needs_route(AT_FDCWD, path, false, NULL));
+	/* No PATH: execvp's default, /bin:/usr/bin. */
+	unsetenv("PATH");
+	{
+		struct shim_exec_plan plan;
+
+		assert_true(shim_exec_search("busybox", &plan));
+		assert_string_equal(plan.found, STATIC_ELF);
+	}
+	setenv("PATH", "/usr/bin:/bin", 1);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -203,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_launcher_argv),
 		cmocka_unit_test(test_route_wanted),
+		cmocka_unit_test(test_refused_targets),
 	};
 
 	if (access(STATIC_ELF, X_OK) != 0) {
