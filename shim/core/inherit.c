@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Sockets shared with other processes or another copy of the shim. */
-#include <dlfcn.h>
+#include "shim_dlsym.h"
 #include <pthread.h>
 #include <string.h>
 

@@ -10,6 +10,31 @@
 
 int shim_log_threshold = SHIM_LOG_WARN;
 
+/* The errnos socket(), setsockopt() and the policy files give, by name
+ * (strerrorname_np is GLIBC_2.32, newer than the library's floor, and not
+ * in musl); anything else by its description. */
+const char *shim_errno_name(int err)
+{
+#define NAME(e) { e, #e }
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		NAME(ENOPROTOOPT), NAME(EPROTONOSUPPORT), NAME(EAFNOSUPPORT),
+		NAME(ESOCKTNOSUPPORT), NAME(EOPNOTSUPP), NAME(EINVAL),
+		NAME(EPERM), NAME(EACCES), NAME(ENOMEM), NAME(ENOBUFS),
+		NAME(EMFILE), NAME(ENFILE), NAME(ENOTSOCK), NAME(EBADF),
+		NAME(EFAULT), NAME(ENOSYS), NAME(EINTR), NAME(EAGAIN),
+		NAME(EISCONN), NAME(EALREADY), NAME(EINPROGRESS), NAME(ENOENT),
+	};
+#undef NAME
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return strerror(err);
+}
+
 int shim_log_parse_level(const char *name)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Resolution of the real socket calls, with raw-syscall stand-ins. */
-#include <dlfcn.h>
+#include "shim_dlsym.h"
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -10,6 +9,7 @@
 
 #include <sys/socket.h>
 
+#include "once.h"
 #include "real.h"
 
 /*
@@ -329,7 +329,7 @@ static void resolve_all(void)
 
 void shim_real_resolve_once(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	static shim_once_t once = SHIM_ONCE_INIT;
 
-	pthread_once(&once, resolve_all);
+	shim_once(&once, resolve_all);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glibc_floor.h"
 #include "keepalive.h"
 #include "log.h"
 #include "real.h"
@@ -235,7 +236,7 @@ static const char *verify_epoll(int fd, struct shim_fd *entry, bool *any)
 
 		if (!reg->epfd1)
 			continue;
-		if (fstat(fd, &st) < 0)
+		if (shim_fstat(fd, &st) < 0)
 			return "its epoll registrations cannot be checked";
 		found = verify_reg(fd, (unsigned long)st.st_ino, reg);
 		if (found < 0)

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "uapi_compat.h"
 #include "log.h"
 #include "inherit.h"
+#include "once.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -30,7 +30,7 @@ _Atomic int shim_socket_mode;
 _Atomic int shim_mptcp_unavailable;
 __thread int shim_busy __attribute__((tls_model("initial-exec")));
 
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static shim_once_t init_once = SHIM_ONCE_INIT;
 
 /* secure_getenv semantics, decided once for all variables. */
 static const char *shim_getenv(const char *name)
@@ -260,5 +260,5 @@ bool shim_start_other(void)
 
 void shim_init_slow(void)
 {
-	pthread_once(&init_once, init_once_fn);
+	shim_once(&init_once, init_once_fn);
 }

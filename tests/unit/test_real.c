@@ -13,6 +13,7 @@
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "../../shim/core/real.c"
+#include "../../shim/core/once.c"
 
 #include <netinet/in.h>
 #include <sys/epoll.h>

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The preloaded library loads into images older than the machine that
+ * built it: it needs no glibc symbol version newer than GLIBC_2.28 (RHEL 8;
+ * Debian 11 and Ubuntu 20.04 have 2.31), and no library but libc. Every
+ * source of the library (and of the policy code linked into it) gets this
+ * header first (-include, see shim/CMakeLists.txt); test_glibc_floor
+ * reads the built library's version needs and fails on a newer one.
+ *
+ * What newer glibc would otherwise pull in, and what stands in:
+ * - strtol/strtoul/sscanf become __isoc23_* (GLIBC_2.38) under _GNU_SOURCE
+ *   from glibc 2.38 on (Debian 13): the redirect is switched off here; the
+ *   only difference is a "0b" prefix, which no policy value uses.
+ * - fstat is a symbol of its own only since GLIBC_2.33 (before, an inline
+ *   wrapper of __fxstat): shim_fstat() below makes the system call.
+ * - pthread_once moved into libc at GLIBC_2.34; before, it lives only in
+ *   libpthread, which a program need not load: core/once.c instead.
+ * - strerrorname_np (GLIBC_2.32): shim_errno_name() in core/log.c.
+ * - dlsym moved into libc at GLIBC_2.34 (before: libdl): pinned to its
+ *   first version where it is used (shim_dlsym.h).
+ * musl builds (musl-gcc) see only shim_fstat(), as a plain fstat().
+ */
+#ifndef MPTCPSHIM_GLIBC_FLOOR_H
+#define MPTCPSHIM_GLIBC_FLOOR_H
+
+#include <features.h>
+
+#ifdef __GLIBC__
+#undef __GLIBC_USE_C2X_STRTOL
+#define __GLIBC_USE_C2X_STRTOL 0
+#undef __GLIBC_USE_C23_STRTOL
+#define __GLIBC_USE_C23_STRTOL 0
+#endif
+
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* On LP64 Linux with glibc, struct stat is the kernel's own layout, so the
+ * system call fills it as fstat() would; elsewhere, the libc call. */
+static inline int shim_fstat(int fd, struct stat *st)
+{
+#if defined(__GLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
+	return (int)syscall(SYS_fstat, fd, st);
+#else
+	return fstat(fd, st);
+#endif
+}
+
+#endif
