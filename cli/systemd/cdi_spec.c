@@ -56,6 +56,27 @@ static int find_policy(struct cdi_source *src, const char *policy, char *why,
 	return 0;
 }
 
+/* The launcher that belongs to the library: the build tree's beside a
+ * build-tree library, else the installed one. */
+static void find_launcher(struct cdi_source *src)
+{
+#ifdef MPTCPSHIM_EXEC_HELPER
+	char build_lib[PATH_MAX];
+	const char *host = MPTCPSHIM_EXEC_HELPER;
+
+	if (realpath(MPTCPSHIM_BUILD_LIBRARY, build_lib) &&
+	    strcmp(build_lib, src->library) == 0)
+		host = MPTCPSHIM_BUILD_EXEC_HELPER;
+	if (is_regular(host)) {
+		snprintf(src->launcher, sizeof(src->launcher), "%s", host);
+		snprintf(src->launcher_at, sizeof(src->launcher_at), "%s",
+			 MPTCPSHIM_EXEC_HELPER);
+	}
+#else
+	(void)src;
+#endif
+}
+
 int cdi_source_find(struct cdi_source *src, const char *library,
 		    const char *policy, char *why, size_t why_len)
 {
@@ -94,6 +115,7 @@ int cdi_source_find(struct cdi_source *src, const char *library,
 		src->musl[0] = '\0';
 	if (find_policy(src, policy, why, why_len) < 0)
 		return -1;
+	find_launcher(src);
 	src->go_multipathtcp = (int)gomptcp_for_program(NULL, NULL);
 	return 0;
 }
@@ -155,6 +177,11 @@ static void put_device(FILE *fp, const struct cdi_source *src,
 		put_mount(fp, src->preload, "/etc/ld.so.preload");
 	if (src->policy[0])
 		put_mount(fp, src->policy, MPTCPSHIM_SYSCONFDIR);
+	/* The seccomp route's launcher (static, so it runs in any image) at
+	 * the path compiled into the library, for the static programs an
+	 * image's shell or script starts. */
+	if (src->launcher[0])
+		put_mount(fp, src->launcher, src->launcher_at);
 }
 
 char *cdi_spec_render(const struct cdi_source *src)

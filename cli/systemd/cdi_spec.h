@@ -17,6 +17,8 @@ struct cdi_source {
 	char preload[PATH_MAX]; /* <libdir>/mptcpshim/ld.so.preload */
 	char musl[PATH_MAX];	/* the musl library; "" when not built */
 	char policy[PATH_MAX];	/* the policy directory; "" for none */
+	char launcher[PATH_MAX];	/* the seccomp route's launcher, "" */
+	char launcher_at[PATH_MAX];	/* where the library looks for it */
 	int go_multipathtcp;	/* GODEBUG value from the global policy */
 };
 
