@@ -18,7 +18,8 @@
 #include "libpath.h"
 #include "output.h"
 #include "procmap.h"
-#include "run.h"
+#include "shimenv.h"
+
 
 /* How often `conns -- CMD` looks while CMD runs. */
 #define CONNS_SAMPLE_NS 200000000L
@@ -141,7 +142,6 @@ static bool richer(const struct connview *a, const struct connview *b)
 /* Runs command under the shim and prints its richest view. */
 static int watch_command(char **command, bool json)
 {
-	struct run_options ro = {.command = command};
 	char library[PATH_MAX];
 	struct connview best = {0}, now;
 	struct timespec pause = {0, CONNS_SAMPLE_NS};
@@ -151,20 +151,20 @@ static int watch_command(char **command, bool json)
 	if (libpath_find(library, sizeof(library)) != 0) {
 		cli_error("conns", "cannot find libmptcpshim.so (set "
 				   "MPTCPSHIM_LIBRARY, or reinstall)");
-		return 127;
+		return CLI_NOT_FOUND;
 	}
-	if (run_prepare_env(&ro, library) != 0)
+	if (shimenv_apply("conns", false, NULL, command[0], library) != 0)
 		return CLI_USAGE;
 	pid = fork();
 	if (pid < 0) {
 		cli_error("conns", "fork: %s", strerror(errno));
-		return 126;
+		return CLI_CANNOT_RUN;
 	}
 	if (pid == 0) {
 		execvp(command[0], command);
 		cli_error("conns", "cannot run '%s': %s", command[0],
 			  strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+		_exit(errno == ENOENT ? CLI_NOT_FOUND : CLI_CANNOT_RUN);
 	}
 	signal(SIGINT, SIG_IGN);
 	for (;;) {
@@ -173,7 +173,7 @@ static int watch_command(char **command, bool json)
 		if (w == pid)
 			break;
 		if (w < 0 && errno != EINTR) {
-			status = 126 << 8;
+			status = CLI_CANNOT_RUN << 8;
 			break;
 		}
 		if (connview_take_tree(&now, pid) == 0) {
@@ -186,7 +186,7 @@ static int watch_command(char **command, bool json)
 		}
 		nanosleep(&pause, NULL);
 	}
-	rc = run_exit_code(status);
+	rc = cli_exit_code(status);
 	print_view(&best, json);
 	connview_free(&best);
 	return rc;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmdpath.h"
 #include "container_probe.h"
 #include "elfcheck.h"
 #include "explain.h"
@@ -27,7 +28,7 @@
 #include "libpath.h"
 #include "mib.h"
 #include "output.h"
-#include "pm.h"
+#include "pm_check.h"
 #include "route.h"
 #include "seccomp_filter.h"
 #include "seccomp_launch.h"
@@ -449,7 +450,7 @@ static void check_command(struct report *r, const char *name, int lib_class,
 	struct stat st;
 	int depth;
 
-	if (!elf_find_in_path(name, path, sizeof(path)) ||
+	if (!cmdpath_find(name, path, sizeof(path)) ||
 	    stat(path, &st) < 0) {
 		c = add(r, "command", ST_FAIL,
 			"'%s' is not an executable file%s", name,

@@ -11,8 +11,8 @@
 
 #include "cli.h"
 #include "output.h"
-#include "pm.h"
 #include "pm_auto.h"
+#include "pm_check.h"
 
 #define MAX_WARNINGS 64
 
@@ -142,17 +142,6 @@ static int parse(int argc, char **argv, bool *json, const char **peer)
 	return -1;
 }
 
-void endpoints_fetch_error(void)
-{
-	if (errno == ENOENT)
-		cli_error("endpoints", "the generic netlink family 'mptcp_pm' "
-				       "does not exist: this kernel has no "
-				       "MPTCP (CONFIG_MPTCP) or predates 5.7");
-	else
-		cli_error("endpoints", "cannot query the path manager: %s",
-			  strerror(errno));
-}
-
 int cmd_endpoints(int argc, char **argv)
 {
 	const char *peer;
@@ -167,7 +156,7 @@ int cmd_endpoints(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (pm_fetch(&st) < 0) {
-		endpoints_fetch_error();
+		pm_fetch_error("endpoints");
 		return CLI_CHECK_FAILED;
 	}
 	pm_probe_interfaces(&st);

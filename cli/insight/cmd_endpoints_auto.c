@@ -13,8 +13,8 @@
 
 #include "cli.h"
 #include "output.h"
-#include "pm.h"
 #include "pm_auto.h"
+#include "pm_check.h"
 #include "rtnl.h"
 
 #define MAX_ACTIONS 64
@@ -189,7 +189,7 @@ int cmd_endpoints_auto(int argc, char **argv)
 	if (check_backup_names(&o) < 0 || refuse_if_managed(&o) < 0)
 		return CLI_USAGE;
 	if (pm_fetch(&st) < 0) {
-		endpoints_fetch_error();
+		pm_fetch_error("endpoints");
 		return CLI_CHECK_FAILED;
 	}
 	if (addresses(&addr, &naddr) < 0) {

@@ -13,7 +13,7 @@
 #include "explain.h"
 #include "mib.h"
 #include "output.h"
-#include "pm.h"
+#include "pm_check.h"
 
 #define MAX_REASONS 32
 

@@ -232,7 +232,8 @@ static const char *rate_text(bool known, double v, char *buf, size_t len)
 	return buf;
 }
 
-static void endpoint_text(const struct sd_endpoint *e, char *buf, size_t len)
+static void endpoint_text(const struct sockdiag_endpoint *e, char *buf,
+			  size_t len)
 {
 	snprintf(buf, len, e->family == AF_INET6 ? "[%s]:%u" : "%s:%u", e->addr,
 		 e->port);
@@ -240,14 +241,14 @@ static void endpoint_text(const struct sd_endpoint *e, char *buf, size_t len)
 
 static void draw_subflow(struct frame *f, const struct cv_subflow *sub)
 {
-	const struct sd_subflow *sf = sub->sf;
+	const struct sockdiag_subflow *sf = sub->sf;
 	char l[64], r[64], tx[16], rx[16];
 
 	endpoint_text(&sf->local, l, sizeof(l));
 	endpoint_text(&sf->remote, r, sizeof(r));
 	line(f, "    %-26s %-26s %-8s %-3s %-10s %7.2f %5u %8s %8s %6u", l, r,
 	     sub->ifname[0] ? sub->ifname : "-", sub->backup ? "bk" : "",
-	     sd_state_name(sf->state), sf->rtt_us / 1000.0, sf->cwnd,
+	     sockdiag_state_name(sf->state), sf->rtt_us / 1000.0, sf->cwnd,
 	     rate_text(sub->rate_known, sub->tx_rate, tx, sizeof(tx)),
 	     rate_text(sub->rate_known, sub->rx_rate, rx, sizeof(rx)),
 	     sf->total_retrans);
@@ -288,7 +289,7 @@ static void draw(const struct connview *v, const struct top_opts *o)
 
 			line(&f, "%d %s  token %08x %s%s", (int)proc->pid,
 			     proc->name, cc->c->token,
-			     sd_state_name(cc->c->state),
+			     sockdiag_state_name(cc->c->state),
 			     cc->c->fallback ? " fallback-to-TCP" : "");
 			for (size_t s = 0; s < cc->nsub; s++)
 				draw_subflow(&f, &cc->sub[s]);

@@ -28,7 +28,7 @@ static double now_seconds(void)
 
 static int by_token(const void *a, const void *b)
 {
-	const struct sd_subflow *x = a, *y = b;
+	const struct sockdiag_subflow *x = a, *y = b;
 
 	if (x->token_loc != y->token_loc)
 		return x->token_loc < y->token_loc ? -1 : 1;
@@ -36,7 +36,8 @@ static int by_token(const void *a, const void *b)
 	return (x->id_loc > y->id_loc) - (x->id_loc < y->id_loc);
 }
 
-static size_t first_with_token(const struct sd_snapshot *s, uint32_t token)
+static size_t first_with_token(const struct sockdiag_snapshot *s,
+			       uint32_t token)
 {
 	size_t lo = 0, hi = s->nsubflows;
 
@@ -51,7 +52,7 @@ static size_t first_with_token(const struct sd_snapshot *s, uint32_t token)
 	return lo;
 }
 
-static void interface_of(const struct sd_subflow *sf,
+static void interface_of(const struct sockdiag_subflow *sf,
 			 const struct ifaddrs *list, char *name)
 {
 	if (sf->bound_ifindex > 0 && if_indextoname(sf->bound_ifindex, name))
@@ -59,13 +60,13 @@ static void interface_of(const struct sd_subflow *sf,
 	pm_interface_holding(list, sf->local.family, sf->local.addr, name);
 }
 
-static int fill_subflows(struct cv_conn *cc, const struct sd_snapshot *s,
+static int fill_subflows(struct cv_conn *cc, const struct sockdiag_snapshot *s,
 			 const struct ifaddrs *list)
 {
 	size_t i = first_with_token(s, cc->c->token), n = 0;
 
 	while (i + n < s->nsubflows &&
-	       sd_subflow_of(&s->subflows[i + n], cc->c))
+	       sockdiag_subflow_of(&s->subflows[i + n], cc->c))
 		n++;
 	if (!n)
 		return 0;
@@ -99,7 +100,7 @@ static struct cv_proc *proc_for(struct connview *v, pid_t pid)
 	return p;
 }
 
-static int add_conn(struct cv_proc *p, const struct sd_conn *c)
+static int add_conn(struct cv_proc *p, const struct sockdiag_conn *c)
 {
 	struct cv_conn *cc;
 
@@ -131,11 +132,11 @@ int connview_take(struct connview *v, const pid_t *pids, size_t npids)
 	int saved;
 
 	memset(v, 0, sizeof(*v));
-	if (sd_snapshot_take(&v->snap) < 0)
+	if (sockdiag_snapshot_take(&v->snap) < 0)
 		return -1;
 	v->taken_at = now_seconds();
 	if (procmap_build(&map, pids, npids) < 0) {
-		sd_snapshot_free(&v->snap);
+		sockdiag_snapshot_free(&v->snap);
 		return -1;
 	}
 	v->unreadable = map.unreadable;
@@ -145,7 +146,7 @@ int connview_take(struct connview *v, const pid_t *pids, size_t npids)
 	if (getifaddrs(&list) < 0)
 		list = NULL;
 	for (size_t i = 0; i < v->snap.nconns; i++) {
-		const struct sd_conn *c = &v->snap.conns[i];
+		const struct sockdiag_conn *c = &v->snap.conns[i];
 		pid_t pid = procmap_find(&map, c->inode);
 		struct cv_proc *p;
 
@@ -176,16 +177,16 @@ nomem:
 	return -1;
 }
 
-static bool same_endpoint(const struct sd_endpoint *a,
-			  const struct sd_endpoint *b)
+static bool same_endpoint(const struct sockdiag_endpoint *a,
+			  const struct sockdiag_endpoint *b)
 {
 	return a->port == b->port && strcmp(a->addr, b->addr) == 0;
 }
 
-static const struct sd_subflow *find_previous(const struct connview *prev,
-					      const struct sd_subflow *sf)
+static const struct sockdiag_subflow *
+find_previous(const struct connview *prev, const struct sockdiag_subflow *sf)
 {
-	const struct sd_snapshot *s = &prev->snap;
+	const struct sockdiag_snapshot *s = &prev->snap;
 
 	for (size_t i = first_with_token(s, sf->token_loc);
 	     i < s->nsubflows && s->subflows[i].token_loc == sf->token_loc; i++)
@@ -227,7 +228,7 @@ void connview_rates(struct connview *v, const struct connview *prev)
 
 			for (size_t s = 0; s < cc->nsub; s++) {
 				struct cv_subflow *sub = &cc->sub[s];
-				const struct sd_subflow *old =
+				const struct sockdiag_subflow *old =
 				    find_previous(prev, sub->sf);
 				struct cv_iface *f;
 
@@ -259,7 +260,7 @@ void connview_free(struct connview *v)
 	}
 	free(v->proc);
 	free(v->iface);
-	sd_snapshot_free(&v->snap);
+	sockdiag_snapshot_free(&v->snap);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -297,8 +298,8 @@ void connview_human(double value, char *buf, size_t len)
 		snprintf(buf, len, "%.1f%c", value, units[u]);
 }
 
-static void print_endpoints(struct out *out, const struct sd_endpoint *l,
-			    const struct sd_endpoint *r)
+static void print_endpoints(struct out *out, const struct sockdiag_endpoint *l,
+			    const struct sockdiag_endpoint *r)
 {
 	char text[2 * INET6_ADDRSTRLEN + 32];
 
@@ -341,7 +342,7 @@ static void print_rates(struct out *out, double tx, double rx)
 
 static void print_subflow(struct out *out, const struct cv_subflow *sub)
 {
-	const struct sd_subflow *sf = sub->sf;
+	const struct sockdiag_subflow *sf = sub->sf;
 
 	out_object_open(out, NULL);
 	out_text(out, "    subflow ");
@@ -351,7 +352,7 @@ static void print_subflow(struct out *out, const struct cv_subflow *sub)
 	out_bool(out, "backup", NULL, sub->backup);
 	if (sub->backup)
 		out_text(out, " backup");
-	out_string(out, "state", " %s", sd_state_name(sf->state));
+	out_string(out, "state", " %s", sockdiag_state_name(sf->state));
 	out_uint(out, "local_id", NULL, sf->id_loc);
 	out_uint(out, "remote_id", NULL, sf->id_rem);
 	out_double(out, "rtt_ms", " rtt %.2fms", sf->rtt_us / 1000.0);
@@ -366,14 +367,14 @@ static void print_subflow(struct out *out, const struct cv_subflow *sub)
 
 static void print_conn(struct out *out, const struct cv_conn *cc)
 {
-	const struct sd_conn *c = cc->c;
+	const struct sockdiag_conn *c = cc->c;
 
 	out_object_open(out, NULL);
 	out_text(out, "  mptcp ");
 	print_endpoints(out, &c->local, &c->remote);
 	out_uint(out, "token", NULL, c->token);
 	out_text(out, " token %08x", c->token);
-	out_string(out, "state", " %s", sd_state_name(c->state));
+	out_string(out, "state", " %s", sockdiag_state_name(c->state));
 	out_bool(out, "fallback", " fallback %s", c->fallback);
 	if (c->bytes_known)
 		print_bytes(out, c->bytes_sent, NULL, c->bytes_received);
@@ -427,25 +428,27 @@ void connview_print(struct out *out, const struct connview *v)
 
 void connview_print_notes(struct out *out, const struct connview *v)
 {
-	if (v->unreadable)
-		out_text(out,
-			 "note: the sockets of %zu process%s could not "
-			 "be read (another user's; run as root to see "
-			 "them)\n",
-			 v->unreadable, v->unreadable == 1 ? "" : "es");
-	if (v->unowned)
-		out_text(out,
-			 "note: %zu MPTCP connection%s belong to no "
-			 "process shown (another user's, or not yet "
-			 "accepted)\n",
-			 v->unowned, v->unowned == 1 ? "" : "s");
-	if (v->snap.tokenless_subflows)
-		out_text(out,
-			 "note: %zu subflow%s could not be tied to "
-			 "their connection: the kernel shows subflow "
-			 "tokens only with CAP_NET_ADMIN\n",
-			 v->snap.tokenless_subflows,
-			 v->snap.tokenless_subflows == 1 ? "" : "s");
+	/* What could not be seen, and why; plural endings per count. */
+	const struct {
+		size_t count;
+		const char *text, *plural;
+	} notes[] = {
+		{ v->unreadable,
+		  "note: the sockets of %zu process%s could not be read "
+		  "(another user's; run as root to see them)\n", "es" },
+		{ v->unowned,
+		  "note: %zu MPTCP connection%s belong to no process shown "
+		  "(another user's, or not yet accepted)\n", "s" },
+		{ v->snap.tokenless_subflows,
+		  "note: %zu subflow%s could not be tied to their "
+		  "connection: the kernel shows subflow tokens only with "
+		  "CAP_NET_ADMIN\n", "s" },
+	};
+
+	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++)
+		if (notes[i].count)
+			out_text(out, notes[i].text, notes[i].count,
+				 notes[i].count == 1 ? "" : notes[i].plural);
 }
 
 int connview_take_tree(struct connview *v, pid_t pid)

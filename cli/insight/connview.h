@@ -16,7 +16,7 @@
 #include "sockdiag.h"
 
 struct cv_subflow {
-	const struct sd_subflow *sf;
+	const struct sockdiag_subflow *sf;
 	char ifname[IF_NAMESIZE]; /* "" if no interface holds it */
 	bool backup;
 	bool rate_known;
@@ -24,7 +24,7 @@ struct cv_subflow {
 };
 
 struct cv_conn {
-	const struct sd_conn *c;
+	const struct sockdiag_conn *c;
 	struct cv_subflow *sub;
 	size_t nsub;
 };
@@ -43,7 +43,7 @@ struct cv_iface {
 };
 
 struct connview {
-	struct sd_snapshot snap;
+	struct sockdiag_snapshot snap;
 	struct cv_proc *proc;
 	size_t nproc;
 	size_t unowned;		/* connections no visible process holds */

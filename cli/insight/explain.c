@@ -6,7 +6,6 @@
  * middleboxes, which beats what the configuration merely allows. A rule fires on counters (any non-zero), on
  * a check of sysctls/counters, or on path-manager warnings (pm_check()).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,27 +416,14 @@ void explain_sysctl_read(const char *dir, struct explain_sysctl *s)
 		"enabled", "path_manager", "pm_type", "blackhole_timeout",
 		"syn_retrans_before_tcp_fallback", "stale_loss_cnt",
 	};
-	char path[512], value[64];
+	char value[64];
 
 	explain_sysctl_init(s);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		FILE *fp;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		fp = fopen(path, "re");
-		if (!fp)
-			continue;
-		if (fgets(value, sizeof(value), fp))
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (sysctl_read_line(dir, names[i], value, sizeof(value)) == 0)
 			explain_sysctl_set(s, names[i], value);
-		fclose(fp);
-	}
-	if (!s->present) {
-		DIR *d = opendir(dir);
-
-		s->present = d != NULL;
-		if (d)
-			closedir(d);
-	}
+	if (!s->present)
+		s->present = sysctl_dir_present(dir);
 }
 
 /* "Name N, Name M" for the rule's non-zero counters; false if none. */

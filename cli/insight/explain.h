@@ -11,9 +11,10 @@
 #include <stddef.h>
 
 #include "mib.h"
-#include "pm.h"
+#include "pm_check.h"
+#include "sysctl.h"
 
-#define EXPLAIN_SYSCTL_DIR "/proc/sys/net/mptcp"
+#define EXPLAIN_SYSCTL_DIR SYSCTL_MPTCP_DIR
 
 /* The sysctls that matter; -1 / "" when unknown (older kernel, no MPTCP). */
 struct explain_sysctl {

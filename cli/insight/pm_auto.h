@@ -50,7 +50,4 @@ int pm_action_apply(const struct pm_action *a);
 /* `mptcpshim endpoints auto` (argv[0] is "auto"). */
 int cmd_endpoints_auto(int argc, char **argv);
 
-/* Says why pm_fetch() failed (errno), as `endpoints` does. */
-void endpoints_fetch_error(void);
-
 #endif

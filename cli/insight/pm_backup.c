@@ -10,21 +10,12 @@
 #include <string.h>
 
 #include "output.h"
-#include "pm.h"
-
-#define STALE_LOSS_CNT "/proc/sys/net/mptcp/stale_loss_cnt"
+#include "pm_check.h"
+#include "sysctl.h"
 
 int pm_stale_loss_cnt(void)
 {
-	FILE *f = fopen(STALE_LOSS_CNT, "re");
-	int value = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &value) != 1)
-		value = -1;
-	fclose(f);
-	return value;
+	return sysctl_int("net/mptcp/stale_loss_cnt");
 }
 
 bool pm_backup_note(const struct pm_state *st, int stale_loss_cnt,

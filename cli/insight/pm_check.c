@@ -2,122 +2,18 @@
 /*
  * What the path-manager configuration allows: whether endpoints can be used
  * (interface up, address present) and whether any extra subflow can ever be
- * created. Pure logic over struct pm_state, apart from the interface probe.
+ * created. Pure logic over struct pm_state (kernel/pm_interfaces.c probes
+ * the interfaces).
  */
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
 
-#include "pm.h"
-
-static const struct {
-	unsigned flag;
-	const char *name;
-} flag_names[] = {
-	{ PM_FLAG_SIGNAL, "signal" },	{ PM_FLAG_SUBFLOW, "subflow" },
-	{ PM_FLAG_BACKUP, "backup" },	{ PM_FLAG_FULLMESH, "fullmesh" },
-	{ PM_FLAG_IMPLICIT, "implicit" }, { PM_FLAG_LAMINAR, "laminar" },
-};
-
-size_t pm_flag_names(unsigned flags, const char **names, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]);
-	     i++)
-		if ((flags & flag_names[i].flag) && n < max)
-			names[n++] = flag_names[i].name;
-	return n;
-}
-
-static bool same_address(const struct pm_endpoint *ep,
-			 const struct sockaddr *sa)
-{
-	char text[INET6_ADDRSTRLEN];
-	const void *raw;
-
-	if (!sa || sa->sa_family != ep->family)
-		return false;
-	if (sa->sa_family == AF_INET)
-		raw = &((const struct sockaddr_in *)sa)->sin_addr;
-	else
-		raw = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-	return inet_ntop(sa->sa_family, raw, text, sizeof(text)) &&
-	       strcmp(text, ep->address) == 0;
-}
-
-bool pm_interface_holding(const struct ifaddrs *list, int family,
-			  const char *address, char *name)
-{
-	struct pm_endpoint probe = { .family = family };
-
-	snprintf(probe.address, sizeof(probe.address), "%s", address);
-	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next)
-		if (same_address(&probe, ifa->ifa_addr)) {
-			snprintf(name, IF_NAMESIZE, "%s", ifa->ifa_name);
-			return true;
-		}
-	name[0] = '\0';
-	return false;
-}
-
-/* Flags of the interface called name, from the AF_PACKET entries. */
-static bool interface_flags(const struct ifaddrs *list, const char *name,
-			    unsigned *flags)
-{
-	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next)
-		if (strcmp(ifa->ifa_name, name) == 0) {
-			*flags = ifa->ifa_flags;
-			return true;
-		}
-	return false;
-}
-
-static void probe_endpoint(struct pm_endpoint *ep, const struct ifaddrs *list)
-{
-	const char *ifname = ep->ifindex > 0 ? ep->ifname : NULL;
-	const char *holder = NULL;
-	unsigned flags;
-
-	for (const struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next)
-		if (same_address(ep, ifa->ifa_addr)) {
-			holder = ifa->ifa_name;
-			break;
-		}
-	ep->address_present = holder != NULL;
-	/* Without "dev", the interface that holds the address is the one
-	 * whose state matters. */
-	if (!ifname)
-		ifname = holder;
-	if (ep->ifindex > 0 && !ep->ifname[0]) {
-		ep->if_exists = false;
-		ep->if_up = ep->if_running = false;
-		return;
-	}
-	if (!ifname || !interface_flags(list, ifname, &flags)) {
-		ep->if_exists = ep->ifindex <= 0;
-		ep->if_up = ep->if_running = ep->ifindex <= 0;
-		return;
-	}
-	ep->if_exists = true;
-	ep->if_up = flags & IFF_UP;
-	ep->if_running = flags & IFF_RUNNING;
-}
-
-void pm_probe_interfaces(struct pm_state *st)
-{
-	struct ifaddrs *list = NULL;
-
-	if (getifaddrs(&list) < 0)
-		return;
-	for (size_t i = 0; i < st->n; i++)
-		probe_endpoint(&st->ep[i], list);
-	freeifaddrs(list);
-}
+#include "cli.h"
+#include "pm_check.h"
 
 static bool endpoint_usable(const struct pm_endpoint *ep)
 {
@@ -344,4 +240,15 @@ size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max)
 		    "add_addr_accepted is 0: addresses the peer announces are "
 		    "ignored, so as a client this host opens no extra subflow");
 	return n;
+}
+
+void pm_fetch_error(const char *subcommand)
+{
+	if (errno == ENOENT)
+		cli_error(subcommand, "the generic netlink family 'mptcp_pm' "
+				      "does not exist: this kernel has no "
+				      "MPTCP (CONFIG_MPTCP) or predates 5.7");
+	else
+		cli_error(subcommand, "cannot query the path manager: %s",
+			  strerror(errno));
 }

@@ -5,8 +5,6 @@
  * endpoints, and addresses left without one (mptcp-facts §15).
  */
 #include <arpa/inet.h>
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/if_addr.h>
@@ -15,59 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pm.h"
+#include "pm_check.h"
 #include "procmap.h"
 #include "rtnl.h"
 #include "strbuf.h"
-
-static int read_int(const char *path)
-{
-	FILE *fp = fopen(path, "re");
-	int v = -1;
-
-	if (fp) {
-		if (fscanf(fp, "%d", &v) != 1)
-			v = -1;
-		fclose(fp);
-	}
-	return v;
-}
-
-/* The kernel uses the larger of "all" and the interface's value. */
-static int rp_filter_of(const char *ifname)
-{
-	char path[128];
-	int all, dev;
-
-	all = read_int("/proc/sys/net/ipv4/conf/all/rp_filter");
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter",
-		 ifname);
-	dev = read_int(path);
-	if (dev < 0)
-		return -1;
-	return all > dev ? all : dev;
-}
+#include "sysctl.h"
 
 void pm_find_managers(bool *nm, bool *mptcpd)
 {
-	struct dirent *de;
-	DIR *d = opendir("/proc");
+	static const char *const names[] = { "NetworkManager", "mptcpd" };
+	bool running[2];
 
-	*nm = *mptcpd = false;
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char name[64];
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		procmap_comm((pid_t)atoi(de->d_name), name, sizeof(name));
-		if (strcmp(name, "NetworkManager") == 0)
-			*nm = true;
-		else if (strcmp(name, "mptcpd") == 0)
-			*mptcpd = true;
-	}
-	closedir(d);
+	procmap_running(names, 2, running);
+	*nm = running[0];
+	*mptcpd = running[1];
 }
 
 static bool interface_usable(const char *ifname, const struct ifaddrs *list)
@@ -226,7 +185,7 @@ void pm_probe_environment(struct pm_state *st, const char *peer)
 		pm_interface_holding(list, ep->family, ep->address, ep->holder);
 		ep->rp_filter = -1;
 		if (ep->family == AF_INET && (ep->ifname[0] || ep->holder[0]))
-			ep->rp_filter = rp_filter_of(
+			ep->rp_filter = sysctl_rp_filter(
 			    ep->ifname[0] ? ep->ifname : ep->holder);
 		if (peer)
 			check_route(ep, peer);

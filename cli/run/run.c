@@ -19,6 +19,7 @@
 #include "run.h"
 #include "runevents.h"
 #include "runstats.h"
+#include "shimenv.h"
 
 static void run_usage(FILE *out, bool mptcpize)
 {
@@ -124,63 +125,17 @@ int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 	return CLI_OK;
 }
 
-int run_exit_code(int wait_status)
-{
-	if (WIFEXITED(wait_status))
-		return WEXITSTATUS(wait_status);
-	if (WIFSIGNALED(wait_status))
-		return 128 + WTERMSIG(wait_status);
-	return 1;
-}
-
-static int set_merged(const char *name, char *value)
-{
-	int rc;
-
-	if (!value)
-		return -1;
-	rc = setenv(name, value, 1);
-	free(value);
-	return rc;
-}
-
 int run_prepare_env(const struct run_options *opt, const char *library)
 {
-	const char *names[3];
-	char name_buf[NAME_MAX + 1];
-
-	/* library NULL: the seccomp route, which preloads nothing. */
-	if (library && set_merged("LD_PRELOAD",
-				  envmerge_preload(getenv("LD_PRELOAD"),
-						   library)))
-		return -1;
-	if (opt->debug && setenv("MPTCPSHIM_LOG", "debug", 1))
-		return -1;
-	if (opt->config) {
-		char abs[PATH_MAX];
-
-		/* The command may chdir; an absolute path still finds it. */
-		if (!realpath(opt->config, abs)) {
-			cli_error("run", "policy file '%s': %s", opt->config,
-				  strerror(errno));
-			return -1;
-		}
-		if (setenv("MPTCPSHIM_CONFIG", abs, 1))
-			return -1;
-	}
-	/* After MPTCPSHIM_CONFIG: Go gets what the shim would decide. */
-	gomptcp_command_names(opt->command[0], name_buf, sizeof(name_buf),
-			      names);
-	return set_merged("GODEBUG",
-			  envmerge_godebug(getenv("GODEBUG"),
-					   gomptcp_for_program(names, NULL)));
+	return shimenv_apply("run", opt->debug, opt->config, opt->command[0],
+			     library);
 }
 
 static int exec_command(char **command)
 {
 	execvp(command[0], command);
 	cli_error("run", "cannot run '%s': %s", command[0], strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	return errno == ENOENT ? CLI_NOT_FOUND : CLI_CANNOT_RUN;
 }
 
 /*
@@ -235,7 +190,7 @@ int cmd_run(int argc, char **argv)
 	if (libpath_find(library, sizeof(library)) != 0) {
 		cli_error("run", "cannot find libmptcpshim.so (set "
 				 "MPTCPSHIM_LIBRARY, or reinstall)");
-		return 127;
+		return CLI_NOT_FOUND;
 	}
 	route_choose(opt.command[0], opt.route, &route);
 	if (run_prepare_env(&opt, route.seccomp ? NULL : library) != 0)
@@ -246,7 +201,7 @@ int cmd_run(int argc, char **argv)
 	}
 
 	if (opt.stats && runstats_begin(&stats) < 0)
-		return 126;
+		return CLI_CANNOT_RUN;
 	route_stats_begin(&route);
 	/* Before the fork, so that no event of the command is missed. */
 	if (opt.events)
@@ -270,7 +225,7 @@ int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	if (pid < 0) {
 		cli_error("run", "fork: %s", strerror(errno));
-		rc = 126;
+		rc = CLI_CANNOT_RUN;
 		goto report;
 	}
 	/* Like system(): the terminal's ^C is the child's to handle. */
@@ -278,11 +233,11 @@ int cmd_run(int argc, char **argv)
 	signal(SIGQUIT, SIG_IGN);
 	for (;;) {
 		if (waitpid(pid, &status, 0) == pid) {
-			rc = run_exit_code(status);
+			rc = cli_exit_code(status);
 			break;
 		}
 		if (errno != EINTR) {
-			rc = 126;
+			rc = CLI_CANNOT_RUN;
 			break;
 		}
 	}

@@ -26,9 +26,6 @@ struct run_options {
 int run_parse(int argc, char **argv, bool mptcpize, struct run_options *opt,
 	      bool *done);
 
-/* The shell convention: the exit code, or 128+N after signal N. */
-int run_exit_code(int wait_status);
-
 /* Puts the shim into this process's environment as run would; library
  * NULL (the seccomp route) leaves LD_PRELOAD alone. */
 int run_prepare_env(const struct run_options *opt, const char *library);

@@ -118,7 +118,7 @@ static bool any_to_check(void)
 	return false;
 }
 
-static const struct sd_conn *conn_with(const struct sd_snapshot *s,
+static const struct sockdiag_conn *conn_with(const struct sockdiag_snapshot *s,
 				       uint32_t token)
 {
 	for (size_t i = 0; i < s->nconns; i++)
@@ -130,22 +130,22 @@ static const struct sd_conn *conn_with(const struct sd_snapshot *s,
 /* Ties pending tokens to an owner; notes fallbacks of ours. */
 static void resolve(void)
 {
-	struct sd_snapshot snap;
+	struct sockdiag_snapshot snap;
 	struct procmap map;
 	pid_t *tree;
 	ssize_t n;
 
-	if (!any_to_check() || sd_snapshot_conns(&snap) < 0)
+	if (!any_to_check() || sockdiag_snapshot_conns(&snap) < 0)
 		return;
 	n = procmap_tree(getpid(), &tree);
 	if (n <= 0 || procmap_build(&map, tree, (size_t)n) < 0) {
 		free(tree);
-		sd_snapshot_free(&snap);
+		sockdiag_snapshot_free(&snap);
 		return;
 	}
 	for (size_t i = 0; i < R.ntok; i++) {
 		struct token_state *t = &R.tok[i];
-		const struct sd_conn *c = conn_with(&snap, t->token);
+		const struct sockdiag_conn *c = conn_with(&snap, t->token);
 
 		if (!c)
 			continue;
@@ -170,7 +170,7 @@ static void resolve(void)
 	}
 	procmap_free(&map);
 	free(tree);
-	sd_snapshot_free(&snap);
+	sockdiag_snapshot_free(&snap);
 }
 
 static void drain(void)

@@ -4,7 +4,7 @@
  * what Environment= they set (with systemd's quoting and ordering rules),
  * and writing our own drop-in atomically. Lets `enable` merge with what a
  * unit already has even when no manager is running (images, --root).
- * envlex.c: Environment= words; unitpaths.c: where the files are;
+ * dropin_env.c: Environment= words; unitpaths.c: where the files are;
  * unitread.c: what they say; dropin.c: the drop-in we write.
  */
 #ifndef MPTCPSHIM_DROPIN_H

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <netinet/tcp.h>
 #include <string.h>
 
@@ -60,10 +61,10 @@ static int ask_fresh_tcp(const struct shim_fd *entry, int level, int name,
 }
 
 /* True the first time bit (level, name) of map is claimed in this process. */
-static bool first_time(_Atomic unsigned long map[8], int level, int name)
+static bool first_time(_Atomic uint64_t map[8], int level, int name)
 {
 	unsigned bit = ((unsigned)level * 31u + (unsigned)name) % 512u;
-	unsigned long mask = 1ul << (bit % 64);
+	uint64_t mask = UINT64_C(1) << (bit % 64);
 
 	return !(atomic_fetch_or(&map[bit / 64], mask) & mask);
 }
@@ -71,7 +72,7 @@ static bool first_time(_Atomic unsigned long map[8], int level, int name)
 /* Logs an ignored option once per option and process. */
 static void note_ignored(int fd, int level, int name, const char *why)
 {
-	static _Atomic unsigned long seen[8];
+	static _Atomic uint64_t seen[8];
 	char buf[48];
 
 	if (!first_time(seen, level, name))
@@ -88,7 +89,7 @@ static void note_ignored(int fd, int level, int name, const char *why)
  */
 static void warn_rebuilt(int fd, int level, int name, const char *why)
 {
-	static _Atomic unsigned long seen[8];
+	static _Atomic uint64_t seen[8];
 	const char *app = shim_rt.view.app_name ? shim_rt.view.app_name
 						: program_invocation_short_name;
 	char buf[48];

@@ -4,11 +4,10 @@
 # socket() (the first real MPTCP socket doubles as the availability probe)
 # and no fd-table chunk mapped for a socket that needs no full entry.
 # Usage: startup_syscalls.sh SHIMBENCH LIBMPTCPSHIM SYSCONFDIR
-set -eu
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 bench=$1 lib=$2 sysconfdir=$3
-command -v strace > /dev/null || { echo "skip: strace missing"; exit 77; }
-tmp=$(mktemp -d /tmp/mptcpshim-startup.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+need_cmd strace
+tmp=$T_TMP
 : > "$tmp/empty.conf"
 
 # trace NAME ENV...: strace of 'shimbench one' under the shim.
@@ -20,46 +19,36 @@ trace() {
 		strace -f -qq -e trace=socket,mmap,readlink -o "$tmp/$name" "$bench" one
 }
 
-fail=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: got '$2', want '$3'"
-		fail=1
-	fi
-}
 
 trace plain MPTCPSHIM_CONFIG="$tmp/empty.conf"
 trace nofiles
 if grep -q 'socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) = -1' "$tmp/plain"; then
-	echo "skip: MPTCP unavailable here"
-	exit 77
+	skip "MPTCP unavailable here"
 fi
 check "one socket() for one socket (no probe socket)" \
-	"$(grep -c '^[0-9]* *socket(AF_INET' "$tmp/plain")" 1
+	1 "$(grep -c '^[0-9]* *socket(AF_INET' "$tmp/plain")"
 check "that socket is MPTCP" \
-	"$(grep -c 'socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) = [0-9]' "$tmp/plain")" 1
+	1 "$(grep -c 'socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) = [0-9]' "$tmp/plain")"
 # Chunks are 256 KiB (1024 entries x 256 bytes); ld.so maps nothing anonymous
 # that large after the program started.
 check "no fd-table chunk mapped after the socket" \
-	"$(sed -n '/socket(AF_INET/,$p' "$tmp/plain" | grep -c 'mmap(NULL, 262144')" 0
+	0 "$(sed -n '/socket(AF_INET/,$p' "$tmp/plain" | grep -c 'mmap(NULL, 262144')"
 
 # The program name (readlink /proc/self/exe) matters only to policy files.
 check "a policy file: the program name is looked up" \
-	"$(grep -c 'readlink("/proc/self/exe"' "$tmp/plain")" 1
+	1 "$(grep -c 'readlink("/proc/self/exe"' "$tmp/plain")"
 if [ -e "$sysconfdir" ]; then
 	echo "note: $sysconfdir exists; the no-file case is not checked"
 else
 	check "no policy file: no readlink of /proc/self/exe" \
-		"$(grep -c 'readlink("/proc/self/exe"' "$tmp/nofiles")" 0
+		0 "$(grep -c 'readlink("/proc/self/exe"' "$tmp/nofiles")"
 	check "no policy file: one socket() for one socket" \
-		"$(grep -c '^[0-9]* *socket(AF_INET' "$tmp/nofiles")" 1
+		1 "$(grep -c '^[0-9]* *socket(AF_INET' "$tmp/nofiles")"
 fi
 
 # With keepalive, the entry is needed at once: the chunk is mapped then.
 printf '[keepalive]\nenabled = true\n' > "$tmp/ka.conf"
 trace keepalive MPTCPSHIM_CONFIG="$tmp/ka.conf"
 check "keepalive policy: the chunk is mapped (the entry is needed)" \
-	"$(sed -n '/socket(AF_INET/,$p' "$tmp/keepalive" | grep -c 'mmap(NULL, 262144')" 1
-exit $fail
+	1 "$(sed -n '/socket(AF_INET/,$p' "$tmp/keepalive" | grep -c 'mmap(NULL, 262144')"
+finish

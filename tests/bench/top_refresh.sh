@@ -48,6 +48,7 @@ for i in range(n):
     s.sendall(b"x")
     held.append(s)
 open(ready, "w").close()
+# Holds the connections while top is measured (stopped by the trap).
 time.sleep(280)
 ' "$SRV" "$N" "$ready"
 client=$T_LAST_PID

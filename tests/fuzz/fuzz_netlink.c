@@ -36,15 +36,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (size - off >= sizeof(struct nlmsghdr)) {
 		struct nlmsghdr *h = (struct nlmsghdr *)(buf + off);
 		size_t len = h->nlmsg_len;
-		struct sd_conn c;
-		struct sd_subflow sf;
+		struct sockdiag_conn c;
+		struct sockdiag_subflow sf;
 		struct pm_event ev;
 
 		if (len < sizeof(*h) || len > size - off)
 			break;
-		if (sd_parse_conn(h, &c) == 0)
+		if (sockdiag_parse_conn(h, &c) == 0)
 			sink += strlen(c.local.addr) + c.token;
-		if (sd_parse_subflow(h, &sf) == 0)
+		if (sockdiag_parse_subflow(h, &sf) == 0)
 			sink += strlen(sf.remote.addr) + sf.token_loc;
 		if (pm_event_parse(h, &ev) == 0)
 			sink += strlen(ev.saddr) + strlen(ev.daddr) +

@@ -17,12 +17,12 @@ nsx "$C" "$MPTCPSHIM_BIN" run -c policy.conf -- \
 client=$!
 T_PIDS+=("$client")
 # $client is the background job; the python client runs below it.
-for i in $(seq 1 50); do
-	n=$(nsx "$C" "$MPTCPSHIM_BIN" conns --json --pid "$client" |
-		$PY -c 'import json,sys; d=json.load(sys.stdin); print(sum(len(c["subflows"]) for p in d["processes"] for c in p["connections"]))')
-	[ "$n" = 2 ] && break
-	sleep 0.1
-done
+two_subflows() {
+	[ "$(nsx "$C" "$MPTCPSHIM_BIN" conns --json --pid "$client" |
+		$PY -c 'import json,sys; d=json.load(sys.stdin); print(sum(len(c["subflows"]) for p in d["processes"] for c in p["connections"]))')" = 2 ]
+}
+# A timeout is reported by the checks below, each with what it saw.
+wait_until 5 "the client's two subflows" two_subflows || true
 
 # under_client PID: yes if PID is $client or one of its descendants (the
 # background job is a subshell, so the python client is below it).
@@ -105,30 +105,32 @@ tmux_sock="$T_TMP/tmux.sock"
 # Not under the sanitizer preload: tmux is not built with it.
 tm() { env -u LD_PRELOAD tmux -S "$tmux_sock" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null || true; }
-trap 'rc=$?; stop_tmux; (exit $rc); t_cleanup' EXIT
+t_on_exit stop_tmux
 tm new-session -d -x 160 -y 30 "ip netns exec $C bash --norc --noprofile"
 tm send-keys "stty -a > $T_TMP/stty.before; PS1='\$ '" Enter
-sleep 0.3
-screen_has() {	# screen_has TEXT: waits up to 5 s for TEXT on the screen
-	local i
-	for i in $(seq 1 50); do
-		tm capture-pane -p >screen.txt
-		grep -qF -- "$1" screen.txt && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_until 5 "the terminal's modes saved" test -s "$T_TMP/stty.before"
+screen_shows() { tm capture-pane -p >screen.txt && grep -qF -- "$1" screen.txt; }
+# screen_has TEXT: waits up to 5 s for TEXT on the screen (screen.txt).
+screen_has() { wait_until 5 "'$1' on the screen" screen_shows "$1"; }
 tm send-keys "$MPTCPSHIM_BIN top --pid $client --interval 0.3; stty -a > $T_TMP/stty.q; echo TOP-'EXITED'" Enter
 screen_has "mptcpshim top:" && drawn=yes || drawn=no
 check "top: draws in a terminal" yes "$drawn"
-screen_has "$C2" && sleep 0.7 && tm capture-pane -p >screen.txt
+# A frame with both paths' lines (their samples come in separately).
+both_paths() {
+	tm capture-pane -p >screen.txt &&
+		[ "$(grep -cE "^($C1|$C2) " screen.txt)" = 2 ]
+}
+# A timeout is reported by the checks below.
+wait_until 5 "a line per interface in top" both_paths || true
 echo "--- top (tmux capture, 160 columns) ---"
 cat screen.txt
 check "top: one line per interface" 2 "$(grep -cE "^($C1|$C2) " screen.txt)"
 check "top: the connection's token" 1 \
 	"$(grep -c "token $(json_get conns.json '"%08x" % d["processes"][0]["connections"][0]["token"]')" screen.txt)"
 tm resize-window -x 50 -y 20
-sleep 1
+# A frame drawn after the resize: the screen changes (the rates move at
+# every 0.3 s refresh of the download).
+wait_changed 5 "a frame after the resize" tm capture-pane -p || true
 tm capture-pane -p >narrow.txt
 check "top narrow: still drawing" 1 "$(grep -c '^mptcpshim top:' narrow.txt)"
 check "top narrow: no line wider than 50" 0 \

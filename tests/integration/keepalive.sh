@@ -45,11 +45,7 @@ probe() {
 # reap PID: the one-connection server ends by itself once its client came
 # (2 s at most); stopped otherwise, as when the client could not start.
 reap() {
-	local i
-	for i in $(seq 1 40); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_until 2 "the server's end" t_gone "$1" || true
 	kill "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
 }
@@ -141,14 +137,8 @@ client_socat() {
 
 # established N: until client N's connection is up (5 s at most).
 established() {
-	local i
-	for i in $(seq 1 100); do
-		if nsx "$C" ss -Htn state established "sport = :3000$1" |
-			grep -q .; then
-			return 0
-		fi
-		sleep 0.05
-	done
+	wait_until 5 "client $1 established" \
+		t_tcp_established "$C" "sport = :3000$1" || true
 }
 
 # timer N: seconds left on the keepalive timer of client N's TCP socket

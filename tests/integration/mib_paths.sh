@@ -49,10 +49,15 @@ no_joins_accepted() {
 scenario "$C" subflow_reset no_joins_accepted
 check "join_refused: on the server" yes "$(has join_refused "$(reasons "$S")")"
 
+join_on_path2() {
+	wait_until 10 "the join on path 2" \
+		t_tcp_established "$C" "( dport = :5201 and src 10.62.2.1 )"
+}
+
 endpoint_deleted() {
 	client 3 recv &
 	local pid=$!
-	sleep 1
+	join_on_path2
 	nsx "$C" ip mptcp endpoint delete id 1
 	wait "$pid"
 	nsx "$C" ip mptcp endpoint add 10.62.2.1 dev "$C2" subflow
@@ -64,7 +69,8 @@ abortive_close() {
 import socket, struct, sys, time
 s = socket.create_connection((sys.argv[1], 5201), timeout=10)
 s.sendall(b"R")
-time.sleep(0.3)
+# Data from the server: fully established, so the abortive close below
+# is an MP_FASTCLOSE.
 s.recv(1000)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 s.close()' "$SRV"
@@ -74,15 +80,13 @@ scenario "$C" fastclose abortive_close
 # Stale after stale_loss_cnt retransmission timeouts without progress:
 # a few seconds, longer on a loaded machine, so wait for the counter.
 path_down() {
-	local i
 	client 12 send &
 	local pid=$!
-	sleep 1
+	join_on_path2
 	nsx "$C" ip link set "$C2" down
-	for i in $(seq 1 40); do
-		[ "$(mib "$C" SubflowStale)" -gt 0 ] && break
-		sleep 0.25
-	done
+	# A timeout is reported by the scenario's check.
+	wait_until 10 "a stale subflow (SubflowStale)" \
+		t_differs 0 mib "$C" SubflowStale || true
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" || true
 }

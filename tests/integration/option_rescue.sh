@@ -78,12 +78,8 @@ serve() {
 # reap [now]: the server ends by itself once a client connected (2 s at
 # most), else it is stopped; "now" when the client never connected.
 reap() {
-	local i
-	for i in $(seq 1 40); do
-		[ "${1:-}" = now ] && break
-		kill -0 "$SERVER" 2>/dev/null || break
-		sleep 0.05
-	done
+	[ "${1:-}" = now ] ||
+		wait_until 2 "the server's end" t_gone "$SERVER" || true
 	kill "$SERVER" 2>/dev/null || true
 	wait "$SERVER" 2>/dev/null || true
 }

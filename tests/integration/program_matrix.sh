@@ -109,9 +109,7 @@ fi
 cleanup_run_sshd() {
 	[ -z "${MADE_RUN_SSHD:-}" ] || rmdir /run/sshd 2>/dev/null || true
 }
-# lib.sh's t_cleanup reads the exit status from $?: hand it on (set -e
-# must not end the trap at the (exit) that does so).
-trap 'rc=$?; set +e; cleanup_run_sshd; (exit $rc); t_cleanup' EXIT
+t_on_exit cleanup_run_sshd
 
 # Java: com.sun.net.httpserver + java.net.http, and plain sockets.
 mkdir java

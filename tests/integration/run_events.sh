@@ -11,20 +11,23 @@ topo2_setup
 # A dead path then closes its subflow within seconds, not minutes.
 nsx "$C" sysctl -qw net.ipv4.tcp_retries2=3
 
-# Another program's MPTCP connection, made while the command runs.
-bg_in "$C" 20 $PY -c '
-import socket, sys, time
-time.sleep(1)
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
-s.connect((sys.argv[1], 5201))
-s.sendall(b"S")
-time.sleep(15)' "$SRV"
-other=$T_LAST_PID
-
 nsx "$C" "$MPTCPSHIM_BIN" run --events --json --stats-file events.json \
 	-c policy.conf -- $PY -c "$TOPO2_CLIENT" "$SRV" 5201 7 send &
 runner=$!
-sleep 2
+wait_until 10 "the command's join on path 2" \
+	t_tcp_established "$C" "( dport = :5201 and src 10.62.2.1 )"
+
+# Another program's MPTCP connection, made while the command runs.
+bg_in "$C" 20 $PY -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+s.connect((sys.argv[1], 5201))
+s.sendall(b"S")
+print("connected", flush=True)
+# Held open past the command, for conns to find it afterwards.
+time.sleep(15)' "$SRV" >other.out
+other=$T_LAST_PID
+wait_line 10 other.out '^connected'
 nsx "$C" ip link set "$C2" down
 wait "$runner"
 cat events.json
@@ -66,10 +69,12 @@ check "--stats --events: the process and its events" "1 True" \
 	"$(json_get both.json '"%d %s" % (len(d["processes"]), any(e["type"] == "created" for e in d["events"]))')"
 # The server announces its second address, then withdraws it.
 nsx "$S" ip mptcp endpoint add 10.62.2.2 dev "${T_PREFIX}sb" id 5 signal
+announced=$(mib "$C" AddAddr)
 nsx "$C" "$MPTCPSHIM_BIN" run --events --json --stats-file announce.json \
 	-c policy.conf -- $PY -c "$TOPO2_CLIENT" "$SRV" 5201 2 recv &
 runner=$!
-sleep 1
+wait_until 10 "the client received the announcement (AddAddr)" \
+	t_differs "$announced" mib "$C" AddAddr
 nsx "$S" ip mptcp endpoint delete id 5
 wait "$runner"
 check "events: the server's address announced" "10.62.2.2" \

@@ -200,6 +200,7 @@ nsx "$C" sysctl -qw net.mptcp.enabled=1
 stats_run exit3 sh -c 'exit 3'
 check "exit status passes through" 3 "$RC"
 RC=0
+# sleep 60: a command that outlives timeout's SIGTERM after 1 s.
 nsx "$C" timeout 1 "$MPTCPSHIM_BIN" run --stats --json \
 	--stats-file "$T_TMP/term.json" -- sleep 60 || RC=$?
 check "SIGTERM: timeout's own status" 124 "$RC"

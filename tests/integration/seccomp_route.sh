@@ -45,11 +45,7 @@ live_sups() {
 }
 # wait_sups NS N: until N supervisors are alive in NS (3 s at most).
 wait_sups() {
-	local i
-	for i in $(seq 1 60); do
-		[ "$(live_sups "$1")" = "$2" ] && break
-		sleep 0.05
-	done
+	wait_until 3 "$2 supervisors in $1" t_equals "$2" live_sups "$1" || true
 	live_sups "$1"
 }
 
@@ -200,7 +196,7 @@ check "--stats: kept TCP by policy counted" 1 \
 ip netns exec "$ON" "${RUN[@]}" -- ./seccomp_peer hold 30 >hold.out &
 HOLD=$!
 T_PIDS+=("$HOLD")
-for i in $(seq 1 100); do grep -q held hold.out && break; sleep 0.05; done
+wait_line 5 hold.out held || true
 check "held socket MPTCP" "held 262" "$(cat hold.out)"
 check "one supervisor while the program runs" 1 "$(live_sups "$ON")"
 out=$(nsx "$ON" ./seccomp_peer flags)
@@ -208,6 +204,8 @@ check "a program outside the run is not trapped" 1 "$(grep -c '^plain 6 ' <<<"$o
 for p in $(ip netns pids "$ON"); do
 	[ "$(cat /proc/"$p"/comm 2>/dev/null)" = mptcpshim-sup ] && kill -TERM "$p"
 done
+# Surviving has no event to wait for: the supervisor is given 0.2 s to
+# die, as it would have on a signal it does not ignore.
 sleep 0.2
 check "the supervisor outlives SIGTERM (a service stop) while the program runs" 1 "$(live_sups "$ON")"
 check "the program keeps the pid run was given" seccomp_peer "$(cat /proc/"$HOLD"/comm)"
@@ -221,7 +219,7 @@ ip netns exec "$ON" timeout 20 "${RUN[@]}" -- ./seccomp_peer twice <go.fifo >twi
 TWICE=$!
 T_PIDS+=("$TWICE")
 exec 9>go.fifo
-for i in $(seq 1 100); do grep -q first twice.out && break; sleep 0.05; done
+wait_line 5 twice.out first || true
 for p in $(ip netns pids "$ON"); do
 	[ "$(cat /proc/"$p"/comm 2>/dev/null)" = mptcpshim-sup ] && kill -KILL "$p"
 done

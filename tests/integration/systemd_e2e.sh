@@ -34,7 +34,7 @@ e2e_cleanup() {
 		sleep 0.05
 	done
 }
-trap 'rc=$?; e2e_cleanup; (exit $rc); t_cleanup' EXIT
+t_on_exit e2e_cleanup
 
 # --- the machine systemd boots: only our units -------------------------------
 mkdir -p "$T_TMP/vendor"

@@ -59,15 +59,10 @@ topo_end() {
 # topo_wait_v6 NS DEV: until the link-local address is usable (2 s at most),
 # so that the first IPv6 packets are not lost to neighbour discovery races.
 topo_wait_v6() {
-	local i
-	for i in $(seq 1 40); do
-		if ! nsx "$1" ip -6 addr show dev "$2" tentative | grep -q inet6
-		then
-			return 0
-		fi
-		sleep 0.05
-	done
+	wait_until 2 "$2's IPv6 addresses past DAD" topo_v6_settled "$1" "$2" ||
+		true
 }
+topo_v6_settled() { ! nsx "$1" ip -6 addr show dev "$2" tentative | grep -q inet6; }
 
 # topo_middlebox RULE...: one nft rule on the router's forward path, in a
 # table of its own (removed with the namespace; topo_clear removes it now).

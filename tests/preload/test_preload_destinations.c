@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "preload.h"
+#include "fixture.h"
 
 #define SENTINEL 4242
 
@@ -142,6 +142,6 @@ int main(void)
 		cmocka_unit_test(test_other_address_stays_mptcp),
 	};
 
-	preload_require_shim();
+	fixture_require_shim();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

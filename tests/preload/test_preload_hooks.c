@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "preload.h"
+#include "fixture.h"
 
 /* A value no call sets: success must leave it in errno. */
 #define SENTINEL 4242
@@ -474,7 +474,7 @@ int main(int argc, char **argv)
 		mode = MODE_FAIL;
 	else
 		return 2;
-	preload_require_shim();
+	fixture_require_shim();
 	if (mode == MODE_TCP &&
 	    cmocka_run_group_tests_name("tcp only", tcp_tests, NULL, NULL))
 		return 1;

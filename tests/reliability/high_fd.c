@@ -6,9 +6,11 @@
  * that socket() returns the first untrackable one. Run preloaded, with the
  * fd limit above 2^20 (high_fd.sh arranges it). Prints the protocol.
  */
+#include <stdio.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
-#include "rtest.h"
+#include "fixture.h"
 
 #define FIRST_UNTRACKED (1 << 20)
 
@@ -17,7 +19,7 @@ int main(void)
 	struct rlimit r;
 	int fd, p;
 
-	rt_require_mptcp();
+	fixture_require_mptcp();
 	if (getrlimit(RLIMIT_NOFILE, &r) < 0 ||
 	    r.rlim_cur < FIRST_UNTRACKED + 16) {
 		printf("skip: RLIMIT_NOFILE below 2^20 + 16\n");
@@ -25,9 +27,9 @@ int main(void)
 	}
 	/* Converted while it fits the table... */
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (rt_protocol(fd) != IPPROTO_MPTCP) {
+	if (protocol_of(fd) != IPPROTO_MPTCP) {
 		printf("low fd %d: protocol %d, expected MPTCP\n", fd,
-		       rt_protocol(fd));
+		       protocol_of(fd));
 		return 1;
 	}
 	close(fd);
@@ -39,7 +41,7 @@ int main(void)
 		return 1;
 	}
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	p = rt_protocol(fd);
+	p = protocol_of(fd);
 	printf("fd %d: protocol %d\n", fd, p);
 	return fd >= FIRST_UNTRACKED && p == IPPROTO_TCP ? 0 : 1;
 }

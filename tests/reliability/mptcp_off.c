@@ -5,9 +5,13 @@
  * asked for, and so is every later one. Run preloaded, as root, inside a
  * private network namespace (mptcp_off.sh): it flips the sysctl itself.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
-#include "rtest.h"
+#include "fixture.h"
 
 static int set_enabled(const char *value)
 {
@@ -23,9 +27,9 @@ int main(void)
 {
 	int fd, failed = 0;
 
-	rt_require_mptcp();
+	fixture_require_mptcp();
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (rt_protocol(fd) != IPPROTO_MPTCP) {
+	if (protocol_of(fd) != IPPROTO_MPTCP) {
 		printf("FAIL: first socket is not MPTCP\n");
 		return 1;
 	}
@@ -37,9 +41,9 @@ int main(void)
 	for (int i = 0; i < 3; i++) {
 		fd = socket(i == 1 ? AF_INET6 : AF_INET,
 			    SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || rt_protocol(fd) != IPPROTO_TCP) {
+		if (fd < 0 || protocol_of(fd) != IPPROTO_TCP) {
 			printf("FAIL: socket %d after MPTCP went off: fd %d "
-			       "protocol %d\n", i, fd, rt_protocol(fd));
+			       "protocol %d\n", i, fd, protocol_of(fd));
 			failed = 1;
 		}
 		close(fd);

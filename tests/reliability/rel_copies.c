@@ -11,19 +11,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <cmocka.h>
 
-#include "rtest.h"
+#include "fixture.h"
 
 #define ROUNDS 200
 
 static void test_excluded_destinations_stay_tcp(void **state)
 {
 	unsigned short port4 = 0, port6 = 0;
-	int l4 = rt_listener(AF_INET, ROUNDS, &port4);
-	int l6 = rt_listener(AF_INET6, ROUNDS, &port6);
-	struct sockaddr_in a4 = rt_addr4("127.0.0.1", port4);
-	struct sockaddr_in6 a6 = rt_addr6("::1", port6);
+	int l4 = raw_listener(AF_INET, ROUNDS, &port4);
+	int l6 = raw_listener(AF_INET6, ROUNDS, &port6);
+	struct sockaddr_in a4 = addr4("127.0.0.1", port4);
+	struct sockaddr_in6 a6 = addr6("::1", port6);
 	int tcp = 0, mptcp = 0;
 
 	(void)state;
@@ -35,7 +36,7 @@ static void test_excluded_destinations_stay_tcp(void **state)
 
 		assert_int_equal(connect(fd, v6 ? (void *)&a6 : (void *)&a4,
 					 v6 ? sizeof(a6) : sizeof(a4)), 0);
-		if (rt_protocol(fd) == IPPROTO_MPTCP)
+		if (protocol_of(fd) == IPPROTO_MPTCP)
 			mptcp += v6;
 		else
 			tcp += !v6;
@@ -56,6 +57,6 @@ int main(void)
 		cmocka_unit_test(test_excluded_destinations_stay_tcp),
 	};
 
-	rt_require_mptcp();
+	fixture_require_mptcp();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

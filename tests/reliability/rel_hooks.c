@@ -5,21 +5,25 @@
  * LD_PRELOAD and fixtures/exclude_loopback4.conf: 127.0.0.0/8 is TCP, ::1
  * MPTCP; refused options rebuild as TCP, IP_RECVERR is ignored.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include <linux/close_range.h>
 
-#include "rtest.h"
+#include "fixture.h"
 
 #define TAG 0xfeedf00dcafeULL
 
@@ -56,15 +60,15 @@ static void epoll_connect(bool refused_option)
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET,
 				  .data.u64 = TAG };
 	unsigned short port = 0;
-	int l = rt_listener(AF_INET, 8, &port);
+	int l = raw_listener(AF_INET, 8, &port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	int ep = epoll_create1(EPOLL_CLOEXEC);
-	struct sockaddr_in a = rt_addr4("127.0.0.1", port);
+	struct sockaddr_in a = addr4("127.0.0.1", port);
 	int err = -1, rc;
 	socklen_t len = sizeof(err);
 
 	assert_true(l >= 0 && fd >= 0 && ep >= 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev), 0);
 	if (refused_option) {
 		int ttl = 32;
@@ -72,11 +76,11 @@ static void epoll_connect(bool refused_option)
 		/* IP_TTL: refused by MPTCP, rebuilt as TCP. */
 		assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
 					    sizeof(ttl)), 0);
-		assert_int_equal(rt_protocol(fd), IPPROTO_TCP);
+		assert_int_equal(protocol_of(fd), IPPROTO_TCP);
 	}
 	rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
 	assert_true(rc == 0 || errno == EINPROGRESS);
-	assert_int_equal(rt_protocol(fd), IPPROTO_TCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_TCP);
 	assert_true(epoll_sees_out(ep));
 	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len), 0);
 	assert_int_equal(err, 0);
@@ -117,7 +121,7 @@ static void test_epoll_fired_oneshot_not_rebuilt(void **state)
 	assert_int_equal(epoll_wait(ep, &ev, 1, 1000), 1);
 	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
 				    sizeof(ttl)), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	assert_int_equal(epoll_wait(ep, &ev, 1, 0), 0);
 	/* ...and is still there to be re-armed by the app. */
 	ev.events = EPOLLOUT | EPOLLONESHOT;
@@ -146,7 +150,7 @@ static void test_fork_shares(void **state)
 	}
 	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
 				    sizeof(ttl)), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	assert_int_equal(write(p[1], &c, 1), 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -157,7 +161,7 @@ static void test_fork_shares(void **state)
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
 				    sizeof(ttl)), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_TCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_TCP);
 	close(fd);
 }
 
@@ -183,10 +187,10 @@ static void test_scm_rights_shares(void **state)
 	assert_int_equal(sendmsg(sp[0], &msg, 0), 1);
 	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
 				    sizeof(ttl)), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	assert_int_equal(recvmsg(sp[1], &msg, MSG_CMSG_CLOEXEC), 1);
 	memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
-	assert_int_equal(rt_protocol(got), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(got), IPPROTO_MPTCP);
 	close(got);
 	close(sp[0]);
 	close(sp[1]);
@@ -209,8 +213,8 @@ static void test_eintr_connect_stays_connecting(void **state)
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerval t = { .it_value = { 0, 200000 } };
 	unsigned short port = 0;
-	int l = rt_listener(AF_INET6, 0, &port);
-	struct sockaddr_in6 a = rt_addr6("::1", port);
+	int l = raw_listener(AF_INET6, 0, &port);
+	struct sockaddr_in6 a = addr6("::1", port);
 	int filler = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM,
 				  IPPROTO_TCP);
 	int fd, hops = 32;
@@ -218,17 +222,17 @@ static void test_eintr_connect_stays_connecting(void **state)
 	(void)state;
 	assert_int_equal(syscall(SYS_connect, filler, &a, sizeof(a)), 0);
 	fd = socket(AF_INET6, SOCK_STREAM, 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
 	assert_int_equal(setitimer(ITIMER_REAL, &t, NULL), 0);
 	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), -1);
 	assert_int_equal(errno, EINTR);
-	assert_int_equal(rt_tcp_state(fd), TCP_SYN_SENT);
+	assert_int_equal(tcp_state_of(fd), TCP_SYN_SENT);
 	/* Refused by MPTCP: ignored, as the socket cannot be rebuilt. */
 	assert_int_equal(setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
 				    &hops, sizeof(hops)), 0);
-	assert_int_equal(rt_tcp_state(fd), TCP_SYN_SENT);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(tcp_state_of(fd), TCP_SYN_SENT);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	close(fd);
 	close(filler);
 	close(l);
@@ -238,7 +242,7 @@ static void test_eintr_connect_stays_connecting(void **state)
 static unsigned short closed_port(int family)
 {
 	unsigned short port = 0;
-	int l = rt_listener(family, 1, &port);
+	int l = raw_listener(family, 1, &port);
 
 	close(l);
 	return port;
@@ -247,21 +251,21 @@ static unsigned short closed_port(int family)
 /* After ECONNREFUSED the same socket may connect elsewhere: decided anew. */
 static void test_reconnect_redecides(void **state)
 {
-	struct sockaddr_in6 refused = rt_addr6("::1", closed_port(AF_INET6));
+	struct sockaddr_in6 refused = addr6("::1", closed_port(AF_INET6));
 	unsigned short port = 0;
-	int l = rt_listener(AF_INET, 8, &port);
-	struct sockaddr_in6 mapped = rt_addr6("::ffff:127.0.0.1", port);
+	int l = raw_listener(AF_INET, 8, &port);
+	struct sockaddr_in6 mapped = addr6("::ffff:127.0.0.1", port);
 	int fd = socket(AF_INET6, SOCK_STREAM, 0);
 
 	(void)state;
 	assert_int_equal(connect(fd, (struct sockaddr *)&refused,
 				 sizeof(refused)), -1);
 	assert_int_equal(errno, ECONNREFUSED);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	/* 127.0.0.1, v4-mapped: excluded, so this connection is TCP. */
 	assert_int_equal(connect(fd, (struct sockaddr *)&mapped,
 				 sizeof(mapped)), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_TCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_TCP);
 	close(fd);
 	close(l);
 }
@@ -270,13 +274,13 @@ static void test_reconnect_redecides(void **state)
 static void test_sin6_rfc2133_length(void **state)
 {
 	unsigned short port = 0;
-	int l = rt_listener(AF_INET, 8, &port);
-	struct sockaddr_in6 mapped = rt_addr6("::ffff:127.0.0.1", port);
+	int l = raw_listener(AF_INET, 8, &port);
+	struct sockaddr_in6 mapped = addr6("::ffff:127.0.0.1", port);
 	int fd = socket(AF_INET6, SOCK_STREAM, 0);
 
 	(void)state;
 	assert_int_equal(connect(fd, (struct sockaddr *)&mapped, 24), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_TCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_TCP);
 	close(fd);
 	close(l);
 }
@@ -300,8 +304,8 @@ static void test_bad_pointers_get_efault(void **state)
 				 MSG_FASTOPEN), -1);
 	assert_int_equal(errno, EFAULT);
 	/* The socket is still usable and still undecided. */
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
-	assert_int_equal(rt_tcp_state(fd), TCP_CLOSE);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
+	assert_int_equal(tcp_state_of(fd), TCP_CLOSE);
 	close(fd);
 }
 
@@ -344,7 +348,7 @@ static void closed_in_bulk(bool use_closefrom)
 
 	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
 				    sizeof(one)), 0);
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	if (use_closefrom)
 		closefrom(fd);
 	else
@@ -386,7 +390,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_closefrom_forgets),
 	};
 
-	rt_require_mptcp();
+	fixture_require_mptcp();
 	/* One test by name (a pattern), as when checking an old library. */
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);

@@ -6,16 +6,18 @@
  * 11: the registration used to die with the old socket, and the loop hung).
  * Runs preloaded with fixtures/exclude_loopback4.conf.
  */
+#include <netinet/tcp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "rtest.h"
+#include "fixture.h"
 
 struct outcome {
 	bool connected;
@@ -52,13 +54,13 @@ static void bufferevent_case(bool refused_option)
 	struct timeval limit = { 5, 0 };
 	struct event_base *base = new_base();
 	unsigned short port = 0;
-	int l = rt_listener(AF_INET, 8, &port);
-	struct sockaddr_in a = rt_addr4("127.0.0.1", port);
+	int l = raw_listener(AF_INET, 8, &port);
+	struct sockaddr_in a = addr4("127.0.0.1", port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	struct outcome o = { 0 };
 	struct bufferevent *bev;
 
-	assert_int_equal(rt_protocol(fd), IPPROTO_MPTCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_MPTCP);
 	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(bev, NULL, NULL, on_event, &o);
 	/* epoll_ctl(ADD) happens here; connect() then finds the write
@@ -69,14 +71,14 @@ static void bufferevent_case(bool refused_option)
 
 		assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
 					    sizeof(ttl)), 0);
-		assert_int_equal(rt_protocol(fd), IPPROTO_TCP);
+		assert_int_equal(protocol_of(fd), IPPROTO_TCP);
 	}
 	assert_int_equal(bufferevent_socket_connect(bev, (struct sockaddr *)&a,
 						    sizeof(a)), 0);
 	event_base_loopexit(base, &limit);
 	event_base_dispatch(base);
 	assert_true(o.connected);
-	assert_int_equal(rt_protocol(fd), IPPROTO_TCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_TCP);
 	bufferevent_free(bev);
 	event_base_free(base);
 	close(l);
@@ -102,7 +104,7 @@ static void on_writable(evutil_socket_t fd, short what, void *arg)
 
 	if ((what & EV_WRITE) &&
 	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && !err &&
-	    rt_tcp_state(fd) == TCP_ESTABLISHED) {
+	    tcp_state_of(fd) == TCP_ESTABLISHED) {
 		o->writable = true;
 	}
 }
@@ -114,8 +116,8 @@ static void test_persistent_event_before_connect(void **state)
 	struct timeval limit = { 5, 0 };
 	struct event_base *base = new_base();
 	unsigned short port = 0;
-	int l = rt_listener(AF_INET, 8, &port);
-	struct sockaddr_in a = rt_addr4("127.0.0.1", port);
+	int l = raw_listener(AF_INET, 8, &port);
+	struct sockaddr_in a = addr4("127.0.0.1", port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	struct outcome o = { 0 };
 	struct event *ev;
@@ -128,7 +130,7 @@ static void test_persistent_event_before_connect(void **state)
 	event_base_loop(base, EVLOOP_NONBLOCK);
 	rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
 	assert_true(rc == 0 || errno == EINPROGRESS);
-	assert_int_equal(rt_protocol(fd), IPPROTO_TCP);
+	assert_int_equal(protocol_of(fd), IPPROTO_TCP);
 	event_base_loopexit(base, &limit);
 	while (!o.writable && event_base_loop(base, EVLOOP_ONCE) == 0 &&
 	       !event_base_got_exit(base))
@@ -148,7 +150,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_persistent_event_before_connect),
 	};
 
-	rt_require_mptcp();
+	fixture_require_mptcp();
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,10 +6,10 @@
 # copies, a private mount namespace over the sysconfdir); the machine's own
 # files are never touched. mptcp-facts §9: the probe links the library, as
 # the loader ignores LD_PRELOAD for setuid programs.
-set -euo pipefail
-[ "$(id -u)" = 0 ] || { echo "skip: needs root"; exit 77; }
-tmp=$(mktemp -d /tmp/secure_identity.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+set -o pipefail
+need_root "needs root"
+tmp=$T_TMP
 chmod 755 "$tmp"
 etc=$tmp/etc
 mkdir -p "$etc/mptcpshim/apps.d"
@@ -22,21 +22,12 @@ for name in probe-plain probe-setuid probe-named; do
 	chmod 755 "$tmp/$name"
 done
 chmod u+s "$tmp/probe-setuid" "$tmp/probe-named"
-failed=0
 # Runs PROBE as uid 65534 with argv[0] ARGV0, the fake sysconfdir mounted.
 run() {
 	unshare --mount --propagation private sh -c '
 		mount --bind "$1" "$2" && exec setpriv --reuid=65534 \
 			--regid=65534 --clear-groups bash -c "exec -a $3 $4"' \
 		sh "$etc" "$(dirname "$SYSCONF")" "$2" "$1"
-}
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: expected '$2', got '$3'"
-		failed=1
-	fi
 }
 [ "$(basename "$SYSCONF")" = mptcpshim ] || { echo "unexpected sysconfdir $SYSCONF"; exit 1; }
 check "not secure: argv[0] selects [app:chosen]" "secure=0 protocol=6" \
@@ -45,4 +36,4 @@ check "setuid: argv[0] is ignored" "secure=1 protocol=262" \
 	"$(run "$tmp/probe-setuid" chosen)"
 check "setuid: the executable's name still selects its policy" \
 	"secure=1 protocol=6" "$(run "$tmp/probe-named" chosen)"
-exit $failed
+finish

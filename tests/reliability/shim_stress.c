@@ -17,17 +17,21 @@
  * predicted protocol, no fd leaked, and every child exited 0.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
 #include <time.h>
 
-#include "rtest.h"
+#include "fixture.h"
 
 extern char **environ;
 
@@ -55,8 +59,8 @@ static bool past_deadline(void)
 static bool one_socket(int i, int ep)
 {
 	bool v6 = i & 1, option = (i & 2) != 0, nonblock = (i & 4) != 0;
-	struct sockaddr_in a4 = rt_addr4("127.0.0.1", port4);
-	struct sockaddr_in6 a6 = rt_addr6("::1", port6);
+	struct sockaddr_in a4 = addr4("127.0.0.1", port4);
+	struct sockaddr_in6 a6 = addr6("::1", port6);
 	int want = option ? IPPROTO_TCP : v6 ? proto6 : proto4;
 	int fd, rc, got, d;
 
@@ -91,7 +95,7 @@ static bool one_socket(int i, int ep)
 			    ev.data.u64 == (uint64_t)fd)
 				break;
 	}
-	got = rt_protocol(fd);
+	got = protocol_of(fd);
 	if (got != want) {
 		fprintf(stderr, "socket %d (v6=%d option=%d nonblock=%d): "
 			"protocol %d, predicted %d\n", i, v6, option, nonblock,
@@ -164,7 +168,7 @@ static void *forker(void *arg)
 		if (pid == 0) {
 			int fd = socket(AF_INET6, SOCK_STREAM, 0);
 
-			_exit(rt_protocol(fd) == IPPROTO_MPTCP ? 0 : 1);
+			_exit(protocol_of(fd) == IPPROTO_MPTCP ? 0 : 1);
 		}
 		pthread_rwlock_unlock(&fork_lock);
 		reap(pid);
@@ -247,14 +251,14 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--child") == 0) {
 		int fd = socket(AF_INET6, SOCK_STREAM, 0);
 
-		return rt_protocol(fd) == atoi(argv[2]) ? 0 : 1;
+		return protocol_of(fd) == atoi(argv[2]) ? 0 : 1;
 	}
 	if (argc < 5) {
 		fprintf(stderr, "usage: shim_stress WORKERS ITERATIONS PROTO4 "
 			"PROTO6 [SPAWNS]\n");
 		return 2;
 	}
-	rt_require_mptcp();
+	fixture_require_mptcp();
 	workers = atoi(argv[1]);
 	iterations = atoi(argv[2]);
 	proto4 = atoi(argv[3]);
@@ -264,8 +268,8 @@ int main(int argc, char **argv)
 		return 2;
 	self = "/proc/self/exe";
 	deadline = time(NULL) + 90;
-	l[0] = rt_listener(AF_INET, 4096, &port4);
-	l[1] = rt_listener(AF_INET6, 4096, &port6);
+	l[0] = raw_listener(AF_INET, 4096, &port4);
+	l[1] = raw_listener(AF_INET6, 4096, &port6);
 	if (l[0] < 0 || l[1] < 0)
 		return 1;
 	list_fds(before, sizeof(before));

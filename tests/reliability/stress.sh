@@ -3,7 +3,8 @@
 # Runs shim_stress with the protocols `mptcpshim policy explain` predicts
 # for its two destinations, under the policy in MPTCPSHIM_CONFIG.
 #   stress.sh WORKERS ITERATIONS [SPAWNS]
-set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+set -o pipefail
 predict() {
 	case $("$MPTCPSHIM_BIN" policy explain shim_stress "$1" |
 		awk '$1 == "decision:" { print $2 }') in
@@ -14,4 +15,4 @@ predict() {
 }
 p4=$(predict 127.0.0.1:80)
 p6=$(predict '[::1]:80')
-exec env LD_PRELOAD="$SHIM_LIB" "$SHIM_STRESS" "$1" "$2" "$p4" "$p6" "${3:-30}"
+env LD_PRELOAD="$SHIM_LIB" "$SHIM_STRESS" "$1" "$2" "$p4" "$p6" "${3:-30}"

@@ -3,9 +3,10 @@
 # The bash completion offers every subcommand and every long option each
 # subcommand's --help lists (so the two cannot drift), completes files,
 # directories and the command given to run/doctor, and covers mptcpize.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+# Completion functions return nonzero as a matter of course.
+set +e
 : "${MPTCPSHIM_BIN:?}" "${COMPLETION:?}"
-failed=0
 
 bash -n "$COMPLETION" || { echo "FAIL: syntax" >&2; exit 1; }
 . "$COMPLETION"
@@ -25,19 +26,17 @@ complete_line() {
 
 expect() {	# expect DESCRIPTION WORD OUTPUT
 	if grep -qx -- "$2" <<<"$3"; then
-		echo "ok: $1"
+		ok "$1"
 	else
-		echo "FAIL: $1: '$2' not offered (got: $(echo $3))" >&2
-		failed=1
+		bad "$1: '$2' not offered (got: $(echo $3))"
 	fi
 }
 
 refuse() {	# refuse DESCRIPTION WORD OUTPUT
 	if grep -qx -- "$2" <<<"$3"; then
-		echo "FAIL: $1: '$2' offered" >&2
-		failed=1
+		bad "$1: '$2' offered"
 	else
-		echo "ok: $1"
+		ok "$1"
 	fi
 }
 
@@ -57,8 +56,7 @@ for sub in $subs; do
 	done
 done
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$T_TMP
 touch "$tmp/policy.conf"
 mkdir "$tmp/root.d"
 expect "run -c completes files" "$tmp/policy.conf" \
@@ -97,8 +95,4 @@ expect "endpoints auto --role" server \
 expect "conns -- completes the command" bash \
 	"$(complete_line mptcpshim conns --json -- bas)"
 
-if [ "$failed" = 0 ]; then
-	echo "PASS: completion"
-	exit 0
-fi
-exit 1
+finish

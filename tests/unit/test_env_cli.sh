@@ -3,18 +3,18 @@
 # `mptcpshim env`: each style quotes what its reader would split or expand
 # (the shell lines are evaluated back), and bad combinations are refused
 # with the right exit code. The activated programs: container_env.sh.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+# The checks below read exit codes themselves.
+set +e
 BIN=${MPTCPSHIM_BIN:?}
 LIB=${MPTCPSHIM_LIB:?}
-work=$(mktemp -d /tmp/test_env_cli.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+work=$T_TMP
 export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
 unset MPTCPSHIM_CONFIG LD_PRELOAD GODEBUG
 
-. "$(dirname "$0")/cli_lib.sh"
 
 expect_out() {
-	grep -qxF -- "$1" <<<"$out" || fail "expected the line '$1' in: $out"
+	grep -qxF -- "$1" <<<"$out" || bad "expected the line '$1' in: $out"
 }
 
 # A library and a policy whose paths hold a quote, a space and a '$'.
@@ -32,7 +32,7 @@ expect_rc 0 "$BIN" env --shell -c "$pol"
 	[ "$LD_PRELOAD" = "$odd" ] || echo "FAIL: LD_PRELOAD '$LD_PRELOAD'"
 	[ "$GODEBUG" = multipathtcp=1 ] || echo "FAIL: GODEBUG '$GODEBUG'"
 	[ "$MPTCPSHIM_CONFIG" = "$pol" ] || echo "FAIL: config '$MPTCPSHIM_CONFIG'"
-) | grep FAIL && failures=$((failures + 1))
+) | grep FAIL && bad "env --shell does not evaluate back"
 expect_out "export LD_PRELOAD='$work/it'\\''s a \$lib.so'"
 
 # --containerfile: double quotes with \" \\ \$ escaped; bare when plain.
@@ -46,7 +46,7 @@ expect_out "mptcpshim env: -c rel.conf: give the absolute path inside the image"
 
 # --systemd: one Environment= word each, quoted as systemd reads it.
 expect_rc 0 "$BIN" env --systemd -c "$pol"
-[ "$(head -n1 <<<"$out")" = "[Service]" ] || fail "no [Service] first: $out"
+[ "$(head -n1 <<<"$out")" = "[Service]" ] || bad "no [Service] first: $out"
 expect_out "Environment=\"LD_PRELOAD=$work/it's a \$lib.so\""
 expect_out "Environment=\"MPTCPSHIM_CONFIG=$pol\""
 
@@ -60,5 +60,4 @@ expect_out "mptcpshim env: unexpected argument 'wget'"
 MPTCPSHIM_LIBRARY=$work/none.so expect_rc 1 "$BIN" env
 expect_out "mptcpshim env: cannot find libmptcpshim.so (set MPTCPSHIM_LIBRARY, or reinstall)"
 
-[ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "all env checks passed"
+finish

@@ -16,7 +16,7 @@
 
 #include "explain.h"
 #include "mib.h"
-#include "pm.h"
+#include "pm_check.h"
 
 #define MAX_REASONS 32
 

@@ -56,11 +56,11 @@ static struct nlmsghdr *message(struct recording *r, int n)
 static void test_mptcp_socket(void **state)
 {
 	struct recording r;
-	struct sd_conn c;
+	struct sockdiag_conn c;
 
 	(void)state;
 	load("diag_mptcp.bin", &r);
-	assert_int_equal(sd_parse_conn(message(&r, 0), &c), 0);
+	assert_int_equal(sockdiag_parse_conn(message(&r, 0), &c), 0);
 	assert_null(message(&r, 1));
 	assert_string_equal(c.local.addr, "10.62.1.1");
 	assert_int_equal(c.local.port, 55552);
@@ -75,18 +75,18 @@ static void test_mptcp_socket(void **state)
 	/* The 6.18 kernel sends the whole 96-byte struct. */
 	assert_true(c.bytes_known);
 	assert_int_equal(c.bytes_sent, 7602177);
-	assert_string_equal(sd_state_name(c.state), "ESTAB");
+	assert_string_equal(sockdiag_state_name(c.state), "ESTAB");
 }
 
 static void test_subflows(void **state)
 {
 	struct recording r;
-	struct sd_subflow join, first;
+	struct sockdiag_subflow join, first;
 
 	(void)state;
 	load("diag_tcp.bin", &r);
-	assert_int_equal(sd_parse_subflow(message(&r, 0), &join), 0);
-	assert_int_equal(sd_parse_subflow(message(&r, 1), &first), 0);
+	assert_int_equal(sockdiag_parse_subflow(message(&r, 0), &join), 0);
+	assert_int_equal(sockdiag_parse_subflow(message(&r, 1), &first), 0);
 	assert_null(message(&r, 2));
 
 	assert_string_equal(join.local.addr, "10.62.2.1");
@@ -114,19 +114,19 @@ static void test_subflows(void **state)
 static void test_join_on_token(void **state)
 {
 	struct recording m, t;
-	struct sd_conn c;
-	struct sd_subflow sf;
+	struct sockdiag_conn c;
+	struct sockdiag_subflow sf;
 
 	(void)state;
 	load("diag_mptcp.bin", &m);
 	load("diag_tcp.bin", &t);
-	assert_int_equal(sd_parse_conn(message(&m, 0), &c), 0);
+	assert_int_equal(sockdiag_parse_conn(message(&m, 0), &c), 0);
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(sd_parse_subflow(message(&t, i), &sf), 0);
-		assert_true(sd_subflow_of(&sf, &c));
+		assert_int_equal(sockdiag_parse_subflow(message(&t, i), &sf), 0);
+		assert_true(sockdiag_subflow_of(&sf, &c));
 	}
 	c.token ^= 1;
-	assert_false(sd_subflow_of(&sf, &c));
+	assert_false(sockdiag_subflow_of(&sf, &c));
 }
 
 static void test_events(void **state)
@@ -172,8 +172,8 @@ static void test_truncated(void **state)
 {
 	struct recording r;
 	struct nlmsghdr *h;
-	struct sd_conn c;
-	struct sd_subflow sf;
+	struct sockdiag_conn c;
+	struct sockdiag_subflow sf;
 	struct pm_event ev;
 
 	(void)state;
@@ -181,13 +181,13 @@ static void test_truncated(void **state)
 	h = message(&r, 0);
 	h->nlmsg_len = NLMSG_HDRLEN + 10;
 	errno = 0;
-	assert_int_equal(sd_parse_conn(h, &c), -1);
+	assert_int_equal(sockdiag_parse_conn(h, &c), -1);
 	assert_int_equal(errno, EBADMSG);
 
 	load("diag_tcp.bin", &r);
 	h = message(&r, 0);
 	h->nlmsg_len = NLMSG_HDRLEN + 4;
-	assert_int_equal(sd_parse_subflow(h, &sf), -1);
+	assert_int_equal(sockdiag_parse_subflow(h, &sf), -1);
 
 	load("pm_events.bin", &r);
 	h = message(&r, 0);
@@ -201,20 +201,20 @@ static void test_built_messages(void **state)
 	char buf[1024] = {0}, info[43] = {0};
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct inet_diag_msg *m = mnl_nlmsg_put_extra_header(h, sizeof(*m));
-	struct sd_subflow sf;
-	struct sd_conn c;
+	struct sockdiag_subflow sf;
+	struct sockdiag_conn c;
 	uint32_t token = 0xabcd;
 
 	(void)state;
 	m->idiag_family = AF_INET;
 	m->idiag_state = 1;
-	assert_int_equal(sd_parse_subflow(h, &sf), 1);
+	assert_int_equal(sockdiag_parse_subflow(h, &sf), 1);
 
 	memcpy(info + offsetof(struct diag_mptcp_info, token), &token, 4);
 	info[offsetof(struct diag_mptcp_info, flags)] =
 	    MPTCP_INFO_FLAG_FALLBACK;
 	mnl_attr_put(h, INET_DIAG_INFO, sizeof(info), info);
-	assert_int_equal(sd_parse_conn(h, &c), 0);
+	assert_int_equal(sockdiag_parse_conn(h, &c), 0);
 	assert_true(c.info_known);
 	assert_int_equal(c.token, 0xabcd);
 	assert_true(c.fallback);

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "pm.h"
+#include "pm_check.h"
 
 static void test_missing_family(void **state)
 {

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 #include <errno.h>
 
-#include "pm.h"
 #include "pm_auto.h"
+#include "pm_check.h"
 #include "rtnl.h"
 
 static const struct rtnl_addr addrs[] = {

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "pm.h"
+#include "pm_check.h"
 
 static void test_no_backup_no_note(void **state)
 {

@@ -2,21 +2,21 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # `mptcpshim policy check|explain|show`: output shape and exit codes, run
 # against the built CLI with the unit fixtures and the shipped conf/ files.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+# The checks below read exit codes themselves.
+set +e
 BIN=${MPTCPSHIM_BIN:?}
 FIX=${FIXTURES:?}
 CONF=${CONF_DIR:?}
 SYSCONF=${SYSCONFDIR:?}
-work=$(mktemp -d /tmp/test_policy_cli.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+work=$T_TMP
 # Keep the caller's own policy files out of these runs.
 export XDG_CONFIG_HOME=$work/xdg HOME=$work/home
 unset MPTCPSHIM_CONFIG
 
-. "$(dirname "$0")/cli_lib.sh"
 
 expect_out() {
-	grep -qF -- "$1" <<<"$out" || fail "expected '$1' in: $out"
+	grep -qF -- "$1" <<<"$out" || bad "expected '$1' in: $out"
 }
 
 # check: clean files exit 0, each bad one 2 with FILE:LINE: message.
@@ -26,12 +26,12 @@ for f in "$FIX"/good*.conf "$CONF"/mptcpshim.conf "$CONF"/apps.d/*.conf; do
 done
 for f in "$FIX"/bad*.conf; do
 	expect_rc 2 "$BIN" policy check "$f"
-	grep -qE "^$f:[0-9]+: " <<<"$out" || fail "no FILE:LINE for $f: $out"
+	grep -qE "^$f:[0-9]+: " <<<"$out" || bad "no FILE:LINE for $f: $out"
 done
 expect_rc 2 "$BIN" policy check "$FIX/bad20-mixed.conf"
 expect_out "$FIX/bad20-mixed.conf:5: exclude: '10.0.0.0/33': IPv4 prefix length must be 0..32"
 expect_out "$FIX/bad20-mixed.conf:7: idle: '-1' is not a number"
-[ "$(wc -l <<<"$out")" = 2 ] || fail "bad20: expected exactly 2 lines: $out"
+[ "$(wc -l <<<"$out")" = 2 ] || bad "bad20: expected exactly 2 lines: $out"
 # One bad file among good ones still fails the run, and all are reported.
 expect_rc 2 "$BIN" policy check "$FIX/good02-all-keys.conf" \
 	"$FIX/bad01-unknown-key.conf"
@@ -60,7 +60,7 @@ install -m 0644 "$FIX/good01-empty.conf" "$work/xdg/mptcpshim/mptcpshim.conf"
 if [ ! -e "$SYSCONF/mptcpshim.conf" ] && [ ! -d "$SYSCONF/apps.d" ]; then
 	MPTCPSHIM_CONFIG=$FIX/bad01-unknown-key.conf expect_rc 2 "$BIN" policy check
 	[ "$(head -n1 <<<"$out")" = "$work/xdg/mptcpshim/mptcpshim.conf: ok" ] ||
-		fail "user file first: $out"
+		bad "user file first: $out"
 	expect_out "$FIX/bad01-unknown-key.conf:3: unknown key 'colour'"
 	expect_rc 0 "$BIN" policy check
 	expect_out "$work/xdg/mptcpshim/mptcpshim.conf: ok"
@@ -115,7 +115,7 @@ printf '[app:ssh]\nunsupported_option.IPV6_TCLASS = fail\n' >"$work/tclass.conf"
 expect_rc 0 "$BIN" policy explain -c "$work/tclass.conf" ssh '[::1]:22'
 expect_out "  IPV6_TCLASS              error: the program gets MPTCP's error (unsupported_option)"
 expect_rc 0 "$BIN" policy explain ssh 192.0.2.1:22
-grep -q IPV6_TCLASS <<<"$out" && fail "IPv6 options listed for an IPv4 address: $out"
+grep -q IPV6_TCLASS <<<"$out" && bad "IPv6 options listed for an IPv4 address: $out"
 expect_rc 2 "$BIN" policy explain curl not-an-address
 expect_rc 2 "$BIN" policy explain
 expect_rc 2 "$BIN" policy explain curl 1.2.3.4:99999
@@ -129,7 +129,7 @@ sed 's/ ; .*//' <<<"$out" >"$work/shown.conf"
 expect_rc 0 "$BIN" policy check "$work/shown.conf"
 expect_rc 0 "$BIN" policy show --json -c "$cfg"
 /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); assert d['global']['mode']['value']=='listed'; assert d['apps']['curl']['keepalive.idle']['value']==120" <<<"$out" ||
-	fail "show --json is not the expected JSON: $out"
+	bad "show --json is not the expected JSON: $out"
 expect_rc 0 "$BIN" policy show
 expect_out "mode = all ; default"
 expect_rc 2 "$BIN" policy show --listen
@@ -140,9 +140,9 @@ expect_rc 0 "$BIN" policy --help
 # says (each assertion reads a value the text mode prints differently).
 json_ok() {	# json_ok PYTHON-ASSERTIONS: on $out, as d
 	/usr/bin/python3 -m json.tool <<<"$out" >/dev/null ||
-		{ fail "not JSON: $out"; return; }
+		{ bad "not JSON: $out"; return; }
 	/usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1" \
-		<<<"$out" || fail "JSON does not say '$1': $out"
+		<<<"$out" || bad "JSON does not say '$1': $out"
 }
 expect_rc 0 "$BIN" policy explain --json -c "$cfg" curl 192.0.2.200:8080
 json_ok "assert d['decision']=='tcp' and d['rule']=='$cfg:34'
@@ -166,12 +166,8 @@ assert d['files'][1]['problems'][0]['line']==0"
 # in a program name prints as \x1b in text and as \u001b in JSON.
 expect_rc 0 "$BIN" policy explain "$(printf 'evil\033]0;x\007')"
 expect_out 'program:  evil\x1b]0;x\x07'
-grep -q "$(printf '\033')" <<<"$out" && fail "raw ESC in text: $out"
+grep -q "$(printf '\033')" <<<"$out" && bad "raw ESC in text: $out"
 expect_rc 0 "$BIN" policy explain --json "$(printf 'evil\033[31m\xff')"
 json_ok "assert d['program']=='evil\\x1b[31m\\ufffd'"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failure(s)"
-	exit 1
-fi
-echo "all policy CLI checks passed"
+finish

@@ -170,12 +170,12 @@ static void test_command_names(void **state)
 static void test_exit_codes(void **state)
 {
 	(void)state;
-	assert_int_equal(run_exit_code(0), 0);
-	assert_int_equal(run_exit_code(7 << 8), 7);
-	assert_int_equal(run_exit_code(255 << 8), 255);
+	assert_int_equal(cli_exit_code(0), 0);
+	assert_int_equal(cli_exit_code(7 << 8), 7);
+	assert_int_equal(cli_exit_code(255 << 8), 255);
 	/* Killed by a signal: the shell's 128+N. */
-	assert_int_equal(run_exit_code(SIGTERM), 128 + SIGTERM);
-	assert_int_equal(run_exit_code(SIGKILL | 0x80), 128 + SIGKILL);
+	assert_int_equal(cli_exit_code(SIGTERM), 128 + SIGTERM);
+	assert_int_equal(cli_exit_code(SIGKILL | 0x80), 128 + SIGKILL);
 }
 
 static int parse(bool mptcpize, struct run_options *opt, bool *done, ...)

@@ -3,10 +3,9 @@
 # The preloaded library carries no CLI-only code: nothing of `policy show`
 # or `policy check` (the printers, the walk, the file checks) is linked
 # into libmptcpshim.so, only the policy code the hooks call.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 LIB=${MPTCPSHIM_LIB:?}
 syms=$(nm "$LIB" 2>&1) || { echo "FAIL: nm $LIB: $syms"; exit 1; }
-failures=0
 # The table must be there to be judged: a stripped library proves nothing.
 grep -qw policy_decide <<<"$syms" ||
 	{ echo "FAIL: no symbol table in $LIB (stripped?)"; exit 1; }
@@ -14,11 +13,8 @@ for pattern in 'policy_show' 'show_(ini|json)' 'print_(ini|json)_[a-z_]*' \
 	'policy_check_[a-z_]*' 'policy_for_each_[a-z_]*' 'policy_file_safety' \
 	'policy_load_stream' 'policy_app_[a-z_]*' 'policy_section_name' \
 	'policy_setting_item' 'out_[a-z_]*' 'cli_[a-z_]*'; do
-	hits=$(awk '{ print $NF }' <<<"$syms" | grep -xE "$pattern(\.[a-z0-9.]*)?")
-	if [ -n "$hits" ]; then
-		echo "FAIL: CLI-only code in $LIB: $(echo $hits)"
-		failures=$((failures + 1))
-	fi
+	hits=$(awk '{ print $NF }' <<<"$syms" |
+		grep -xE "$pattern(\.[a-z0-9.]*)?" || true)
+	check "no CLI-only code in $LIB like $pattern" "" "$(echo $hits)"
 done
-[ "$failures" -eq 0 ] || exit 1
-echo "no CLI-only symbol in $LIB"
+finish

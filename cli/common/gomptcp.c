@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdpath.h"
 #include "gomptcp.h"
 
 static enum gomptcp_value value(bool dial, bool listen)
@@ -53,33 +54,13 @@ static const char *base(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* What execvp() would run: cmd itself if it has a slash, else the first
- * executable cmd on $PATH. */
-static bool find_executable(const char *cmd, char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-
-	if (strchr(cmd, '/'))
-		return snprintf(out, len, "%s", cmd) < (int)len;
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-
-		if (snprintf(out, len, "%.*s%s%s", (int)n, p, n ? "/" : "",
-			     cmd) < (int)len &&
-		    access(out, X_OK) == 0)
-			return true;
-		p += n + (p[n] == ':');
-	}
-	return false;
-}
-
 void gomptcp_command_names(const char *cmd, char *buf, unsigned len,
 			   const char *names[3])
 {
 	char found[PATH_MAX], real[PATH_MAX];
 	int k = 0;
 
-	if (find_executable(cmd, found, sizeof(found)) &&
+	if (cmdpath_find(cmd, found, sizeof(found)) &&
 	    realpath(found, real) && snprintf(buf, len, "%s", base(real)) <
 					     (int)len)
 		names[k++] = buf;

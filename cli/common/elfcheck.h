@@ -43,10 +43,6 @@ int elf_read_shebang(const char *path, char *interp, size_t interp_len,
  */
 int elf_go_at_least(const char *version, int major, int minor);
 
-/* execvp()'s search: the path of name (absolute or relative if it holds a
- * '/'), or false when nothing executable is found. */
-bool elf_find_in_path(const char *name, char *out, size_t len);
-
 /*
  * For a "#!" script at path: the program that runs it, found like the
  * kernel and env(1) do ("#!/usr/bin/env NAME" looks NAME up in PATH).

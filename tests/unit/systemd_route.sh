@@ -4,19 +4,13 @@
 # static binary: LD_PRELOAD would silently do nothing) and says how to wrap
 # it; it accepts dynamic programs and commands already wrapped in
 # `mptcpshim run`. Temporary --root trees; no privileges, no systemd.
-set -eu
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 
 : "${MPTCPSHIM_BIN:?set by CTest: the mptcpshim CLI}"
 : "${SHIM_LIB:?set by CTest: libmptcpshim.so}"
 export MPTCPSHIM_LIBRARY="$SHIM_LIB"
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-FAILED=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok: $1"; else
-		echo "FAIL: $1: expected '$2', got '$3'" >&2; FAILED=1; fi
-}
+T=$T_TMP
 
 R=$T/root
 U=$R/usr/lib/systemd/system
@@ -53,6 +47,4 @@ check "dynamic ExecStart: drop-in written" yes \
 enable wrapped.service
 check "ExecStart already wrapped in mptcpshim run: enabled" 0 "$RC"
 
-[ "$FAILED" = 0 ] && echo "PASS: systemd_route" && exit 0
-echo "FAILED: systemd_route" >&2
-exit 1
+finish

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "cli.h"
 #include "output.h"
@@ -165,4 +166,13 @@ int cli_parse_json_only(int argc, char **argv, const char *subcommand,
 	*json = false;
 	return cli_parse_options(argc, argv, subcommand, options,
 				 CLI_OPTIONS_STOP_AT_OPERAND, usage);
+}
+
+int cli_exit_code(int wait_status)
+{
+	if (WIFEXITED(wait_status))
+		return WEXITSTATUS(wait_status);
+	if (WIFSIGNALED(wait_status))
+		return 128 + WTERMSIG(wait_status);
+	return 1;
 }

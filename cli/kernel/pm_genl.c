@@ -388,3 +388,23 @@ void pm_state_free(struct pm_state *st)
 	st->unused = NULL;
 	st->nunused = 0;
 }
+
+static const struct {
+	unsigned flag;
+	const char *name;
+} flag_names[] = {
+	{ PM_FLAG_SIGNAL, "signal" },	{ PM_FLAG_SUBFLOW, "subflow" },
+	{ PM_FLAG_BACKUP, "backup" },	{ PM_FLAG_FULLMESH, "fullmesh" },
+	{ PM_FLAG_IMPLICIT, "implicit" }, { PM_FLAG_LAMINAR, "laminar" },
+};
+
+size_t pm_flag_names(unsigned flags, const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]);
+	     i++)
+		if ((flags & flag_names[i].flag) && n < max)
+			names[n++] = flag_names[i].name;
+	return n;
+}

@@ -91,6 +91,26 @@ static pid_t pid_of(const char *name)
 	return *end || v <= 0 ? 0 : (pid_t)v;
 }
 
+/* Calls fn for every process in /proc until it returns nonzero; returns
+ * that, 0 at the end, or -1 when /proc cannot be read. */
+static int each_process(int (*fn)(pid_t pid, void *arg), void *arg)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d)
+		return -1;
+	while (rc == 0 && (de = readdir(d))) {
+		pid_t pid = pid_of(de->d_name);
+
+		if (pid)
+			rc = fn(pid, arg);
+	}
+	closedir(d);
+	return rc;
+}
+
 static int by_inode(const void *a, const void *b)
 {
 	const struct procmap_entry *x = a, *y = b;
@@ -100,39 +120,37 @@ static int by_inode(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-static int scan_one(struct procmap *m, size_t *cap, pid_t pid)
+struct scan {
+	struct procmap *m;
+	size_t cap;
+};
+
+/* 0 to go on, 1 when out of memory. */
+static int scan_one(pid_t pid, void *arg)
 {
-	int rc = scan_process(m, cap, pid);
+	struct scan *sc = arg;
+	int rc = scan_process(sc->m, &sc->cap, pid);
 
 	if (rc == 1)
-		m->unreadable++;
-	return rc < 0 ? -1 : 0;
+		sc->m->unreadable++;
+	return rc < 0 ? 1 : 0;
 }
 
 int procmap_build(struct procmap *m, const pid_t *pids, size_t npids)
 {
-	size_t cap = 0;
+	struct scan sc = { .m = m };
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (pids) {
 		for (size_t i = 0; i < npids && rc == 0; i++)
-			rc = scan_one(m, &cap, pids[i]);
+			rc = scan_one(pids[i], &sc);
 	} else {
-		DIR *d = opendir("/proc");
-		struct dirent *de;
-
-		if (!d)
+		rc = each_process(scan_one, &sc);
+		if (rc < 0)
 			return -1;
-		while (rc == 0 && (de = readdir(d))) {
-			pid_t pid = pid_of(de->d_name);
-
-			if (pid)
-				rc = scan_one(m, &cap, pid);
-		}
-		closedir(d);
 	}
-	if (rc < 0) {
+	if (rc != 0) {
 		procmap_free(m);
 		errno = ENOMEM;
 		return -1;
@@ -189,57 +207,60 @@ static pid_t parent_of(pid_t pid)
 	return (pid_t)strtol(p + 4, NULL, 10);
 }
 
-ssize_t procmap_tree(pid_t root, pid_t **out)
-{
+struct family {
 	struct {
 		pid_t pid, ppid;
-	} *all = NULL;
-	size_t n = 0, cap = 0, count = 0;
+	} *all;
+	size_t n, cap;
+};
+
+/* 0 to go on, 1 when out of memory. */
+static int add_parent(pid_t pid, void *arg)
+{
+	struct family *f = arg;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 256;
+		void *p = realloc(f->all, cap * sizeof(*f->all));
+
+		if (!p)
+			return 1;
+		f->all = p;
+		f->cap = cap;
+	}
+	f->all[f->n].pid = pid;
+	f->all[f->n].ppid = parent_of(pid);
+	f->n++;
+	return 0;
+}
+
+ssize_t procmap_tree(pid_t root, pid_t **out)
+{
+	struct family f = { 0 };
+	size_t count = 0;
 	pid_t *tree;
-	struct dirent *de;
-	DIR *d;
 	char path[64];
 
 	*out = NULL;
 	snprintf(path, sizeof(path), "/proc/%d", (int)root);
 	if (access(path, F_OK) != 0)
 		return 0;
-	d = opendir("/proc");
-	if (!d)
+	if (each_process(add_parent, &f) != 0) {
+		free(f.all);
 		return -1;
-	while ((de = readdir(d))) {
-		pid_t pid = pid_of(de->d_name);
-
-		if (!pid)
-			continue;
-		if (n == cap) {
-			void *p =
-			    realloc(all, (cap ? cap * 2 : 256) * sizeof(*all));
-			if (!p) {
-				closedir(d);
-				free(all);
-				return -1;
-			}
-			all = p;
-			cap = cap ? cap * 2 : 256;
-		}
-		all[n].pid = pid;
-		all[n].ppid = parent_of(pid);
-		n++;
 	}
-	closedir(d);
-	tree = malloc((n + 1) * sizeof(*tree));
+	tree = malloc((f.n + 1) * sizeof(*tree));
 	if (!tree) {
-		free(all);
+		free(f.all);
 		return -1;
 	}
 	tree[count++] = root;
 	/* Breadth first: every process whose parent is already in. */
 	for (size_t i = 0; i < count; i++)
-		for (size_t j = 0; j < n; j++)
-			if (all[j].ppid == tree[i] && all[j].pid != root)
-				tree[count++] = all[j].pid;
-	free(all);
+		for (size_t j = 0; j < f.n; j++)
+			if (f.all[j].ppid == tree[i] && f.all[j].pid != root)
+				tree[count++] = f.all[j].pid;
+	free(f.all);
 	*out = tree;
 	return (ssize_t)count;
 }
@@ -261,4 +282,31 @@ void procmap_comm(pid_t pid, char *buf, size_t len)
 	}
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
+}
+
+struct wanted {
+	const char *const *names;
+	size_t n;
+	bool *running;
+};
+
+static int match_name(pid_t pid, void *arg)
+{
+	struct wanted *w = arg;
+	char comm[64];
+
+	procmap_comm(pid, comm, sizeof(comm));
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(comm, w->names[i]) == 0)
+			w->running[i] = true;
+	return 0;
+}
+
+void procmap_running(const char *const *names, size_t n, bool *running)
+{
+	struct wanted w = { names, n, running };
+
+	for (size_t i = 0; i < n; i++)
+		running[i] = false;
+	each_process(match_name, &w);
 }

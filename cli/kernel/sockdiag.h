@@ -13,15 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct sd_endpoint {
+struct sockdiag_endpoint {
 	int family;
 	char addr[INET6_ADDRSTRLEN];
 	unsigned port;
 };
 
 /* One TCP subflow of an MPTCP connection. */
-struct sd_subflow {
-	struct sd_endpoint local, remote;
+struct sockdiag_subflow {
+	struct sockdiag_endpoint local, remote;
 	unsigned state;	  /* TCP_ESTABLISHED ... */
 	bool token_known; /* the kernel showed it (privileged) */
 	uint32_t token_loc, token_rem;
@@ -34,8 +34,8 @@ struct sd_subflow {
 };
 
 /* One MPTCP socket (msk). */
-struct sd_conn {
-	struct sd_endpoint local, remote;
+struct sockdiag_conn {
+	struct sockdiag_endpoint local, remote;
 	unsigned state;
 	uint32_t uid;
 	uint64_t inode; /* 0: not attached to a file */
@@ -47,10 +47,10 @@ struct sd_conn {
 	uint64_t bytes_sent, bytes_received, bytes_acked, bytes_retrans;
 };
 
-struct sd_snapshot {
-	struct sd_conn *conns;
+struct sockdiag_snapshot {
+	struct sockdiag_conn *conns;
 	size_t nconns;
-	struct sd_subflow *subflows;
+	struct sockdiag_subflow *subflows;
 	size_t nsubflows;
 	/* MPTCP subflows seen without a token (unprivileged readers). */
 	size_t tokenless_subflows;
@@ -61,24 +61,26 @@ struct sd_snapshot {
  * For a TCP socket, returns 0 and fills *sf when its ULP is mptcp, 1 when
  * it is a plain TCP socket. -1 (EBADMSG) on a malformed message.
  */
-int sd_parse_conn(const struct nlmsghdr *nlh, struct sd_conn *c);
-int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf);
+int sockdiag_parse_conn(const struct nlmsghdr *nlh, struct sockdiag_conn *c);
+int sockdiag_parse_subflow(const struct nlmsghdr *nlh,
+			   struct sockdiag_subflow *sf);
 
 /*
  * Dumps the current network namespace's MPTCP connections (not listeners)
  * and their subflows, IPv4 and IPv6. Returns 0, or -1 with errno set.
  */
-int sd_snapshot_take(struct sd_snapshot *snap);
+int sockdiag_snapshot_take(struct sockdiag_snapshot *snap);
 
 /* Only the MPTCP sockets (cheaper: for the event listener). */
-int sd_snapshot_conns(struct sd_snapshot *snap);
+int sockdiag_snapshot_conns(struct sockdiag_snapshot *snap);
 
-void sd_snapshot_free(struct sd_snapshot *snap);
+void sockdiag_snapshot_free(struct sockdiag_snapshot *snap);
 
 /* Subflow i belongs to connection c (local token match). */
-bool sd_subflow_of(const struct sd_subflow *sf, const struct sd_conn *c);
+bool sockdiag_subflow_of(const struct sockdiag_subflow *sf,
+			 const struct sockdiag_conn *c);
 
 /* "ESTAB", "SYN-SENT", ... as ss prints them. */
-const char *sd_state_name(unsigned state);
+const char *sockdiag_state_name(unsigned state);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The Environment= lexer (cli/systemd/envlex.c) against systemd's
+ * The Environment= lexer (cli/systemd/dropin_env.c) against systemd's
  * cunescape_one: every escape form it accepts, with the exact bytes, and
  * each one it rejects (the line is then ignored from that word on).
  * Quoting and assignment rules: test_dropin.c.

@@ -41,8 +41,8 @@ enum {
 /* Dumps arrive in chunks of up to 32 KiB on current kernels. */
 #define SD_BUF_LEN 65536
 
-static void endpoint_from(struct sd_endpoint *e, int family, const __be32 *addr,
-			  __be16 port)
+static void endpoint_from(struct sockdiag_endpoint *e, int family,
+			  const __be32 *addr, __be16 port)
 {
 	e->family = family;
 	e->port = ntohs(port);
@@ -52,7 +52,7 @@ static void endpoint_from(struct sd_endpoint *e, int family, const __be32 *addr,
 
 /* What connections and subflows alike take from the fixed header. */
 static void header_fields(const struct inet_diag_msg *m,
-			  struct sd_endpoint *local, struct sd_endpoint *remote,
+			  struct sockdiag_endpoint *local, struct sockdiag_endpoint *remote,
 			  unsigned *state)
 {
 	endpoint_from(local, m->idiag_family, m->id.idiag_src,
@@ -107,7 +107,7 @@ static int parse_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb)
 	return 0;
 }
 
-int sd_parse_conn(const struct nlmsghdr *nlh, struct sd_conn *c)
+int sockdiag_parse_conn(const struct nlmsghdr *nlh, struct sockdiag_conn *c)
 {
 	const struct inet_diag_msg *m = diag_header(nlh);
 	const struct nlattr *tb[INET_DIAG_MAX + 1];
@@ -138,7 +138,7 @@ int sd_parse_conn(const struct nlmsghdr *nlh, struct sd_conn *c)
 
 static int subflow_attr_cb(const struct nlattr *attr, void *data)
 {
-	struct sd_subflow *sf = data;
+	struct sockdiag_subflow *sf = data;
 	size_t len = mnl_attr_get_payload_len(attr);
 
 	switch (mnl_attr_get_type(attr)) {
@@ -192,7 +192,8 @@ static int ulp_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf)
+int sockdiag_parse_subflow(const struct nlmsghdr *nlh,
+			   struct sockdiag_subflow *sf)
 {
 	const struct inet_diag_msg *m = diag_header(nlh);
 	const struct nlattr *tb[INET_DIAG_MAX + 1];
@@ -233,7 +234,7 @@ int sd_parse_subflow(const struct nlmsghdr *nlh, struct sd_subflow *sf)
 }
 
 struct dump_ctx {
-	struct sd_snapshot *snap;
+	struct sockdiag_snapshot *snap;
 	bool mptcp;
 	int error;
 };
@@ -259,22 +260,22 @@ static int grow(void **v, size_t n, size_t size)
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *d = data;
-	struct sd_snapshot *s = d->snap;
+	struct sockdiag_snapshot *s = d->snap;
 	int rc;
 
 	if (d->mptcp) {
-		struct sd_conn c;
+		struct sockdiag_conn c;
 
-		if (sd_parse_conn(nlh, &c) < 0)
+		if (sockdiag_parse_conn(nlh, &c) < 0)
 			return MNL_CB_OK; /* skip what does not parse */
 		if (grow((void **)&s->conns, s->nconns, sizeof(c)) < 0)
 			goto nomem;
 		s->conns[s->nconns++] = c;
 		return MNL_CB_OK;
 	}
-	struct sd_subflow sf;
+	struct sockdiag_subflow sf;
 
-	rc = sd_parse_subflow(nlh, &sf);
+	rc = sockdiag_parse_subflow(nlh, &sf);
 	if (rc != 0)
 		return MNL_CB_OK;
 	if (!sf.token_known) {
@@ -322,7 +323,7 @@ static int dump_one(struct nl_session *s, int family, bool mptcp,
 	return rc;
 }
 
-static int take(struct sd_snapshot *snap, bool subflows)
+static int take(struct sockdiag_snapshot *snap, bool subflows)
 {
 	static const int families[] = {AF_INET, AF_INET6};
 	struct dump_ctx d = {.snap = snap};
@@ -344,35 +345,36 @@ out:
 	if (rc < 0) {
 		int saved = errno;
 
-		sd_snapshot_free(snap);
+		sockdiag_snapshot_free(snap);
 		errno = saved;
 	}
 	return rc;
 }
 
-int sd_snapshot_take(struct sd_snapshot *snap)
+int sockdiag_snapshot_take(struct sockdiag_snapshot *snap)
 {
 	return take(snap, true);
 }
 
-int sd_snapshot_conns(struct sd_snapshot *snap)
+int sockdiag_snapshot_conns(struct sockdiag_snapshot *snap)
 {
 	return take(snap, false);
 }
 
-void sd_snapshot_free(struct sd_snapshot *snap)
+void sockdiag_snapshot_free(struct sockdiag_snapshot *snap)
 {
 	free(snap->conns);
 	free(snap->subflows);
 	memset(snap, 0, sizeof(*snap));
 }
 
-bool sd_subflow_of(const struct sd_subflow *sf, const struct sd_conn *c)
+bool sockdiag_subflow_of(const struct sockdiag_subflow *sf,
+			 const struct sockdiag_conn *c)
 {
 	return c->info_known && sf->token_known && sf->token_loc == c->token;
 }
 
-const char *sd_state_name(unsigned state)
+const char *sockdiag_state_name(unsigned state)
 {
 	static const char *const names[] = {
 	    [TCP_ESTABLISHED] = "ESTAB",    [TCP_SYN_SENT] = "SYN-SENT",

@@ -14,7 +14,14 @@ enum {
 	CLI_OK = 0,
 	CLI_CHECK_FAILED = 1,	/* a check failed, or something not found */
 	CLI_USAGE = 2,		/* bad usage or configuration */
+	/* Commands that run a CMD, as shells do: */
+	CLI_CANNOT_RUN = 126,	/* CMD found but not run (or no route) */
+	CLI_NOT_FOUND = 127,	/* CMD (or the library) not found */
 };
+
+/* The shell convention for a command's wait status: its exit code, or
+ * 128+N after signal N. */
+int cli_exit_code(int wait_status);
 
 /* argv[0] is the subcommand name; returns the process exit code. */
 typedef int (*cli_command_fn)(int argc, char **argv);

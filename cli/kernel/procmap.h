@@ -6,6 +6,7 @@
 #ifndef MPTCPSHIM_PROCMAP_H
 #define MPTCPSHIM_PROCMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -40,6 +41,9 @@ ssize_t procmap_tree(pid_t root, pid_t **pids);
 
 /* The process's name (comm) into buf; "?" when it has gone. */
 void procmap_comm(pid_t pid, char *buf, size_t len);
+
+/* running[i]: whether a process called names[i] (comm) runs. */
+void procmap_running(const char *const *names, size_t n, bool *running);
 
 /* Parses "socket:[N]" (a /proc/PID/fd link); 0 if it is not a socket. */
 uint64_t procmap_socket_inode(const char *link);

@@ -5,21 +5,14 @@
 # units already set, idempotence, byte-identical trees after disable, and
 # every written drop-in loaded by systemd-analyze verify without a warning.
 # Needs no privileges and never talks to a running systemd.
-set -eu
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 
 : "${MPTCPSHIM_BIN:?set by CTest: the mptcpshim CLI}"
 : "${SHIM_LIB:?set by CTest: libmptcpshim.so}"
 LIB=$(realpath "$SHIM_LIB")
 export MPTCPSHIM_LIBRARY="$LIB"
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-FAILED=0
-
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1" >&2; FAILED=1; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi; }
-contains() { case "$3" in *"$2"*) ok "$1" ;; *) bad "$1: '$2' not in: $3" ;; esac; }
+T=$T_TMP
 
 # Every entry with type, mode, link target and content hash.
 snapshot() {
@@ -79,8 +72,8 @@ check "missing unit wrote nothing" "$BEFORE" "$(snapshot "$R")"
 
 # --- --dry-run writes nothing ---------------------------------------------
 out=$(cli enable --dry-run --root "$R" web)
-contains "dry-run shows the file" "would write $F:" "$out"
-contains "dry-run shows the merged value" "Environment=LD_PRELOAD=/opt/x.so:$LIB" "$out"
+check_contains "dry-run shows the file" "would write $F:" "$out"
+check_contains "dry-run shows the merged value" "Environment=LD_PRELOAD=/opt/x.so:$LIB" "$out"
 check "dry-run wrote nothing" "$BEFORE" "$(snapshot "$R")"
 
 set +e
@@ -108,7 +101,7 @@ if cmp -s "$T/want" "$F"; then ok "enable: exact content"; else
 check "file mode" 644 "$(stat -c %a "$F")"
 check "dir mode" 755 "$(stat -c %a "$D")"
 check "vendor unit untouched" "$VENDOR_SHA" "$(sha256sum <"$R/usr/lib/systemd/system/web.service")"
-contains "says what to run without systemd" "systemctl daemon-reload" "$(cat "$T/out")"
+check_contains "says what to run without systemd" "systemctl daemon-reload" "$(cat "$T/out")"
 check "systemd-analyze verify: no warnings" "" "$(verify "$R/usr/lib/systemd/system/web.service" "$R")"
 ls -a "$D" >"$T/ls"
 check "no temporary file left" ". .. 50-mptcpshim.conf" "$(tr '\n' ' ' <"$T/ls" | sed 's/ $//')"
@@ -116,15 +109,15 @@ check "no temporary file left" ". .. 50-mptcpshim.conf" "$(tr '\n' ' ' <"$T/ls" 
 # --- idempotent ------------------------------------------------------------
 ino=$(stat -c %i "$F")
 out=$(cli enable --root "$R" web)
-contains "second enable: unchanged" "unchanged: $F" "$out"
+check_contains "second enable: unchanged" "unchanged: $F" "$out"
 check "second enable: same inode (not rewritten)" "$ino" "$(stat -c %i "$F")"
 check "second enable: same content" "$(cat "$T/want")" "$(cat "$F")"
 
 out=$(cli status --root "$R" web)
 check "status after enable: exit 0" 0 $?
-contains "status: drop-in present" "(present)" "$out"
-contains "status: library in the unit's files" "in files: yes" "$out"
-contains "status: honest about systemd" "systemd is not running" "$out"
+check_contains "status: drop-in present" "(present)" "$out"
+check_contains "status: library in the unit's files" "in files: yes" "$out"
+check_contains "status: honest about systemd" "systemd is not running" "$out"
 json=$(cli status --json --root "$R" web)
 check "status --json parses" "yes" "$(printf '%s' "$json" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["library_in_unit_files"])')"
 # What can only be true or false is a JSON boolean (not "yes"/"no").
@@ -132,12 +125,12 @@ check "status --json: booleans are JSON booleans" "True True None" "$(printf '%s
 
 # --- disable: byte-identical -------------------------------------------------
 out=$(cli disable --dry-run --root "$R" web)
-contains "disable --dry-run" "would remove $F" "$out"
+check_contains "disable --dry-run" "would remove $F" "$out"
 [ -f "$F" ] && ok "disable --dry-run kept the file" || bad "disable --dry-run removed the file"
 cli disable --root "$R" web >/dev/null
 check "disable: tree byte-identical to before enable" "$BEFORE" "$(snapshot "$R")"
 out=$(cli disable --root "$R" web)
-contains "disable again: not enabled, exit 0" "not enabled" "$out"
+check_contains "disable again: not enabled, exit 0" "not enabled" "$out"
 
 # A hand-edited record never makes disable remove an unrelated directory.
 mkdir "$R/empty"
@@ -166,12 +159,12 @@ check "disable keeps the other files, byte-identical" "$BEFORE2" "$(snapshot "$R
 # A drop-in after ours that sets LD_PRELOAD wins in systemd: say so.
 printf '[Service]\nEnvironment=LD_PRELOAD=/opt/late.so\n' >"$D/60-late.conf"
 err=$(cli enable --root "$R" web 2>&1 >/dev/null)
-contains "warns about a later drop-in" "60-late.conf sets LD_PRELOAD after our drop-in" "$err"
+check_contains "warns about a later drop-in" "60-late.conf sets LD_PRELOAD after our drop-in" "$err"
 set +e
 out=$(cli status --root "$R" web)
 check "status: overridden -> exit 1" 1 $?
 set -e
-contains "status names the overriding file" "60-late.conf" "$out"
+check_contains "status names the overriding file" "60-late.conf" "$out"
 cli disable --root "$R" web >/dev/null
 rm -r "$D"
 rmdir "$R/etc/systemd/system" "$R/etc/systemd" "$R/etc"
@@ -186,22 +179,22 @@ Environment=LD_PRELOAD=/opt/%i.so
 EnvironmentFile=-/etc/default/inst
 EOF
 err=$(cli enable --root "$R" inst@one 2>&1 >/dev/null)
-contains "warns about EnvironmentFile=" "EnvironmentFile=" "$err"
+check_contains "warns about EnvironmentFile=" "EnvironmentFile=" "$err"
 check "instance drop-in keeps the specifier" "Environment=LD_PRELOAD=/opt/%i.so:$LIB" \
 	"$(grep LD_PRELOAD "$R/etc/systemd/system/inst@one.service.d/50-mptcpshim.conf")"
 check "instance: verify clean" "" "$(verify "$R/etc/systemd/system/inst@one.service" "$R")"
 cli disable --root "$R" inst@one >/dev/null
 # A template: its instances are what restarts (a glob systemctl expands).
 out=$(cli enable --dry-run --now --root "$R" inst@ 2>/dev/null)
-contains "template: restart its instances" "would run: systemctl restart 'inst@*.service'" "$out"
+check_contains "template: restart its instances" "would run: systemctl restart 'inst@*.service'" "$out"
 cli enable --root "$R" inst@ >/dev/null 2>&1
 check "template drop-in in inst@.service.d" "Environment=LD_PRELOAD=/opt/%i.so:$LIB" \
 	"$(grep LD_PRELOAD "$R/etc/systemd/system/inst@.service.d/50-mptcpshim.conf")"
 check "template: an instance sees it (verify clean)" "" "$(verify "$R/etc/systemd/system/inst@two.service" "$R")"
 out=$(cli status --root "$R" inst@two 2>/dev/null) && rc=0 || rc=$?
 check "instance status through the template's drop-in: exit 0" 0 "$rc"
-contains "instance status names the template's drop-in" "inst@.service.d/50-mptcpshim.conf (present)" "$out"
-contains "instance: library in its files through the template drop-in" "in files: yes" "$out"
+check_contains "instance status names the template's drop-in" "inst@.service.d/50-mptcpshim.conf (present)" "$out"
+check_contains "instance: library in its files through the template drop-in" "in files: yes" "$out"
 cli disable --root "$R" inst@ >/dev/null
 rm "$R/etc/systemd/system/inst@.service"
 rmdir "$R/etc/systemd/system" "$R/etc/systemd" "$R/etc"
@@ -211,10 +204,10 @@ check "instance: clean again" "$BEFORE" "$(snapshot "$R")"
 printf '[Socket]\nListenStream=8080\n' >"$R/usr/lib/systemd/system/web.socket"
 BEFORE3=$(snapshot "$R")
 out=$(cli status --root "$R" web || true)
-contains "status suggests SocketProtocol=mptcp" "enable --socket web.service" "$out"
+check_contains "status suggests SocketProtocol=mptcp" "enable --socket web.service" "$out"
 cli enable --socket --root "$R" web >/dev/null
 S=$R/etc/systemd/system/web.socket.d/50-mptcpshim.conf
-contains "socket drop-in" "$(printf '[Socket]\n')" "$(cat "$S")"
+check_contains "socket drop-in" "$(printf '[Socket]\n')" "$(cat "$S")"
 check "socket drop-in asks for MPTCP" "SocketProtocol=mptcp" "$(grep -v '^#' "$S" | grep =)"
 # systemd before 257 knows SocketProtocol= but not its value mptcp: the
 # only remark allowed there.
@@ -250,7 +243,7 @@ UF=$H/.config/systemd/user/agent.service.d/50-mptcpshim.conf
 check "--user: records the directories it made" \
 	"$H/.config $H/.config/systemd $H/.config/systemd/user $H/.config/systemd/user/agent.service.d" \
 	"$(sed -n 's/^# created: //p' "$UF" | tr '\n' ' ' | sed 's/ $//')"
-contains "--user: says systemctl --user" "systemctl --user daemon-reload" "$(cat "$T/out")"
+check_contains "--user: says systemctl --user" "systemctl --user daemon-reload" "$(cat "$T/out")"
 run_user status --user agent >/dev/null && ok "--user status: exit 0" || bad "--user status"
 run_user disable --user agent >/dev/null
 check "--user disable: HOME byte-identical" "$HBEFORE" "$(snapshot "$H")"
@@ -282,6 +275,4 @@ check "env: two styles -> exit 2" 2 $?
 check "env --containerfile -c relative -> exit 2" 2 $?
 set -e
 
-if [ "$FAILED" = 0 ]; then echo "PASS: systemd_dropins"; exit 0; fi
-echo "FAILED: systemd_dropins" >&2
-exit 1
+finish

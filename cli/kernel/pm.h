@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The in-kernel path manager as the CLI sees it: endpoints and limits
- * (fetched over generic netlink), the state of the interfaces they name,
- * and the warnings that say when no extra subflow can ever be created.
- * Shared by `endpoints`, `doctor` and `mib --explain`.
+ * The in-kernel path manager as the kernel tells it: endpoints and limits
+ * (over generic netlink) and the state of the interfaces they name. What
+ * that configuration means (warnings, the host around it) is
+ * insight/pm_check.h. Shared by `endpoints`, `doctor`, `mib --explain`
+ * and `run --events`.
  */
 #ifndef MPTCPSHIM_PM_H
 #define MPTCPSHIM_PM_H
@@ -102,22 +103,6 @@ bool pm_interface_holding(const struct ifaddrs *list, int family,
 /* Fills the if_ and address_ fields from the host's interfaces. */
 void pm_probe_interfaces(struct pm_state *st);
 
-/*
- * Looks at what decides whether endpoints work: rp_filter of their
- * interfaces, the route from each subflow endpoint to peer (NULL: none;
- * rtnetlink, as `ip route get PEER from ADDR`), NetworkManager and mptcpd,
- * and usable addresses without an endpoint. Call after pm_probe_interfaces.
- */
-void pm_probe_environment(struct pm_state *st, const char *peer);
-
-/* Whether NetworkManager / mptcpd run (by process name, in /proc). */
-void pm_find_managers(bool *nm, bool *mptcpd);
-
-/* The usable addresses of the host (up, not loopback, global scope,
- * neither tentative nor link-local); returns the count, -1 on error. */
-struct rtnl_addr;
-int pm_usable_addresses(struct rtnl_addr **v, size_t *n);
-
 void pm_state_free(struct pm_state *st);
 
 /*
@@ -129,30 +114,5 @@ int pm_parse_reply(const void *buf, size_t len, struct pm_state *st);
 
 /* Flag names as `ip mptcp endpoint show` prints them, in bit order. */
 size_t pm_flag_names(unsigned flags, const char **names, size_t max);
-
-struct pm_warning {
-	const char *id;			/* stable, for JSON and tests */
-	bool fatal;			/* no extra subflow can ever be made */
-	char message[320];
-	char fix[256];
-};
-
-/* Up to max warnings about st; returns how many were written. */
-size_t pm_check(const struct pm_state *st, struct pm_warning *w, size_t max);
-
-/* net.mptcp.stale_loss_cnt of this namespace, or -1 when unreadable. */
-int pm_stale_loss_cnt(void);
-
-/*
- * The backup trade-off when st has backup endpoints: note->message names
- * them and the stall (~ stale_loss_cnt x RTO), note->fix the sysctl that
- * shortens it. False (note cleared) without backup endpoints.
- */
-bool pm_backup_note(const struct pm_state *st, int stale_loss_cnt,
-		    struct pm_warning *note);
-
-struct out;
-/* pm_backup_note() as an "backup_note" object (text: a note line). */
-void pm_print_backup_note(struct out *out, const struct pm_state *st);
 
 #endif

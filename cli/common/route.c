@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmdpath.h"
 #include "elfcheck.h"
 #include "route.h"
 #include "seccomp_filter.h"
@@ -59,7 +60,7 @@ static bool resolve(const char *command, char *path, size_t len)
 {
 	char next[PATH_MAX];
 
-	if (!elf_find_in_path(command, path, len))
+	if (!cmdpath_find(command, path, len))
 		return false;
 	for (int depth = 0; depth < MAX_SCRIPT_DEPTH; depth++) {
 		int rc = elf_script_runner(path, next, sizeof(next));
@@ -162,7 +163,7 @@ int route_start(const struct route_choice *c, bool debug)
 	}
 	if (rc == SECCOMP_LAUNCH_BROKEN || c->forced) {
 		cli_error("run", "the seccomp route cannot run: %s", why);
-		return 126;
+		return CLI_CANNOT_RUN;
 	}
 	cli_error("run", "warning: the seccomp route cannot run (%s); "
 		  "running %s as it is, with TCP", why, c->path);

@@ -4,15 +4,9 @@
 # installed CLI finds the installed library (not the build tree's), the
 # mptcpize link works, man pages and completion are in place. Needs no
 # network; runs as any user.
-set -eu
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 : "${BUILD_DIR:?set by CTest}" "${SOCKPROBE:?set by CTest}"
-prefix=$(mktemp -d)
-trap 'rm -rf "$prefix"' EXIT
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok: $1"; else
-		echo "FAIL: $1: expected '$2', got '$3'" >&2; failed=1; fi
-}
+prefix=$T_TMP
 
 cmake --install "$BUILD_DIR" --prefix "$prefix" > /dev/null
 lib=$(find "$prefix" -name libmptcpshim.so -type f | head -1)
@@ -40,4 +34,4 @@ check "only the hooks and the copy marker are exported" \
 	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl fcntl fcntl64 getsockopt listen mptcpshim_copy_marker sendmsg sendto setsockopt shutdown socket " \
 	"$exported"
 check "no inih symbols leak" 0 "$(nm -D "$lib" | grep -c ini_parse || true)"
-[ "$failed" = 0 ] && echo "PASS: install" || exit 1
+finish

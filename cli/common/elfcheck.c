@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmdpath.h"
 #include "elfcheck.h"
 
 #define GO_BUILDINFO_MAGIC "\xff Go buildinf:"
@@ -317,34 +318,6 @@ int elf_go_at_least(const char *version, int major, int minor)
 	return ma > major || (ma == major && mi >= minor);
 }
 
-bool elf_find_in_path(const char *name, char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	const char *p;
-
-	if (strchr(name, '/')) {
-		snprintf(out, len, "%s", name);
-		return access(out, X_OK) == 0;
-	}
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path;; p = strchr(p, ':') + 1) {
-		size_t dir = strcspn(p, ":");
-
-		if ((size_t)snprintf(out, len, "%.*s%s%s", (int)dir,
-				     dir ? p : ".", dir ? "/" : "",
-				     name) < len) {
-			struct stat st;
-
-			if (stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
-			    access(out, X_OK) == 0)
-				return true;
-		}
-		if (!p[dir])
-			return false;
-	}
-}
-
 int elf_script_runner(const char *path, char *out, size_t len)
 {
 	char interp[256], arg[256];
@@ -364,7 +337,7 @@ int elf_script_runner(const char *path, char *out, size_t len)
 		if (next && strchr(next, ' '))
 			*strchr(arg, ' ') = '\0';
 	}
-	if (!next || !*next || !elf_find_in_path(next, out, len)) {
+	if (!next || !*next || !cmdpath_find(next, out, len)) {
 		snprintf(out, len, "%s%s%s", interp, arg[0] ? " " : "", arg);
 		return -1;
 	}

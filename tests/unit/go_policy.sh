@@ -5,24 +5,14 @@
 # `run`, `env` and `enable` must set the value the policy decides for the
 # program, keep one the user set, and `doctor` must say when per-destination
 # rules cannot reach a Go binary. Needs no privileges.
-set -eu
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 
 : "${MPTCPSHIM_BIN:?set by CTest: the mptcpshim CLI}"
 : "${SHIM_LIB:?set by CTest: libmptcpshim.so}"
 export MPTCPSHIM_LIBRARY="$SHIM_LIB"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+T=$T_TMP
 export XDG_CONFIG_HOME="$T/xdg" GOCACHE="$T/gocache" GOPATH="$T/gopath"
 unset GODEBUG MPTCPSHIM_CONFIG
-FAILED=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: expected '$2', got '$3'" >&2
-		FAILED=1
-	fi
-}
 
 # The program is `sh` (the shim knows it as sh, and as dash on Debian).
 godebug_under_run() {
@@ -81,13 +71,12 @@ check "enable UNIT: the policy of the program named like the unit" \
 # doctor on a Go binary needs a Go toolchain to build one: a package
 # build has only the Build-Depends (no Go), CI installs golang-go.
 if ! command -v go >/dev/null; then
-	[ "$FAILED" = 0 ] || { echo "FAILED: go_policy.sh" >&2; exit 1; }
+	[ "$T_FAILED" = 0 ] || finish
 	if [ "${CI:-}" = true ]; then
 		echo "FAIL: go is not installed (CI must run the doctor checks)" >&2
 		exit 1
 	fi
-	echo "SKIP: the doctor checks need go (golang-go); the others passed" >&2
-	exit 77
+	skip "the doctor checks need go (golang-go); the others passed"
 fi
 # doctor reads the Go version string in the binary; the binary is never
 # run. Debian 12's Go is 1.19, so there the string is rewritten to 1.21
@@ -118,6 +107,4 @@ printf '[app:mygo]\nexclude = 10.0.0.0/8\n' >"$T/p.conf"
 check "doctor, Go, exclude list: a warning that it cannot reach Go" \
 	"PASS WARN" "$(doctor_go)"
 
-[ "$FAILED" = 0 ] && echo "PASS: go_policy.sh" && exit 0
-echo "FAILED: go_policy.sh" >&2
-exit 1
+finish

@@ -86,8 +86,6 @@ void out_terminal_control(struct out *out, const char *sequence);
 void out_usage(FILE *fp, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#endif
-
 /*
  * Full-screen primitives for `top` (ANSI/VT100): the alternate screen,
  * frames drawn from the top left, lines cut at the terminal width so a
@@ -102,3 +100,5 @@ void out_screen_line(FILE *fp, int width, const char *line);
 void out_screen_flush(FILE *fp);
 /* Restores the normal screen and the cursor. */
 void out_screen_end(FILE *fp);
+
+#endif
