@@ -31,7 +31,9 @@ T=/opt/mptcpshim-test
 SPEC_DIR=/var/run/cdi
 SPEC=$SPEC_DIR/mptcpshim-test-$$.yaml
 CT_IMAGES=()
-trap 'rc=$?; rm -f "$SPEC"; [ ${#CT_IMAGES[@]} -eq 0 ] || pm rmi -f "${CT_IMAGES[@]}" >/dev/null 2>&1; ct_cleanup; (exit $rc); t_cleanup' EXIT
+# After ct_cleanup has removed the containers (t_cleanup runs these last).
+t_on_exit 'rm -f "$SPEC"; [ ${#CT_IMAGES[@]} -eq 0 ] || pm rmi -f "${CT_IMAGES[@]}" >/dev/null 2>&1'
+
 for f in "$SPEC_DIR"/*.yaml "$SPEC_DIR"/*.json /etc/cdi/*.yaml /etc/cdi/*.json; do
 	[ -f "$f" ] && grep -q "$KIND" "$f" &&
 		ct_skip "$f already defines $KIND (a second spec of that kind conflicts)"

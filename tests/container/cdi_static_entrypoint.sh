@@ -12,12 +12,13 @@ source "$(dirname "$0")/lib.sh"
 ct_need_image "$CT_BASE12"
 BUILD_CONFIG=$(dirname "$MPTCPSHIM_BIN")/../generated/build_config.h
 grep -q 'MPTCPSHIM_EXEC_HELPER' "$BUILD_CONFIG" 2>/dev/null ||
-	{ echo "SKIP: the seccomp route for programs a library-loaded process starts is issue 21 (route follows exec); this tree does not have it" >&2; exit 77; }
+	skip "the seccomp route for programs a library-loaded process starts is issue 21 (route follows exec); this tree does not have it"
 command -v gcc >/dev/null || ct_skip "no gcc for the static probe"
 KIND=mptcpshim.org/mptcp
 SPEC_DIR=/var/run/cdi
 SPEC=$SPEC_DIR/mptcpshim-test-$$.yaml
-trap 'rc=$?; rm -f "$SPEC"; ct_cleanup; (exit $rc); t_cleanup' EXIT
+t_on_exit 'rm -f "$SPEC"'
+
 for f in "$SPEC_DIR"/*.yaml /etc/cdi/*.yaml; do
 	[ -f "$f" ] && grep -q "$KIND" "$f" && ct_skip "$f already defines $KIND"
 done

@@ -8,7 +8,7 @@
 # MPTCP off the program still gets its TCP socket. Needs root (netns).
 . "$(dirname "$0")/lib.sh"
 : "${MUSL_LIB:?}" "${MUSL_PROBE:?}" "${MUSL_LIBC:?}"
-[ -x "$MUSL_LIBC" ] || { echo "SKIP: no musl loader $MUSL_LIBC"; exit 77; }
+[ -x "$MUSL_LIBC" ] || skip "no musl loader $MUSL_LIBC"
 
 # --- what the loader will ask of musl ----------------------------------
 check "musl library NEEDs only libc.so" "libc.so" \
@@ -52,9 +52,8 @@ bg_in "$ns" 20 "${PRE[@]}" "$MUSL_PROBE" listen 127.0.0.1 5301 >"$T_TMP/server"
 wait_listen "$ns" 5301
 client=$(nsx "$ns" "${PRE[@]}" "$MUSL_PROBE" connect 127.0.0.1 5301)
 wait "$T_LAST_PID"
-contains() { case "$3" in *"$2"*) echo "ok: $1" ;; *) echo "FAIL: $1: '$2' not in '$3'" >&2; T_FAILED=1 ;; esac; }
-contains "musl client connected over MPTCP" "protocol=262 is_mptcp=1" "$client"
-contains "musl server accepted an MPTCP connection" "accepted protocol=262 is_mptcp=1" "$(cat "$T_TMP/server")"
+check_contains "musl client connected over MPTCP" "protocol=262 is_mptcp=1" "$client"
+check_contains "musl server accepted an MPTCP connection" "accepted protocol=262 is_mptcp=1" "$(cat "$T_TMP/server")"
 check_ge "the server's namespace saw an MP_CAPABLE SYN" $((syn0 + 1)) "$(mib "$ns" MPCapableSYNRX)"
 
 # --- the policy, parsed by inih inside the musl library ------------------
@@ -65,13 +64,13 @@ wait_listen "$ns" 5302
 client=$(nsx "$ns" env LD_PRELOAD="$MUSL_LIB" MPTCPSHIM_CONFIG="$T_TMP/excl.conf" \
 	"$MUSL_PROBE" connect 127.0.0.1 5302)
 wait "$T_LAST_PID"
-contains "an excluded destination gets TCP" "protocol=6 is_mptcp=0" "$client"
+check_contains "an excluded destination gets TCP" "protocol=6 is_mptcp=0" "$client"
 printf '[global]\nmode = sideways\n' >"$T_TMP/bad.conf"
 chmod 644 "$T_TMP/bad.conf"
 out=$(nsx "$ns" env LD_PRELOAD="$MUSL_LIB" MPTCPSHIM_CONFIG="$T_TMP/bad.conf" \
 	"$MUSL_PROBE" table 2>"$T_TMP/bad.err" | head -1)
 check "a broken policy does not stop the program" "inet-stream-0" "${out%% *}"
-contains "the broken policy is reported with its line" "bad.conf:2" "$(cat "$T_TMP/bad.err")"
+check_contains "the broken policy is reported with its line" "bad.conf:2" "$(cat "$T_TMP/bad.err")"
 
 # --- MPTCP off: the TCP socket the program asked for --------------------
 nsx "$ns" sysctl -qw net.mptcp.enabled=0

@@ -5,20 +5,12 @@
 # what exists (read-only) and sets only what each device must; bad output
 # names and policy directories are refused. Podman applies the spec in
 # tests/container/cdi_devices.sh.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
+# The checks below read exit codes themselves.
+set +e
 BIN=${MPTCPSHIM_BIN:?}
 LIB=${MPTCPSHIM_LIB:?}
-failures=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: expected '$2', got '$3'"
-		failures=$((failures + 1))
-	fi
-}
+tmp=$T_TMP
 
 mkdir "$tmp/policy" "$tmp/out"
 out=$("$BIN" cdi --output "$tmp/out" --library "$LIB" --policy "$tmp/policy") rc=$?
@@ -55,8 +47,8 @@ for d in doc["devices"]:
                    "read-only" if "ro" in m["options"] and "bind" in m["options"] else "WRITABLE"))
 print("\n".join(out))
 PY
-) || { echo "FAIL: the spec does not parse: $(cat "$spec")"; exit 1; }
-grep -q 'INVALID' <<<"$report" && { echo "FAIL: names CDI refuses: $report"; failures=$((failures + 1)); }
+) || { bad "the spec does not parse: $(cat "$spec")"; finish; }
+grep -q 'INVALID' <<<"$report" && bad "names CDI refuses: $report"
 check "cdiVersion is what podman 4.3.1 accepts" "version 0.5.0" "$(sed -n 1p <<<"$report")"
 check "kind" "kind mptcpshim.org/mptcp valid" "$(sed -n 2p <<<"$report")"
 pol=${MPTCPSHIM_SYSCONFDIR:?}
@@ -119,5 +111,4 @@ check "env --cdi" 'containerEdits:
 	"$(env -u MPTCPSHIM_CONFIG "$BIN" env --cdi -c '/srv/a "b".conf')"
 "$BIN" env --cdi -c rel.conf 2>/dev/null
 check "env --cdi -c needs the path inside the container" 2 "$?"
-[ "$failures" -eq 0 ] || exit 1
-echo "PASS: test_cdi.sh"
+finish

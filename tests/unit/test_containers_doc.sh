@@ -4,21 +4,20 @@
 # `podman run --device`; every YAML block parses (the DaemonSet and pods
 # cannot be tried here: no Kubernetes); every CDI device it names is one
 # `mptcpshim cdi` writes.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 BIN=${MPTCPSHIM_BIN:?}
 LIB=${MPTCPSHIM_LIB:?}
 DOC=${SRC_DIR:?}/docs/containers.md
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+fail() { bad "$*"; }
 
 first=$(awk '/^```console/ { on = 1; next } on && /^```/ { exit } on && /^\$ / { print }' "$DOC" |
 	grep -m1 -v 'mptcpshim cdi')
 case "$first" in
-'$ podman run --device mptcpshim.org/mptcp='*) echo "ok: the first command shown: $first" ;;
+'$ podman run --device mptcpshim.org/mptcp='*) ok "the first command shown: $first" ;;
 *) fail "the first command shown is not 'podman run --device ...': $first" ;;
 esac
 
-python3 - "$DOC" <<'PY' || failures=$((failures + 1))
+python3 - "$DOC" <<'PY' || bad "YAML blocks of $DOC"
 import re, sys, yaml
 text = open(sys.argv[1]).read()
 blocks = re.findall(r"^```yaml\n(.*?)^```", text, re.S | re.M)
@@ -35,14 +34,13 @@ for i, b in enumerate(blocks, 1):
 sys.exit(bad)
 PY
 
-spec=$("$BIN" cdi -o - --library "$LIB" --policy none) || { echo "FAIL: mptcpshim cdi"; exit 1; }
+spec=$("$BIN" cdi -o - --library "$LIB" --policy none) || { bad "mptcpshim cdi"; finish; }
 defined=$(sed -n 's/^  - name: "\(.*\)"$/\1/p' <<<"$spec" | sort -u)
 for d in $(grep -o 'mptcpshim\.org/mptcp=[a-z-]*' "$DOC" | sed 's/.*=//' | sort -u); do
 	if grep -qx "$d" <<<"$defined"; then
-		echo "ok: device $d is in the spec"
+		ok "device $d is in the spec"
 	else
 		fail "the page names device $d, the spec defines: $(echo $defined)"
 	fi
 done
-[ "$failures" -eq 0 ] || exit 1
-echo "PASS: test_containers_doc.sh"
+finish

@@ -5,16 +5,12 @@
 # and Ubuntu 20.04 have 2.31) and no shared object but libc (and the
 # dynamic loader). Read from the library's version needs (readelf -V) and
 # its dynamic section, as the loader of an old image would read them.
-set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 LIB=${MPTCPSHIM_LIB:?}
 FLOOR=${GLIBC_FLOOR:-2.28}
-failures=0
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
+fail() { bad "$*"; }
 
-dyn=$(readelf -d "$LIB" 2>&1) || { echo "FAIL: readelf -d $LIB: $dyn"; exit 1; }
+dyn=$(readelf -d "$LIB" 2>&1) || { bad "readelf -d $LIB: $dyn"; finish; }
 needed=$(sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' <<<"$dyn")
 grep -qx 'libc.so.6' <<<"$needed" || fail "libc.so.6 is not NEEDED: $(echo $needed)"
 while read -r lib; do
@@ -24,13 +20,13 @@ while read -r lib; do
 	esac
 done <<<"$needed"
 
-vers=$(readelf -V "$LIB" 2>&1) || { echo "FAIL: readelf -V $LIB: $vers"; exit 1; }
+vers=$(readelf -V "$LIB" 2>&1) || { bad "readelf -V $LIB: $vers"; finish; }
 # The .gnu.version_r part: "File: libc.so.6 ..." then "Name: GLIBC_2.x".
 needs=$(awk '/\.gnu\.version_r/ { r = 1; next } /^Version/ { r = 0 }
 	r { for (i = 1; i < NF; i++) {
 		if ($i == "File:") file = $(i + 1)
 		if ($i == "Name:") print file, $(i + 1) } }' <<<"$vers")
-[ -n "$needs" ] || { echo "FAIL: no version needs in $LIB: $vers"; exit 1; }
+[ -n "$needs" ] || { bad "no version needs in $LIB: $vers"; finish; }
 newest=0.0
 while read -r file ver; do
 	case "$file" in
@@ -52,5 +48,6 @@ while read -r file ver; do
 	*) fail "$ver needed from $file: not a glibc release version" ;;
 	esac
 done <<<"$needs"
-[ "$failures" -eq 0 ] || exit 1
-echo "$LIB: NEEDED $(echo $needed); newest version needed GLIBC_$newest (floor GLIBC_$FLOOR)"
+[ "$T_FAILED" = 0 ] &&
+	ok "$LIB: NEEDED $(echo $needed); newest version needed GLIBC_$newest (floor GLIBC_$FLOOR)"
+finish
