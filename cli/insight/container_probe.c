@@ -202,6 +202,14 @@ void container_report(const char *program, container_emit_fn emit, void *ctx)
 		emit(ctx, "container_device", PASS, msg, NULL);
 		return;
 	}
+	if (!f.device[0] && f.library[0] &&
+	    strcmp(f.library, MPTCPSHIM_CDI_LIBRARY) != 0) {
+		snprintf(msg, sizeof(msg), "the image has the library itself "
+			 "(%s): no CDI device needed (the one that fits: "
+			 "%s=%s)", f.library, CDI_KIND, f.fits);
+		emit(ctx, "container_device", PASS, msg, NULL);
+		return;
+	}
 	if (f.device[0])
 		snprintf(msg, sizeof(msg), "device %s=%s is attached; this "
 			 "image needs %s=%s%s", CDI_KIND, f.device, CDI_KIND,
