@@ -11,6 +11,7 @@
 
 #include "build_config.h"
 #include "cdi_names.h"
+#include "cmdpath.h"
 #include "container_probe.h"
 #include "elfcheck.h"
 #include "libpath.h"
@@ -118,6 +119,22 @@ static void try_preload(struct container_facts *f)
 		f->load_error[0] = '\0';
 }
 
+/* The file whose libc decides: what execvp() runs for program (default
+ * /bin/sh), through "#!" lines to the interpreter, as doctor's own command
+ * checks follow them. */
+static void resolve_program(char *out, size_t len, const char *program)
+{
+	char next[PATH_MAX];
+
+	if (!program || !cmdpath_find(program, out, len))
+		snprintf(out, len, "%s", program ? program : "/bin/sh");
+	for (int depth = 0; depth < 4; depth++) {
+		if (elf_script_runner(out, next, sizeof(next)) != 1)
+			break;
+		snprintf(out, len, "%s", next);
+	}
+}
+
 void container_probe(struct container_facts *f, const char *program)
 {
 	const char *device = getenv(CDI_ENV_DEVICE);
@@ -130,8 +147,7 @@ void container_probe(struct container_facts *f, const char *program)
 		return;
 	if (device)
 		snprintf(f->device, sizeof(f->device), "%s", device);
-	snprintf(f->program, sizeof(f->program), "%s",
-		 program ? program : "/bin/sh");
+	resolve_program(f->program, sizeof(f->program), program);
 	if (elf_inspect(f->program, &elf) == 0 && elf.is_elf) {
 		if (!elf.dynamic)
 			f->libc = LIBC_STATIC;

@@ -17,6 +17,7 @@
 #include "build_config.h"
 #include "cdi_names.h"
 #include "cdi_spec.h"
+#include "elfcheck.h"
 #include "gomptcp.h"
 #include "libpath.h"
 #include "output.h"
@@ -80,6 +81,7 @@ static void find_launcher(struct cdi_source *src)
 int cdi_source_find(struct cdi_source *src, const char *library,
 		    const char *policy, char *why, size_t why_len)
 {
+	struct elf_facts elf;
 	char dir[PATH_MAX];
 
 	memset(src, 0, sizeof(*src));
@@ -94,6 +96,11 @@ int cdi_source_find(struct cdi_source *src, const char *library,
 	} else if (libpath_find(src->library, sizeof(src->library)) != 0) {
 		snprintf(why, why_len, "cannot find libmptcpshim.so (set "
 				       "MPTCPSHIM_LIBRARY or --library)");
+		return -1;
+	}
+	if (elf_inspect(src->library, &elf) < 0 || !elf.is_elf || !elf.native) {
+		snprintf(why, why_len, "library '%s' is not an ELF file for "
+				       "this machine", src->library);
 		return -1;
 	}
 	snprintf(dir, sizeof(dir), "%s", src->library);

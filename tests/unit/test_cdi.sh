@@ -99,6 +99,8 @@ check "... and not written" no "$([ -e "$tmp/out/spec.txt" ] && echo yes || echo
 check "a missing policy directory is refused" 2 "$?"
 "$BIN" cdi -o "$tmp/out" --library "$tmp/nope.so" 2>"$tmp/err" >/dev/null
 check "a missing library is refused" 2 "$?"
+"$BIN" cdi -o "$tmp/out" --library "$SRC_DIR/docs/containers.md" 2>"$tmp/err" >/dev/null
+check "a library that is no ELF file is refused" 2 "$?"
 "$BIN" cdi extra 2>/dev/null >/dev/null
 check "operands are refused" 2 "$?"
 
