@@ -111,9 +111,9 @@ t_cleanup() {
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
 
-# bg SECONDS CMD...: CMD in the background, killed after SECONDS at the
+# bg_host SECONDS CMD...: CMD in the background, killed after SECONDS at the
 # latest and by the EXIT trap; sets T_LAST_PID.
-bg() {
+bg_host() {
 	local secs=$1
 	shift
 	timeout "$secs" "$@" &
@@ -186,7 +186,7 @@ nsx() {
 	ip netns exec "$ns" "$@"
 }
 
-# bg_in NS SECONDS CMD...: bg inside NS.
+# bg_in NS SECONDS CMD...: bg_host inside NS.
 bg_in() {
 	local ns=$1 secs=$2
 	shift 2

@@ -18,6 +18,7 @@
 #include "elfcheck.h"
 #include "route.h"
 #include "seccomp_filter.h"
+#include "seccomp_landlock.h"
 #include "seccomp_launch.h"
 
 #define MAX_SCRIPT_DEPTH 4
@@ -140,6 +141,12 @@ int route_start(const struct route_choice *c, bool debug)
 			  c->seccomp ? "seccomp" : "preload", c->why);
 	if (!c->seccomp)
 		return -1;
+	if (landlock_launcher_restricted()) {
+		if (debug)
+			cli_error("run", "no seccomp route for %s: %s", c->path,
+				  SHIM_LANDLOCK_REASON);
+		return -1;
+	}
 	nnp = seccomp_filter_needs_nnp();
 	if (debug)
 		cli_error("run", "%s",

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "envmerge.h"
 #include "gomptcp.h"
+#include "seccomp_landlock.h"
 #include "shimenv.h"
 
 static int set_merged(const char *name, char *value)
@@ -48,7 +49,12 @@ int shimenv_apply(const char *subcommand, bool debug, const char *config,
 	}
 	/* After MPTCPSHIM_CONFIG: Go gets what the shim would decide. */
 	gomptcp_command_names(program, name_buf, sizeof(name_buf), names);
+	/* A Go program in a Landlock domain that restricts TCP: Go's own
+	 * MPTCP would take it out of its sandbox too. */
 	return set_merged("GODEBUG",
 			  envmerge_godebug(getenv("GODEBUG"),
-					   gomptcp_for_program(names, NULL)));
+					   landlock_launcher_restricted() ?
+						   GOMPTCP_OFF :
+						   gomptcp_for_program(names,
+								       NULL)));
 }

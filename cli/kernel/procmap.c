@@ -160,21 +160,27 @@ int procmap_build(struct procmap *m, const pid_t *pids, size_t npids)
 	return 0;
 }
 
+static int inode_order(const void *key, const void *entry)
+{
+	uint64_t a = *(const uint64_t *)key;
+	uint64_t b = ((const struct procmap_entry *)entry)->inode;
+
+	return (a > b) - (a < b);
+}
+
 pid_t procmap_find(const struct procmap *m, uint64_t inode)
 {
-	size_t lo = 0, hi = m->n;
+	const struct procmap_entry *e;
 
-	if (!inode)
+	if (!inode || !m->n)
 		return -1;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->v[mid].inode < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < m->n && m->v[lo].inode == inode ? m->v[lo].pid : -1;
+	e = bsearch(&inode, m->v, m->n, sizeof(*m->v), inode_order);
+	if (!e)
+		return -1;
+	/* Sorted by inode, then pid: the lowest pid is the first entry. */
+	while (e > m->v && e[-1].inode == inode)
+		e--;
+	return e->pid;
 }
 
 void procmap_free(struct procmap *m)

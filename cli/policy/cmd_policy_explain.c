@@ -15,6 +15,7 @@
 #include "policy_verbs.h"
 #include "sockopt_names.h"
 #include "route.h"
+#include "seccomp_landlock.h"
 
 /* "ADDR", "ADDR:PORT", "[ADDR6]:PORT", "[ADDR6]" or a bare IPv6 ADDR. */
 static bool parse_endpoint(const char *text, struct sockaddr_storage *ss,
@@ -247,6 +248,22 @@ static void print_route(struct out *out, const char *program,
 	out_array_close(out);
 }
 
+/* The program inherits this process's Landlock domain (run, a shell). */
+static void print_landlock(struct out *out)
+{
+	bool here = landlock_launcher_restricted();
+
+	out_bool(out, "landlock_keeps_tcp", NULL, here);
+	if (here)
+		out_text(out, "landlock: %s (this shell's Landlock domain, "
+			      "which every program it starts inherits)\n",
+			 SHIM_LANDLOCK_REASON);
+	else
+		out_text(out, "landlock: no domain here; a program that "
+			      "restricts its TCP with Landlock (itself or by "
+			      "its launcher) keeps TCP\n");
+}
+
 int policy_explain_cmd(int argc, char **argv)
 {
 	const char *config = NULL;
@@ -308,6 +325,7 @@ int policy_explain_cmd(int argc, char **argv)
 		out_text(out, "for:      socket() (no address given)\n");
 	}
 	print_decision(out, &view, &d);
+	print_landlock(out);
 	if (d.choice == POLICY_MPTCP)
 		print_option_facts(out, &view,
 				   argc == 2 ? ss.ss_family : AF_UNSPEC);

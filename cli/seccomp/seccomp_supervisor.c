@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "seccomp_filter.h"
+#include "seccomp_landlock.h"
 #include "seccomp_supervisor.h"
 #include "seccomp_task.h"
 #include "uapi_compat.h"
@@ -148,6 +149,19 @@ static void handle(const struct supervisor *s)
 	const struct policy_view *view;
 	struct seccomp_task t;
 
+	if (req->data.nr != __NR_socket) {
+		/* landlock_restrict_self: the task's own call runs. */
+		int swapped = seccomp_landlock_noted(s->listener, req->id,
+						     (pid_t)req->pid);
+
+		if (s->debug)
+			cli_error("run", "seccomp route: pid %d restricts "
+				  "itself with Landlock: later sockets TCP, "
+				  "%d unused MPTCP socket(s) made TCP",
+				  (int)req->pid, swapped);
+		answer_continue(s, req->id);
+		return;
+	}
 	if (type & ~KNOWN_TYPE_BITS) {
 		answer_continue(s, req->id);
 		return;
@@ -161,7 +175,13 @@ static void handle(const struct supervisor *s)
 	if (!still_pending(s, req->id))
 		return;
 	view = seccomp_policy_for(&t);
-	if (view->initial.choice != POLICY_MPTCP) {
+	if (seccomp_landlock_restricted()) {
+		if (s->stats)
+			seccomp_record(&t, "socket", -1, "kept_tcp", 0,
+				       SHIM_LANDLOCK_REASON);
+		say(s, &t, "TCP (%s)", SHIM_LANDLOCK_REASON);
+		answer_continue(s, req->id);
+	} else if (view->initial.choice != POLICY_MPTCP) {
 		if (s->stats)
 			seccomp_record(&t, "socket", -1, "kept_tcp", 0,
 				       view->initial.reason);

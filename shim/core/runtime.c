@@ -20,6 +20,7 @@
 #include "uapi_compat.h"
 #include "log.h"
 #include "inherit.h"
+#include "landlock.h"
 #include "once.h"
 #include "real.h"
 #include "runtime.h"
@@ -198,7 +199,14 @@ static void init_once_fn(void)
 		shim_rt.view.decide_at_listen && !shim_rt.stats &&
 		shim_rt.view.unsupported != POLICY_UNSUP_FAIL &&
 		!shim_rt.view.per_option_unsupported;
-	if (shim_rt.view.initial.choice == POLICY_MPTCP)
+	/* A sandboxed process: its sockets stay TCP (socket_slow() knows
+	 * why). Asked here, once, as the first TCP socket() is made, and
+	 * only where the policy can make MPTCP at all. */
+	if ((shim_rt.view.initial.choice == POLICY_MPTCP ||
+	     shim_rt.view.decide_at_connect || shim_rt.view.decide_at_listen) &&
+	    shim_landlock_probe())
+		mode = SHIM_SOCKET_SLOW;
+	else if (shim_rt.view.initial.choice == POLICY_MPTCP)
 		mode = SHIM_SOCKET_SLOW;
 	else
 		mode = shim_rt.track_tcp ? SHIM_SOCKET_SLOW : SHIM_SOCKET_PASS;
@@ -228,6 +236,8 @@ void shim_learn_connect(bool mptcp)
 	if (!shim_rt.may_start_other)
 		return;
 	if (mptcp == initial_mptcp) {
+		if (shim_landlocked())
+			return;	/* socket() stays on the slow path */
 		if (atomic_exchange_explicit(&other_outcomes, 0,
 					     memory_order_relaxed) >=
 			    START_OTHER_AFTER &&

@@ -15,6 +15,7 @@
 #include "fate.h"
 #include "fdtable.h"
 #include "inherit.h"
+#include "landlock.h"
 #include "log.h"
 #include "real.h"
 #include "rebuild.h"
@@ -53,6 +54,8 @@ static void decide(int fd, struct shim_fd *entry, enum policy_role role,
 		shim_learn_connect(want_mptcp);
 	if (want_mptcp == is_mptcp)
 		return;
+	if (want_mptcp && shim_landlocked())
+		return;	/* its Landlock rules hold TCP only */
 	if (want_mptcp && atomic_load_explicit(&shim_mptcp_unavailable,
 					       memory_order_relaxed))
 		return;
@@ -122,6 +125,9 @@ SHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 
 	if (!entry)
 		return shim_real.connect(fd, addr, len);
+	if (shim_landlocked() &&
+	    shim_landlock_guard(fd, entry, true, addr, len) < 0)
+		return -1;
 	if (entry->flags & SHIM_FD_CONNECTING)
 		before_reconnect(fd, entry);
 	if (shim_rt.view.decide_at_connect &&
@@ -203,8 +209,12 @@ SHIM_SELF(sendmsg);
 SHIM_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct shim_fd *entry = active_entry(fd);
-	int rc = shim_real.bind(fd, addr, len);
+	int rc;
 
+	if (entry && shim_landlocked() &&
+	    shim_landlock_guard(fd, entry, false, addr, len) < 0)
+		return -1;
+	rc = shim_real.bind(fd, addr, len);
 	if (entry && rc == 0) {
 		entry->flags |= SHIM_FD_BOUND;
 		/* The kernel read addr: it is safe to read, len bytes of it. */

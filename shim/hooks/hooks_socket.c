@@ -13,6 +13,8 @@
 #include "fate.h"
 #include "fdtable.h"
 #include "keepalive.h"
+#include "landlock.h"
+#include "landlock_probe.h"
 #include "log.h"
 #include "real.h"
 #include "runtime.h"
@@ -50,7 +52,8 @@ static int mptcp_refused(int domain, int type, int protocol, int saved,
 }
 
 /* Once per socket: keepalive policy and the stats record. */
-static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err)
+static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err,
+			 const char *kept_why)
 {
 	const struct policy_keepalive *ka = &shim_rt.view.keepalive;
 
@@ -61,7 +64,7 @@ static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err)
 				  mptcp ? SHIM_STATS_CONVERTED :
 				  err	? SHIM_STATS_CREATION_FALLBACK :
 					  SHIM_STATS_KEPT_TCP_POLICY,
-				  err, shim_rt.view.initial.reason);
+				  err, kept_why);
 }
 
 /*
@@ -87,7 +90,8 @@ static void first_socket_was_probe(void)
 	int expected = SHIM_SOCKET_SLOW;
 
 	if (!atomic_load_explicit(&shim_mptcp_unavailable,
-				  memory_order_relaxed))
+				  memory_order_relaxed) &&
+	    !shim_landlocked())
 		atomic_compare_exchange_strong(&shim_socket_mode, &expected,
 					       SHIM_SOCKET_FAST);
 }
@@ -99,15 +103,20 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 {
 	struct shim_fd *entry;
 	bool mptcp = false;
+	const char *kept_why = shim_rt.view.initial.reason;
+	bool landlocked;
 	int fd, err = 0;
 
 	if (shim_ready() != SHIM_ACTIVE || shim_busy)
 		return shim_real.socket(domain, type, protocol);
 
+	landlocked = shim_landlocked();
+	if (landlocked)
+		kept_why = SHIM_LANDLOCK_REASON;
 	/* After a run of connects the policy sent the other way, start as
 	 * they ended: connect() and listen() still decide this socket. */
-	if ((shim_rt.view.initial.choice == POLICY_MPTCP) !=
-	    shim_start_other()) {
+	if (!landlocked && (shim_rt.view.initial.choice == POLICY_MPTCP) !=
+				   shim_start_other()) {
 		int unavailable = atomic_load_explicit(&shim_mptcp_unavailable,
 						       memory_order_relaxed);
 		int saved = errno;
@@ -124,9 +133,14 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 						   saved, &err);
 		}
 	} else {
-		if (!shim_rt.track_tcp)
+		if (!shim_rt.track_tcp && !landlocked)
 			return shim_real.socket(domain, type, protocol);
 		fd = shim_real.socket(domain, type, protocol);
+		if (landlocked && fd >= 0)
+			shim_log(SHIM_LOG_DEBUG, "socket() = %d: TCP, %s", fd,
+				 kept_why);
+		if (landlocked && !shim_rt.track_tcp)
+			return fd;
 	}
 	if (fd < 0)
 		return fd;
@@ -144,7 +158,7 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 				      mptcp ? SHIM_FD_MPTCP : 0);
 		if (!entry && mptcp)
 			return untrackable(fd, domain, type, protocol);
-		after_create(fd, entry, mptcp, err);
+		after_create(fd, entry, mptcp, err, kept_why);
 	} else {
 		shim_fd_mark(fd, domain, protocol, mptcp);
 	}

@@ -25,6 +25,18 @@
 #ifndef SO_ZEROCOPY
 #define SO_ZEROCOPY 60
 #endif
+#ifndef SO_RCVPRIORITY
+#define SO_RCVPRIORITY 82
+#endif
+#ifndef TCP_RTO_MAX_MS
+#define TCP_RTO_MAX_MS 44
+#endif
+#ifndef TCP_RTO_MIN_US
+#define TCP_RTO_MIN_US 45
+#endif
+#ifndef TCP_DELACK_MAX_US
+#define TCP_DELACK_MAX_US 46
+#endif
 
 #define RULE(l, n, v, has, r, why) { l, n, POLICY_OPT_##v, has, r, why }
 #define IF_DEFAULT(l, n, why) RULE(l, n, KEEP_IF_DEFAULT, false, 0, why)
@@ -38,6 +50,16 @@ static const char why_repair[] =
 static const char why_md5[] =
 	"authenticates every segment (BGP, RFC 2385): without it the peer "
 	"drops the connection or it runs unauthenticated";
+static const char why_recv[] =
+	"asks for per-packet control messages, which TCP never delivers";
+static const char why_multicast[] =
+	"multicast only: a TCP socket sends and receives none";
+static const char why_exthdr[] =
+	"IPv6 extension headers (routing, hop-by-hop, destination "
+	"options) on every packet";
+static const char why_oif[] =
+	"picks the outgoing interface of datagrams; a chosen one may be "
+	"what the program relies on";
 static const char why_ao[] =
 	"TCP-AO authentication (RFC 5925): without it the connection runs "
 	"unauthenticated";
@@ -66,6 +88,13 @@ static const struct policy_opt_rule rules[] = {
 	     "a no-op in TCP since Linux 4.18"),
 	HINT(SOL_TCP, TCP_TX_DELAY,
 	     "delays transmission for testing: timing only"),
+	HINT(SOL_TCP, TCP_RTO_MAX_MS,
+	     "caps the retransmission timeout: timing only, same bytes"),
+	HINT(SOL_TCP, TCP_RTO_MIN_US,
+	     "floor of the retransmission timeout: timing only, same "
+	     "bytes"),
+	HINT(SOL_TCP, TCP_DELACK_MAX_US,
+	     "delayed-ACK ceiling: ACK timing only"),
 	RESCUE(SOL_TCP, TCP_MD5SIG, why_md5),
 	RESCUE(SOL_TCP, TCP_MD5SIG_EXT, why_md5),
 	RESCUE(SOL_TCP, TCP_AO_ADD_KEY, why_ao),
@@ -98,6 +127,21 @@ static const struct policy_opt_rule rules[] = {
 	RESCUE(SOL_IP, IP_OPTIONS,
 	       "IP options (security labels, source routes) on every "
 	       "packet"),
+	HINT(SOL_IP, IP_RECVOPTS, why_recv),
+	HINT(SOL_IP, IP_RETOPTS, why_recv),
+	HINT(SOL_IP, IP_RECVTTL, why_recv),
+	HINT(SOL_IP, IP_RECVTOS, why_recv),
+	HINT(SOL_IP, IP_PASSSEC, why_recv),
+	HINT(SOL_IP, IP_RECVORIGDSTADDR, why_recv),
+	HINT(SOL_IP, IP_CHECKSUM,
+	     "checksum offset of raw datagrams: TCP never reads it"),
+	HINT(SOL_IP, IP_RECVERR_RFC4884,
+	     "the format of ICMP errors in the error queue, which MPTCP "
+	     "does not fill"),
+	HINT(SOL_IP, IP_MULTICAST_TTL, why_multicast),
+	HINT(SOL_IP, IP_MULTICAST_LOOP, why_multicast),
+	HINT(SOL_IP, IP_MULTICAST_ALL, why_multicast),
+	IF_DEFAULT(SOL_IP, IP_UNICAST_IF, why_oif),
 
 	HINT_OR(SOL_IPV6, IPV6_TCLASS, -1,
 		"traffic class (DSCP) marking: QoS only; MPTCP accepts the "
@@ -116,6 +160,46 @@ static const struct policy_opt_rule rules[] = {
 	IF_DEFAULT(SOL_IPV6, IPV6_ADDR_PREFERENCES,
 		   "picks a temporary or public source address: a privacy "
 		   "choice"),
+	HINT(SOL_IPV6, IPV6_MTU,
+	     "a smaller path MTU for the socket (bind9's named sets 1280): "
+	     "segment size only, the byte stream is the same"),
+	HINT(SOL_IPV6, IPV6_DONTFRAG,
+	     "fragmentation of datagrams: TCP segments are never "
+	     "fragmented"),
+	HINT(SOL_IPV6, IPV6_RECVPATHMTU, why_recv),
+	HINT(SOL_IPV6, IPV6_AUTOFLOWLABEL,
+	     "flow label marking: path hashing only, same bytes"),
+	HINT(SOL_IPV6, IPV6_FLOWINFO_SEND,
+	     "flow label marking from the destination address: path "
+	     "hashing only"),
+	HINT(SOL_IPV6, IPV6_FLOWINFO, why_recv),
+	HINT(SOL_IPV6, IPV6_2292PKTINFO, why_recv),
+	HINT(SOL_IPV6, IPV6_2292HOPOPTS, why_recv),
+	HINT(SOL_IPV6, IPV6_2292DSTOPTS, why_recv),
+	HINT(SOL_IPV6, IPV6_2292RTHDR, why_recv),
+	HINT(SOL_IPV6, IPV6_2292HOPLIMIT, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVPKTINFO, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVHOPLIMIT, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVHOPOPTS, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVRTHDR, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVDSTOPTS, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVTCLASS, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVORIGDSTADDR, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVFRAGSIZE, why_recv),
+	HINT(SOL_IPV6, IPV6_RECVERR_RFC4884,
+	     "the format of ICMP errors in the error queue, which MPTCP "
+	     "does not fill"),
+	HINT(SOL_IPV6, IPV6_ROUTER_ALERT_ISOLATE,
+	     "router-alert datagrams only: TCP never reads it"),
+	HINT(SOL_IPV6, IPV6_MULTICAST_LOOP, why_multicast),
+	HINT(SOL_IPV6, IPV6_MULTICAST_ALL, why_multicast),
+	HINT(SOL_IPV6, IPV6_MULTICAST_HOPS, why_multicast),
+	IF_DEFAULT(SOL_IPV6, IPV6_UNICAST_IF, why_oif),
+	RESCUE(SOL_IPV6, IPV6_2292PKTOPTIONS, why_exthdr),
+	RESCUE(SOL_IPV6, IPV6_HOPOPTS, why_exthdr),
+	RESCUE(SOL_IPV6, IPV6_RTHDRDSTOPTS, why_exthdr),
+	RESCUE(SOL_IPV6, IPV6_RTHDR, why_exthdr),
+	RESCUE(SOL_IPV6, IPV6_DSTOPTS, why_exthdr),
 
 	IF_DEFAULT(SOL_SOCKET, SO_ZEROCOPY,
 		   "the program waits for MSG_ZEROCOPY completions MPTCP "
@@ -125,6 +209,24 @@ static const struct policy_opt_rule rules[] = {
 		   "carries none"),
 	HINT(SOL_SOCKET, SO_MAX_PACING_RATE,
 	     "caps the sending rate: throughput only, same bytes"),
+	IF_DEFAULT(SOL_SOCKET, SO_PEEK_OFF,
+		   "-1 is the default; an offset changes what MSG_PEEK "
+		   "returns"),
+	IF_DEFAULT(SOL_SOCKET, SO_LOCK_FILTER,
+		   "locks the attached socket filter against change, a "
+		   "security choice"),
+	HINT(SOL_SOCKET, SO_CNX_ADVICE,
+	     "advice to re-route a connection: a hint by definition"),
+	HINT(SOL_SOCKET, SO_TXTIME,
+	     "launch times for datagrams (SCM_TXTIME): TCP paces by "
+	     "itself"),
+	HINT(SOL_SOCKET, SO_BUF_LOCK,
+	     "stops buffer auto-tuning: throughput only, same bytes"),
+	HINT(SOL_SOCKET, SO_TXREHASH,
+	     "re-hashes the IPv6 flow label after a timeout: path choice "
+	     "only"),
+	HINT(SOL_SOCKET, SO_RCVMARK, why_recv),
+	HINT(SOL_SOCKET, SO_RCVPRIORITY, why_recv),
 };
 
 const struct policy_opt_rule *policy_option_rule(int level, int optname)

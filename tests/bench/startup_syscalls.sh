@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# What a process that opens one socket pays the kernel for the shim: one
-# socket() (the first real MPTCP socket doubles as the availability probe)
-# and no fd-table chunk mapped for a socket that needs no full entry.
+# What a process that opens one socket pays the kernel for the shim: its
+# one socket() (the first real MPTCP socket doubles as the availability
+# probe), the Landlock probe's socket, bind, connect and close (once per
+# process: a TCP socket is the only thing that can ask whether the
+# process's domain restricts TCP), and no fd-table chunk mapped for a
+# socket that needs no full entry.
 # Usage: startup_syscalls.sh SHIMBENCH LIBMPTCPSHIM SYSCONFDIR
 source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 bench=$1 lib=$2 sysconfdir=$3
@@ -16,7 +19,7 @@ trace() {
 	shift
 	env -u LD_PRELOAD -u MPTCPSHIM_CONFIG -u MPTCPSHIM_LOG \
 		XDG_CONFIG_HOME="$tmp" "$@" LD_PRELOAD="$lib" \
-		strace -f -qq -e trace=socket,mmap,readlink -o "$tmp/$name" "$bench" one
+		strace -f -qq -e trace=socket,mmap,readlink,bind,connect -o "$tmp/$name" "$bench" one
 }
 
 
@@ -25,8 +28,10 @@ trace nofiles
 if grep -q 'socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) = -1' "$tmp/plain"; then
 	skip "MPTCP unavailable here"
 fi
-check "one socket() for one socket (no probe socket)" \
-	1 "$(grep -c '^[0-9]* *socket(AF_INET' "$tmp/plain")"
+check "one socket() for one socket, and the Landlock probe's" \
+	2 "$(grep -c '^[0-9]* *socket(AF_INET' "$tmp/plain")"
+check "the Landlock probe: one TCP socket, one bind, one connect" "1 1 1" \
+	"$(grep -c 'socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP)' "$tmp/plain") $(grep -c '^[0-9]* *bind(' "$tmp/plain") $(grep -c '^[0-9]* *connect(' "$tmp/plain")"
 check "that socket is MPTCP" \
 	1 "$(grep -c 'socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) = [0-9]' "$tmp/plain")"
 # Chunks are 256 KiB (1024 entries x 256 bytes); ld.so maps nothing anonymous
@@ -42,8 +47,8 @@ if [ -e "$sysconfdir" ]; then
 else
 	check "no policy file: no readlink of /proc/self/exe" \
 		0 "$(grep -c 'readlink("/proc/self/exe"' "$tmp/nofiles")"
-	check "no policy file: one socket() for one socket" \
-		1 "$(grep -c '^[0-9]* *socket(AF_INET' "$tmp/nofiles")"
+	check "no policy file: one socket() for one socket, and the probe's" \
+		2 "$(grep -c '^[0-9]* *socket(AF_INET' "$tmp/nofiles")"
 fi
 
 # With keepalive, the entry is needed at once: the chunk is mapped then.

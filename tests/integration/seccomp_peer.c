@@ -201,6 +201,7 @@ int main(int argc, char **argv)
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 		printf("held %d\n", protocol_of(fd));
+		/* The socket stays open for the script to look at. */
 		sleep((unsigned)atoi(argv[2]));
 		return 0;
 	}

@@ -31,7 +31,7 @@ check "mptcpize run converts" "inet-stream-0 262" \
 exported=$(nm -D --defined-only "$lib" | awk '{ print $3 }' | sort | tr '\n' ' ')
 # ...and the marker by which a second copy of the library sees the first.
 check "only the hooks and the copy marker are exported" \
-	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl fcntl fcntl64 getsockopt listen mptcpshim_copy_marker sendmsg sendto setsockopt shutdown socket " \
+	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl fcntl fcntl64 getsockopt listen mptcpshim_copy_marker sendmsg sendto setsockopt shutdown socket syscall " \
 	"$exported"
 check "no inih symbols leak" 0 "$(nm -D "$lib" | grep -c ini_parse || true)"
 finish

@@ -75,6 +75,17 @@ static void test_auto_defaults(void **state)
 			 POLICY_UNSUP_IGNORE);
 	assert_int_equal(act(&view, SOL_TCP, TCP_WINDOW_CLAMP, 4096, 0),
 			 POLICY_UNSUP_IGNORE);
+	/* Path-MTU and marking hints keep MPTCP: bind9's named sets
+	 * IPV6_MTU = 1280 on its listeners and ignores the error. */
+	assert_int_equal(act(&view, SOL_IPV6, IPV6_MTU, 1280, 0),
+			 POLICY_UNSUP_IGNORE);
+	assert_int_equal(act(&view, SOL_IPV6, IPV6_DONTFRAG, 1, 0),
+			 POLICY_UNSUP_IGNORE);
+	assert_int_equal(act(&view, SOL_IPV6, IPV6_AUTOFLOWLABEL, 0, 1),
+			 POLICY_UNSUP_IGNORE);
+	/* Extension headers on every packet are the program's to keep. */
+	assert_int_equal(act(&view, SOL_IPV6, IPV6_RTHDR, 0, 0),
+			 POLICY_UNSUP_TCP);
 	/* Security and repair always rescue, even a zero value. */
 	assert_int_equal(act(&view, SOL_TCP, TCP_MD5SIG, 0, 0),
 			 POLICY_UNSUP_TCP);
@@ -83,10 +94,10 @@ static void test_auto_defaults(void **state)
 	assert_int_equal(act(&view, SOL_IP, IP_MINTTL, 255, 0),
 			 POLICY_UNSUP_TCP);
 	/* Missing from the table: tcp, decided by auto. */
-	assert_null(policy_option_rule(SOL_IP, IP_RECVTOS));
-	assert_int_equal(act(&view, SOL_IP, IP_RECVTOS, 1, 0),
+	assert_null(policy_option_rule(SOL_IP, IP_NODEFRAG));
+	assert_int_equal(act(&view, SOL_IP, IP_NODEFRAG, 1, 0),
 			 POLICY_UNSUP_TCP);
-	assert_true(policy_option_action(&view, SOL_IP, IP_RECVTOS, NULL, 0,
+	assert_true(policy_option_action(&view, SOL_IP, IP_NODEFRAG, NULL, 0,
 					 NULL, 0).by_table);
 	policy_free(p);
 }
