@@ -7,7 +7,7 @@
  * is; futex-heavy programs (Rust's std uses syscall() for futexes) pay a
  * compare and an indirect call.
  */
-#include <dlfcn.h>
+#include "shim_dlsym.h"
 #include <errno.h>
 #include <sys/syscall.h>
 #include <unistd.h>
