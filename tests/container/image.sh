@@ -16,7 +16,7 @@ trixie)
 	image=$CT_BUILD13
 	# Debian 13 with systemd 257 as init and what the project's packages
 	# build with (debian/control's Build-Depends).
-	include=build-essential,debhelper,cmake,pkg-config,libinih-dev,libmnl-dev,libcap-dev,libcmocka-dev,libevent-dev,systemd,systemd-sysv,python3,iproute2
+	include=build-essential,debhelper,cmake,pkg-config,libinih-dev,libmnl-dev,libcap-dev,libcmocka-dev,libevent-dev,musl-tools,systemd,systemd-sysv,python3,python3-yaml,iproute2
 	;;
 bullseye)
 	image=$CT_BASE11
