@@ -17,8 +17,6 @@
 #include "pm_check.h"
 #include "rtnl.h"
 
-#define MAX_ACTIONS 64
-
 static void usage(FILE *fp)
 {
 	out_usage(fp,
@@ -31,7 +29,11 @@ static void usage(FILE *fp)
 		"for a client, 'signal' for a\nserver, 'backup' on the named "
 		"interfaces; raises the limits to match. A\nsecond run "
 		"changes nothing. Like mptcpd's address-advertising plugin, "
-		"once.\n\n"
+		"once.\n"
+		"An endpoint already there for an address is kept (its "
+		"subflows with it);\nan address on two interfaces gets one "
+		"endpoint; addresses beyond the kernel's\nendpoint limit are "
+		"left out, and each is named with the reason.\n\n"
 		"  -n, --dry-run        print the equivalent 'ip mptcp' "
 		"commands, change nothing\n"
 		"  -r, --role ROLE      client (default) or server\n"
@@ -40,7 +42,10 @@ static void usage(FILE *fp)
 		"      --flush          also delete endpoints of addresses "
 		"not in the plan\n"
 		"  -f, --force          even when NetworkManager or mptcpd "
-		"manages endpoints\n"
+		"manages endpoints;\n"
+		"                       and replace endpoints that differ from "
+		"the plan, their\n"
+		"                       fullmesh, port and id too\n"
 		"  -j, --json           print JSON\n"
 		"\nExit status: 0 done (or nothing to do), 1 a change failed, "
 		"2 usage or\nrefused because another manager runs.\n");
@@ -96,6 +101,7 @@ static int parse(int argc, char **argv, struct auto_cli *o)
 			       CLI_OPTIONS_NO_OPERANDS, usage);
 	if (rc >= 0)
 		return rc;
+	o->plan.force = o->force;
 	return -1;
 }
 
@@ -131,7 +137,9 @@ static int refuse_if_managed(const struct auto_cli *o)
 	return -1;
 }
 
-/* Usable addresses minus IPv6 privacy addresses, which come and go. */
+/* Usable addresses minus IPv6 privacy addresses, which come and go. (For
+ * IPv4 the same bit means a secondary address, which is as usable as any:
+ * filtered, it would be dropped without a word.) */
 static int addresses(struct rtnl_addr **v, size_t *n)
 {
 	size_t kept = 0;
@@ -139,18 +147,46 @@ static int addresses(struct rtnl_addr **v, size_t *n)
 	if (pm_usable_addresses(v, n) < 0)
 		return -1;
 	for (size_t i = 0; i < *n; i++)
-		if (!((*v)[i].flags & (IFA_F_TEMPORARY | IFA_F_DEPRECATED)))
+		if ((*v)[i].family != AF_INET6 ||
+		    !((*v)[i].flags & (IFA_F_TEMPORARY | IFA_F_DEPRECATED)))
 			(*v)[kept++] = (*v)[i];
 	*n = kept;
 	return 0;
 }
 
-static int carry_out(struct out *out, const struct pm_action *act, size_t n,
-		     bool dry_run)
+/* What the plan keeps as it is or leaves out, and why: comments in the
+ * text (a --dry-run stays a script), arrays in JSON. */
+static void print_notes(struct out *out, const struct pm_plan *p,
+			enum pm_note_kind kind)
 {
-	char cmd[256];
+	out_array_open(out, kind == PM_NOTE_KEPT ? "kept" : "left_out");
+	for (size_t i = 0; i < p->nnote; i++) {
+		const struct pm_note *n = &p->note[i];
+
+		if (n->kind != kind)
+			continue;
+		out_object_open(out, NULL);
+		if (kind == PM_NOTE_KEPT)
+			out_uint(out, "id", "# kept endpoint id %llu", n->id);
+		else
+			out_text(out, "# left out");
+		out_string(out, "address", " %s", n->address);
+		out_string(out, "interface", " (%s)", n->ifname);
+		out_string(out, "reason", ": %s\n", n->why);
+		out_object_close(out);
+	}
+	out_array_close(out);
+}
+
+static int carry_out(struct out *out, const struct pm_plan *p, bool dry_run)
+{
+	const struct pm_action *act = p->act;
+	size_t n = p->n;
+	char cmd[300];
 	int rc = CLI_OK;
 
+	print_notes(out, p, PM_NOTE_KEPT);
+	print_notes(out, p, PM_NOTE_LEFT_OUT);
 	if (!n)
 		out_text(out, dry_run ? "# nothing to change\n"
 				      : "nothing to change\n");
@@ -176,12 +212,13 @@ static int carry_out(struct out *out, const struct pm_action *act, size_t n,
 
 int cmd_endpoints_auto(int argc, char **argv)
 {
-	struct pm_action act[MAX_ACTIONS];
+	struct pm_plan plan;
 	struct auto_cli o;
 	struct pm_state st;
 	struct rtnl_addr *addr;
 	struct out *out;
-	size_t naddr, n;
+	size_t naddr;
+	bool probed;
 	int rc = parse(argc, argv, &o);
 
 	if (rc >= 0)
@@ -198,14 +235,23 @@ int cmd_endpoints_auto(int argc, char **argv)
 		pm_state_free(&st);
 		return CLI_CHECK_FAILED;
 	}
-	n = pm_auto_plan(&st, addr, naddr, &o.plan, act, MAX_ACTIONS);
-	out = out_new(stdout, o.json);
+	o.plan.max_endpoints = o.plan.max_limit = PM_AUTO_LIMIT_MAX;
+	probed = pm_probe_kernel_max(&o.plan.max_endpoints, &o.plan.max_limit);
+	if (pm_auto_plan(&st, addr, naddr, &o.plan, &plan) < 0) {
+		cli_error("endpoints auto", "out of memory");
+		rc = CLI_CHECK_FAILED;
+		out = NULL;
+	} else {
+		out = out_new(stdout, o.json);
+	}
 	if (out) {
 		out_bool(out, "dry_run", NULL, o.dry_run);
-		rc = carry_out(out, act, n < MAX_ACTIONS ? n : MAX_ACTIONS,
-			       o.dry_run);
+		out_uint(out, "max_endpoints", NULL, o.plan.max_endpoints);
+		out_bool(out, "max_endpoints_probed", NULL, probed);
+		rc = carry_out(out, &plan, o.dry_run);
 		out_end(out);
 	}
+	pm_plan_free(&plan);
 	free(addr);
 	pm_state_free(&st);
 	return rc;

@@ -91,8 +91,18 @@ int pm_genl_group(const char *family, const char *group,
  */
 int pm_add_endpoint(const struct pm_endpoint *ep);
 int pm_delete_endpoint(unsigned id);
+/* Backup and fullmesh of endpoint id, changed in place. */
+int pm_set_endpoint_flags(unsigned id, unsigned flags);
 int pm_flush_endpoints(void);
 int pm_set_limits(unsigned subflows, unsigned add_addr_accepted);
+
+/*
+ * The kernel's endpoint limit per network namespace and its ceiling for
+ * the two limits, measured in a private network namespace (pm_limits.c);
+ * false (values untouched) where that cannot be done (no CAP_SYS_ADMIN,
+ * no MPTCP).
+ */
+bool pm_probe_kernel_max(unsigned *max_endpoints, unsigned *max_limit);
 
 /* The interface of list (getifaddrs) holding address, into name
  * (IF_NAMESIZE); false and "" when none does. */

@@ -360,6 +360,15 @@ int pm_add_endpoint(const struct pm_endpoint *ep)
 	return change(MPTCP_PM_CMD_ADD_ADDR, ep, NULL);
 }
 
+int pm_set_endpoint_flags(unsigned id, unsigned flags)
+{
+	/* By id (no family): the kernel changes backup and fullmesh in
+	 * place, and the endpoint's subflows stay. */
+	struct pm_endpoint ep = { .id = id, .flags = flags };
+
+	return change(MPTCP_PM_CMD_SET_FLAGS, &ep, NULL);
+}
+
 int pm_delete_endpoint(unsigned id)
 {
 	struct pm_endpoint ep = { .id = id };

@@ -134,6 +134,12 @@ static int apply(struct runstats *rs, char **f)
 			return 1;
 	} else if (strcmp(ev, "keepalive") == 0) {
 		p->keepalive++;
+	} else if (strcmp(ev, "warning") == 0) {
+		char **slot = array_push(&p->warnings, &p->nwarnings,
+					 sizeof(*slot));
+
+		if (!slot || !(*slot = strdup(text)))
+			return -1;
 	} else {
 		return 1;
 	}
@@ -193,6 +199,9 @@ void runstats_free(struct runstats *rs)
 		tally_free(&rs->p[i].switch_reasons);
 		tally_free(&rs->p[i].options_rescued);
 		tally_free(&rs->p[i].options_ignored);
+		for (size_t w = 0; w < rs->p[i].nwarnings; w++)
+			free(rs->p[i].warnings[w]);
+		free(rs->p[i].warnings);
 	}
 	free(rs->p);
 	rs->p = NULL;
@@ -294,6 +303,13 @@ static void print_proc(struct out *out, const struct runstats_proc *p)
 	print_options(out, "options_ignored", "options ignored",
 		      &p->options_ignored);
 	count(out, "keepalive", "keepalive applied", p->keepalive);
+	if (p->nwarnings)
+		out_text(out, "\n    warnings the program's stderr could not "
+			      "take (also in the system log):");
+	out_array_open(out, "warnings");
+	for (size_t i = 0; i < p->nwarnings; i++)
+		out_string(out, NULL, "\n      %s", p->warnings[i]);
+	out_array_close(out);
 	out_text(out, "\n");
 	out_object_close(out);
 }

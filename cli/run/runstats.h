@@ -39,6 +39,10 @@ struct runstats_proc {
 	unsigned long keepalive;
 	struct runstats_tally kept_reasons, fallback_errors, switch_reasons;
 	struct runstats_tally options_rescued, options_ignored;
+	/* Log lines that could not go to the program's stderr (a socket
+	 * there, as in an inetd-style service): the report shows them. */
+	char **warnings;
+	size_t nwarnings;
 };
 
 struct runstats {

@@ -113,6 +113,32 @@ static int put_cdi(struct strbuf *b, const char *name, const char *value)
 	return rc;
 }
 
+/*
+ * Why value cannot be written in style so that its reader gets it back
+ * exactly, or NULL. A shell's single quotes and systemd's C escapes hold
+ * any byte; a Containerfile has no escape for a line break (buildah and
+ * docker read the rest as the next instruction) nor for other control
+ * bytes. In every style, LD_PRELOAD's reader (ld.so) splits its list at
+ * spaces and colons: a library path holding one loads something else.
+ */
+static const char *unwritable(enum env_style style, const char *name,
+			      const char *value)
+{
+	if (strcmp(name, "LD_PRELOAD") == 0 && strpbrk(value, " :"))
+		return "the dynamic loader splits LD_PRELOAD at spaces and "
+		       "colons";
+	if (style != ENV_CONTAINERFILE)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if (*p < ' ' || *p == 0x7f)
+			return *p == '\n' || *p == '\r' ?
+				       "a Containerfile has no way to write a "
+				       "line break in a value" :
+				       "a Containerfile has no way to write a "
+				       "control character in a value";
+	return NULL;
+}
+
 static int put(struct strbuf *b, enum env_style style, const char *name,
 	       const char *value)
 {
@@ -214,6 +240,24 @@ int cmd_env(int argc, char **argv)
 							    style != ENV_CDI
 						    ? config_abs
 						    : NULL));
+	if (!preload || !godebug)
+		goto oom;
+	{
+		const char *values[] = { library, config ? config_abs : "" };
+		const char *names[] = { "LD_PRELOAD", "MPTCPSHIM_CONFIG" };
+
+		for (int i = 0; i < 2; i++) {
+			const char *why = unwritable(style, names[i],
+						     values[i]);
+
+			if (why) {
+				cli_error("env", "cannot write %s safely: %s",
+					  names[i], why);
+				rc = CLI_USAGE;
+				goto out;
+			}
+		}
+	}
 	if ((style == ENV_SYSTEMD && strbuf_adds(&lines, "[Service]\n") < 0) ||
 	    (style == ENV_CDI &&
 	     strbuf_adds(&lines, "containerEdits:\n  env:\n") < 0) ||
@@ -221,6 +265,7 @@ int cmd_env(int argc, char **argv)
 	    put(&lines, style, "GODEBUG", godebug) < 0 ||
 	    (config && put(&lines, style, "MPTCPSHIM_CONFIG", config_abs) < 0) ||
 	    !(out = out_new(stdout, false))) {
+oom:
 		cli_error("env", "out of memory");
 		rc = CLI_CHECK_FAILED;
 	} else {
@@ -228,6 +273,7 @@ int cmd_env(int argc, char **argv)
 		out_text(out, "%s", lines.s);
 		out_end(out);
 	}
+out:
 	strbuf_release(&lines);
 	free(preload);
 	free(godebug);

@@ -107,6 +107,42 @@ int dropin_created_dirs(const char *text, char ***dirs, size_t *n)
 
 /* ---- files ------------------------------------------------------------ */
 
+int dropin_read_own(const char *path, char **text)
+{
+	/* The header's first words: what every version has written. */
+	static const char mark[] = "# Written by mptcpshim enable:";
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	*text = NULL;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : errno == ELOOP ? DROPIN_FOREIGN : -1;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return DROPIN_FOREIGN;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	*text = dropin_read_stream(f);
+	if (!*text)
+		return -1;
+	if (strncmp(*text, mark, sizeof(mark) - 1) != 0) {
+		free(*text);
+		*text = NULL;
+		return DROPIN_FOREIGN;
+	}
+	return 0;
+}
+
 static int fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

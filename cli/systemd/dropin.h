@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "strbuf.h"
 #include "unitname.h"
@@ -127,6 +128,19 @@ int dropin_write_atomic(const char *dir, const char *name, const char *text);
 
 /* Reads a whole (small) file; NULL with errno on failure. */
 char *dropin_read_text(const char *path);
+
+/* The same from an open stream, which it closes. */
+char *dropin_read_stream(FILE *f);
+
+/*
+ * Our drop-in at path, read without following a link: 0 with *text (NULL
+ * when there is no file), DROPIN_FOREIGN when the file there is not ours
+ * (a link, not a regular file, or without the header `enable` writes:
+ * someone else's file of the same name, never to be overwritten or
+ * removed), or -1 with errno.
+ */
+#define DROPIN_FOREIGN 1
+int dropin_read_own(const char *path, char **text);
 
 /* The lists above are strv vectors (strbuf.h); this frees one. */
 static inline void dropin_strv_free(char **v, size_t n)

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "route.h"
+#include "rootpath.h"
 #include "route_check.h"
 
 #define MAX_COMMANDS 16
@@ -92,14 +93,18 @@ static bool locate(const struct sd *sd, const char *program, char *out,
 					    "/usr/local/bin", "/usr/sbin",
 					    "/usr/bin", "/sbin", "/bin" };
 
-	if (program[0] == '/') {
-		snprintf(out, len, "%s%s", sd->root, program);
-		return access(out, F_OK) == 0;
-	}
+	char inside[PATH_MAX];
+
+	/* Resolved inside the root: /usr/bin/x -> /etc/alternatives/x is
+	 * the image's alternative, not the host's. */
+	if (program[0] == '/')
+		return root_path(sd->root, program, out, len) == 0 &&
+		       access(out, F_OK) == 0;
 	/* systemd 239+ looks a bare name up in fixed directories. */
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(out, len, "%s%s/%s", sd->root, dirs[i], program);
-		if (access(out, F_OK) == 0)
+		snprintf(inside, sizeof(inside), "%s/%s", dirs[i], program);
+		if (root_path(sd->root, inside, out, len) == 0 &&
+		    access(out, F_OK) == 0)
 			return true;
 	}
 	return false;

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "libpath.h"
+#include "rootpath.h"
 #include "sd_context.h"
 
 int sd_socket_unit_for(const struct unitname *unit, struct unitname *out)
@@ -102,15 +103,38 @@ int sd_target_init(const struct sd *sd, const struct unitname *unit,
 	t->unit = unit;
 	if ((size_t)snprintf(t->dir_shown, sizeof(t->dir_shown), "%s/%s.d",
 			     sd->unit_dir, unit->name) >=
-		    sizeof(t->dir_shown) ||
-	    (size_t)snprintf(t->dir, sizeof(t->dir), "%s%s", sd->root,
-			     t->dir_shown) >= sizeof(t->dir) ||
-	    (size_t)snprintf(t->file, sizeof(t->file), "%s/" DROPIN_FILE,
+		    sizeof(t->dir_shown)) {
+		cli_error(sd->cmd, "path too long below '%s'", sd->root);
+		return -1;
+	}
+	/* Links in the image resolve inside it; the file's own name is
+	 * never followed (dropin_read_own). */
+	if (root_path(sd->root, t->dir_shown, t->dir, sizeof(t->dir)) < 0) {
+		cli_error(sd->cmd, "%s%s: %s", sd->root, t->dir_shown,
+			  strerror(errno));
+		return -1;
+	}
+	if ((size_t)snprintf(t->file, sizeof(t->file), "%s/" DROPIN_FILE,
 			     t->dir) >= sizeof(t->file)) {
 		cli_error(sd->cmd, "path too long below '%s'", sd->root);
 		return -1;
 	}
 	return 0;
+}
+
+int sd_read_own(const struct sd *sd, const struct target *t, char **text)
+{
+	int rc = dropin_read_own(t->file, text);
+
+	if (rc == DROPIN_FOREIGN)
+		cli_error(sd->cmd, "%s was not written by mptcpshim (it lacks "
+				   "the '# Written by mptcpshim enable' header, "
+				   "or is not a regular file): left untouched; "
+				   "rename it if mptcpshim should manage this "
+				   "unit", t->file);
+	else if (rc < 0)
+		cli_error(sd->cmd, "%s: %s", t->file, strerror(errno));
+	return rc;
 }
 
 /* A template (foo@.service) is never loaded itself: read its files. */

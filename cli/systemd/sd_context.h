@@ -53,6 +53,13 @@ void sd_free(struct sd *sd);
 int sd_target_init(const struct sd *sd, const struct unitname *unit,
 		   struct target *t);
 
+/*
+ * Our drop-in for t: 0 with *text (NULL when absent); a file of the same
+ * name that is not ours (DROPIN_FOREIGN) or unreadable (-1) is refused
+ * with the reason on stderr, and must be left as it is.
+ */
+int sd_read_own(const struct sd *sd, const struct target *t, char **text);
+
 /* Whether to ask the running manager about unit rather than read files. */
 bool sd_ask_systemd(const struct sd *sd, const struct unitname *unit);
 

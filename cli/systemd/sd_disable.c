@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rootpath.h"
 #include "sd_context.h"
 
 /* Removes one drop-in; the directories it recorded join *dirs. */
@@ -23,13 +24,10 @@ static int remove_dropin(const struct sd *sd, const struct target *t,
 	size_t n_created = 0;
 
 	*changed = false;
-	old = dropin_read_text(t->file);
-	if (!old) {
-		if (errno == ENOENT)
-			return CLI_OK;
-		cli_error(sd->cmd, "%s: %s", t->file, strerror(errno));
+	if (sd_read_own(sd, t, &old) != 0)
 		return CLI_CHECK_FAILED;
-	}
+	if (!old)
+		return CLI_OK;
 	if (dropin_created_dirs(old, &created, &n_created) < 0) {
 		free(old);
 		return CLI_CHECK_FAILED;
@@ -88,7 +86,8 @@ static void remove_created_dirs(const struct sd *sd, char **dirs, size_t n,
 	if (n)
 		qsort(dirs, n, sizeof(*dirs), deepest_first);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s%s", sd->root, dirs[i]);
+		if (root_path(sd->root, dirs[i], path, sizeof(path)) < 0)
+			continue;
 		if (sd->dry_run)
 			out_text(sd->out, "would remove directory %s if empty\n",
 				 path);

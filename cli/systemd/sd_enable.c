@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "envmerge.h"
 #include "gomptcp.h"
+#include "rootpath.h"
 #include "route_check.h"
 #include "sd_context.h"
 
@@ -40,16 +41,19 @@ static int missing_dirs(const struct sd *sd, const char *dir_shown,
 	for (const char *p = dir_shown + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
-		snprintf(path, sizeof(path), "%s%.*s", sd->root,
-			 (int)(p - dir_shown), dir_shown);
+		char inside[PATH_MAX];
+
+		snprintf(inside, sizeof(inside), "%.*s", (int)(p - dir_shown),
+			 dir_shown);
 		if (!missing) {
 			struct stat st;
 
+			/* Resolved inside the root: a link to a directory
+			 * counts as one, wherever it points in the image. */
+			if (root_path(sd->root, inside, path, sizeof(path)) < 0)
+				return -1;
 			if (lstat(path, &st) == 0) {
-				if (!S_ISDIR(st.st_mode) &&
-				    !(S_ISLNK(st.st_mode) &&
-				      stat(path, &st) == 0 &&
-				      S_ISDIR(st.st_mode))) {
+				if (!S_ISDIR(st.st_mode)) {
 					errno = ENOTDIR;
 					return -1;
 				}
@@ -76,8 +80,8 @@ static int make_dirs(const struct sd *sd, char **dirs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int fd;
 
-		snprintf(path, sizeof(path), "%s%s", sd->root, dirs[i]);
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		if (root_path(sd->root, dirs[i], path, sizeof(path)) < 0 ||
+		    (mkdir(path, 0755) < 0 && errno != EEXIST)) {
 			cli_error(sd->cmd, "mkdir %s: %s", path,
 				  strerror(errno));
 			return -1;
@@ -188,11 +192,8 @@ static int put_dropin(const struct sd *sd, const struct target *t,
 	int rc = CLI_CHECK_FAILED;
 
 	*changed = false;
-	old = dropin_read_text(t->file);
-	if (!old && errno != ENOENT) {
-		cli_error(sd->cmd, "%s: %s", t->file, strerror(errno));
+	if (sd_read_own(sd, t, &old) != 0)
 		return CLI_CHECK_FAILED;
-	}
 	/* Re-enabling keeps the record of what the first enable created. */
 	if (old ? dropin_created_dirs(old, &created, &n_created) :
 		  missing_dirs(sd, t->dir_shown, &created, &n_created)) {
@@ -253,9 +254,18 @@ int sd_enable(struct sd *sd)
 	bool changed = false, sock_changed = false;
 	int rc;
 
+	char *text = NULL;
+
 	if (sd_target_init(sd, &sd->unit, &svc_t) < 0 ||
 	    sd_target_init(sd, &sd->socket_unit, &sock_t) < 0)
 		return CLI_CHECK_FAILED;
+	/* Someone else's file of our name is refused before anything is
+	 * read or written: its settings are not ours to merge or drop. */
+	if (sd_read_own(sd, &svc_t, &text) != 0 ||
+	    (free(text), text = NULL,
+	     sd->socket && sd_read_own(sd, &sock_t, &text) != 0))
+		return CLI_CHECK_FAILED;
+	free(text);
 	rc = current_env(sd, &svc_t, &preload_now, &godebug_now);
 	if (rc == CLI_OK)
 		rc = sd_route_check(sd);

@@ -4,6 +4,7 @@
  * manager, below an optional root, and the order drop-ins apply in.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "dropin.h"
+#include "rootpath.h"
 #include "strbuf.h"
 
 /* systemd's own order (systemd.unit(5)), generators and portables included. */
@@ -31,6 +33,49 @@ static const char *const user_dirs[] = {
 	"/lib/systemd/user",
 };
 
+/* A path below root (root + inside), resolved inside root; "" when it
+ * cannot be (a dangling link, a loop): then it holds nothing systemd would
+ * load either, and search_path() drops it. NULL: out of memory. */
+static char *below_root(const char *root, char *host_path)
+{
+	char *resolved;
+
+	if (!host_path || !*root)
+		return host_path;
+	resolved = root_resolve(root, host_path);
+	free(host_path);
+	return resolved ? resolved : errno == ENOMEM ? NULL : strdup("");
+}
+
+/* A unit file or drop-in found at path: a link (an image's
+ * foo.service -> /lib/systemd/system/foo.service) is followed inside the
+ * root. NULL when it leads nowhere inside it (or no memory). */
+static char *file_below_root(const char *root, char *path)
+{
+	struct stat st;
+	char *resolved;
+
+	if (!*root || lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+		return path;
+	resolved = root_resolve(root, path);
+	free(path);
+	return resolved;
+}
+
+/* Drops the directories below_root() could not resolve. */
+static void drop_unresolved(char **dirs, size_t *n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (*dirs[i])
+			dirs[k++] = dirs[i];
+		else
+			free(dirs[i]);
+	}
+	*n = k;
+}
+
 /* The search path, most important first, each below the root. */
 static int search_path(const struct dropin_paths *paths, char ***dirs,
 		       size_t *n)
@@ -47,9 +92,12 @@ static int search_path(const struct dropin_paths *paths, char ***dirs,
 			int r = asprintf(&d, "%s%s", paths->root,
 					 system_dirs[i]);
 
-			if (strv_push(dirs, n, &cap, r < 0 ? NULL : d) < 0)
+			if (strv_push(dirs, n, &cap,
+				      r < 0 ? NULL : below_root(paths->root,
+								d)) < 0)
 				return -1;
 		}
+		drop_unresolved(*dirs, n);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(user_dirs) / sizeof(*user_dirs) + 2;
@@ -66,7 +114,8 @@ static int search_path(const struct dropin_paths *paths, char ***dirs,
 		else
 			r = asprintf(&d, "%s%s", paths->root,
 				     user_dirs[i - 2]);
-		if (strv_push(dirs, n, &cap, r < 0 ? NULL : d) < 0)
+		if (strv_push(dirs, n, &cap,
+			      r < 0 ? NULL : below_root(paths->root, d)) < 0)
 			return -1;
 	}
 	/* The user's data dir ranks below /etc and /run, above /usr. */
@@ -77,6 +126,7 @@ static int search_path(const struct dropin_paths *paths, char ***dirs,
 		(*dirs)[2] = (*dirs)[3];
 		(*dirs)[3] = data;
 	}
+	drop_unresolved(*dirs, n);
 	return 0;
 }
 
@@ -102,8 +152,8 @@ static int found_cmp(const void *a, const void *b)
 		      ((const struct found *)b)->name);
 }
 
-static int add_dropins_from(const char *dir, struct found **list, size_t *n,
-			    size_t *cap)
+static int add_dropins_from(const char *root, const char *dir,
+			    struct found **list, size_t *n, size_t *cap)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -136,6 +186,13 @@ static int add_dropins_from(const char *dir, struct found **list, size_t *n,
 		if (links_to_dev_null(f.path)) {
 			free(f.path);
 			f.path = NULL;
+		} else if (!(f.path = file_below_root(root, f.path))) {
+			free(f.name);
+			if (errno == ENOMEM) {
+				rc = -1;
+				break;
+			}
+			continue;	/* a link to nothing in the image */
 		}
 		if (*n == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 8;
@@ -224,6 +281,11 @@ int dropin_find(const struct dropin_paths *paths, const struct unitname *unit,
 				free(p);
 				break;
 			}
+			if (!(p = file_below_root(paths->root, p))) {
+				if (errno == ENOMEM)
+					goto done;
+				continue;
+			}
 			if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
 				out->fragment = p;
 				break;
@@ -238,7 +300,8 @@ int dropin_find(const struct dropin_paths *paths, const struct unitname *unit,
 
 			if (asprintf(&d, "%s/%s.d", dirs[i], names[j]) < 0)
 				goto done;
-			if (add_dropins_from(d, &list, &n_list, &cap_list) <
+			if (add_dropins_from(paths->root, d, &list, &n_list,
+					     &cap_list) <
 			    0) {
 				free(d);
 				goto done;

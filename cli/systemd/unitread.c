@@ -165,12 +165,16 @@ void dropin_service_free(struct dropin_service *svc)
 char *dropin_read_text(const char *path)
 {
 	FILE *f = fopen(path, "re");
+
+	return f ? dropin_read_stream(f) : NULL;
+}
+
+char *dropin_read_stream(FILE *f)
+{
 	struct strbuf b = { 0 };
 	char chunk[4096];
 	size_t n;
 
-	if (!f)
-		return NULL;
 	if (strbuf_add(&b, "", 0) < 0)
 		goto fail;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {

@@ -6,6 +6,7 @@
 #include <linux/mptcp.h>
 
 #include "fate.h"
+#include "fdidentity.h"
 #include "log.h"
 #include "real.h"
 #include "stats.h"
@@ -19,6 +20,10 @@ void shim_learn_fate(int fd, struct shim_fd *entry, bool accepted)
 	bool mptcp;
 
 	if (entry->flags & SHIM_FD_FATE_KNOWN)
+		return;
+	/* An accepted fd was claimed just now; any other may be stale, and
+	 * its fate would be counted for a socket that is gone. */
+	if (!accepted && !shim_fd_still_same(fd, entry))
 		return;
 	entry->flags |= SHIM_FD_FATE_KNOWN;
 	if (shim_real.getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &value,

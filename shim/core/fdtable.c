@@ -65,20 +65,10 @@ struct shim_fd *shim_fd_claim(int fd, int domain, int protocol,
 		return NULL;
 	entry->head = head_for(flags, domain, protocol);
 	memset(entry->epoll, 0, sizeof(entry->epoll));
+	entry->cookie = 0;
 	if ((unsigned)fd < SHIM_FD_MARKS)
 		shim_mark_store(fd, SHIM_MARK_TRACKED | SHIM_MARK_ENTRY);
 	return entry;
-}
-
-struct shim_fd *shim_fd_promote(int fd)
-{
-	unsigned mark = shim_mark_load(fd);
-
-	return shim_fd_claim(fd, mark & SHIM_MARK_INET6 ? AF_INET6 : AF_INET,
-			     mark & SHIM_MARK_PROTO_TCP ? IPPROTO_TCP : 0,
-			     (mark & SHIM_MARK_MPTCP ? SHIM_FD_MPTCP : 0) |
-				     (mark & SHIM_MARK_SHARED ? SHIM_FD_SHARED :
-								0));
 }
 
 /*
@@ -152,6 +142,7 @@ void shim_fd_share(int oldfd, int newfd)
 	if (!to)
 		return;
 	/* epoll registrations stay behind: they are keyed by fd number. */
+	to->cookie = from->cookie;	/* the same file */
 	to->nopts = from->nopts;
 	to->bound = from->bound;
 	memcpy(to->opts, from->opts, sizeof(to->opts));

@@ -93,7 +93,9 @@ struct shim_fd {
 	struct sockaddr_in6 bound;
 	struct shim_optrec opts[SHIM_FD_MAX_OPTS];
 	struct shim_epoll_reg epoll[SHIM_FD_MAX_EPOLL];
-	uint8_t spare[8];
+	/* The file this entry is for (SO_COOKIE; 0 not taken): a number can
+	 * change files behind the hooks (fdidentity.h). */
+	uint64_t cookie;
 };
 
 _Static_assert(sizeof(struct shim_fd) == 256, "entries are indexed by shift");
@@ -207,10 +209,12 @@ static inline void shim_fd_handover_acquire(int fd)
 /* Maps fd's chunk (first socket in it) and returns the slot, or NULL. */
 struct shim_fd *shim_fd_slot_slow(int fd);
 
-/* Builds the full entry of a marked fd; NULL if no memory. */
+/* Builds the full entry of a marked fd (fdidentity.c: the file is checked
+ * against the mark, its identity taken); NULL if stale or no memory. */
 struct shim_fd *shim_fd_promote(int fd);
 
-/* A fresh full entry for fd with the given flags; NULL if untrackable. */
+/* A fresh full entry for fd with the given flags, identity not taken
+ * (shim_fd_claim_new takes it); NULL if untrackable. */
 struct shim_fd *shim_fd_claim(int fd, int domain, int protocol,
 			      unsigned flags);
 

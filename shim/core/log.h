@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Diagnostics to stderr as "mptcpshim[PID]: ...", written with one write(2). */
+/*
+ * Diagnostics to stderr as "mptcpshim[PID]: ...", written with one write(2),
+ * while fd 2 is the program's own stderr; else to the system log (log.c).
+ */
 #ifndef MPTCPSHIM_LOG_H
 #define MPTCPSHIM_LOG_H
 
@@ -17,6 +20,12 @@ const char *shim_errno_name(int err);
 
 /* Parses error|warn|info|debug; returns -1 for anything else. */
 int shim_log_parse_level(const char *name);
+
+/*
+ * Decides whether fd 2 is the stream the program was given as stderr;
+ * called first thing at init (the first log line decides otherwise).
+ */
+void shim_log_decide_stderr(void);
 
 void shim_log_write(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

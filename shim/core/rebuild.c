@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdidentity.h"
 #include "glibc_floor.h"
 #include "keepalive.h"
 #include "log.h"
@@ -315,8 +316,15 @@ int shim_rebuild(int fd, struct shim_fd *entry, bool to_mptcp,
 	int cloexec, twin;
 	bool epoll = false;
 
-	refusal = !shim_fd_rebuildable(entry) ? table_refusal(entry) :
-						kernel_refusal(fd);
+	/* A stale entry would replay another socket's options onto this
+	 * file (the table is forgotten then). */
+	if (!shim_fd_still_same(fd, entry))
+		refusal = "it is not the socket the shim made (closed "
+			  "without close())";
+	else if (!shim_fd_rebuildable(entry))
+		refusal = table_refusal(entry);
+	else
+		refusal = kernel_refusal(fd);
 	if (!refusal)
 		refusal = verify_epoll(fd, entry, &epoll);
 	if (refusal) {
@@ -336,6 +344,7 @@ int shim_rebuild(int fd, struct shim_fd *entry, bool to_mptcp,
 		goto fail;
 	}
 	shim_real.close(twin);
+	entry->cookie = shim_fd_cookie(fd);	/* fd is the twin's file now */
 	if (to_mptcp)
 		entry->flags |= SHIM_FD_MPTCP;
 	else

@@ -151,6 +151,7 @@ static void init_once_fn(void)
 	shim_busy++;
 	shim_real_resolve_once();
 	shim_rt.secure = getauxval(AT_SECURE) != 0;
+	shim_log_decide_stderr();
 
 	env_log = log_level_from_env();
 

@@ -200,3 +200,8 @@ void shim_stats_keepalive(int fd)
 {
 	record("keepalive", fd, 0, NULL, 0, NULL);
 }
+
+void shim_stats_warning(const char *message)
+{
+	record("warning", -1, 0, NULL, 0, message);
+}

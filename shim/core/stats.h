@@ -38,4 +38,8 @@ void shim_stats_option(int fd, int level, int optname, bool rescued);
 /* Policy keepalive applied to a socket. */
 void shim_stats_keepalive(int fd);
 
+/* A log line that could not go to the program's stderr: `run --stats`
+ * shows it (the system log has it too). */
+void shim_stats_warning(const char *message);
+
 #endif

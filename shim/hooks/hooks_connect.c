@@ -13,6 +13,7 @@
 
 #include "appmem.h"
 #include "fate.h"
+#include "fdidentity.h"
 #include "fdtable.h"
 #include "inherit.h"
 #include "landlock.h"
@@ -266,10 +267,10 @@ static void accepted(int listener, int fd)
 	shim_fd_forget(fd);
 	if (!parent || !(parent->flags & SHIM_FD_MPTCP) || shim_busy)
 		return;
-	entry = shim_fd_claim(fd, shim_fd_domain(parent),
-			      shim_fd_protocol(parent),
-			      SHIM_FD_ACCEPTED | SHIM_FD_CONNECTING |
-				      SHIM_FD_MPTCP);
+	entry = shim_fd_claim_new(fd, shim_fd_domain(parent),
+				  shim_fd_protocol(parent),
+				  SHIM_FD_ACCEPTED | SHIM_FD_CONNECTING |
+					  SHIM_FD_MPTCP);
 	if (!entry || !shim_wants_fate(entry))
 		return;
 	shim_learn_fate(fd, entry, true);

@@ -11,6 +11,7 @@
 
 #include "candidate.h"
 #include "fate.h"
+#include "fdidentity.h"
 #include "fdtable.h"
 #include "keepalive.h"
 #include "landlock.h"
@@ -154,8 +155,8 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	if (shim_stats_enabled() || (unsigned)fd >= SHIM_FD_MARKS ||
 	    (shim_rt.view.keepalive.enabled &&
 	     (mptcp || shim_rt.view.keepalive.all_tcp))) {
-		entry = shim_fd_claim(fd, domain, protocol,
-				      mptcp ? SHIM_FD_MPTCP : 0);
+		entry = shim_fd_claim_new(fd, domain, protocol,
+					  mptcp ? SHIM_FD_MPTCP : 0);
 		if (!entry && mptcp)
 			return untrackable(fd, domain, type, protocol);
 		after_create(fd, entry, mptcp, err, kept_why);
@@ -219,7 +220,7 @@ static __attribute__((noinline)) int fast_unusual(int fd, unsigned mark)
 
 	if (fd < 0)
 		return fast_refused(domain, type, protocol);
-	if (!shim_fd_claim(fd, domain, protocol, SHIM_FD_MPTCP))
+	if (!shim_fd_claim_new(fd, domain, protocol, SHIM_FD_MPTCP))
 		return untrackable(fd, domain, type, protocol);
 	return fd;
 }
@@ -270,7 +271,8 @@ static void report_before_close(int fd, struct shim_fd *entry)
 	int saved = errno;
 
 	if (!(entry->flags & SHIM_FD_CONNECTING) ||
-	    (entry->flags & SHIM_FD_REPORTED))
+	    (entry->flags & SHIM_FD_REPORTED) ||
+	    !shim_fd_still_same(fd, entry))
 		return;
 	entry->flags |= SHIM_FD_REPORTED;
 	shim_learn_fate(fd, entry, false);

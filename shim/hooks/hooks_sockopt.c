@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fate.h"
+#include "fdidentity.h"
 #include "fdtable.h"
 #include "option_table.h"
 #include "log.h"
@@ -116,7 +117,7 @@ static int rescue_set(int fd, struct shim_fd *entry, int level, int name,
 
 	if (policy_unsupported_for(&shim_rt.view, level, name) ==
 		    POLICY_UNSUP_FAIL ||
-	    !shim_fd_is_mptcp_socket(fd))
+	    !shim_fd_is_mptcp_socket(fd) || !shim_fd_still_same(fd, entry))
 		goto fail;
 	/* An option TCP rejects as well keeps TCP's error: the app sees
 	 * what it would without us. */
@@ -200,7 +201,7 @@ static int rescue_get(int fd, struct shim_fd *entry, int level, int name,
 
 	if (policy_unsupported_for(&shim_rt.view, level, name) ==
 		    POLICY_UNSUP_FAIL ||
-	    !shim_fd_is_mptcp_socket(fd))
+	    !shim_fd_is_mptcp_socket(fd) || !shim_fd_still_same(fd, entry))
 		goto fail;
 	/* Without a scratch socket the app keeps MPTCP's own error. */
 	tcp_err = ask_fresh_tcp(entry, level, name, value, len, false, NULL,
@@ -236,12 +237,15 @@ SHIM_EXPORT int getsockopt(int fd, int level, int name, void *value,
 	int rc;
 
 	/* An ignored option reads back as set, even after a fallback to TCP
-	 * made the kernel answer for the subflow: one consistent story. */
+	 * made the kernel answer for the subflow: one consistent story; but
+	 * only by the socket that was set (a stale entry answers nothing). */
 	if (entry && (entry->flags & SHIM_FD_HAS_IGNORED) && value && len) {
 		const struct shim_optrec *rec = shim_fd_find_opt(entry, level,
 								 name);
 
-		if (rec && rec->ignored) {
+		if (rec && rec->ignored && !shim_fd_still_same(fd, entry))
+			entry = NULL;
+		else if (rec && rec->ignored) {
 			socklen_t n = *len < rec->len ? *len : rec->len;
 
 			memcpy(value, rec->value, n);

@@ -19,6 +19,9 @@
  *   subflows   a = extra subflows MPTCP_INFO reported at close
  *   option     a = level, b = optname, text = rescued | ignored
  *   keepalive  (no fields)
+ *   warning    fd = -1, text = a log line that could not go to the
+ *              program's stderr (a socket there, or not the stderr it was
+ *              given); also sent to the system log
  * Unused fields are 0 or empty.
  */
 #ifndef MPTCPSHIM_STATS_RECORD_H
@@ -26,8 +29,8 @@
 
 #define STATS_RECORDS_FILE "records"
 #define STATS_RECORD_VERSION "v1"
-#define STATS_RECORD_MAX 512
+#define STATS_RECORD_MAX 640
 #define STATS_PROGRAM_MAX 64
-#define STATS_TEXT_MAX 160
+#define STATS_TEXT_MAX 420
 
 #endif

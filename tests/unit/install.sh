@@ -6,9 +6,13 @@
 # network; runs as any user.
 source "$(dirname "${BASH_SOURCE[0]}")/../toolkit.sh"
 : "${BUILD_DIR:?set by CTest}" "${SOCKPROBE:?set by CTest}"
-prefix=$T_TMP
-
-cmake --install "$BUILD_DIR" --prefix "$prefix" > /dev/null
+# Through DESTDIR: a package build configures an absolute sysconfdir
+# (/etc), which --prefix alone would install into the host's /etc.
+DESTDIR=$T_TMP/dest
+prefix=$DESTDIR/opt/mptcpshim-test
+DESTDIR=$DESTDIR cmake --install "$BUILD_DIR" --prefix /opt/mptcpshim-test > /dev/null
+check "nothing installed outside DESTDIR" "" \
+	"$(cd "$DESTDIR" && find . -path ./opt -prune -o -path ./etc -prune -o -print | grep -v '^\.$' || true)"
 # The glibc library (the musl build lies below it, in mptcpshim/musl/).
 lib=$(find "$prefix" -name libmptcpshim.so -type f -not -path '*/mptcpshim/musl/*' | head -1)
 check "library installed" 1 "$([ -n "$lib" ] && echo 1)"

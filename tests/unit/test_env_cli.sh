@@ -17,8 +17,9 @@ expect_out() {
 	grep -qxF -- "$1" <<<"$out" || bad "expected the line '$1' in: $out"
 }
 
-# A library and a policy whose paths hold a quote, a space and a '$'.
-odd="$work/it's a \$lib.so"
+# A library whose path holds a quote and a '$' (a space would split
+# LD_PRELOAD: refused below), a policy whose path holds a space.
+odd="$work/it's-a-\$lib.so"
 cp "$LIB" "$odd"
 pol="$work/my pol.conf"
 : >"$pol"
@@ -32,12 +33,12 @@ expect_rc 0 "$BIN" env --shell -c "$pol"
 	[ "$LD_PRELOAD" = "$odd" ] || echo "FAIL: LD_PRELOAD '$LD_PRELOAD'"
 	[ "$GODEBUG" = multipathtcp=1 ] || echo "FAIL: GODEBUG '$GODEBUG'"
 	[ "$MPTCPSHIM_CONFIG" = "$pol" ] || echo "FAIL: config '$MPTCPSHIM_CONFIG'"
-) | grep FAIL && bad "env --shell does not evaluate back"
-expect_out "export LD_PRELOAD='$work/it'\\''s a \$lib.so'"
+) | grep FAIL && bad "env does not evaluate back"
+expect_out "export LD_PRELOAD='$work/it'\\''s-a-\$lib.so'"
 
 # --containerfile: double quotes with \" \\ \$ escaped; bare when plain.
 expect_rc 0 "$BIN" env --containerfile -c '/etc/a "b" $c\d.conf'
-expect_out "ENV LD_PRELOAD=\"$work/it's a \\\$lib.so\""
+expect_out "ENV LD_PRELOAD=\"$work/it's-a-\\\$lib.so\""
 expect_out 'ENV GODEBUG=multipathtcp=1'
 expect_out 'ENV MPTCPSHIM_CONFIG="/etc/a \"b\" \$c\\d.conf"'
 # The image's path need not exist here, but must be absolute.
@@ -47,7 +48,7 @@ expect_out "mptcpshim env: -c rel.conf: give the absolute path inside the image"
 # --systemd: one Environment= word each, quoted as systemd reads it.
 expect_rc 0 "$BIN" env --systemd -c "$pol"
 [ "$(head -n1 <<<"$out")" = "[Service]" ] || bad "no [Service] first: $out"
-expect_out "Environment=\"LD_PRELOAD=$work/it's a \$lib.so\""
+expect_out "Environment=\"LD_PRELOAD=$work/it's-a-\$lib.so\""
 expect_out "Environment=\"MPTCPSHIM_CONFIG=$pol\""
 
 # Refusals: usage errors exit 2, a missing library 1.
@@ -59,5 +60,35 @@ expect_rc 2 "$BIN" env curl wget
 expect_out "mptcpshim env: unexpected argument 'wget'"
 MPTCPSHIM_LIBRARY=$work/none.so expect_rc 1 "$BIN" env
 expect_out "mptcpshim env: cannot find libmptcpshim.so (set MPTCPSHIM_LIBRARY, or reinstall)"
+
+# Values a style cannot write are refused (exit 2), never passed through:
+# a line break in a Containerfile value would start a new instruction.
+nl='/etc/x
+RUN touch /pwned'
+expect_rc 2 "$BIN" env --containerfile -c "$nl"
+expect_out "mptcpshim env: cannot write MPTCPSHIM_CONFIG safely: a Containerfile has no way to write a line break in a value"
+grep -q '^RUN' <<<"$out" && bad "a RUN line came through: $out"
+expect_rc 2 "$BIN" env --containerfile -c $'/etc/a\rb.conf'
+expect_rc 2 "$BIN" env --containerfile -c $'/etc/a\tb.conf'
+expect_out "mptcpshim env: cannot write MPTCPSHIM_CONFIG safely: a Containerfile has no way to write a control character in a value"
+nllib="$work/lib
+dir.so"
+cp "$LIB" "$nllib"
+MPTCPSHIM_LIBRARY=$nllib expect_rc 2 "$BIN" env --containerfile
+# The shell's quotes and systemd's escapes carry a line break exactly.
+nlpol="$work/pol
+x.conf"
+: >"$nlpol"
+expect_rc 0 "$BIN" env --shell -c "$nlpol"
+( eval "$out"; [ "$MPTCPSHIM_CONFIG" = "$nlpol" ] || echo "FAIL: config '$MPTCPSHIM_CONFIG'" ) |
+	grep FAIL && bad "env does not evaluate back"
+expect_rc 0 "$BIN" env --systemd -c "$nlpol"
+expect_out "Environment=\"MPTCPSHIM_CONFIG=$work/pol\\x0ax.conf\""
+# A space or colon in the library's path splits LD_PRELOAD, in every style.
+for style in --shell --systemd --containerfile; do
+	cp "$LIB" "$work/a b.so"
+	MPTCPSHIM_LIBRARY="$work/a b.so" expect_rc 2 "$BIN" env $style
+	expect_out "mptcpshim env: cannot write LD_PRELOAD safely: the dynamic loader splits LD_PRELOAD at spaces and colons"
+done
 
 finish

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* The per-fd table: claim, forget, option log limits. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +8,39 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fdidentity.h"
 #include "fdtable.h"
+#include "real.h"
+
+/* The kernel as fdidentity.c asks it: per fd, a protocol and a cookie
+ * (a file's identity), changed by the tests to model a reused number. */
+static int fake_protocol[128];
+static uint64_t fake_cookie[128];
+
+static int fake_getsockopt(int fd, int level, int name, void *value,
+			   socklen_t *len)
+{
+	if (fd < 0 || fd >= 128 || level != SOL_SOCKET || !fake_protocol[fd]) {
+		errno = ENOTSOCK;
+		return -1;
+	}
+	if (name == SO_PROTOCOL) {
+		*(int *)value = fake_protocol[fd];
+		*len = sizeof(int);
+		return 0;
+	}
+	*(uint64_t *)value = fake_cookie[fd];
+	*len = sizeof(uint64_t);
+	return 0;
+}
+
+struct shim_real_calls shim_real = { .getsockopt = fake_getsockopt };
+
+static void fake_socket(int fd, int protocol, uint64_t cookie)
+{
+	fake_protocol[fd] = protocol;
+	fake_cookie[fd] = cookie;
+}
 
 static void test_claim_and_forget(void **state)
 {
@@ -93,10 +126,57 @@ static void test_share(void **state)
 	shim_fd_share(30, 21);
 	assert_null(shim_fd_get(21));
 	/* A marked (not yet promoted) fd shares as well. */
+	fake_socket(40, IPPROTO_MPTCP, 4000);
 	shim_fd_mark(40, AF_INET, 0, true);
 	shim_fd_share(40, 41);
 	assert_true(shim_fd_get(41)->flags & SHIM_FD_MPTCP);
 	assert_true(shim_fd_get(40)->flags & SHIM_FD_SHARED);
+	/* The copy is for the same file. */
+	assert_true(shim_fd_get(41)->cookie == 4000);
+}
+
+/* An entry answers for its own file only (a number reused behind the
+ * hooks: raw close, raw socket). */
+static void test_identity(void **state)
+{
+	struct shim_fd *e;
+
+	(void)state;
+	fake_socket(50, IPPROTO_MPTCP, 5000);
+	e = shim_fd_claim_new(50, AF_INET, 0, SHIM_FD_MPTCP);
+	assert_non_null(e);
+	assert_true(shim_fd_still_same(50, e));
+	assert_ptr_equal(shim_fd_get(50), e);
+	/* Closed and reused: another cookie, and the table forgets. */
+	fake_socket(50, IPPROTO_UDP, 5001);
+	assert_false(shim_fd_still_same(50, e));
+	assert_null(shim_fd_get(50));
+	/* No socket at all any more. */
+	fake_socket(51, IPPROTO_MPTCP, 5100);
+	e = shim_fd_claim_new(51, AF_INET, 0, SHIM_FD_MPTCP);
+	fake_socket(51, 0, 0);
+	assert_false(shim_fd_still_same(51, e));
+
+	/* A mark outlived by its socket is dropped when first needed: the
+	 * file there now is UDP, plain TCP (the mark said MPTCP), or none. */
+	fake_socket(52, IPPROTO_UDP, 5200);
+	shim_fd_mark(52, AF_INET, 0, true);
+	assert_null(shim_fd_get(52));
+	assert_int_equal(shim_fd_marks[52], 0);
+	fake_socket(53, IPPROTO_TCP, 5300);
+	shim_fd_mark(53, AF_INET, 0, true);
+	assert_null(shim_fd_get(53));
+	shim_fd_mark(54, AF_INET6, 0, false);
+	assert_null(shim_fd_get(54));
+	/* A live mark becomes an entry with the file's identity. */
+	fake_socket(55, IPPROTO_TCP, 5500);
+	shim_fd_mark(55, AF_INET6, IPPROTO_TCP, false);
+	e = shim_fd_get(55);
+	assert_non_null(e);
+	assert_true(e->cookie == 5500);
+	assert_false(e->flags & SHIM_FD_MPTCP);
+	assert_int_equal(shim_fd_domain(e), AF_INET6);
+	assert_true(shim_fd_still_same(55, e));
 }
 
 int main(void)
@@ -105,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_claim_and_forget),
 		cmocka_unit_test(test_option_log),
 		cmocka_unit_test(test_share),
+		cmocka_unit_test(test_identity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

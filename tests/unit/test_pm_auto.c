@@ -27,78 +27,144 @@ static const struct rtnl_addr addrs[] = {
      .address = "2001:db8::1"},
 };
 
-/* Applies a plan to st the way the kernel would. */
-static void apply(struct pm_state *st, const struct pm_action *a, size_t n)
+/* Applies a plan to st the way the kernel would (one endpoint per
+ * address, ids kept when given, at most max endpoints). */
+static void apply(struct pm_state *st, const struct pm_plan *p)
 {
-	static unsigned next_id = 1;
+	static unsigned next_id = 100;
 
-	for (size_t i = 0; i < n; i++) {
-		switch (a[i].kind) {
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pm_action *a = &p->act[i];
+
+		switch (a->kind) {
 		case PM_ACT_DELETE:
 			for (size_t k = 0; k < st->n; k++)
-				if (st->ep[k].id == a[i].ep.id) {
+				if (st->ep[k].id == a->ep.id) {
 					st->ep[k] = st->ep[--st->n];
 					break;
 				}
 			break;
 		case PM_ACT_ADD:
+			for (size_t k = 0; k < st->n; k++)
+				if (strcmp(st->ep[k].address, a->ep.address) == 0) {
+					/* Only an implicit one is replaced. */
+					assert_true(st->ep[k].flags &
+						    PM_FLAG_IMPLICIT);
+					st->ep[k] = st->ep[--st->n];
+				}
+			assert_true(st->n < PM_AUTO_LIMIT_MAX);
 			st->ep = realloc(st->ep, (st->n + 1) * sizeof(*st->ep));
-			st->ep[st->n] = a[i].ep;
-			st->ep[st->n++].id = next_id++;
+			st->ep[st->n] = a->ep;
+			if (!a->ep.id)
+				st->ep[st->n].id = next_id++;
+			st->n++;
+			break;
+		case PM_ACT_FLAGS:
+			for (size_t k = 0; k < st->n; k++)
+				if (st->ep[k].id == a->ep.id)
+					st->ep[k].flags = a->ep.flags;
 			break;
 		case PM_ACT_LIMITS:
 			st->limits_known = true;
-			st->subflows = a[i].subflows;
-			st->add_addr_accepted = a[i].add_addr_accepted;
+			st->subflows = a->subflows;
+			st->add_addr_accepted = a->add_addr_accepted;
 			break;
 		}
 	}
+}
+
+static struct pm_plan plan(const struct pm_state *st,
+			   const struct rtnl_addr *a, size_t n,
+			   const struct pm_auto_opts *o)
+{
+	struct pm_plan p;
+
+	assert_int_equal(pm_auto_plan(st, a, n, o, &p), 0);
+	return p;
+}
+
+/* Plans, applies, and checks that planning again changes nothing. */
+static void converge(struct pm_state *st, const struct rtnl_addr *a,
+		     size_t n, const struct pm_auto_opts *o)
+{
+	struct pm_plan p = plan(st, a, n, o);
+
+	apply(st, &p);
+	pm_plan_free(&p);
+	p = plan(st, a, n, o);
+	assert_int_equal(p.n, 0);
+	pm_plan_free(&p);
+}
+
+static size_t count_kind(const struct pm_plan *p, enum pm_action_kind k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		n += p->act[i].kind == k;
+	return n;
 }
 
 static void test_client_plan_is_idempotent(void **state)
 {
 	struct pm_auto_opts o = {.backup = {"wlan0"}, .nbackup = 1};
 	struct pm_state st = {.limits_known = true};
-	struct pm_action a[16];
+	struct pm_plan p;
 	char cmd[256];
-	size_t n;
 
 	(void)state;
-	n = pm_auto_plan(&st, addrs, 3, &o, a, 16);
-	assert_int_equal(n, 4);
-	pm_action_command(&a[0], cmd, sizeof(cmd));
+	p = plan(&st, addrs, 3, &o);
+	assert_int_equal(p.n, 4);
+	pm_action_command(&p.act[0], cmd, sizeof(cmd));
 	assert_string_equal(cmd, "ip mptcp endpoint add 10.0.1.1 dev eth0 "
 				 "subflow");
-	pm_action_command(&a[1], cmd, sizeof(cmd));
+	pm_action_command(&p.act[1], cmd, sizeof(cmd));
 	assert_string_equal(cmd, "ip mptcp endpoint add 10.0.2.1 dev wlan0 "
 				 "subflow backup");
-	pm_action_command(&a[3], cmd, sizeof(cmd));
+	pm_action_command(&p.act[3], cmd, sizeof(cmd));
 	assert_string_equal(cmd, "ip mptcp limits set subflows 3 "
 				 "add_addr_accepted 3");
-	apply(&st, a, n);
-	assert_int_equal(pm_auto_plan(&st, addrs, 3, &o, a, 16), 0);
+	apply(&st, &p);
+	pm_plan_free(&p);
+	p = plan(&st, addrs, 3, &o);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(p.nnote, 0);
+	pm_plan_free(&p);
 	pm_state_free(&st);
 }
 
-static void test_changed_flags_replace(void **state)
+static void test_changed_role_replaces_changed_backup_in_place(void **state)
 {
 	struct pm_auto_opts client = {0}, server = {.server = true};
+	struct pm_auto_opts backup = {.backup = {"eth0"}, .nbackup = 1};
 	struct pm_state st = {.limits_known = true};
-	struct pm_action a[16];
+	struct pm_plan p;
 	char cmd[256];
-	size_t n;
+	unsigned id;
 
 	(void)state;
-	apply(&st, a, pm_auto_plan(&st, addrs, 2, &client, a, 16));
-	n = pm_auto_plan(&st, addrs, 2, &server, a, 16);
-	/* delete + add per address; limits already fit. */
-	assert_int_equal(n, 4);
-	assert_int_equal(a[0].kind, PM_ACT_DELETE);
-	pm_action_command(&a[1], cmd, sizeof(cmd));
-	assert_string_equal(cmd, "ip mptcp endpoint add 10.0.1.1 dev eth0 "
-				 "signal");
-	apply(&st, a, n);
-	assert_int_equal(pm_auto_plan(&st, addrs, 2, &server, a, 16), 0);
+	converge(&st, addrs, 2, &client);
+	/* A new role needs a new endpoint: delete + add, same id. */
+	id = st.ep[0].id;
+	p = plan(&st, addrs, 2, &server);
+	assert_int_equal(p.n, 4);
+	assert_int_equal(p.act[0].kind, PM_ACT_DELETE);
+	pm_action_command(&p.act[1], cmd, sizeof(cmd));
+	assert_true(strstr(cmd, "ip mptcp endpoint add 10.0.1.1 id ") == cmd);
+	assert_int_equal(p.act[1].ep.id, id);
+	assert_string_equal(strstr(cmd, " dev "), " dev eth0 signal");
+	pm_plan_free(&p);
+	converge(&st, addrs, 2, &server);
+	/* Backup changes in place: the endpoint and its subflows stay. */
+	converge(&st, addrs, 2, &client);
+	p = plan(&st, addrs, 2, &backup);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.act[0].kind, PM_ACT_FLAGS);
+	pm_action_command(&p.act[0], cmd, sizeof(cmd));
+	assert_true(strstr(cmd, "ip mptcp endpoint change id ") == cmd);
+	assert_string_equal(strrchr(cmd, ' '), " backup");
+	pm_plan_free(&p);
+	converge(&st, addrs, 2, &backup);
 	pm_state_free(&st);
 }
 
@@ -111,21 +177,176 @@ static void test_flush_and_limits(void **state)
 	struct pm_auto_opts keep = {0}, flush = {.flush = true};
 	struct pm_state st = {
 	    .limits_known = true, .subflows = 8, .add_addr_accepted = 8};
-	struct pm_action a[16];
-	size_t n;
+	struct pm_plan p;
 
 	(void)state;
 	st.ep = malloc(sizeof(*st.ep));
 	st.ep[0] = stray;
 	st.n = 1;
-	n = pm_auto_plan(&st, addrs, 1, &keep, a, 16);
-	assert_int_equal(n, 1); /* an add; limits never lowered */
-	assert_int_equal(a[0].kind, PM_ACT_ADD);
-	n = pm_auto_plan(&st, addrs, 1, &flush, a, 16);
-	assert_int_equal(n, 2);
-	assert_int_equal(a[0].kind, PM_ACT_DELETE);
-	assert_int_equal(a[0].ep.id, 7);
+	p = plan(&st, addrs, 1, &keep);
+	assert_int_equal(p.n, 1); /* an add; limits never lowered */
+	assert_int_equal(p.act[0].kind, PM_ACT_ADD);
+	pm_plan_free(&p);
+	p = plan(&st, addrs, 1, &flush);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.act[0].kind, PM_ACT_DELETE);
+	assert_int_equal(p.act[0].ep.id, 7);
+	pm_plan_free(&p);
 	free(st.ep);
+}
+
+/* One address on two interfaces: one endpoint, on the interface it is
+ * already on; the kernel would refuse a second (EEXIST). */
+static void test_same_address_two_interfaces(void **state)
+{
+	static const struct rtnl_addr twin[] = {
+	    {.family = AF_INET, .ifindex = 2, .ifname = "veth0", .address = "10.9.0.1"},
+	    {.family = AF_INET, .ifindex = 3, .ifname = "veth1", .address = "10.9.0.1"},
+	};
+	struct pm_auto_opts o = {0};
+	struct pm_state st = {.limits_known = true};
+	struct pm_plan p;
+
+	(void)state;
+	p = plan(&st, twin, 2, &o);
+	assert_int_equal(count_kind(&p, PM_ACT_ADD), 1);
+	assert_string_equal(p.act[0].ep.ifname, "veth0");
+	assert_int_equal(p.nnote, 1);
+	assert_int_equal(p.note[0].kind, PM_NOTE_LEFT_OUT);
+	assert_string_equal(p.note[0].ifname, "veth1");
+	assert_non_null(strstr(p.note[0].why, "one endpoint per address"));
+	apply(&st, &p);
+	pm_plan_free(&p);
+	p = plan(&st, twin, 2, &o);
+	assert_int_equal(p.n, 0);
+	pm_plan_free(&p);
+	/* The endpoint on the second interface (made by hand) is kept too:
+	 * never deleted to be re-made on the other. */
+	snprintf(st.ep[0].ifname, sizeof(st.ep[0].ifname), "veth1");
+	st.ep[0].ifindex = 3;
+	p = plan(&st, twin, 2, &o);
+	assert_int_equal(p.n, 0);
+	assert_string_equal(p.note[0].ifname, "veth0");
+	pm_plan_free(&p);
+	pm_state_free(&st);
+}
+
+/* More addresses than the kernel holds endpoints: the plan fits, names
+ * each address it left out, and a second plan changes nothing. */
+static void test_beyond_the_endpoint_limit(void **state)
+{
+	struct rtnl_addr many[11];
+	struct pm_auto_opts o = {.max_endpoints = 8, .max_limit = 8};
+	struct pm_state st = {.limits_known = true};
+	struct pm_plan p;
+
+	(void)state;
+	for (int i = 0; i < 11; i++) {
+		many[i] = (struct rtnl_addr){.family = AF_INET, .ifindex = 2,
+					     .ifname = "veth0"};
+		snprintf(many[i].address, sizeof(many[i].address),
+			 "10.8.0.%d", i + 1);
+	}
+	p = plan(&st, many, 11, &o);
+	assert_int_equal(count_kind(&p, PM_ACT_ADD), 8);
+	/* The limits change is there, last. */
+	assert_int_equal(p.act[p.n - 1].kind, PM_ACT_LIMITS);
+	assert_int_equal(p.act[p.n - 1].subflows, 8);
+	assert_int_equal(p.nnote, 3);
+	for (size_t i = 0; i < p.nnote; i++)
+		assert_non_null(strstr(p.note[i].why, "at most 8 endpoints"));
+	assert_string_equal(p.note[2].address, "10.8.0.11");
+	apply(&st, &p);
+	pm_plan_free(&p);
+	p = plan(&st, many, 11, &o);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(p.nnote, 3);
+	pm_plan_free(&p);
+	pm_state_free(&st);
+}
+
+/* A user's endpoint: fullmesh, a port and an id of their choosing. */
+static void test_user_flags_kept(void **state)
+{
+	struct pm_endpoint mine = {.id = 42,
+				   .family = AF_INET,
+				   .address = "10.0.1.1",
+				   .flags = PM_FLAG_SUBFLOW | PM_FLAG_FULLMESH,
+				   .ifindex = 2,
+				   .ifname = "eth0"};
+	struct pm_auto_opts client = {0}, server = {.server = true};
+	struct pm_auto_opts force = {.server = true, .force = true};
+	struct pm_state st = {.limits_known = true};
+	struct pm_plan p;
+
+	(void)state;
+	st.ep = malloc(sizeof(*st.ep));
+	st.ep[0] = mine;
+	st.n = 1;
+	/* It already does what the plan wants: untouched. */
+	converge(&st, addrs, 1, &client);
+	assert_int_equal(st.n, 1);
+	assert_int_equal(st.ep[0].id, 42);
+	assert_true(st.ep[0].flags & PM_FLAG_FULLMESH);
+	/* A server's signal cannot carry fullmesh: kept, and said. */
+	p = plan(&st, addrs, 1, &server);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(p.nnote, 1);
+	assert_int_equal(p.note[0].kind, PM_NOTE_KEPT);
+	assert_int_equal(p.note[0].id, 42);
+	pm_plan_free(&p);
+	/* Bound elsewhere: re-made on its interface with id and fullmesh;
+	 * with --force as planned. */
+	st.ep[0].ifindex = 9;
+	p = plan(&st, addrs, 1, &client);
+	assert_int_equal(count_kind(&p, PM_ACT_DELETE), 1);
+	assert_int_equal(p.act[1].ep.id, 42);
+	assert_int_equal(p.act[1].ep.ifindex, 2);
+	assert_true(p.act[1].ep.flags & PM_FLAG_FULLMESH);
+	pm_plan_free(&p);
+	p = plan(&st, addrs, 1, &force);
+	assert_int_equal(p.act[1].ep.id, 0);
+	assert_int_equal(p.act[1].ep.port, 0);
+	assert_int_equal(p.act[1].ep.flags, PM_FLAG_SIGNAL);
+	pm_plan_free(&p);
+	/* No interface at all: it works; kept unless --force. */
+	st.ep[0].ifindex = 0;
+	converge(&st, addrs, 1, &client);
+	assert_int_equal(st.ep[0].id, 42);
+	/* A port goes with signal alone: a client keeps it as it is. */
+	st.ep[0].flags = PM_FLAG_SIGNAL;
+	st.ep[0].port = 4242;
+	st.ep[0].ifindex = 2;
+	p = plan(&st, addrs, 1, &client);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(p.note[0].kind, PM_NOTE_KEPT);
+	assert_non_null(strstr(p.note[0].why, "port"));
+	pm_plan_free(&p);
+	pm_state_free(&st);
+}
+
+/* The kernel's implicit record of an address: an add replaces it in
+ * place (no delete). */
+static void test_implicit_replaced_by_add(void **state)
+{
+	struct pm_endpoint implicit = {.id = 3,
+				       .family = AF_INET,
+				       .address = "10.0.1.1",
+				       .flags = PM_FLAG_IMPLICIT};
+	struct pm_auto_opts o = {0};
+	struct pm_state st = {.limits_known = true};
+	struct pm_plan p;
+
+	(void)state;
+	st.ep = malloc(sizeof(*st.ep));
+	st.ep[0] = implicit;
+	st.n = 1;
+	p = plan(&st, addrs, 1, &o);
+	assert_int_equal(count_kind(&p, PM_ACT_DELETE), 0);
+	assert_int_equal(count_kind(&p, PM_ACT_ADD), 1);
+	pm_plan_free(&p);
+	converge(&st, addrs, 1, &o);
+	pm_state_free(&st);
 }
 
 static bool has_warning(const struct pm_state *st, const char *id)
@@ -229,7 +450,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_client_plan_is_idempotent),
-	    cmocka_unit_test(test_changed_flags_replace),
+	    cmocka_unit_test(test_changed_role_replaces_changed_backup_in_place),
+	    cmocka_unit_test(test_same_address_two_interfaces),
+	    cmocka_unit_test(test_beyond_the_endpoint_limit),
+	    cmocka_unit_test(test_user_flags_kept),
+	    cmocka_unit_test(test_implicit_replaced_by_add),
 	    cmocka_unit_test(test_flush_and_limits),
 	    cmocka_unit_test(test_routing_warnings),
 	    cmocka_unit_test(test_unused_addresses),
