@@ -49,6 +49,9 @@ static int output_target(const char *output, char *dir, size_t dlen,
 	if (n == 0 || (n > 0 && output[n - 1] == '/') ||
 	    (stat(output, &st) == 0 && S_ISDIR(st.st_mode))) {
 		snprintf(dir, dlen, "%s", n ? output : ".");
+		/* "/etc/cdi/" is /etc/cdi (and may need creating). */
+		for (size_t k = strlen(dir); k > 1 && dir[k - 1] == '/'; k--)
+			dir[k - 1] = '\0';
 		snprintf(name, nlen, "%s", CDI_SPEC_NAME);
 		return 0;
 	}
