@@ -25,6 +25,8 @@ static const struct cli_command commands[] = {
 	{ "cdi", cmd_cdi, "write the CDI spec: MPTCP for any container image" },
 	{ "conns", cmd_conns, "MPTCP connections and subflows per process" },
 	{ "top", cmd_top, "conns, live: per-subflow and interface throughput" },
+	{ "metrics", cmd_metrics, "Prometheus metrics (stdout or a textfile)" },
+	{ "check", cmd_check, "does a server speak MPTCP; subflows, RTT" },
 };
 
 /* What mptcpd's mptcpize offers, under the same names. */

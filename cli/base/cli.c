@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* What every subcommand shares: errors, option parsing, dispatch. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -175,4 +176,19 @@ int cli_exit_code(int wait_status)
 	if (WIFSIGNALED(wait_status))
 		return 128 + WTERMSIG(wait_status);
 	return 1;
+}
+
+int cli_take_seconds(const char *subcommand, const char *arg, void *to)
+{
+	double *v = to;
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(*v >= 0) || *v > 3600) {
+		cli_error(subcommand, "argument \"%s\" is wrong: seconds from "
+				      "0 to 3600 expected", arg);
+		return -1;
+	}
+	return 0;
 }

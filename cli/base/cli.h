@@ -108,6 +108,10 @@ int cli_parse_options(int argc, char **argv, const char *subcommand,
 		      const struct cli_option *options, unsigned flags,
 		      void (*usage)(FILE *));
 
+/* A take function (CLI_OPTION_TAKE) for a number of seconds from 0 to
+ * 3600 (fractions allowed) into the double at to. */
+int cli_take_seconds(const char *subcommand, const char *arg, void *to);
+
 /*
  * Parses the options of a command that takes only -j/--json and -h/--help,
  * stopping at the first operand (so a CMD's own options stay its own).
@@ -129,5 +133,7 @@ int cmd_env(int argc, char **argv);
 int cmd_cdi(int argc, char **argv);
 int cmd_conns(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -175,6 +175,34 @@ void out_safe_text(FILE *fp, const char *str, bool keep_layout)
 	}
 }
 
+void out_prom_escaped(FILE *fp, const char *str, bool label)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		size_t len = 1;
+
+		if (*s == '\\') {
+			fputs("\\\\", fp);
+		} else if (*s == '\n') {
+			fputs("\\n", fp);
+		} else if (*s == '"' && label) {
+			fputs("\\\"", fp);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fputs("\xef\xbf\xbd", fp);	/* U+FFFD */
+		} else if (*s < 0x80) {
+			fputc(*s, fp);
+		} else if ((len = utf8_sequence(s)) == 0 ||
+			   (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)) {
+			len = len ? len : 1;
+			fputs("\xef\xbf\xbd", fp);
+		} else {
+			fwrite(s, 1, len, fp);
+		}
+		s += len;
+	}
+}
+
 /* value escaped as out_safe_text() does, for a caller's format. */
 static char *safe_copy(const char *value, bool keep_layout)
 {

@@ -23,6 +23,8 @@
 #include "cmdpath.h"
 #include "container_probe.h"
 #include "elfcheck.h"
+#include "blackhole.h"
+#include "doctor_bundle.h"
 #include "explain.h"
 #include "gomptcp.h"
 #include "libpath.h"
@@ -47,7 +49,7 @@ static const char *const status_names[] = { "PASS", "WARN", "FAIL" };
 struct check {
 	const char *id;
 	enum status status;
-	char message[320];
+	char message[512];
 	char fix[320];
 };
 
@@ -184,32 +186,30 @@ static void check_endpoints(struct report *r)
 		add(r, "endpoints", ST_PASS,
 		    "%zu endpoint(s); limits subflows %u add_addr_accepted "
 		    "%u", pm.n, pm.subflows, pm.add_addr_accepted);
+	if (pm.n) {
+		c = add(r, "endpoint_flags", ST_PASS, "endpoint flags: ");
+		pm_flag_counts(&pm, c->message + strlen(c->message),
+			       sizeof(c->message) - strlen(c->message));
+	}
 	check_backup_failover(r, &pm);
 	pm_state_free(&pm);
 }
 
 static void check_blackhole(struct report *r, const struct explain_sysctl *s)
 {
-	unsigned long long detected, skipped;
+	struct blackhole b;
 	struct mib_set mib;
 	struct check *c;
+	bool warn;
 
 	if (mib_read(MIB_NETSTAT, &mib) != 0)
 		return;
-	detected = mib_value(&mib, "Blackhole");
-	skipped = mib_value(&mib, "MPCapableSYNTXDisabled");
+	blackhole_read(s, &mib, true, &b);
 	mib_free(&mib);
-	if (!detected && !skipped) {
-		add(r, "blackhole", ST_PASS, "no MPTCP blackhole detected");
-		return;
-	}
-	c = add(r, "blackhole", ST_WARN,
-		"MPTCP blackholes detected %llu time(s); %llu connection(s) "
-		"skipped MPTCP since: active MPTCP is disabled for up to "
-		"%ld s (blackhole_timeout, growing if it recurs)",
-		detected, skipped, s->blackhole_timeout);
-	fix(c, "let SYNs with TCP option 30 through the firewall; 'sysctl -w "
-	       "net.mptcp.blackhole_timeout=0' ends the back-off");
+	c = add(r, "blackhole", ST_PASS, "-");
+	warn = blackhole_describe(&b, c->message, sizeof(c->message), c->fix,
+				  sizeof(c->fix));
+	c->status = warn ? ST_WARN : ST_PASS;
 }
 
 static void check_library(struct report *r, int *lib_class, int *lib_machine)
@@ -498,6 +498,9 @@ static void usage(FILE *fp)
 {
 	out_usage(fp,
 		"Usage: mptcpshim doctor [--json] [CMD [ARGS...]]\n"
+		"       mptcpshim doctor --bundle FILE [--addresses] "
+		"[--duration S]\n"
+		"                        [--reproduce CMD [ARGS...]]\n"
 		"Checks what decides whether programs get MPTCP here: "
 		"net.mptcp.enabled,\nsocket(IPPROTO_MPTCP), the path manager, "
 		"endpoints and limits, blackhole\nstate, the shim library; "
@@ -506,7 +509,19 @@ static void usage(FILE *fp)
 		"takes\n(the seccomp route for static and pre-1.21 Go "
 		"programs, and its limits).\nEach problem comes with its "
 		"fix.\n\n"
-		"  -j, --json   print JSON\n"
+		"  -j, --json           print JSON\n"
+		"  -b, --bundle FILE    write the debug bundle maintainers ask "
+		"for (tar.gz,\n"
+		"                       its README.txt says what each file is)\n"
+		"  -r, --reproduce      run CMD ARGS meanwhile, recording the "
+		"counters' change\n"
+		"                       and the path-manager events (only the "
+		"program's\n"
+		"                       name is kept, never its arguments)\n"
+		"  -a, --addresses      keep IP addresses in the bundle "
+		"(default: pseudonyms)\n"
+		"  -d, --duration S     without --reproduce: record for S "
+		"seconds (default 5)\n"
 		"\nExit status: 0 nothing failed (warnings allowed), 1 a check "
 		"failed, 2 usage.\n");
 }
@@ -517,12 +532,15 @@ int cmd_doctor(int argc, char **argv)
 	struct explain_sysctl sys;
 	int lib_class, lib_machine, rc;
 	size_t failed = 0, warned = 0;
+	struct bundle_options bundle;
 	bool json;
 	struct out *out;
 
-	rc = cli_parse_json_only(argc, argv, "doctor", usage, &json);
+	rc = doctor_parse(argc, argv, usage, &json, &bundle);
 	if (rc >= 0)
 		return rc;
+	if (bundle.file)
+		return doctor_bundle(&bundle);
 	r.n = 0;
 	explain_sysctl_read(EXPLAIN_SYSCTL_DIR, &sys);
 	check_sysctl(&r, &sys);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "explain.h"
 #include "mib.h"
+#include "mib_glossary.h"
 #include "output.h"
 #include "pm_check.h"
 
@@ -30,7 +31,9 @@ static void usage(FILE *fp)
 		"[--count N]] [--explain]\n"
 		"Shows this network namespace's MPTCP counters (MPTcpExt in "
 		"/proc/net/netstat).\n\n"
-		"  -a, --all          include counters that are zero\n"
+		"  -a, --all          include counters that are zero (with "
+		"--explain: describe\n"
+		"                     every counter of this kernel)\n"
 		"  -j, --json         print JSON\n"
 		"  -i, --interval S   print the change every S seconds\n"
 		"  -c, --count N      stop after N intervals (default: until "
@@ -133,8 +136,43 @@ static void print_counters(struct out *out, const struct mib_set *set,
 		out_text(out, "(all counters are zero)\n");
 }
 
+/* What each counter means and whether a rule reads it: the non-zero
+ * ones, or with --all every counter this kernel has. */
+static void print_glossary(struct out *out, const struct mib_set *set,
+			   bool all)
+{
+	bool heading = false;
+
+	out_array_open(out, "glossary");
+	for (size_t i = 0; i < set->n; i++) {
+		const char *name = set->v[i].name, *rule;
+		enum mib_role role = mib_glossary_role(name, &rule);
+		const char *meaning = mib_glossary_meaning(name);
+
+		if (!all && set->v[i].value == 0)
+			continue;
+		if (!heading)
+			out_text(out, "\nWhat the counters%s mean:\n",
+				 all ? "" : " that are not zero");
+		heading = true;
+		out_object_open(out, NULL);
+		out_string(out, "name", "  %-26s", name);
+		out_uint(out, "value", " %8llu  ", set->v[i].value);
+		out_string(out, "role", NULL, mib_role_name(role));
+		out_string(out, "rule", NULL, rule);
+		out_string(out, "meaning", "%s", meaning ? meaning :
+			   "unknown to this mptcpshim (a newer kernel's "
+			   "counter)");
+		if (rule)
+			out_text_string(out, " [reason: %s]", rule);
+		out_text(out, "\n");
+		out_object_close(out);
+	}
+	out_array_close(out);
+}
+
 static void print_reasons(struct out *out, const struct mib_set *set,
-			  const char *scope)
+			  const char *scope, bool all)
 {
 	struct explain_reason reasons[MAX_REASONS];
 	struct explain_sysctl sys;
@@ -173,6 +211,7 @@ static void print_reasons(struct out *out, const struct mib_set *set,
 		out_object_close(out);
 	}
 	out_array_close(out);
+	print_glossary(out, set, all);
 	if (have_pm)
 		pm_state_free(&pm);
 }
@@ -235,7 +274,7 @@ static int explain_over_interval(const struct mib_options *o, struct out *out)
 	if (rc == 0 && mib_delta(&before, &after, &delta) == 0) {
 		snprintf(scope, sizeof(scope), "changes over %g s",
 			 o->interval * (double)o->count);
-		print_reasons(out, &delta, scope);
+		print_reasons(out, &delta, scope, o->all);
 		mib_free(&delta);
 	}
 	mib_free(&before);
@@ -266,7 +305,8 @@ int cmd_mib(int argc, char **argv)
 	} else {
 		if (o.explain)
 			print_reasons(out, &set,
-				      "since the namespace was created");
+				      "since the namespace was created",
+				      o.all);
 		else
 			print_counters(out, &set, o.all);
 		mib_free(&set);

@@ -19,6 +19,9 @@ struct rule {
 	const char *id;
 	const char *counters[MAX_COUNTERS];	/* any non-zero: fires */
 	const char *pm_ids[6];			/* pm_check() ids: one each */
+	/* Counters check() reads (for the glossary: which rule explains a
+	 * counter); counters[] are read as well. */
+	const char *reads[MAX_COUNTERS];
 	/* Decides (counters empty) or adds context (counters given). */
 	bool (*check)(const struct explain_input *in,
 		      struct explain_reason *r);
@@ -151,6 +154,7 @@ static const struct rule rules[] = {
 	{
 		.id = "no_mptcp_attempts",
 		.check = no_attempts,
+		.reads = { "MPCapableSYNTX", "MPCapableSYNRX", "MPJoinSynRx" },
 		.reason = "no program in this namespace has tried MPTCP: "
 			  "nothing sent or received an MP_CAPABLE SYN",
 		/* The counters cannot tell "not under the shim" from "the
@@ -242,10 +246,13 @@ static const struct rule rules[] = {
 	{
 		.id = "joins_unanswered",
 		.check = joins_unanswered,
+		.reads = { "MPJoinSynTx", "MPJoinSynAckRx" },
 		.reason = "SYNs for extra subflows (MP_JOIN) were sent but not "
 			  "answered: the second path drops them, the peer "
-			  "cannot route its reply to that source, or the peer "
-			  "ignores joins",
+			  "cannot route its reply to that source, the peer "
+			  "ignores joins, or the server listens on one address "
+			  "only (a join to another of its addresses finds no "
+			  "listener)",
 		.fix = "check the path of each subflow endpoint: 'ip route "
 		       "get PEER from ADDR' here, a route back on the peer, "
 		       "rp_filter (strict 1 drops asymmetric replies), and a "
@@ -265,6 +272,7 @@ static const struct rule rules[] = {
 	{
 		.id = "subflow_stale",
 		.counters = { "SubflowStale" },
+		.reads = { "SubflowRecover" },
 		.check = stale_context,
 		.reason = "subflows went stale: a path made no progress for "
 			  "several retransmission timeouts, so the scheduler "
@@ -297,6 +305,7 @@ static const struct rule rules[] = {
 	{
 		.id = "announce_not_echoed",
 		.check = announce_not_echoed,
+		.reads = { "AddAddrTx", "EchoAdd" },
 		.reason = "addresses this host announced (ADD_ADDR) were not "
 			  "echoed by the peer: the announcements were lost or "
 			  "stripped on the way, so the peer may never open a "
@@ -515,4 +524,21 @@ size_t explain_run(const struct explain_input *in,
 		n++;
 	}
 	return n;
+}
+
+static bool listed(const char *const *names, const char *name)
+{
+	for (size_t i = 0; i < MAX_COUNTERS && names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+const char *explain_rule_reading(const char *counter)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (listed(rules[i].counters, counter) ||
+		    listed(rules[i].reads, counter))
+			return rules[i].id;
+	return NULL;
 }

@@ -53,4 +53,7 @@ struct explain_reason {
 size_t explain_run(const struct explain_input *in,
 		   struct explain_reason *out, size_t max);
 
+/* The id of the first rule that reads counter, or NULL when none does. */
+const char *explain_rule_reading(const char *counter);
+
 #endif

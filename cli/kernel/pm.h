@@ -125,4 +125,8 @@ int pm_parse_reply(const void *buf, size_t len, struct pm_state *st);
 /* Flag names as `ip mptcp endpoint show` prints them, in bit order. */
 size_t pm_flag_names(unsigned flags, const char **names, size_t max);
 
+/* "signal 1, laminar 1": each flag the endpoints carry (newer ones such
+ * as laminar included), with how many do, into buf; "" when none. */
+void pm_flag_counts(const struct pm_state *st, char *buf, size_t len);
+
 #endif

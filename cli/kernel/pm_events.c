@@ -39,6 +39,7 @@ static const struct {
     {MPTCP_EVENT_SUB_PRIORITY, "sf_priority"},
     {PM_EVENT_LISTENER_CREATED, "listener_created"},
     {PM_EVENT_LISTENER_CLOSED, "listener_closed"},
+    {PM_EVENT_FALLBACK, "fallback"},
 };
 
 const char *pm_event_name(unsigned type)

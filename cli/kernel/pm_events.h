@@ -42,6 +42,10 @@ const char *pm_event_name(unsigned type);
 /* RFC 8684 MP_TCPRST reason: "middlebox interference", ... */
 const char *pm_reset_reason_name(uint32_t reason);
 
+/* Not a kernel event: a reader (run --events) saw through sock_diag that
+ * a connection created as MPTCP fell back to TCP. */
+#define PM_EVENT_FALLBACK 1000
+
 struct pm_listener;
 
 /*
@@ -63,5 +67,13 @@ int pm_listener_read(struct pm_listener *l,
 		     void *data);
 
 void pm_listener_close(struct pm_listener *l);
+
+struct out;
+struct ifaddrs;
+/* ev as one object of an "events" array (text: one line); list (may be
+ * NULL) names the interface holding the local address when the event
+ * names none. */
+void pm_event_print(struct out *out, const struct pm_event *ev,
+		    const struct ifaddrs *list);
 
 #endif

@@ -417,3 +417,29 @@ size_t pm_flag_names(unsigned flags, const char **names, size_t max)
 			names[n++] = flag_names[i].name;
 	return n;
 }
+
+void pm_flag_counts(const struct pm_state *st, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t f = 0; f < sizeof(flag_names) / sizeof(flag_names[0]);
+	     f++) {
+		size_t n = 0;
+		int w;
+
+		for (size_t i = 0; i < st->n; i++)
+			n += (st->ep[i].flags & flag_names[f].flag) != 0;
+		if (!n)
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s %zu",
+			     used ? ", " : "", flag_names[f].name, n);
+		if (w < 0 || (size_t)w >= len - used) {
+			/* Whole entries only. */
+			buf[used] = '\0';
+			break;
+		}
+		used += (size_t)w;
+	}
+}

@@ -30,9 +30,6 @@
 
 /* How often pending tokens are looked up again, and fallbacks checked. */
 #define RESOLVE_MS 250
-/* Not a kernel event: a connection of ours that sock_diag shows as
- * fallen back to TCP after it was created as MPTCP. */
-#define EVENT_FALLBACK 1000
 
 enum owner { OWNER_PENDING, OWNER_US, OWNER_OTHER };
 
@@ -155,7 +152,7 @@ static void resolve(void)
 				       : OWNER_OTHER;
 		if (t->owner == OWNER_US && c->fallback && !t->fallback_seen) {
 			struct pm_event ev = {
-			    .type = EVENT_FALLBACK,
+			    .type = PM_EVENT_FALLBACK,
 			    .token = t->token,
 			    .loc_id = -1,
 			    .rem_id = -1,
@@ -258,78 +255,6 @@ static enum owner owner_of(uint32_t token)
 	return OWNER_PENDING;
 }
 
-static void print_error(struct out *out, int error)
-{
-	const char *name;
-
-	if (error < 0)
-		return;
-	name = error ? strerrorname_np(error) : NULL;
-	out_int(out, "error", " error %lld", error);
-	out_string(out, "error_name", name ? " (%s)" : NULL, name);
-}
-
-static void print_event(struct out *out, const struct pm_event *ev,
-			const struct ifaddrs *list)
-{
-	bool flow = ev->saddr[0] && ev->daddr[0];
-
-	out_object_open(out, NULL);
-	out_double(out, "time", "  %8.3fs", ev->time);
-	out_string(out, "type", " %-16s",
-		   ev->type == EVENT_FALLBACK ? "fallback"
-					      : pm_event_name(ev->type));
-	out_uint(out, "token", NULL, ev->token);
-	out_text(out, " token %08x", ev->token);
-	if (ev->saddr[0]) {
-		out_string(out, "local_address", " %s", ev->saddr);
-		out_uint(out, "local_port", ":%llu", ev->sport);
-	}
-	if (flow)
-		out_text(out, " ->");
-	if (ev->daddr[0]) {
-		out_string(out, "remote_address", " %s", ev->daddr);
-		out_uint(out, "remote_port", ev->dport ? ":%llu" : NULL,
-			 ev->dport);
-	}
-	if (ev->loc_id >= 0)
-		out_int(out, "local_id", " loc_id %lld", ev->loc_id);
-	if (ev->rem_id >= 0)
-		out_int(out, "remote_id", " rem_id %lld", ev->rem_id);
-	if (ev->ifindex > 0) {
-		char name[IF_NAMESIZE];
-
-		out_int(out, "ifindex", NULL, ev->ifindex);
-		out_string(out, "interface", " dev %s",
-			   if_indextoname(ev->ifindex, name) ? name : NULL);
-	} else if (ev->saddr[0]) {
-		/* The connection's events name no interface: the one holding
-		 * its local address. */
-		char name[IF_NAMESIZE];
-
-		if (pm_interface_holding(list, ev->family, ev->saddr, name))
-			out_string(out, "interface", " dev %s", name);
-	}
-	if (ev->backup >= 0)
-		out_bool(out, "backup", ev->backup ? " backup" : NULL,
-			 ev->backup);
-	if (ev->server_side >= 0)
-		out_bool(out, "server_side",
-			 ev->server_side ? " server-side" : NULL,
-			 ev->server_side);
-	print_error(out, ev->error);
-	if (ev->has_reset) {
-		out_uint(out, "reset_reason", " reset_reason %llu",
-			 ev->reset_reason);
-		out_string(out, "reset_reason_name", " (%s)",
-			   pm_reset_reason_name(ev->reset_reason));
-		out_uint(out, "reset_flags", " reset_flags %#llx",
-			 ev->reset_flags);
-	}
-	out_text(out, "\n");
-	out_object_close(out);
-}
-
 void runevents_print(struct out *out)
 {
 	struct ifaddrs *list = NULL;
@@ -347,7 +272,7 @@ void runevents_print(struct out *out)
 	out_array_open(out, "events");
 	for (size_t i = 0; i < R.nev; i++)
 		if (owner_of(R.ev[i].token) == OWNER_US)
-			print_event(out, &R.ev[i], list);
+			pm_event_print(out, &R.ev[i], list);
 	out_array_close(out);
 	if (list)
 		freeifaddrs(list);

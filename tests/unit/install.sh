@@ -24,6 +24,14 @@ done
 check "bash completion" 1 \
 	"$([ -f "$prefix/share/bash-completion/completions/mptcpshim" ] && echo 1)"
 
+# The metrics units, shipped (off): service, timer, per-namespace template.
+units=$(find "$prefix" -path '*/systemd/system/mptcpshim-metrics*' -printf '%f\n' | sort | tr '\n' ' ')
+check "metrics units installed" \
+	"mptcpshim-metrics.service mptcpshim-metrics.timer mptcpshim-metrics@.service mptcpshim-metrics@.timer " \
+	"$units"
+check "the service runs metrics --textfile" 1 \
+	"$(grep -c '^ExecStart=/.*/mptcpshim metrics --textfile /' "$(find "$prefix" -name mptcpshim-metrics.service)")"
+
 # Moved away from the build tree, the installed CLI must preload the
 # installed library, found relative to itself.
 unset MPTCPSHIM_LIBRARY

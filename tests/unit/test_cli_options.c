@@ -232,6 +232,23 @@ static int fn_b(int argc, char **argv)
 	return 20;
 }
 
+/* The one seconds parser (check --wait/--timeout, doctor --duration). */
+static void test_take_seconds(void **state)
+{
+	static const char *const bad[] = { "", "x", "1x", "-1", "3600.5",
+					    "nan", "inf", "1e9" };
+	double v = -2;
+
+	(void)state;
+	assert_int_equal(cli_take_seconds("t", "0", &v), 0);
+	assert_true(v == 0);
+	assert_int_equal(cli_take_seconds("t", "0.25", &v), 0);
+	assert_true(v == 0.25);
+	assert_int_equal(cli_take_seconds("t", "3600", &v), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(cli_take_seconds("t", bad[i], &v), -1);
+}
+
 static void test_find_command(void **state)
 {
 	static const struct cli_command table[] = {
@@ -259,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_errors),
 		cmocka_unit_test(test_reentrant),
 		cmocka_unit_test(test_find_command),
+		cmocka_unit_test(test_take_seconds),
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_short_only),
 		cmocka_unit_test(test_no_operands),
