@@ -208,6 +208,18 @@ t_tcp_established() {
 	ip netns exec "$1" ss -Htn state established "$2" | grep -q .
 }
 
+# ns_supervisors NS: the pids of the live (not zombie) seccomp-route
+# supervisors (comm mptcpshim-sup) in namespace NS, one per line.
+ns_supervisors() {
+	local p
+	for p in $(ip netns pids "$1"); do
+		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = mptcpshim-sup ] || continue
+		[ "$(awk '{ print $3 }' /proc/"$p"/stat 2>/dev/null)" = Z ] && continue
+		echo "$p"
+	done
+	return 0
+}
+
 # wait_listen NS PORT [SECONDS]: until something listens on PORT in NS
 # ("" the host); 5 s at most unless told.
 wait_listen() {

@@ -6,31 +6,113 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
+#include "system_log.h"
 
 const char *cli_program = "mptcpshim";
 
+static bool keep_off_sockets;
+
+void cli_error_keep_off_sockets(void)
+{
+	keep_off_sockets = true;
+}
+
+/* Under `run`, whether fd 2 cannot take a line: a socket (an inetd-style
+ * service's connection) or closed. */
+static bool stderr_refused(void)
+{
+	struct stat st;
+
+	return keep_off_sockets &&
+	       (fstat(STDERR_FILENO, &st) != 0 || !system_log_stderr_kind(&st));
+}
+
+/* The line for the system log: one record, no control bytes. */
+static void to_system_log(const char *subcommand, const char *text)
+{
+	static const struct system_log_calls libc_calls = {
+		.socket = socket, .sendto = sendto, .close = close,
+	};
+	char line[512];
+
+	snprintf(line, sizeof(line), "%s%s%s: %s", cli_program,
+		 subcommand ? " " : "", subcommand ? subcommand : "", text);
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	system_log_write(&libc_calls, 4, line);
+}
+
+FILE *cli_report_begin(struct cli_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!stderr_refused())
+		return r->fp = stderr;
+	return r->fp = open_memstream(&r->text, &r->len);
+}
+
+int cli_report_end(struct cli_report *r, const char *subcommand)
+{
+	char *line, *save = NULL;
+
+	if (!r->fp || r->fp == stderr)
+		return r->fp ? 0 : -1;
+	if (fclose(r->fp) != 0) {
+		free(r->text);
+		return -1;
+	}
+	for (line = strtok_r(r->text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		to_system_log(subcommand, line);
+	free(r->text);
+	return 0;
+}
+
 void cli_error(const char *subcommand, const char *fmt, ...)
 {
-	char *text = NULL;
+	char *text = NULL, *line = NULL;
+	int saved = errno;	/* callers read it after the message */
+	size_t len = 0;
 	va_list ap;
+	FILE *mem;
 	int n;
 
-	if (subcommand)
-		fprintf(stderr, "%s %s: ", cli_program, subcommand);
-	else
-		fprintf(stderr, "%s: ", cli_program);
 	va_start(ap, fmt);
 	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	/* Messages quote names from files and the command line. */
-	if (n >= 0)
-		out_safe_text(stderr, text, true);
+	if (n >= 0 && stderr_refused()) {
+		to_system_log(subcommand, text);
+		free(text);
+		errno = saved;
+		return;
+	}
+	/* The whole line, then one write that cannot raise SIGPIPE: `run`
+	 * must not die before it starts the program because nobody reads
+	 * its stderr any more. */
+	mem = open_memstream(&line, &len);
+	if (mem) {
+		if (subcommand)
+			fprintf(mem, "%s %s: ", cli_program, subcommand);
+		else
+			fprintf(mem, "%s: ", cli_program);
+		/* Messages quote names from files and the command line. */
+		if (n >= 0)
+			out_safe_text(mem, text, true);
+		fputc('\n', mem);
+		if (fclose(mem) == 0 && !system_log_stderr_write(line, len) &&
+		    errno == EPIPE && keep_off_sockets && n >= 0)
+			to_system_log(subcommand, text);
+	}
+	free(line);
 	free(text);
-	fputc('\n', stderr);
+	errno = saved;
 }
 
 bool cli_is_help(const char *arg)

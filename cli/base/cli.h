@@ -33,6 +33,31 @@ extern const char *cli_program;
 void cli_error(const char *subcommand, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * From now on, a cli_error() line that fd 2 cannot take as a stream (a
+ * socket, or closed) goes to the system log instead (system_log.h). `run`
+ * calls it: it stands in front of the program on the program's fd 2, which
+ * in an inetd-style service (xinetd, socat EXEC, systemd Accept=yes) is
+ * the client's connection: a line there would reach the peer ahead of the
+ * program's own bytes.
+ */
+void cli_error_keep_off_sockets(void);
+
+/*
+ * A report meant for stderr (run --stats, --events): stderr itself, or,
+ * after cli_error_keep_off_sockets() while fd 2 cannot take lines, a
+ * memory stream that cli_report_end() sends to the system log, a line at
+ * a time. NULL if no stream could be made. cli_report_end() returns 0 or
+ * -1 (the stream could not be written).
+ */
+struct cli_report {
+	FILE *fp;
+	char *text;
+	size_t len;
+};
+FILE *cli_report_begin(struct cli_report *r);
+int cli_report_end(struct cli_report *r, const char *subcommand);
+
 /* True if arg is -h or --help. */
 bool cli_is_help(const char *arg);
 

@@ -147,32 +147,48 @@ void out_json_string(FILE *fp, const char *str)
 	fputc('"', fp);
 }
 
+/* Whether out_safe_text() writes the bytes at s (len 1+) as they are;
+ * *len is how many it looks at together. */
+static bool safe_as_is(const unsigned char *s, bool keep_layout, size_t *len)
+{
+	*len = 1;
+	if (*s < 0x20 || *s == 0x7f)
+		return keep_layout && (*s == '\n' || *s == '\t');
+	if (*s < 0x80)
+		return true;
+	/* Not UTF-8, or a C1 control (0x9b is CSI). */
+	if ((*len = utf8_sequence(s)) == 0) {
+		*len = 1;
+		return false;
+	}
+	return !(*len == 2 && s[0] == 0xc2 && s[1] < 0xa0);
+}
+
 void out_safe_text(FILE *fp, const char *str, bool keep_layout)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	while (*s) {
-		size_t len = 1;
+		size_t len;
 
-		if (*s < 0x20 || *s == 0x7f) {
-			if (keep_layout && (*s == '\n' || *s == '\t'))
-				fputc(*s, fp);
-			else
-				fprintf(fp, "\\x%02x", *s);
-		} else if (*s < 0x80) {
-			fputc(*s, fp);
-		} else if ((len = utf8_sequence(s)) == 0 ||
-			   (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)) {
-			/* Not UTF-8, or a C1 control (0x9b is CSI): the
-			 * bytes, escaped one by one. */
-			len = len ? len : 1;
+		if (safe_as_is(s, keep_layout, &len))
+			fwrite(s, 1, len, fp);
+		else
 			for (size_t i = 0; i < len; i++)
 				fprintf(fp, "\\x%02x", s[i]);
-		} else {
-			fwrite(s, 1, len, fp);
-		}
 		s += len;
 	}
+}
+
+bool out_safe_text_verbatim(const char *str, bool keep_layout)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len;
+
+	for (; *s; s += len)
+		if (!safe_as_is(s, keep_layout, &len))
+			return false;
+	return true;
 }
 
 void out_prom_escaped(FILE *fp, const char *str, bool label)
@@ -419,4 +435,32 @@ void out_screen_end(FILE *fp)
 {
 	fputs("\033[?25h\033[?1049l", fp);
 	fflush(fp);
+}
+
+const char *out_shell_word(const char *s, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789:_.@%+,/=-") == strlen(s))
+		return s;
+	if (len < 3)
+		return "''";
+	buf[used++] = '\'';
+	for (; *s; s++) {
+		const char *piece = *s == '\'' ? "'\\''" : NULL;
+		size_t n = piece ? 4 : 1;
+
+		/* Room for the piece, the closing quote and the NUL. */
+		if (used + n + 2 > len)
+			break;
+		if (piece)
+			memcpy(buf + used, piece, n);
+		else
+			buf[used] = *s;
+		used += n;
+	}
+	buf[used++] = '\'';
+	buf[used] = '\0';
+	return buf;
 }

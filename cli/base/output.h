@@ -82,6 +82,20 @@ void out_text_string(struct out *out, const char *fmt, const char *value);
  * keep_layout keeps '\n' and '\t'. The one text escaper of the CLI. */
 void out_safe_text(FILE *fp, const char *s, bool keep_layout);
 
+/*
+ * s as one word for a POSIX shell, for the commands we print for a user to
+ * run (an interface or unit name may hold '$', quotes, ';'): s itself when
+ * it holds only characters no shell treats specially, else single-quoted
+ * into buf (a long one cut to fit len). OUT_SHELL_WORD_MAX(n) holds any
+ * n-byte s.
+ */
+#define OUT_SHELL_WORD_MAX(n) (4 * (n) + 3)
+const char *out_shell_word(const char *s, char *buf, size_t len);
+
+/* Whether out_safe_text() writes s unchanged: output that a program reads
+ * back (env's lines) must refuse what would be escaped. */
+bool out_safe_text_verbatim(const char *s, bool keep_layout);
+
 /* A terminal control sequence of the program's own (e.g. a screen
  * redraw), written as is in text mode and never in JSON; the one way to
  * send escapes, so that none comes from data. */

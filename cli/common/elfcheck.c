@@ -221,6 +221,22 @@ static void inspect(struct elf_view *v, struct elf_facts *f)
 		f->go = true;
 		go_version(info, size, f);
 	}
+	/* Go's function-name table and module list are in every build
+	 * (stripped ones too), so a Landlock package shows its path: a
+	 * package named landlock ("…/landlock.Func": go-landlock's, a
+	 * program's own), the go-landlock modules, x/sys/unix's Landlock
+	 * types. Not the bare word: container tools (podman) carry syscall
+	 * name tables with landlock_create_ruleset in them. A match without
+	 * a sandbox only keeps Go's MPTCP off: the safe side. */
+	if (f->go) {
+		static const char *const marks[] = { "/landlock.",
+						     "go-landlock",
+						     "unix.Landlock" };
+
+		for (size_t i = 0; i < 3 && !f->go_landlock; i++)
+			f->go_landlock = memmem(v->data, v->size, marks[i],
+						strlen(marks[i])) != NULL;
+	}
 }
 
 int elf_inspect(const char *path, struct elf_facts *f)

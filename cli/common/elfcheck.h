@@ -19,6 +19,11 @@ struct elf_facts {
 	char interp[256];	/* PT_INTERP path */
 	bool go;		/* .go.buildinfo or a Go build ID note */
 	char go_version[32];	/* "go1.21.4"; "" when not recorded inline */
+	/* A Go program that links a Landlock package (a package path
+	 * ".../landlock.", "go-landlock", "unix.Landlock": in its module
+	 * list and function names, which -s -w keeps): it may sandbox
+	 * itself. */
+	bool go_landlock;
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmdpath.h"
+#include "elfcheck.h"
 #include "gomptcp.h"
 
 static enum gomptcp_value value(bool dial, bool listen)
@@ -47,6 +48,29 @@ enum gomptcp_value gomptcp_for_program(const char *const *names,
 	return v;
 }
 
+const char *gomptcp_unexpressible(const struct policy_view *view)
+{
+	if (gomptcp_for_view(view) == GOMPTCP_OFF)
+		return NULL;	/* off for the whole program: 0 says it all */
+	if (policy_has_destination_rules(view))
+		return view->per_option_unsupported ?
+			       "its destination and port rules and its "
+			       "per-option modes" :
+			       "its destination and port rules";
+	return view->per_option_unsupported ? "its per-option modes" : NULL;
+}
+
+void gomptcp_load_view(const char *const *names, struct policy **policy,
+		       struct policy_view *view)
+{
+	char user[PATH_MAX];
+	struct policy_sources src;
+
+	policy_sources_default(&src, names, false, user, sizeof(user));
+	*policy = policy_load(&src, NULL, NULL);
+	policy_resolve(*policy, names, view);
+}
+
 static const char *base(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -67,4 +91,13 @@ void gomptcp_command_names(const char *cmd, char *buf, unsigned len,
 	if (k == 0 || strcmp(base(cmd), buf) != 0)
 		names[k++] = base(cmd);
 	names[k] = NULL;
+}
+
+bool gomptcp_go_sandboxes_itself(const char *cmd)
+{
+	char found[PATH_MAX];
+	struct elf_facts f;
+
+	return cmd && cmdpath_find(cmd, found, sizeof(found)) &&
+	       elf_inspect(found, &f) == 0 && f.go && f.go_landlock;
 }

@@ -46,4 +46,28 @@ enum gomptcp_value gomptcp_for_program(const char *const *names,
 void gomptcp_command_names(const char *cmd, char *buf, unsigned len,
 			   const char *names[3]);
 
+/*
+ * What of the view GODEBUG=multipathtcp cannot say for a Go 1.21+ program
+ * (one value per program and role): NULL when nothing, else the rules it
+ * would lose, as a phrase ("its destination and port rules", "its
+ * per-option modes"). run then takes the seccomp route instead, where the
+ * supervisor applies them; policy explain says so.
+ */
+const char *gomptcp_unexpressible(const struct policy_view *view);
+
+/* The view of the program known by names, loaded as the shim would
+ * (gomptcp_for_program's sources); policy_free(*policy) afterwards. */
+void gomptcp_load_view(const char *const *names, struct policy **policy,
+		       struct policy_view *view);
+
+/*
+ * Whether the program execvp() would find for cmd is a Go program that
+ * links a Landlock library (elf_facts.go_landlock). Go >= 1.21 makes its
+ * sockets itself: with GODEBUG=multipathtcp they are MPTCP, which the
+ * kernel's Landlock TCP rules do not restrict, and no library or
+ * supervisor sees the program restrict itself. Such a program gets
+ * GOMPTCP_OFF from run, env and enable.
+ */
+bool gomptcp_go_sandboxes_itself(const char *cmd);
+
 #endif

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cmdpath.h"
 #include "elfcheck.h"
+#include "gomptcp.h"
 #include "route.h"
 #include "seccomp_filter.h"
 #include "seccomp_landlock.h"
@@ -24,16 +25,20 @@
 #define MAX_SCRIPT_DEPTH 4
 
 const char *const route_seccomp_limits[] = {
-	"destination and port rules ([destinations] include/exclude/ports, "
-	"connect/listen per address): the protocol is chosen at socket(), "
-	"before any address is known; include or ports lists keep TCP",
-	"option rescue (unsupported_option): an option MPTCP refuses fails "
-	"with the kernel's error",
-	"per-connection fallback detection and subflow counts in --stats",
-	"keepalive.all_tcp: keepalive is set only on sockets made MPTCP",
+	"a socket registered in an epoll instance, or held by another fd or "
+	"process, is never switched at connect/listen or for an option (the "
+	"library re-registers its own epoll sets; the supervisor cannot), "
+	"and a socket passed with SCM_RIGHTS to an unrelated process is not "
+	"seen as shared",
+	"with --stats, every close(), shutdown() and exit_group() goes "
+	"through the supervisor (a connection's fate is learnt when it ends: "
+	"the supervisor does not see a connect() return)",
 	"io_uring IORING_OP_SOCKET is not seen (by any route)",
 	"the socket's credentials, cgroup and LSM label are the "
-	"supervisor's",
+	"supervisor's (it makes the socket, in the task's network namespace)",
+	"a signal without SA_RESTART that arrives before the supervisor has "
+	"taken the notification ends socket() with EINTR (the kernel's "
+	"-ERESTARTSYS; a few microseconds per call)",
 	NULL,
 };
 
@@ -75,10 +80,45 @@ static bool resolve(const char *command, char *path, size_t len)
 	return false;
 }
 
-static void judge(struct route_choice *c)
+void route_judge_go(const char *path, const char *go_version,
+		    const struct policy_view *view, struct route_choice *c)
+{
+	int modern = go_version[0] ? elf_go_at_least(go_version, 1, 21) : -1;
+	const char *lost = NULL;
+	struct policy *policy = NULL;
+	struct policy_view own;
+
+	if (modern == 1) {
+		if (!view) {
+			const char *slash = strrchr(path, '/');
+			const char *names[2] = { slash ? slash + 1 : path, NULL };
+
+			gomptcp_load_view(names, &policy, &own);
+			view = &own;
+		}
+		lost = gomptcp_unexpressible(view);
+	}
+	c->seccomp = modern != 1 || lost;
+	if (modern == 1 && lost)
+		snprintf(c->why, sizeof(c->why),
+			 "%s is built with %s, but GODEBUG=multipathtcp "
+			 "cannot express %s: the supervisor applies them "
+			 "(seccomp route)", path, go_version, lost);
+	else
+		snprintf(c->why, sizeof(c->why),
+			 modern == 1 ? "%s is built with %s: GODEBUG=multipathtcp "
+				       "reaches it (preload route)" :
+			 modern == 0 ? "%s is built with %s, older than Go 1.21: it makes "
+				       "its own system calls (seccomp route)" :
+				       "%s is Go of unknown version%s: it makes "
+				       "its own system calls (seccomp route)",
+			 path, go_version);
+	policy_free(policy);
+}
+
+static void judge(struct route_choice *c, const struct policy_view *view)
 {
 	struct elf_facts f;
-	int modern;
 
 	if (elf_inspect(c->path, &f) != 0 || !f.is_elf || !f.native) {
 		snprintf(c->why, sizeof(c->why),
@@ -87,17 +127,7 @@ static void judge(struct route_choice *c)
 		return;
 	}
 	if (f.go) {
-		modern = f.go_version[0] ?
-				 elf_go_at_least(f.go_version, 1, 21) : -1;
-		c->seccomp = modern != 1;
-		snprintf(c->why, sizeof(c->why),
-			 modern == 1 ? "%s is built with %s: GODEBUG=multipathtcp "
-				       "reaches it (preload route)" :
-			 modern == 0 ? "%s is built with %s, older than Go 1.21: it makes "
-				       "its own system calls (seccomp route)" :
-				       "%s is Go of unknown version%s: it makes "
-				       "its own system calls (seccomp route)",
-			 c->path, f.go_version);
+		route_judge_go(c->path, f.go_version, view, c);
 		return;
 	}
 	c->seccomp = !f.dynamic;
@@ -111,6 +141,12 @@ static void judge(struct route_choice *c)
 void route_choose(const char *command, enum route_request req,
 		  struct route_choice *c)
 {
+	route_choose_with(command, req, NULL, c);
+}
+
+void route_choose_with(const char *command, enum route_request req,
+		       const struct policy_view *view, struct route_choice *c)
+{
 	memset(c, 0, sizeof(*c));
 	c->done_fd[0] = c->done_fd[1] = -1;
 	if (!resolve(command, c->path, sizeof(c->path))) {
@@ -118,7 +154,7 @@ void route_choose(const char *command, enum route_request req,
 		snprintf(c->why, sizeof(c->why),
 			 "cannot inspect '%s': the preload library", command);
 	} else {
-		judge(c);
+		judge(c, view);
 	}
 	if (req != ROUTE_AUTO) {
 		c->forced = true;

@@ -39,6 +39,19 @@ int route_parse(const char *text, enum route_request *req);
  */
 void route_choose(const char *command, enum route_request req,
 		  struct route_choice *c);
+/*
+ * The same, judging a Go 1.21+ program by view (NULL: the program's view
+ * from the files the shim reads): GODEBUG=multipathtcp reaches it unless
+ * the view has rules GODEBUG cannot express (gomptcp_unexpressible), which
+ * only the seccomp route applies.
+ */
+struct policy_view;
+void route_choose_with(const char *command, enum route_request req,
+		       const struct policy_view *view,
+		       struct route_choice *c);
+/* The decision for a Go program of version go_version ("" unknown). */
+void route_judge_go(const char *path, const char *go_version,
+		    const struct policy_view *view, struct route_choice *c);
 
 /*
  * In the process about to exec the program: with the seccomp route,

@@ -75,15 +75,15 @@ static int apply(struct runstats *rs, char **f)
 	p = proc_for(rs, pid, f[2]);
 	if (!p)
 		return -1;
-	if (strcmp(ev, "socket") == 0) {
+	if (strcmp(ev, STATS_EV_SOCKET) == 0) {
 		p->sockets++;
-		if (strcmp(as, "converted") == 0) {
+		if (strcmp(as, STATS_SOCKET_CONVERTED) == 0) {
 			p->converted++;
-		} else if (strcmp(as, "kept_tcp") == 0) {
+		} else if (strcmp(as, STATS_SOCKET_KEPT_TCP) == 0) {
 			p->kept_tcp++;
 			rc = tally_add(&p->kept_reasons,
 				       *text ? text : "policy");
-		} else if (strcmp(as, "creation_fallback") == 0) {
+		} else if (strcmp(as, STATS_SOCKET_CREATION_FALLBACK) == 0) {
 			const char *e = strerrorname_np((int)b);
 
 			p->creation_fallbacks++;
@@ -96,43 +96,43 @@ static int apply(struct runstats *rs, char **f)
 			p->sockets--;
 			return 1;
 		}
-	} else if (strcmp(ev, "switch") == 0) {
-		if (strcmp(as, "mptcp") == 0)
+	} else if (strcmp(ev, STATS_EV_SWITCH) == 0) {
+		if (strcmp(as, STATS_PROTO_MPTCP) == 0)
 			p->switched_to_mptcp++;
-		else if (strcmp(as, "tcp") == 0)
+		else if (strcmp(as, STATS_PROTO_TCP) == 0)
 			p->switched_to_tcp++;
 		else
 			return 1;
 		rc = tally_add(&p->switch_reasons, *text ? text : "policy");
-	} else if (strcmp(ev, "handshake") == 0) {
-		bool mptcp = strcmp(as, "mptcp") == 0;
+	} else if (strcmp(ev, STATS_EV_HANDSHAKE) == 0) {
+		bool mptcp = strcmp(as, STATS_PROTO_MPTCP) == 0;
 
-		if (!mptcp && strcmp(as, "tcp") != 0)
+		if (!mptcp && strcmp(as, STATS_PROTO_TCP) != 0)
 			return 1;
 		if (b)
 			mptcp ? p->accept_mptcp++ : p->accept_tcp++;
 		else
 			mptcp ? p->connect_mptcp++ : p->connect_fallback++;
-	} else if (strcmp(ev, "subflows") == 0) {
+	} else if (strcmp(ev, STATS_EV_SUBFLOWS) == 0) {
 		if (!parse_long(as, &a) || a < 0)
 			return 1;
 		if ((unsigned long)a + 1 > p->max_subflows)
 			p->max_subflows = (unsigned long)a + 1;
-	} else if (strcmp(ev, "option") == 0) {
+	} else if (strcmp(ev, STATS_EV_OPTION) == 0) {
 		const char *opt;
 
 		if (!parse_long(as, &a))
 			return 1;
 		opt = sockopt_describe((int)a, (int)b, name, sizeof(name));
-		if (strcmp(text, "rescued") == 0)
+		if (strcmp(text, STATS_OPTION_RESCUED) == 0)
 			rc = tally_add(&p->options_rescued, opt);
-		else if (strcmp(text, "ignored") == 0)
+		else if (strcmp(text, STATS_OPTION_IGNORED) == 0)
 			rc = tally_add(&p->options_ignored, opt);
 		else
 			return 1;
-	} else if (strcmp(ev, "keepalive") == 0) {
+	} else if (strcmp(ev, STATS_EV_KEEPALIVE) == 0) {
 		p->keepalive++;
-	} else if (strcmp(ev, "warning") == 0) {
+	} else if (strcmp(ev, STATS_EV_WARNING) == 0) {
 		char **slot = array_push(&p->warnings, &p->nwarnings,
 					 sizeof(*slot));
 

@@ -18,4 +18,9 @@
 int shimenv_apply(const char *subcommand, bool debug, const char *config,
 		  const char *program, const char *library);
 
+/* Exports config (--config) as MPTCPSHIM_CONFIG, absolute; 0, or -1
+ * after saying why. shimenv_apply() does it too; the route of a Go 1.21+
+ * program depends on the policy, so run does it before choosing. */
+int shimenv_export_config(const char *subcommand, const char *config);
+
 #endif

@@ -351,6 +351,21 @@ static void check_go(struct report *r, const char *path,
 
 		gomptcp_command_names(path, buf, sizeof(buf), names);
 		v = gomptcp_for_program(names, &rules);
+		if (f->go_landlock) {
+			c = add(r, "go", ST_WARN,
+				"%s is a Go program (%s) that links a Landlock "
+				"library: it may restrict its own TCP, and "
+				"Landlock's TCP rules do not hold for MPTCP "
+				"sockets, which Go makes itself (no library or "
+				"supervisor sees it restrict itself); 'mptcpshim "
+				"run', 'env' and 'enable' set "
+				"GODEBUG=multipathtcp=0 for it",
+				path, f->go_version);
+			fix(c, "see libmptcpshim(8), SECURITY; where the "
+			       "program sandboxes nothing, MPTCP needs "
+			       "net.Dialer.SetMultipathTCP in the program");
+			return;
+		}
 		add(r, "go", ST_PASS,
 		    "%s is a Go program (%s): Go makes its own system calls, "
 		    "so LD_PRELOAD does not reach its sockets, but 'mptcpshim "
@@ -365,12 +380,16 @@ static void check_go(struct report *r, const char *path,
 			c = add(r, "go_rules", ST_WARN,
 				"the policy has include, exclude or ports "
 				"rules for %s: they cannot reach a Go "
-				"program, which gets MPTCP for every "
-				"connection of an enabled role", names[0]);
-			fix(c, "turn the role off for it ([app:%s] connect "
-			       "= false or listen = false), or use "
-			       "net.Dialer.SetMultipathTCP in the program",
-			    names[0]);
+				"program through GODEBUG (MPTCP for every "
+				"connection of an enabled role); 'mptcpshim "
+				"run' takes the seccomp route for it "
+				"instead, where they apply", names[0]);
+			fix(c, "start it with 'mptcpshim run' (a service "
+			       "enabled with GODEBUG alone gets MPTCP for "
+			       "every connection), turn the role off for it "
+			       "([app:%s] connect = false or listen = "
+			       "false), or use net.Dialer.SetMultipathTCP "
+			       "in the program", names[0]);
 		}
 		return;
 	}

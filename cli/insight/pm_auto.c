@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "output.h"
 #include "pm_auto.h"
 #include "strbuf.h"
 
@@ -325,9 +326,14 @@ void pm_action_command(const struct pm_action *a, char *buf, size_t len)
 	if (a->ep.id && used < len)
 		used += (size_t)snprintf(buf + used, len - used, " id %u",
 					 a->ep.id);
-	if (used < len)
+	if (used < len) {
+		/* A command the user may paste: the name as one word. */
+		char dev[OUT_SHELL_WORD_MAX(IF_NAMESIZE)];
+
 		used += (size_t)snprintf(buf + used, len - used, " dev %s",
-					 a->ep.ifname);
+					 out_shell_word(a->ep.ifname, dev,
+							sizeof(dev)));
+	}
 	nf = pm_flag_names(a->ep.flags, names, 8);
 	for (size_t i = 0; i < nf && used < len; i++)
 		used +=

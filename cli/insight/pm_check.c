@@ -13,6 +13,7 @@
 #include <errno.h>
 
 #include "cli.h"
+#include "output.h"
 #include "pm_check.h"
 
 static bool endpoint_usable(const struct pm_endpoint *ep)
@@ -95,6 +96,12 @@ static void check_routing(const struct pm_state *st,
 			  size_t max, size_t *n)
 {
 	const char *dev = endpoint_interface(ep);
+	char dev_buf[OUT_SHELL_WORD_MAX(IF_NAMESIZE)];
+	/* In the fix lines, commands: a name holding '$' or a quote must
+	 * stay one word. */
+	const char *dev_word = dev ? out_shell_word(dev, dev_buf,
+						    sizeof(dev_buf)) :
+				     "IFACE";
 	struct pm_warning *slot;
 
 	if (ep->flags & PM_FLAG_IMPLICIT)
@@ -108,7 +115,7 @@ static void check_routing(const struct pm_state *st,
 		snprintf(slot->fix, sizeof(slot->fix),
 			 "ip mptcp endpoint delete id %u; ip mptcp endpoint "
 			 "add %s dev %s subflow", ep->id, ep->address,
-			 dev ? dev : "IFACE");
+			 dev_word);
 	}
 	if (ep->rp_filter == 1 && dev) {
 		slot = add(w, max, n, "strict_rp_filter", false);
@@ -120,7 +127,7 @@ static void check_routing(const struct pm_state *st,
 		snprintf(slot->fix, sizeof(slot->fix),
 			 "sysctl -w net.ipv4.conf.%s.rp_filter=2 "
 			 "net.ipv4.conf.all.rp_filter=2 (loose, as "
-			 "NetworkManager sets it)", dev);
+			 "NetworkManager sets it)", dev_word);
 	}
 	if (!ep->route_checked)
 		return;
@@ -133,7 +140,7 @@ static void check_routing(const struct pm_state *st,
 		snprintf(slot->fix, sizeof(slot->fix),
 			 "give %s a route: ip route add default via GATEWAY "
 			 "dev %s table 100; ip rule add from %s table 100",
-			 ep->address, dev ? dev : "IFACE", ep->address);
+			 ep->address, dev_word, ep->address);
 	} else if (dev && ep->route_ifname[0] &&
 		   strcmp(ep->route_ifname, dev) != 0) {
 		slot = add(w, max, n, "route_other_interface", false);
@@ -145,7 +152,7 @@ static void check_routing(const struct pm_state *st,
 		snprintf(slot->fix, sizeof(slot->fix),
 			 "policy routing for the source: ip route add "
 			 "default via GATEWAY dev %s table 100; ip rule add "
-			 "from %s table 100", dev, ep->address);
+			 "from %s table 100", dev_word, ep->address);
 	}
 }
 
@@ -164,13 +171,15 @@ static void check_environment(const struct pm_state *st,
 		const struct pm_unused_address *u = &st->unused[i];
 		struct pm_warning *slot =
 			add(w, max, n, "interface_without_endpoint", false);
+		char dev_buf[OUT_SHELL_WORD_MAX(IF_NAMESIZE)];
 
 		say(slot, "", "%s on %s has no endpoint, so no subflow uses "
 			      "it; likely cause: %s", u->address, u->ifname,
 		    u->cause);
 		snprintf(slot->fix, sizeof(slot->fix),
 			 "ip mptcp endpoint add %s dev %s subflow (or "
-			 "'mptcpshim endpoints auto')", u->address, u->ifname);
+			 "'mptcpshim endpoints auto')", u->address,
+			 out_shell_word(u->ifname, dev_buf, sizeof(dev_buf)));
 	}
 }
 

@@ -229,15 +229,19 @@ static void print_route(struct out *out, const char *program,
 {
 	struct route_choice route;
 
-	route_choose(program, ROUTE_AUTO, &route);
+	route_choose_with(program, ROUTE_AUTO, view, &route);
 	out_string(out, "route", route.seccomp ? "route:    %s" : NULL,
 		   route.seccomp ? "seccomp" : "preload");
 	out_string(out, "route_reason", route.seccomp ? " (%s)\n" : NULL,
 		   route.why);
 	if (route.seccomp)
-		out_string(out, "route_socket_decision", "seccomp:  every TCP "
-			   "socket gets the socket() decision (%s), whatever "
-			   "its address\n",
+		out_string(out, "route_socket_decision",
+			   view->decide_at_connect || view->decide_at_listen ?
+				   "seccomp:  sockets start %s; the supervisor "
+				   "decides again at connect/listen, as the "
+				   "library does\n" :
+				   "seccomp:  sockets start %s; no rule needs "
+				   "a later decision\n",
 			   policy_choice_name(view->initial.choice));
 	out_array_open(out, "not_applied");
 	if (route.seccomp) {

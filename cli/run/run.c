@@ -184,6 +184,7 @@ int cmd_run(int argc, char **argv)
 	pid_t pid;
 	int rc;
 
+	cli_error_keep_off_sockets();
 	rc = run_parse(argc, argv, mptcpize, &opt, &done);
 	if (rc != CLI_OK || done)
 		return rc;
@@ -192,6 +193,9 @@ int cmd_run(int argc, char **argv)
 				 "MPTCPSHIM_LIBRARY, or reinstall)");
 		return CLI_NOT_FOUND;
 	}
+	/* The route of a Go 1.21+ program depends on its policy. */
+	if (shimenv_export_config("run", opt.config) != 0)
+		return CLI_USAGE;
 	route_choose(opt.command[0], opt.route, &route);
 	if (run_prepare_env(&opt, route.seccomp ? NULL : library) != 0)
 		return CLI_USAGE;

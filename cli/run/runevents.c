@@ -293,7 +293,8 @@ void runevents_print(struct out *out)
 
 int runevents_report(const struct run_options *opt)
 {
-	FILE *dest = stderr;
+	struct cli_report report;
+	FILE *dest;
 	struct out *out;
 	int rc = 0;
 
@@ -305,13 +306,17 @@ int runevents_report(const struct run_options *opt)
 				  opt->stats_file, strerror(errno));
 			return -1;
 		}
+	} else if (!(dest = cli_report_begin(&report))) {
+		/* Never into a socket at fd 2: the system log, or nothing. */
+		return -1;
 	}
 	out = out_new(dest, opt->json);
 	if (out) {
 		runevents_print(out);
 		out_end(out);
 	}
-	if (dest != stderr && fclose(dest) != 0)
+	if (opt->stats_file ? fclose(dest) != 0 :
+			      cli_report_end(&report, "run") != 0)
 		rc = -1;
 	return rc;
 }

@@ -208,8 +208,9 @@ int runstats_end(struct runstats_session *s, const struct run_options *opt,
 	struct mib_set after, delta;
 	bool have_delta = false;
 	char path[PATH_MAX + sizeof(STATS_RECORDS_FILE) + 1];
+	struct cli_report report = { 0 };
 	struct out *out;
-	FILE *fp, *dest = stderr;
+	FILE *fp, *dest = NULL;
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", s->dir, STATS_RECORDS_FILE);
@@ -230,6 +231,10 @@ int runstats_end(struct runstats_session *s, const struct run_options *opt,
 				  opt->stats_file, strerror(errno));
 			rc = -1;
 		}
+	} else {
+		/* Never into a socket at fd 2 (an inetd-style service's
+		 * connection): the system log then. */
+		dest = cli_report_begin(&report);
 	}
 	if (dest) {
 		out = out_new(dest, opt->json);
@@ -240,7 +245,8 @@ int runstats_end(struct runstats_session *s, const struct run_options *opt,
 				runevents_print(out);
 			out_end(out);
 		}
-		if (dest != stderr && fclose(dest) != 0)
+		if (opt->stats_file ? fclose(dest) != 0 :
+				      cli_report_end(&report, "run") != 0)
 			rc = -1;
 	}
 	if (have_delta)

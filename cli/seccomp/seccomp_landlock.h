@@ -24,10 +24,10 @@ bool landlock_launcher_restricted(void);
 /*
  * The supervisor: task tid's landlock_restrict_self, notification id,
  * still waiting (answered CONTINUE afterwards). Its process's MPTCP
- * sockets that are not bound, listening or connected yet are replaced by
- * fresh TCP ones at the same numbers (O_NONBLOCK and FD_CLOEXEC kept;
- * options set before are not), so that the rules hold them too. Returns
- * how many were replaced.
+ * sockets that are not listening or connected yet are switched to TCP
+ * (seccomp_switch(): same number, flags, options and bound address, under
+ * the rebuild's safety rule), so that the rules hold them too. Returns
+ * how many were switched.
  */
 int seccomp_landlock_noted(int listener, __u64 id, pid_t tid);
 

@@ -20,23 +20,11 @@
 
 #define POLICY_CACHE 16
 
-static void clean_copy(char *dst, size_t len, const char *src)
-{
-	size_t i = 0;
-
-	for (; src[i] && i + 1 < len; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	dst[i] = '\0';
-}
-
 static void base_copy(char *dst, size_t len, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
-	clean_copy(dst, len, slash ? slash + 1 : path);
+	stats_clean_copy(dst, len, slash ? slash + 1 : path);
 }
 
 static int read_small(const char *path, char *buf, size_t len)
@@ -65,15 +53,31 @@ static pid_t read_tgid(pid_t tid)
 	return line ? (pid_t)strtol(line + 6, NULL, 10) : tid;
 }
 
-int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t)
+int seccomp_task_read_netns(pid_t tid, struct seccomp_task *t)
 {
-	char path[64], target[PATH_MAX];
+	char path[64];
 	struct stat st;
-	ssize_t n;
 
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
-	t->tgid = want_tgid ? read_tgid(tid) : tid;
+	t->tgid = tid;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)tid);
+	if (stat(path, &st) != 0)
+		return -1;
+	t->netns_dev = st.st_dev;
+	t->netns_ino = st.st_ino;
+	return 0;
+}
+
+int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t)
+{
+	char path[64], target[PATH_MAX];
+	ssize_t n;
+
+	if (seccomp_task_read_netns(tid, t) != 0)
+		return -1;
+	if (want_tgid)
+		t->tgid = read_tgid(tid);
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n <= 0)
@@ -83,11 +87,6 @@ int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t)
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)tid);
 	if (read_small(path, target, sizeof(target)) > 0)
 		base_copy(t->argv0_name, sizeof(t->argv0_name), target);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)tid);
-	if (stat(path, &st) != 0)
-		return -1;
-	t->netns_dev = st.st_dev;
-	t->netns_ino = st.st_ino;
 	return 0;
 }
 
@@ -175,7 +174,32 @@ const struct policy_view *seccomp_policy_for(const struct seccomp_task *t)
 	return &c->view;
 }
 
-/* ---- stats records ---- */
+static struct policy *shared_policy;
+static struct policy_view shared_view;
+
+const struct policy_view *seccomp_policy_shared(void)
+{
+	static bool looked;
+	struct policy_sources src;
+	char user[PATH_MAX];
+
+	if (looked)
+		return shared_policy ? &shared_view : NULL;
+	looked = true;
+	policy_sources_default(&src, NULL, false, user, sizeof(user));
+	shared_policy = policy_load(&src, policy_problem, NULL);
+	if (!shared_policy)
+		return NULL;
+	if (policy_names_matter(shared_policy, &src)) {
+		policy_free(shared_policy);
+		shared_policy = NULL;
+		return NULL;
+	}
+	policy_resolve(shared_policy, NULL, &shared_view);
+	return &shared_view;
+}
+
+/* ---- stats records: the library's writer, for another process ---- */
 
 static int records_fd = -1;
 
@@ -192,21 +216,27 @@ void seccomp_record_open(void)
 				O_NOFOLLOW, 0600);
 }
 
-void seccomp_record(const struct seccomp_task *t, const char *event, int fd,
-		    const char *a, long b, const char *text)
+static void emit(const struct stats_writer *w, const char *event, int fd,
+		 const char *a, long b, const char *text)
 {
-	char buf[STATS_RECORD_MAX], clean[STATS_TEXT_MAX];
+	const struct seccomp_task *t =
+		((const struct seccomp_task_writer *)w)->task;
+	char buf[STATS_RECORD_MAX];
 	int len;
 
 	if (records_fd < 0)
 		return;
-	clean_copy(clean, sizeof(clean), text ? text : "");
-	/* One write per record, as the shim does, so none interleave. */
-	len = snprintf(buf, sizeof(buf), "%s\t%d\t%s\t%s\t%d\t%s\t%ld\t%s\n",
-		       STATS_RECORD_VERSION, (int)t->tgid, t->exe_name, event,
-		       fd, a ? a : "", b, clean);
-	if (len > 0 && len < (int)sizeof(buf) &&
-	    write(records_fd, buf, (size_t)len) < 0) {
-		/* Best effort, like the shim's records. */
+	len = stats_format_record(buf, sizeof(buf), (long)t->tgid,
+				  t->exe_name, event, fd, a, b, text);
+	/* One write per record, as the library does, so none interleave;
+	 * best effort, like the library's records. */
+	if (len > 0 && write(records_fd, buf, (size_t)len) < 0) {
 	}
+}
+
+void seccomp_task_writer_init(struct seccomp_task_writer *w,
+			      const struct seccomp_task *t)
+{
+	w->writer.emit = emit;
+	w->task = t;
 }

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "policy.h"
+#include "stats_events.h"
 #include "stats_record.h"
 
 struct seccomp_task {
@@ -30,6 +31,9 @@ struct seccomp_task {
  */
 int seccomp_task_read(pid_t tid, bool want_tgid, struct seccomp_task *t);
 
+/* Only the task's network namespace (tgid = tid, no names): 0 or -1. */
+int seccomp_task_read_netns(pid_t tid, struct seccomp_task *t);
+
 /*
  * Enters the task's network namespace if the supervisor is not in it
  * (opened only then: most tasks share the supervisor's). Returns 0, or
@@ -41,9 +45,23 @@ int seccomp_task_enter_netns(const struct seccomp_task *t);
  * (the built-in defaults when the files cannot be loaded). */
 const struct policy_view *seccomp_policy_for(const struct seccomp_task *t);
 
-/* Stats records ($MPTCPSHIM_STATS); a no-op when stats are off. */
+/*
+ * The one view of every program when the policy cannot tell programs apart
+ * (no [app:NAME], no apps.d/NAME.conf: policy_names_matter), loaded on
+ * first use; else NULL, and seccomp_policy_for() must be asked per task.
+ * Policy problems are reported once, when loaded.
+ */
+const struct policy_view *seccomp_policy_shared(void);
+
+/* Stats records ($MPTCPSHIM_STATS), made by the library's own writer
+ * (stats_events.h) with the task's pid and program; a no-op when stats
+ * are off. */
 void seccomp_record_open(void);
-void seccomp_record(const struct seccomp_task *t, const char *event, int fd,
-		    const char *a, long b, const char *text);
+struct seccomp_task_writer {
+	struct stats_writer writer;	/* first: the writer is the struct */
+	const struct seccomp_task *task;
+};
+void seccomp_task_writer_init(struct seccomp_task_writer *w,
+			      const struct seccomp_task *t);
 
 #endif

@@ -115,27 +115,39 @@ static int put_cdi(struct strbuf *b, const char *name, const char *value)
 
 /*
  * Why value cannot be written in style so that its reader gets it back
- * exactly, or NULL. A shell's single quotes and systemd's C escapes hold
- * any byte; a Containerfile has no escape for a line break (buildah and
- * docker read the rest as the next instruction) nor for other control
- * bytes. In every style, LD_PRELOAD's reader (ld.so) splits its list at
- * spaces and colons: a library path holding one loads something else.
+ * exactly, or NULL. systemd's C escapes hold any byte (the output's \xNN
+ * is one of them). A shell's single quotes hold any byte too, but the
+ * lines are printed as text that may reach a terminal: a control byte
+ * other than a line break or tab, or bytes that are not UTF-8, are printed
+ * escaped, and eval would set the escape's letters. A Containerfile has no
+ * escape for a line break (buildah and docker read the rest as the next
+ * instruction) nor for other control bytes. In every style, LD_PRELOAD's
+ * reader (ld.so) splits its list at spaces and colons: a library path
+ * holding one loads something else (library_path: the value is ours).
  */
 static const char *unwritable(enum env_style style, const char *name,
-			      const char *value)
+			      const char *value, bool library_path)
 {
-	if (strcmp(name, "LD_PRELOAD") == 0 && strpbrk(value, " :"))
+	if (library_path && strcmp(name, "LD_PRELOAD") == 0 &&
+	    strpbrk(value, " :"))
 		return "the dynamic loader splits LD_PRELOAD at spaces and "
 		       "colons";
-	if (style != ENV_CONTAINERFILE)
+	if (style == ENV_SYSTEMD)
 		return NULL;
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-		if (*p < ' ' || *p == 0x7f)
-			return *p == '\n' || *p == '\r' ?
-				       "a Containerfile has no way to write a "
-				       "line break in a value" :
-				       "a Containerfile has no way to write a "
-				       "control character in a value";
+	if (style == ENV_CONTAINERFILE)
+		for (const unsigned char *p = (const unsigned char *)value;
+		     *p; p++)
+			if (*p < ' ' || *p == 0x7f)
+				return *p == '\n' || *p == '\r' ?
+					       "a Containerfile has no way to "
+					       "write a line break in a value" :
+					       "a Containerfile has no way to "
+					       "write a control character in a "
+					       "value";
+	if (!out_safe_text_verbatim(value, true))
+		return "it holds a control character or bytes that are not "
+		       "UTF-8, which these lines (text that may reach a "
+		       "terminal) would print escaped";
 	return NULL;
 }
 
@@ -162,6 +174,8 @@ static int go_value(const char *program, const char *config)
 
 	if (config)
 		setenv("MPTCPSHIM_CONFIG", config, 1);
+	if (program && gomptcp_go_sandboxes_itself(program))
+		return GOMPTCP_OFF;
 	if (program)
 		gomptcp_command_names(program, buf, sizeof(buf), names);
 	return gomptcp_for_program(program ? names : NULL, NULL);
@@ -243,12 +257,16 @@ int cmd_env(int argc, char **argv)
 	if (!preload || !godebug)
 		goto oom;
 	{
-		const char *values[] = { library, config ? config_abs : "" };
-		const char *names[] = { "LD_PRELOAD", "MPTCPSHIM_CONFIG" };
+		/* The library path, then every value written (the shell's
+		 * merge brings the environment's LD_PRELOAD and GODEBUG). */
+		const char *values[] = { library, preload, godebug,
+					 config ? config_abs : "" };
+		const char *names[] = { "LD_PRELOAD", "LD_PRELOAD", "GODEBUG",
+					"MPTCPSHIM_CONFIG" };
 
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 4; i++) {
 			const char *why = unwritable(style, names[i],
-						     values[i]);
+						     values[i], i == 0);
 
 			if (why) {
 				cli_error("env", "cannot write %s safely: %s",

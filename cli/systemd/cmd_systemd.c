@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "output.h"
@@ -123,9 +124,16 @@ static int sd_parse(struct sd *sd, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (root_arg) {
+		struct stat st;
+
 		if (!realpath(root_arg, root)) {
 			cli_error(sd->cmd, "--root %s: %s", root_arg,
 				  strerror(errno));
+			return CLI_USAGE;
+		}
+		if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			cli_error(sd->cmd, "--root %s: not a directory",
+				  root_arg);
 			return CLI_USAGE;
 		}
 		/* "/" is the running system, spelled "". */

@@ -126,7 +126,14 @@ int dropin_created_dirs(const char *text, char ***dirs, size_t *n);
  */
 int dropin_write_atomic(const char *dir, const char *name, const char *text);
 
-/* Reads a whole (small) file; NULL with errno on failure. */
+/*
+ * A unit file or drop-in opened for reading only if it is a regular file
+ * (a FIFO is never waited on; a directory, FIFO or device is skipped, as
+ * systemd skips them); NULL with errno otherwise.
+ */
+FILE *dropin_open_regular(const char *path);
+
+/* Reads a whole (small) regular file; NULL with errno on failure. */
 char *dropin_read_text(const char *path);
 
 /* The same from an open stream, which it closes. */

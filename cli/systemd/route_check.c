@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "route.h"
 #include "rootpath.h"
+#include "elfcheck.h"
 #include "route_check.h"
 
 #define MAX_COMMANDS 16
@@ -141,26 +142,50 @@ static int judge(const struct sd *sd, const struct commands *c)
 	return CLI_OK;
 }
 
-int sd_route_check(const struct sd *sd)
+/* The unit's ExecStart programs, as systemd has them or from its files. */
+static void collect(const struct sd *sd, struct commands *c)
 {
 	struct dropin_files files;
-	struct commands c = { .n = 0 };
-	int rc = CLI_OK;
 
 	if (sd_ask_systemd(sd, &sd->unit)) {
 		char *shown = sd_property(sd, "ExecStart", sd->unit.name);
 
 		if (shown)
-			read_manager(&c, shown);
+			read_manager(c, shown);
 		free(shown);
 	} else if (dropin_find(&sd->paths, &sd->unit, &files) == 0) {
 		if (files.fragment)
-			read_file(&c, files.fragment);
+			read_file(c, files.fragment);
 		for (size_t i = 0; i < files.n; i++)
-			read_file(&c, files.dropins[i]);
+			read_file(c, files.dropins[i]);
 		dropin_files_free(&files);
 	}
+}
+
+int sd_route_check(const struct sd *sd)
+{
+	struct commands c = { .n = 0 };
+	int rc;
+
+	collect(sd, &c);
 	rc = judge(sd, &c);
 	commands_clear(&c);
 	return rc;
+}
+
+bool sd_exec_go_landlock(const struct sd *sd)
+{
+	struct commands c = { .n = 0 };
+	bool found = false;
+
+	collect(sd, &c);
+	for (size_t i = 0; i < c.n && !found; i++) {
+		char file[PATH_MAX];
+		struct elf_facts f;
+
+		found = locate(sd, c.path[i], file, sizeof(file)) &&
+			elf_inspect(file, &f) == 0 && f.go && f.go_landlock;
+	}
+	commands_clear(&c);
+	return found;
 }

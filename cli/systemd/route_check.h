@@ -3,6 +3,8 @@
 #ifndef MPTCPSHIM_ROUTE_CHECK_H
 #define MPTCPSHIM_ROUTE_CHECK_H
 
+#include <stdbool.h>
+
 #include "sd_context.h"
 
 /*
@@ -12,5 +14,12 @@
  * Programs that cannot be found are left to systemd to report.
  */
 int sd_route_check(const struct sd *sd);
+
+/*
+ * Whether an ExecStart program is a Go program that links a Landlock
+ * library (gomptcp_go_sandboxes_itself): enable gives it
+ * GODEBUG=multipathtcp=0.
+ */
+bool sd_exec_go_landlock(const struct sd *sd);
 
 #endif

@@ -278,7 +278,10 @@ int sd_enable(struct sd *sd)
 		goto out;
 	}
 	preload = envmerge_preload(preload_now, sd->library_unit);
-	godebug = envmerge_godebug(godebug_now, unit_go_value(&sd->unit));
+	godebug = envmerge_godebug(godebug_now,
+				   sd_exec_go_landlock(sd) ?
+					   GOMPTCP_OFF :
+					   unit_go_value(&sd->unit));
 	rc = CLI_CHECK_FAILED;
 	if (!preload || !godebug)
 		goto out;

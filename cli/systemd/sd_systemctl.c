@@ -127,28 +127,17 @@ char *sd_property(const struct sd *sd, const char *prop, const char *unit)
 	return out;
 }
 
-/* A unit name as a shell word for the commands we print (names hold no
- * quote, but may hold '\\' escapes or the '*' of an instance pattern). */
-static const char *shell_word(const char *name, char *buf, size_t len)
-{
-	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789:_.@-") == strlen(name))
-		return name;
-	snprintf(buf, len, "'%s'", name);
-	return buf;
-}
-
 /* "<prefix> systemctl [--user] VERB UNIT" for each step, as shell words. */
 static void say_commands(const struct sd *sd, const char *prefix,
 			 const char *const verbs[4], const char *const units[4])
 {
-	char word[UNITNAME_MAX + 4];
+	char word[OUT_SHELL_WORD_MAX(UNITNAME_MAX)];
 
 	for (int i = 0; i < 4; i++)
 		if (units[i])
 			out_text(sd->out, "%s systemctl%s %s %s\n", prefix,
 				 sd->user ? " --user" : "", verbs[i],
-				 shell_word(units[i], word, sizeof(word)));
+				 out_shell_word(units[i], word, sizeof(word)));
 }
 
 int sd_apply(const struct sd *sd, bool changed, const char *restart,

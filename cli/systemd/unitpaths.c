@@ -163,6 +163,7 @@ static int add_dropins_from(const char *root, const char *dir,
 		return 0;
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
+		struct stat st;
 		struct found f;
 		bool seen = false;
 
@@ -193,6 +194,12 @@ static int add_dropins_from(const char *root, const char *dir,
 				break;
 			}
 			continue;	/* a link to nothing in the image */
+		} else if (stat(f.path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			/* systemd reads regular files only: a FIFO, a
+			 * directory or a device named *.conf is skipped. */
+			free(f.name);
+			free(f.path);
+			continue;
 		}
 		if (*n == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 8;

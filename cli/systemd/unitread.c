@@ -4,9 +4,12 @@
  * comments) for what their [Service] sections add up to.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dropin.h"
 #include "strbuf.h"
@@ -69,10 +72,73 @@ static int service_key(struct dropin_service *svc, const char *file,
 	return 0;
 }
 
+FILE *dropin_open_regular(const char *path)
+{
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+/* systemd's LONG_LINE_MAX: a longer line fails the unit's parse. */
+#define UNIT_LINE_MAX (1u << 20)
+
+/*
+ * getline() that stops past UNIT_LINE_MAX bytes (-2): a hostile file (one
+ * 4 GiB line of NULs) must not make enable, status or disable read it all
+ * into memory. -1 at the end of the file.
+ */
+static ssize_t read_line(FILE *f, char **line, size_t *cap)
+{
+	size_t len = 0;
+	int c = EOF;
+
+	/* Byte by byte, NULs counted: a line's length is what was read. */
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (len + 2 > *cap) {
+			size_t ncap = *cap ? *cap * 2 : 256;
+			char *nl = realloc(*line, ncap);
+
+			if (!nl)
+				return -1;
+			*line = nl;
+			*cap = ncap;
+		}
+		(*line)[len++] = (char)c;
+		if (c == '\n')
+			break;
+		if (len > UNIT_LINE_MAX)
+			return -2;
+	}
+	if (len == 0)
+		return -1;
+	(*line)[len] = '\0';
+	return (ssize_t)len;
+}
+
 static int read_one(const char *path, struct dropin_service *svc,
 		    dropin_warn_fn warn, void *ctx)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = dropin_open_regular(path);
 	struct strbuf cont = { 0 };
 	bool in_service = false;
 	unsigned lineno = 0, start = 0;
@@ -85,10 +151,19 @@ static int read_one(const char *path, struct dropin_service *svc,
 			warn(ctx, path, 0, strerror(errno));
 		return 0;
 	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while ((len = read_line(f, &line, &cap)) != -1) {
 		char *l, *eq;
 
 		lineno++;
+		if (len == -2) {
+			/* systemd fails to load such a unit: nothing of this
+			 * file counts. */
+			if (warn)
+				warn(ctx, path, lineno,
+				     "line longer than systemd reads (1 MiB); "
+				     "the rest of the file is ignored");
+			break;
+		}
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		l = line;
@@ -164,7 +239,7 @@ void dropin_service_free(struct dropin_service *svc)
 
 char *dropin_read_text(const char *path)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = dropin_open_regular(path);
 
 	return f ? dropin_read_stream(f) : NULL;
 }

@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Whether a connection kept MPTCP, asked of the kernel once. */
 #include <errno.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <linux/mptcp.h>
 
 #include "fate.h"
+#include "fate_rule.h"
 #include "fdidentity.h"
 #include "log.h"
 #include "real.h"
 #include "stats.h"
-#include "uapi_compat.h"
 
 void shim_learn_fate(int fd, struct shim_fd *entry, bool accepted)
 {
-	int value = 0;
-	socklen_t len = sizeof(value);
 	int saved = errno;
 	bool mptcp;
 
@@ -26,15 +22,7 @@ void shim_learn_fate(int fd, struct shim_fd *entry, bool accepted)
 	if (!accepted && !shim_fd_still_same(fd, entry))
 		return;
 	entry->flags |= SHIM_FD_FATE_KNOWN;
-	if (shim_real.getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &value,
-				 &len) == 0) {
-		mptcp = value != 0;
-	} else {
-		/* Before 6.10: MPTCP_INFO with optlen 0 fails once fallen back. */
-		len = 0;
-		mptcp = shim_real.getsockopt(fd, SOL_MPTCP, MPTCP_INFO, NULL,
-					     &len) == 0;
-	}
+	mptcp = fate_still_mptcp(fd, shim_real.getsockopt);
 	if (!mptcp)
 		entry->flags |= SHIM_FD_FALLBACK;
 	shim_log(SHIM_LOG_DEBUG, "fd %d: %s", fd,

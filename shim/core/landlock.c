@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #include "landlock.h"
 #include "raw_syscall.h"
@@ -16,12 +18,27 @@
 #include "runtime.h"
 
 _Atomic bool shim_landlock_tcp;
+_Atomic int shim_landlock_unasked;
 
-static bool probe_now(void)
+static bool probe_now(int ask)
 {
 	const struct shim_landlock_calls calls = SHIM_LANDLOCK_SYS_CALLS;
 
-	return shim_landlock_restricts_tcp(&calls);
+	return shim_landlock_restricts_tcp_of(&calls, ask);
+}
+
+/*
+ * Whether the process has a seccomp filter (of its own, or its service
+ * manager's): such a filter may kill bind() or connect() (a client that
+ * forbids itself bind), so the probe must not make those calls before the
+ * program does. PR_GET_SECCOMP answers 0 without a filter; a kernel
+ * without seccomp says EINVAL.
+ */
+static bool seccomp_filtered(void)
+{
+	long mode = shim_raw_syscall(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0, 0);
+
+	return mode != 0 && !(mode < 0 && errno == EINVAL);
 }
 
 static void note(const char *when)
@@ -31,11 +48,48 @@ static void note(const char *when)
 			 when, SHIM_LANDLOCK_REASON);
 }
 
+/* After the fast mode was left, socket() takes the slow path, which
+ * reads the flag. */
+static void leave_fast_mode(void)
+{
+	if (atomic_load_explicit(&shim_socket_mode, memory_order_acquire) ==
+	    SHIM_SOCKET_FAST)
+		atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_SLOW,
+				      memory_order_release);
+}
+
 bool shim_landlock_probe(void)
 {
-	if (probe_now())
+	int saved = errno;
+
+	if (seccomp_filtered()) {
+		/* Each access asked as the program first makes that call
+		 * itself (its filter allows it then): shim_landlock_ask(). */
+		atomic_store(&shim_landlock_unasked,
+			     SHIM_LANDLOCK_BIND | SHIM_LANDLOCK_CONNECT);
+		errno = saved;
+		return false;
+	}
+	errno = saved;
+	if (probe_now(SHIM_LANDLOCK_BIND | SHIM_LANDLOCK_CONNECT))
 		note("Landlock domain");
 	return shim_landlocked();
+}
+
+void shim_landlock_ask(bool connecting)
+{
+	int access = connecting ? SHIM_LANDLOCK_CONNECT : SHIM_LANDLOCK_BIND;
+	int saved = errno;
+
+	if (!(atomic_fetch_and(&shim_landlock_unasked, ~access) & access))
+		return;
+	shim_busy++;
+	if (!shim_landlocked() && probe_now(access)) {
+		note("Landlock domain");
+		leave_fast_mode();
+	}
+	shim_busy--;
+	errno = saved;
 }
 
 void shim_landlock_restricted_self(void)
@@ -43,15 +97,16 @@ void shim_landlock_restricted_self(void)
 	int saved = errno;
 
 	shim_busy++;
-	if (!shim_landlocked() && probe_now()) {
+	/* A process with a filter asks only what it has been seen to do
+	 * (and, after this, whatever it does next). */
+	if (seccomp_filtered()) {
+		atomic_store(&shim_landlock_unasked,
+			     SHIM_LANDLOCK_BIND | SHIM_LANDLOCK_CONNECT);
+	} else if (!shim_landlocked() &&
+		   probe_now(SHIM_LANDLOCK_BIND | SHIM_LANDLOCK_CONNECT)) {
 		note("landlock_restrict_self");
 		/* The fast mode makes MPTCP without asking: leave it. */
-		if (atomic_load_explicit(&shim_socket_mode,
-					 memory_order_acquire) ==
-		    SHIM_SOCKET_FAST)
-			atomic_store_explicit(&shim_socket_mode,
-					      SHIM_SOCKET_SLOW,
-					      memory_order_release);
+		leave_fast_mode();
 	}
 	shim_busy--;
 	errno = saved;

@@ -25,8 +25,28 @@ static inline bool shim_landlocked(void)
 	return atomic_load_explicit(&shim_landlock_tcp, memory_order_acquire);
 }
 
-/* The init probe: true (and the flag set) when TCP is restricted. */
+/* The accesses (SHIM_LANDLOCK_BIND, _CONNECT) still to be asked about in
+ * a process with a seccomp filter: each is probed only as the program
+ * first makes that call, which its filter then allows. 0 elsewhere. */
+extern _Atomic int shim_landlock_unasked __attribute__((visibility("hidden")));
+
+/* The init probe: true (and the flag set) when TCP is restricted. In a
+ * process with a seccomp filter it makes no bind() or connect() and
+ * leaves both accesses unasked. */
 bool shim_landlock_probe(void);
+
+/* bind() (connecting false) or connect() of one of our sockets: asks about
+ * that access if it is still unasked; sets the flag when TCP is
+ * restricted. The hook's guard then follows as for a late sandbox. */
+void shim_landlock_ask(bool connecting);
+
+static inline void shim_landlock_before(bool connecting)
+{
+	if (__builtin_expect(atomic_load_explicit(&shim_landlock_unasked,
+						  memory_order_relaxed) != 0,
+			     0))
+		shim_landlock_ask(connecting);
+}
 
 /* After a landlock_restrict_self() that succeeded: probe again, and when
  * TCP is now restricted, send later sockets down the slow path. */

@@ -2,9 +2,9 @@
 /*
  * Logging that never allocates and never changes errno, and never writes
  * into a file of the program's: fd 2 gets a line only while it is the
- * stderr the program was given (decided when the shim starts working:
- * a terminal, pipe, file or character device, never a socket) and still
- * the same file. In an inetd-style service fd 0-2 are the client's
+ * stderr the program was given (decided when the library is loaded: a
+ * terminal, pipe, file or character device, never a socket) and still the
+ * same file. In an inetd-style service fd 0-2 are the client's
  * connection, and a daemon that closed stderr gets its next socket or file
  * at fd 2: there a line would go to the peer or into the program's data.
  * Such warnings go to the system log instead, over a datagram socket the
@@ -18,13 +18,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "glibc_floor.h"
 #include "log.h"
 #include "real.h"
 #include "stats.h"
+#include "system_log.h"
 
 int shim_log_threshold = SHIM_LOG_WARN;
 
@@ -67,25 +67,38 @@ int shim_log_parse_level(const char *name)
 	return -1;
 }
 
-/* A stream a user hands a program as stderr: never a socket (or a dir). */
-static bool stream_kind(const struct stat *st)
-{
-	return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode) ||
-	       S_ISREG(st->st_mode);
-}
-
 void shim_log_decide_stderr(void)
 {
 	struct stat st;
 	int expected = 0;
-	bool usable = shim_fstat(STDERR_FILENO, &st) == 0 && stream_kind(&st);
+	bool usable;
 
+	/* The first decision stands: a later call must not replace the
+	 * stream's identity with whatever fd 2 is by then. */
+	if (atomic_load(&stderr_state) != 0)
+		return;
+	usable = shim_fstat(STDERR_FILENO, &st) == 0 && system_log_stderr_kind(&st);
 	if (usable) {
 		atomic_store(&stderr_dev, st.st_dev);
 		atomic_store(&stderr_ino, st.st_ino);
 	}
 	atomic_compare_exchange_strong(&stderr_state, &expected,
 				       usable ? 1 : 2);
+}
+
+/*
+ * Decided when the library is loaded, not at the first socket(): before
+ * that a daemon may have closed stderr and opened a data file, a pipe to
+ * a child or a socket at fd 2, and init would take it for the stream the
+ * user gave (a warning about the policy file then lands in the program's
+ * data). One fstat per exec; the socket() path is untouched.
+ */
+__attribute__((constructor)) static void decide_stderr_at_load(void)
+{
+	int saved = errno;
+
+	shim_log_decide_stderr();
+	errno = saved;
 }
 
 /* fd 2 now: still the stream decided on? One fstat; warnings are rare. */
@@ -96,53 +109,23 @@ static bool stderr_usable(void)
 	if (atomic_load(&stderr_state) == 0)
 		shim_log_decide_stderr();
 	return atomic_load(&stderr_state) == 1 &&
-	       shim_fstat(STDERR_FILENO, &st) == 0 && stream_kind(&st) &&
+	       shim_fstat(STDERR_FILENO, &st) == 0 && system_log_stderr_kind(&st) &&
 	       st.st_dev == atomic_load(&stderr_dev) &&
 	       st.st_ino == atomic_load(&stderr_ino);
 }
 
-/* One datagram to a local log socket, on a socket of our own (the next
- * socket(), past our hook); false if nobody listens there. */
-static bool send_to(const char *path, const char *buf, size_t len)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = shim_real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool sent;
-
-	if (fd < 0)
-		return false;
-	memcpy(addr.sun_path, path, strlen(path) + 1);
-	/* MSG_DONTWAIT: a full journal drops the line, never stalls the
-	 * program. */
-	sent = shim_real.sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
-				(struct sockaddr *)&addr, sizeof(addr)) ==
-	       (ssize_t)len;
-	shim_real.close(fd);
-	return sent;
-}
-
-/*
- * The journal's native protocol (fields, one per line), else syslog's
- * /dev/log ("<PRI>TAG[PID]: MSG", which journald, rsyslog and busybox's
- * syslogd all read). msg holds no newline.
- */
+/* The journal or /dev/log (system_log.h), through the next definitions:
+ * our own socket passes none of our hooks. */
 static void to_system_log(int level, const char *msg)
 {
 	static const int severity[] = { 3, 4, 6, 7 }; /* err warning info debug */
-	char buf[700];
-	int n;
+	const struct system_log_calls calls = {
+		.socket = shim_real.socket,
+		.sendto = shim_real.sendto,
+		.close = shim_real.close,
+	};
 
-	n = snprintf(buf, sizeof(buf),
-		     "PRIORITY=%d\nSYSLOG_FACILITY=1\nSYSLOG_IDENTIFIER=mptcpshim\n"
-		     "SYSLOG_PID=%ld\nMESSAGE=%s\n",
-		     severity[level & 3], (long)getpid(), msg);
-	if (n > 0 && n < (int)sizeof(buf) &&
-	    send_to("/run/systemd/journal/socket", buf, (size_t)n))
-		return;
-	n = snprintf(buf, sizeof(buf), "<%d>mptcpshim[%ld]: %s",
-		     8 + severity[level & 3], (long)getpid(), msg);
-	if (n > 0 && n < (int)sizeof(buf))
-		send_to("/dev/log", buf, (size_t)n);
+	system_log_write(&calls, severity[level & 3], msg);
 }
 
 void shim_log_write(int level, const char *fmt, ...)
@@ -150,6 +133,7 @@ void shim_log_write(int level, const char *fmt, ...)
 	static const char *const tags[] = { "error: ", "warning: ", "", "" };
 	int saved = errno;
 	char buf[512];
+	bool to_stderr;
 	va_list ap;
 	int n, m, body;
 
@@ -164,13 +148,16 @@ void shim_log_write(int level, const char *fmt, ...)
 	n += m;
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
-	if (stderr_usable()) {
-		buf[n++] = '\n';
-		/* One write: lines from threads and children do not
-		 * interleave. */
-		if (write(STDERR_FILENO, buf, n) < 0)
-			(void)0;
-	} else {
+	buf[n] = '\n';
+	/* One write: lines from threads and children do not interleave. A
+	 * stderr whose reader has gone takes no more lines: the system log
+	 * gets this one and the next. */
+	to_stderr = stderr_usable();
+	if (to_stderr && !system_log_stderr_write(buf, n + 1) && errno == EPIPE) {
+		atomic_store(&stderr_state, 2);
+		to_stderr = false;
+	}
+	if (!to_stderr) {
 		buf[n] = '\0';
 		/* One line per record: a newline from a file name would
 		 * start a field of the journal's own. */

@@ -23,7 +23,8 @@ int shim_log_parse_level(const char *name);
 
 /*
  * Decides whether fd 2 is the stream the program was given as stderr;
- * called first thing at init (the first log line decides otherwise).
+ * called when the library is loaded (a constructor in log.c), again as a
+ * no-op at init; the first decision stands.
  */
 void shim_log_decide_stderr(void);
 

@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "fdidentity.h"
+#include "fdinfo_epoll.h"
 #include "glibc_floor.h"
 #include "keepalive.h"
+#include "keepalive_rule.h"
 #include "log.h"
 #include "real.h"
 #include "rebuild.h"
@@ -69,8 +71,7 @@ static int build_twin(int fd, struct shim_fd *entry, bool to_mptcp)
 		goto fail;
 	/* Keepalive belongs to MPTCP sockets, and to TCP ones with all_tcp;
 	 * the app's own settings are replayed after it and win. */
-	if (shim_rt.view.keepalive.enabled &&
-	    (to_mptcp || shim_rt.view.keepalive.all_tcp))
+	if (keepalive_wanted(&shim_rt.view.keepalive, to_mptcp))
 		shim_apply_keepalive(twin, entry);
 	else
 		entry->flags &= ~SHIM_FD_KEEPALIVE_SET;
@@ -157,24 +158,17 @@ static const char *kernel_refusal(int fd)
 	return NULL;
 }
 
-/*
- * Parses one /proc/self/fdinfo line of an epoll fd; true if it is fd's
- * registration of the socket with inode ino (events and data then set).
- */
+/* Whether line is fd's registration of the socket with inode ino
+ * (events and data then set). */
 static bool fdinfo_line(const char *line, int fd, unsigned long ino,
 			uint32_t *events, uint64_t *data)
 {
-	unsigned long long d, i;
-	unsigned e;
-	int tfd;
+	struct fdinfo_epoll_reg reg;
 
-	if (sscanf(line, "tfd: %d events: %x data: %llx pos:%*d ino:%llx",
-		   &tfd, &e, &d, &i) != 4)
+	if (!fdinfo_epoll_line(line, &reg) || reg.tfd != fd || reg.ino != ino)
 		return false;
-	if (tfd != fd || i != ino)
-		return false;
-	*events = e;
-	*data = d;
+	*events = reg.events;
+	*data = reg.data;
 	return true;
 }
 

@@ -2,8 +2,9 @@
 /*
  * One-time initialisation: environment, real symbols, program identity and
  * the policy. Runs lazily so that a process that opens no socket pays for
- * none of it. There is no constructor: start-up stays as cheap as loading
- * any small library.
+ * none of it. The only constructor is log.c's one fstat of fd 2 (which
+ * stream the program was given as stderr can only be seen at load): start-up
+ * stays as cheap as loading any small library.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include "once.h"
 #include "real.h"
 #include "runtime.h"
+#include "start_guess.h"
 
 struct shim_runtime shim_rt;
 _Atomic int shim_state;
@@ -189,17 +191,9 @@ static void init_once_fn(void)
 		shim_rt.view.initial.choice == POLICY_MPTCP &&
 		!shim_rt.slow_socket_path &&
 		shim_log_threshold < SHIM_LOG_DEBUG;
-	/*
-	 * Starting as the other protocol is invisible to the app only when
-	 * connect() and listen() both decide (so each socket still ends as
-	 * the policy says) and a refused option never reaches it (fail), and
-	 * is kept out of the stats, which count what socket() created.
-	 */
-	shim_rt.may_start_other =
-		shim_rt.view.decide_at_connect &&
-		shim_rt.view.decide_at_listen && !shim_rt.stats &&
-		shim_rt.view.unsupported != POLICY_UNSUP_FAIL &&
-		!shim_rt.view.per_option_unsupported;
+	/* The start-protocol guess's conditions (start_guess.h). */
+	shim_rt.may_start_other = start_guess_allowed(&shim_rt.view,
+						      shim_rt.stats);
 	/* A sandboxed process: its sockets stay TCP (socket_slow() knows
 	 * why). Asked here, once, as the first TCP socket() is made, and
 	 * only where the policy can make MPTCP at all. */
@@ -225,48 +219,43 @@ out:
 	errno = saved;
 }
 
-/* Connections in a row the policy sent away from initial; saturates. */
-static _Atomic unsigned other_outcomes;
-#define START_OTHER_AFTER 2
+/* One per process: the library's sockets are this process's. */
+static struct start_guess guess;
 
 void shim_learn_connect(bool mptcp)
 {
 	bool initial_mptcp = shim_rt.view.initial.choice == POLICY_MPTCP;
-	unsigned seen;
 
 	if (!shim_rt.may_start_other)
 		return;
-	if (mptcp == initial_mptcp) {
-		if (shim_landlocked())
-			return;	/* socket() stays on the slow path */
-		if (atomic_exchange_explicit(&other_outcomes, 0,
-					     memory_order_relaxed) >=
-			    START_OTHER_AFTER &&
-		    shim_rt.fast_after_first_socket) {
+	if (mptcp == initial_mptcp && shim_landlocked())
+		return;	/* socket() stays on the slow path */
+	switch (start_guess_learn(&guess, initial_mptcp, mptcp)) {
+	case START_GUESS_BACK:
+		if (shim_rt.fast_after_first_socket) {
 			int expected = SHIM_SOCKET_SLOW;
 
 			atomic_compare_exchange_strong(&shim_socket_mode,
 						       &expected,
 						       SHIM_SOCKET_FAST);
 		}
-		return;
+		break;
+	case START_GUESS_TO_OTHER:
+		/* The fast path creates MPTCP: socket() must ask the slow
+		 * path (a TCP-first policy is on the slow path already). */
+		if (initial_mptcp)
+			atomic_store_explicit(&shim_socket_mode,
+					      SHIM_SOCKET_SLOW,
+					      memory_order_relaxed);
+		break;
+	case START_GUESS_SAME:
+		break;
 	}
-	seen = atomic_load_explicit(&other_outcomes, memory_order_relaxed);
-	if (seen >= START_OTHER_AFTER)
-		return;
-	atomic_store_explicit(&other_outcomes, seen + 1, memory_order_relaxed);
-	/* The fast path creates MPTCP: socket() must ask the slow path (a
-	 * TCP-first policy is on the slow path already). */
-	if (seen + 1 == START_OTHER_AFTER && initial_mptcp)
-		atomic_store_explicit(&shim_socket_mode, SHIM_SOCKET_SLOW,
-				      memory_order_relaxed);
 }
 
 bool shim_start_other(void)
 {
-	return shim_rt.may_start_other &&
-	       atomic_load_explicit(&other_outcomes, memory_order_relaxed) >=
-		       START_OTHER_AFTER;
+	return shim_rt.may_start_other && start_guess_other(&guess);
 }
 
 void shim_init_slow(void)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Stats records for `mptcpshim run --stats` (format: stats_record.h). Only
+ * Where the library's stats records go (format: stats_record.h; made by
+ * shim/rules/stats_events.c, which the seccomp supervisor uses too). Only
  * runs when MPTCPSHIM_STATS was given; then each event costs an fstat and a
  * write. The file is opened on the first record and kept on a high,
  * close-on-exec fd; if the app closed or reused that number we notice
@@ -38,18 +39,6 @@ static void raw_close(int fd)
 	shim_real.close(fd);
 }
 
-static void sanitise(char *dst, size_t len, const char *src)
-{
-	size_t i = 0;
-
-	for (; src && src[i] && i + 1 < len; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	dst[i] = '\0';
-}
-
 /* local: room for the name while another thread (or the parent of a
  * fork) is still filling the shared copy. */
 static const char *program_name(char *local, size_t len)
@@ -66,9 +55,9 @@ static const char *program_name(char *local, size_t len)
 
 		exe[n] = '\0';
 		base = strrchr(exe, '/');
-		sanitise(local, len, base ? base + 1 : exe);
+		stats_clean_copy(local, len, base ? base + 1 : exe);
 	} else {
-		sanitise(local, len, program_invocation_short_name);
+		stats_clean_copy(local, len, program_invocation_short_name);
 	}
 	if (atomic_compare_exchange_strong(&program_state, &expected, 1)) {
 		memcpy(program, local, sizeof(program));
@@ -133,26 +122,19 @@ static int records_fd(void)
 	return fresh;
 }
 
-static void record(const char *event, int fd, long a_num, const char *a_text,
-		   long b, const char *text)
+/* The library's records: its own pid and program, its own file. */
+static void emit(const struct stats_writer *w, const char *event, int fd,
+		 const char *a, long b, const char *text)
 {
-	char buf[STATS_RECORD_MAX], clean[STATS_TEXT_MAX], a[32];
-	char name[STATS_PROGRAM_MAX];
+	char buf[STATS_RECORD_MAX], name[STATS_PROGRAM_MAX];
 	int saved = errno;
 	int out, len;
 
-	if (!shim_stats_enabled())
-		return;
-	if (a_text)
-		snprintf(a, sizeof(a), "%s", a_text);
-	else
-		snprintf(a, sizeof(a), "%ld", a_num);
-	sanitise(clean, sizeof(clean), text);
-	len = snprintf(buf, sizeof(buf), "%s\t%ld\t%s\t%s\t%d\t%s\t%ld\t%s\n",
-		       STATS_RECORD_VERSION, (long)getpid(),
-		       program_name(name, sizeof(name)),
-		       event, fd, a, b, clean);
-	if (len > 0 && len < (int)sizeof(buf)) {
+	(void)w;
+	len = stats_format_record(buf, sizeof(buf), (long)getpid(),
+				  program_name(name, sizeof(name)), event, fd,
+				  a, b, text);
+	if (len > 0) {
 		out = records_fd();
 		if (out >= 0 && write(out, buf, len) < 0) {
 			/* Nothing useful to do: stats are best effort. */
@@ -161,47 +143,47 @@ static void record(const char *event, int fd, long a_num, const char *a_text,
 	errno = saved;
 }
 
-void shim_stats_socket(int fd, enum shim_stats_socket_outcome outcome,
-		       int err, const char *reason)
-{
-	static const char *const names[] = {
-		[SHIM_STATS_CONVERTED] = "converted",
-		[SHIM_STATS_KEPT_TCP_POLICY] = "kept_tcp",
-		[SHIM_STATS_CREATION_FALLBACK] = "creation_fallback",
-	};
+static const struct stats_writer writer = { .emit = emit };
 
-	if ((unsigned)outcome >= sizeof(names) / sizeof(names[0]))
-		return;
-	record("socket", fd, 0, names[outcome], err, reason);
+void shim_stats_socket(int fd, enum stats_socket_outcome outcome, int err,
+		       const char *reason)
+{
+	if (shim_stats_enabled())
+		stats_socket(&writer, fd, outcome, err, reason);
 }
 
 void shim_stats_switch(int fd, bool to_mptcp, const char *why)
 {
-	record("switch", fd, 0, to_mptcp ? "mptcp" : "tcp", 0, why);
+	if (shim_stats_enabled())
+		stats_switch(&writer, fd, to_mptcp, why);
 }
 
 void shim_stats_handshake(int fd, bool mptcp, bool accepted)
 {
-	record("handshake", fd, 0, mptcp ? "mptcp" : "tcp", accepted, NULL);
+	if (shim_stats_enabled())
+		stats_handshake(&writer, fd, mptcp, accepted);
 }
 
 void shim_stats_subflows(int fd, unsigned extra_subflows)
 {
-	record("subflows", fd, (long)extra_subflows, NULL, 0, NULL);
+	if (shim_stats_enabled())
+		stats_subflows(&writer, fd, extra_subflows);
 }
 
 void shim_stats_option(int fd, int level, int optname, bool rescued)
 {
-	record("option", fd, level, NULL, optname,
-	       rescued ? "rescued" : "ignored");
+	if (shim_stats_enabled())
+		stats_option(&writer, fd, level, optname, rescued);
 }
 
 void shim_stats_keepalive(int fd)
 {
-	record("keepalive", fd, 0, NULL, 0, NULL);
+	if (shim_stats_enabled())
+		stats_keepalive(&writer, fd);
 }
 
 void shim_stats_warning(const char *message)
 {
-	record("warning", -1, 0, NULL, 0, message);
+	if (shim_stats_enabled())
+		stats_warning(&writer, message);
 }

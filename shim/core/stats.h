@@ -3,21 +3,19 @@
  * Per-process counts for `mptcpshim run --stats`. The hooks call these only
  * when shim_rt.stats is set (MPTCPSHIM_STATS given), so a normal run pays
  * nothing. The implementation writes small O_APPEND records to the location
- * the CLI created; the CLI sums them per program and pid.
+ * the CLI created; the CLI sums them per program and pid. The records
+ * themselves are made by the writer the seccomp route uses too
+ * (shim/rules/stats_events.c); this file only says where they go.
  */
 #ifndef MPTCPSHIM_STATS_H
 #define MPTCPSHIM_STATS_H
 
 #include <stdbool.h>
 
-enum shim_stats_socket_outcome {
-	SHIM_STATS_CONVERTED,		/* created as MPTCP */
-	SHIM_STATS_KEPT_TCP_POLICY,	/* left TCP by the policy */
-	SHIM_STATS_CREATION_FALLBACK,	/* MPTCP refused at socket(): err */
-};
+#include "stats_events.h"
 
 /* Every TCP candidate socket() the shim saw, with what it did. */
-void shim_stats_socket(int fd, enum shim_stats_socket_outcome outcome,
+void shim_stats_socket(int fd, enum stats_socket_outcome outcome,
 		       int err, const char *reason);
 
 /* A socket switched between protocols at connect/listen/option time. */

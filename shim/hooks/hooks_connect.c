@@ -126,6 +126,7 @@ SHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 
 	if (!entry)
 		return shim_real.connect(fd, addr, len);
+	shim_landlock_before(true);
 	if (shim_landlocked() &&
 	    shim_landlock_guard(fd, entry, true, addr, len) < 0)
 		return -1;
@@ -212,6 +213,8 @@ SHIM_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	struct shim_fd *entry = active_entry(fd);
 	int rc;
 
+	if (entry)
+		shim_landlock_before(false);
 	if (entry && shim_landlocked() &&
 	    shim_landlock_guard(fd, entry, false, addr, len) < 0)
 		return -1;

@@ -11,9 +11,11 @@
 
 #include "candidate.h"
 #include "fate.h"
+#include "fate_rule.h"
 #include "fdidentity.h"
 #include "fdtable.h"
 #include "keepalive.h"
+#include "keepalive_rule.h"
 #include "landlock.h"
 #include "landlock_probe.h"
 #include "log.h"
@@ -56,15 +58,13 @@ static int mptcp_refused(int domain, int type, int protocol, int saved,
 static void after_create(int fd, struct shim_fd *entry, bool mptcp, int err,
 			 const char *kept_why)
 {
-	const struct policy_keepalive *ka = &shim_rt.view.keepalive;
-
-	if (entry && ka->enabled && (mptcp || ka->all_tcp))
+	if (entry && keepalive_wanted(&shim_rt.view.keepalive, mptcp))
 		shim_apply_keepalive(fd, entry);
 	if (shim_stats_enabled())
 		shim_stats_socket(fd,
-				  mptcp ? SHIM_STATS_CONVERTED :
-				  err	? SHIM_STATS_CREATION_FALLBACK :
-					  SHIM_STATS_KEPT_TCP_POLICY,
+				  mptcp ? STATS_OUTCOME_CONVERTED :
+				  err	? STATS_OUTCOME_CREATION_FALLBACK :
+					  STATS_OUTCOME_KEPT_TCP_POLICY,
 				  err, kept_why);
 }
 
@@ -153,8 +153,7 @@ static __attribute__((noinline)) int socket_slow(int domain, int type,
 	 * entry now; a mark is what the fast path leaves too, and spares a
 	 * process that opens one socket the mapping of a whole chunk. */
 	if (shim_stats_enabled() || (unsigned)fd >= SHIM_FD_MARKS ||
-	    (shim_rt.view.keepalive.enabled &&
-	     (mptcp || shim_rt.view.keepalive.all_tcp))) {
+	    keepalive_wanted(&shim_rt.view.keepalive, mptcp)) {
 		entry = shim_fd_claim_new(fd, domain, protocol,
 					  mptcp ? SHIM_FD_MPTCP : 0);
 		if (!entry && mptcp)
@@ -266,8 +265,7 @@ SHIM_SELF(socket);
 /* With --stats, what became of an MPTCP connection is read before it goes. */
 static void report_before_close(int fd, struct shim_fd *entry)
 {
-	struct mptcp_info info;
-	socklen_t len = sizeof(info);
+	unsigned subflows;
 	int saved = errno;
 
 	if (!(entry->flags & SHIM_FD_CONNECTING) ||
@@ -277,8 +275,8 @@ static void report_before_close(int fd, struct shim_fd *entry)
 	entry->flags |= SHIM_FD_REPORTED;
 	shim_learn_fate(fd, entry, false);
 	if (!(entry->flags & SHIM_FD_FALLBACK) &&
-	    shim_real.getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) == 0)
-		shim_stats_subflows(fd, info.mptcpi_subflows);
+	    fate_extra_subflows(fd, shim_real.getsockopt, &subflows))
+		shim_stats_subflows(fd, subflows);
 	errno = saved;
 }
 
@@ -338,8 +336,15 @@ SHIM_SELF(close);
  */
 SHIM_EXPORT int close_range(unsigned first, unsigned last, int flags)
 {
-	/* Forgotten first: once closed, a number may be another thread's. */
-	if (!(flags & CLOSE_RANGE_CLOEXEC))
+	/*
+	 * Forgotten first: once closed, a number may be another thread's.
+	 * Not where the kernel refuses the call and closes nothing (EINVAL:
+	 * a flag it does not know, first > last): the entries still answer
+	 * for open sockets. A future flag that closes leaves stale entries,
+	 * which the identity checks (fdidentity.h) never act on.
+	 */
+	if (!(flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) &&
+	    !(flags & CLOSE_RANGE_CLOEXEC))
 		shim_fd_forget_range(first, last);
 	return shim_real.close_range(first, last, flags);
 }

@@ -16,6 +16,8 @@
  * - pthread_once moved into libc at GLIBC_2.34; before, it lives only in
  *   libpthread, which a program need not load: core/once.c instead.
  * - strerrorname_np (GLIBC_2.32): shim_errno_name() in core/log.c.
+ * - pthread_sigmask moved into libc at GLIBC_2.32 (before: libpthread):
+ *   sigprocmask, the same per-thread mask on Linux (system_log.h).
  * - dlsym moved into libc at GLIBC_2.34 (before: libdl): pinned to its
  *   first version where it is used (shim_dlsym.h).
  * musl builds (musl-gcc) see only shim_fstat(), as a plain fstat().

@@ -45,10 +45,11 @@ enum {
 	SHIM_LANDLOCK_CONNECT = 2,	/* connect() is */
 };
 
-/* The accesses the domain handles for sockets of this protocol; 0 outside
+/* Of the accesses in ask (SHIM_LANDLOCK_*), those the domain handles for
+ * sockets of this protocol; only the calls asked about are made. 0 outside
  * a domain, on kernels without Landlock, or when no socket can be made. */
-static inline int shim_landlock_handled(const struct shim_landlock_calls *c,
-					int protocol)
+static inline int shim_landlock_handled_of(const struct shim_landlock_calls *c,
+					   int protocol, int ask)
 {
 	struct sockaddr_in6 wrong = { .sin6_family = AF_INET6 };
 	int fd = c->socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, protocol);
@@ -56,15 +57,26 @@ static inline int shim_landlock_handled(const struct shim_landlock_calls *c,
 
 	if (fd < 0)
 		return 0;
-	if (c->bind(fd, (const struct sockaddr *)&wrong, sizeof(wrong)) != 0 &&
+	if ((ask & SHIM_LANDLOCK_BIND) &&
+	    c->bind(fd, (const struct sockaddr *)&wrong, sizeof(wrong)) != 0 &&
 	    errno == EINVAL)
 		handled |= SHIM_LANDLOCK_BIND;
-	if (c->connect(fd, (const struct sockaddr *)&wrong, sizeof(wrong)) !=
+	if ((ask & SHIM_LANDLOCK_CONNECT) &&
+	    c->connect(fd, (const struct sockaddr *)&wrong, sizeof(wrong)) !=
 		    0 &&
 	    errno == EINVAL)
 		handled |= SHIM_LANDLOCK_CONNECT;
 	c->close(fd);
 	return handled;
+}
+
+/* Both accesses. */
+static inline int shim_landlock_handled(const struct shim_landlock_calls *c,
+					int protocol)
+{
+	return shim_landlock_handled_of(c, protocol,
+					SHIM_LANDLOCK_BIND |
+						SHIM_LANDLOCK_CONNECT);
 }
 
 /*
@@ -105,18 +117,25 @@ static inline int shim_landlock_sys_close(int fd)
 			shim_landlock_sys_connect, shim_landlock_sys_close     \
 	}
 
-/* True when TCP is restricted and MPTCP would not be held to the same
- * rules. errno is preserved. */
-static inline bool shim_landlock_restricts_tcp(
-	const struct shim_landlock_calls *c)
+/* True when TCP is restricted (for the accesses in ask) and MPTCP would
+ * not be held to the same rules. errno is preserved. */
+static inline bool shim_landlock_restricts_tcp_of(
+	const struct shim_landlock_calls *c, int ask)
 {
 	int saved = errno;
-	int tcp = shim_landlock_handled(c, IPPROTO_TCP);
-	bool escape = tcp && (shim_landlock_handled(c, IPPROTO_MPTCP) & tcp) !=
-				     tcp;
+	int tcp = shim_landlock_handled_of(c, IPPROTO_TCP, ask);
+	bool escape = tcp && (shim_landlock_handled_of(c, IPPROTO_MPTCP, tcp) &
+			      tcp) != tcp;
 
 	errno = saved;
 	return escape;
+}
+
+static inline bool shim_landlock_restricts_tcp(
+	const struct shim_landlock_calls *c)
+{
+	return shim_landlock_restricts_tcp_of(c, SHIM_LANDLOCK_BIND |
+						      SHIM_LANDLOCK_CONNECT);
 }
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The stats record format, shared by the writer (shim/core/stats.c) and the
- * reader (cli/run/runstats.c) so the two cannot disagree.
+ * The stats record format, shared by the one writer (shim/rules/stats_events.c,
+ * used by the library and the seccomp supervisor) and the reader
+ * (cli/run/runstats.c) so that they cannot disagree.
  *
  * $MPTCPSHIM_STATS is a private directory made by `mptcpshim run --stats`.
  * Every process appends to STATS_RECORDS_FILE in it, one record per write(2)
@@ -28,6 +29,23 @@
 #define MPTCPSHIM_STATS_RECORD_H
 
 #define STATS_RECORDS_FILE "records"
+
+/* The event names and their values, written by shim/rules/stats_events.c
+ * (for the library and the seccomp route alike) and read by runstats.c. */
+#define STATS_EV_SOCKET "socket"
+#define STATS_EV_SWITCH "switch"
+#define STATS_EV_HANDSHAKE "handshake"
+#define STATS_EV_SUBFLOWS "subflows"
+#define STATS_EV_OPTION "option"
+#define STATS_EV_KEEPALIVE "keepalive"
+#define STATS_EV_WARNING "warning"
+#define STATS_SOCKET_CONVERTED "converted"
+#define STATS_SOCKET_KEPT_TCP "kept_tcp"
+#define STATS_SOCKET_CREATION_FALLBACK "creation_fallback"
+#define STATS_PROTO_MPTCP "mptcp"
+#define STATS_PROTO_TCP "tcp"
+#define STATS_OPTION_RESCUED "rescued"
+#define STATS_OPTION_IGNORED "ignored"
 #define STATS_RECORD_VERSION "v1"
 #define STATS_RECORD_MAX 640
 #define STATS_PROGRAM_MAX 64

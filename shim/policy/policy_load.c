@@ -4,6 +4,7 @@
  * own and merged only if it is safe and clean, so a broken file behaves as
  * if it did not exist; later sources win key by key.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -265,4 +266,27 @@ void policy_sources_default(struct policy_sources *src,
 	env = getenv("MPTCPSHIM_CONFIG");
 	if (env && *env)
 		src->env_file = env;
+}
+
+bool policy_names_matter(const struct policy *policy,
+			 const struct policy_sources *src)
+{
+	DIR *dir;
+	struct dirent *e;
+	bool found = false;
+
+	if (policy && policy->n_apps)
+		return true;
+	if (!src->apps_dir)
+		return false;
+	dir = opendir(src->apps_dir);
+	if (!dir)	/* none there (or unreadable: the shim reads none) */
+		return errno != ENOENT && errno != ENOTDIR && errno != EACCES;
+	while (!found && (e = readdir(dir))) {
+		size_t n = strlen(e->d_name);
+
+		found = n > 5 && strcmp(e->d_name + n - 5, ".conf") == 0;
+	}
+	closedir(dir);
+	return found;
 }

@@ -158,3 +158,22 @@ struct policy_origin policy_setting_item(const struct policy_setting_view *s,
 	policy_ports_format(&l->ports[i], buf, len);
 	return l->ports[i].origin;
 }
+
+bool policy_any_program(const struct policy *policy,
+			bool (*pred)(const struct policy_view *view, void *ctx),
+			void *ctx)
+{
+	struct policy_view view;
+
+	policy_resolve(policy, NULL, &view);
+	if (pred(&view, ctx))
+		return true;
+	for (size_t i = 0; policy && i < policy->n_apps; i++) {
+		const char *names[2] = { policy->apps[i].name, NULL };
+
+		policy_resolve(policy, names, &view);
+		if (pred(&view, ctx))
+			return true;
+	}
+	return false;
+}

@@ -41,6 +41,50 @@ check "LD_PRELOAD alone (drop-in, container ENV): TCP, and the sandbox holds" "$
 check "seccomp route (static): TCP, and the sandbox holds" "$WANT" \
 	"$(run "$LANDLOCK_APP_STATIC" sandbox $ALLOW $DENY 2>/dev/null)"
 
+# A process with a seccomp filter of its own (a service manager's
+# SystemCallFilter=, a client that forbids itself bind()): the probe makes
+# no bind() or connect() before the program does. A launcher's domain is
+# still found, at the program's first bind/connect, and the socket made
+# before is made TCP there.
+preload_alone() {
+	nsx "$NS" env LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD }$SHIM_LIB" "$@"
+}
+check "seccomp filter, launcher's domain: the sandbox holds" "landlock=on
+seccomp=on
+proto=262
+bind_deny=EACCES
+bind_allow=0
+listen=0 listen_proto=6
+connect_deny=EACCES
+connect_allow=0" "$(preload_alone "$LANDLOCK_APP" exec $ALLOW $DENY "$LANDLOCK_APP" filtered $ALLOW $DENY 2>/dev/null)"
+set +e
+nobind=$(preload_alone "$LANDLOCK_APP" nobind $DENY 2>/dev/null)
+rc=$?
+set -e
+check "a client whose filter kills bind(): not killed by the probe, MPTCP" \
+	"0 seccomp=on proto=262 connect=ECONNREFUSED" "$rc $(echo $nobind)"
+set +e
+nobind=$(preload_alone "$LANDLOCK_APP" exec $ALLOW $DENY "$LANDLOCK_APP" nobind $DENY 2>/dev/null)
+rc=$?
+set -e
+check "the same in a launcher's domain: connect refused as TCP would be" \
+	"0 landlock=on seccomp=on proto=262 connect=EACCES" "$rc $(echo $nobind)"
+# run (and policy explain) under such a filter: their own probe runs in a
+# child, which the filter may kill instead of them.
+for cmd in "run -- $LANDLOCK_APP loop 1" "run -- $LANDLOCK_APP_STATIC loop 1"; do
+	set +e
+	out=$(nsx "$NS" "$LANDLOCK_APP" nobind-exec "$MPTCPSHIM_BIN" $cmd 2>/dev/null)
+	rc=$?
+	set -e
+	check "a filter that kills bind(), then mptcpshim $cmd: runs, MPTCP" \
+		"0 seccomp=on proto=262" "$rc $(echo $out)"
+done
+set +e
+nsx "$NS" "$LANDLOCK_APP" nobind-exec "$MPTCPSHIM_BIN" policy explain curl >/dev/null 2>&1
+rc=$?
+set -e
+check "the same, policy explain: not killed" 0 "$rc"
+
 # --stats and -d name the reason, on both routes.
 REASON="kept TCP: the program's Landlock rules restrict TCP and do not apply to MPTCP"
 for app in "$LANDLOCK_APP" "$LANDLOCK_APP_STATIC"; do

@@ -12,12 +12,24 @@
  *   landlock_app exec ALLOW DENY PROG ARGS...   restrict, then exec PROG
  *   landlock_app loop N               N socket()+close(), no domain
  *   landlock_app confined N           the same in a domain (for costs)
+ *   landlock_app filtered ALLOW DENY  a seccomp filter (as a service
+ *                                     manager adds one), then the steps of
+ *                                     sandbox in the domain it was given
+ *                                     (run it under exec)
+ *   landlock_app nobind DENY          no domain; a seccomp filter that
+ *                                     kills bind() (a client's own), then
+ *                                     a socket connects to DENY
+ *   landlock_app nobind-exec PROG ARGS...  that filter, then exec PROG
  * proto=N is SO_PROTOCOL (6 TCP, 262 MPTCP); errors are errno names.
  * Debian 12's headers lack the net part of the API: declared here.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +91,28 @@ static void sandbox(int allow)
 	}
 	close(fd);
 	printf("landlock=on\n");
+}
+
+/* A seccomp filter of the program's own: bind() kills the process when
+ * kill_bind, else everything is allowed (a filter all the same). */
+static void seccomp_filter(bool kill_bind)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bind, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, kill_bind ? SECCOMP_RET_KILL_PROCESS
+						    : SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = code };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+		printf("seccomp=%s\n", strerrorname_np(errno));
+		exit(77);
+	}
+	printf("seccomp=on\n");
 }
 
 static struct sockaddr_in loopback(int port)
@@ -147,12 +181,31 @@ int main(int argc, char **argv)
 		printf("proto=%d\n", p);
 		return 0;
 	}
+	if (argc > 2 && strcmp(argv[1], "nobind-exec") == 0) {
+		seccomp_filter(true);
+		execvp(argv[2], argv + 2);
+		printf("exec=%s\n", strerrorname_np(errno));
+		return 127;
+	}
+	if (argc == 3 && strcmp(argv[1], "nobind") == 0) {
+		struct sockaddr_in a = loopback(atoi(argv[2]));
+		int c;
+
+		seccomp_filter(true);
+		c = tcp();
+		printf("proto=%d\n", protocol(c));
+		printf("connect=%s\n", result(connect(c, (void *)&a, sizeof(a))));
+		return 0;
+	}
 	if (argc < 4)
 		return 2;
 	allow = atoi(argv[2]);
 	deny = atoi(argv[3]);
 	if (strcmp(argv[1], "sandbox") == 0) {
 		sandbox(allow);
+		exercise(allow, deny);
+	} else if (strcmp(argv[1], "filtered") == 0) {
+		seccomp_filter(false);
 		exercise(allow, deny);
 	} else if (strcmp(argv[1], "late") == 0) {
 		struct sockaddr_in a = loopback(deny);

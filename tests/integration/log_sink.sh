@@ -6,7 +6,8 @@
 # a socket at fd 2: the peer receives exactly the program's bytes, and the
 # warning reaches the system log (a journal socket, else /dev/log, both
 # listened to by this test in a private mount namespace) and `run --stats`.
-# A stderr that is a pipe still gets the line.
+# A stderr that is a pipe still gets the line; a data file the program
+# opened at fd 2 before its first socket never does.
 source "$(dirname "$0")/lib.sh"
 
 ns=$(ns_new logsink)
@@ -110,6 +111,74 @@ check "run, inetd-style: the peer receives exactly the program's bytes" \
 check "run --stats shows the warning" 1 \
 	"$(grep -c 'broken.conf:2: .*file ignored' "$ROOT_TMP/out/stats.txt" || true)"
 
+# 2b. A real inetd: xinetd with the library preloaded (as a drop-in on
+# xinetd.service or /etc/ld.so.preload would), its service's fd 0-2 the
+# connection. xinetd's own lines go to its stderr (a pipe here).
+# Not under the sanitizers: their runtime preloaded into xinetd, an
+# uninstrumented daemon that forks and execs, is not what this checks.
+if command -v xinetd >/dev/null && [ -z "${T_SANITIZED:-}" ]; then
+	cat >"$ROOT_TMP/xinetd.conf" <<EOF2
+defaults
+{
+}
+service mptcpshim-test
+{
+	type = UNLISTED
+	port = 7007
+	bind = 127.0.0.1
+	socket_type = stream
+	protocol = tcp
+	wait = no
+	user = root
+	server = /bin/sh
+	server_args = $ROOT_TMP/svc7007
+}
+EOF2
+	printf '#!/bin/sh\nexec %s\n' "$SERVICE" >"$ROOT_TMP/svc7007"
+	rm -f "$ROOT_TMP/out/journal.log"
+	in_sink journal "
+		$preload timeout 30 xinetd -dontfork -stayalive -pidfile $ROOT_TMP/xinetd.pid -f $ROOT_TMP/xinetd.conf 2>/dev/null &
+		for i in \$(seq 1 100); do ss -Hltn 'sport = :7007' | grep -q . && break; sleep 0.05; done
+		timeout 30 socat -u TCP:127.0.0.1:7007 CREATE:\$out/xinetd.peer
+		# The service's warning is sent before its bytes: in the log by now.
+		kill %2 2>/dev/null || true
+	"
+	check "xinetd service: the peer receives exactly the program's bytes" \
+		"$body" "$(cat "$ROOT_TMP/out/xinetd.peer")"
+	check_ge "xinetd service: its warning is in the journal" 1 \
+		"$(grep -c 'MESSAGE=.*broken.conf:2: .*file ignored' "$ROOT_TMP/out/journal.log" || true)"
+else
+	echo "note: xinetd not installed, or a sanitizer build; its case is not checked"
+fi
+
+# 3b. `run` itself stands on the connection's fd 2 too: its own lines (the
+# route under -d; the seccomp route's policy warnings, from the supervisor)
+# go to the journal, never to the peer.
+rm -f "$ROOT_TMP/out/journal.log"
+inetd journal 7005 "$MPTCPSHIM_BIN run -d -- $SERVICE"
+check "run -d, inetd-style: the peer receives exactly the program's bytes" \
+	"$body" "$(cat "$ROOT_TMP/out/journal.peer")"
+check "run -d: its route line is in the journal" 1 \
+	"$(grep -c 'MESSAGE=mptcpshim run: route: ' "$ROOT_TMP/out/journal.log" || true)"
+# run --stats without --stats-file: the report is for stderr, which here
+# is the connection: the system log takes it, a line per record.
+rm -f "$ROOT_TMP/out/journal.log"
+inetd journal 7008 "$MPTCPSHIM_BIN run --stats -- $SERVICE"
+check "run --stats, inetd-style: the peer receives exactly the program's bytes" \
+	"$body" "$(cat "$ROOT_TMP/out/journal.peer")"
+check "run --stats: the report is in the journal" 1 \
+	"$(grep -c 'MESSAGE=mptcpshim run: mptcpshim run --stats: exit status 0' "$ROOT_TMP/out/journal.log" || true)"
+if command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; then
+	rm -f "$ROOT_TMP/out/journal.log"
+	inetd journal 7006 "$MPTCPSHIM_BIN run -c $ROOT_TMP/broken.conf -- busybox wget -qO- http://127.0.0.1:8080/body.txt"
+	check "run, seccomp route, inetd-style: the peer receives exactly the program's bytes" \
+		"$body" "$(cat "$ROOT_TMP/out/journal.peer")"
+	check "the supervisor's policy warning is in the journal" 1 \
+		"$(grep -c 'MESSAGE=mptcpshim run: seccomp route: policy .*broken.conf:2: ' "$ROOT_TMP/out/journal.log" || true)"
+else
+	echo "note: no static busybox; the seccomp route's case is not checked"
+fi
+
 # 4. A program that closed stderr: its connection gets fd 2, and a warning
 # (an option that costs MPTCP) comes after. The peer must get "hello" only.
 rm -f "$ROOT_TMP/out/journal.log"
@@ -133,6 +202,25 @@ check "closed stderr: the peer on fd 2 receives exactly the program's bytes" \
 check "closed stderr: the warning is in the journal" 1 \
 	"$(grep -c 'MESSAGE=.*TCP_USER_TIMEOUT costs MPTCP' "$ROOT_TMP/out/journal.log" || true)"
 
+# 4b. A daemon that closed stderr and opened its data file (it lands at fd
+# 2) before its first socket: the file is not the stream the user gave, so
+# the policy warning of that socket() goes to the journal, not into the data.
+rm -f "$ROOT_TMP/out/journal.log"
+in_sink journal "
+	$preload timeout 30 $PY -c '
+import os, socket
+os.close(2)
+f = open(\"$ROOT_TMP/out/data.bin\", \"wb\", buffering=0)
+assert f.fileno() == 2, f.fileno()
+socket.socket().close()
+f.write(b\"DATA\")
+'
+"
+check "closed stderr, data file at fd 2: the file holds exactly the program's bytes" \
+	DATA "$(cat "$ROOT_TMP/out/data.bin")"
+check "closed stderr, data file at fd 2: the warning is in the journal" 1 \
+	"$(grep -c 'MESSAGE=.*broken.conf:2: .*file ignored' "$ROOT_TMP/out/journal.log" || true)"
+
 # 5. stderr a pipe (the usual case): the line is there, the journal empty.
 rm -f "$ROOT_TMP/out/journal.log"
 in_sink journal "$preload $SERVICE 2>&1 >/dev/null | cat > \$out/pipe.err"
@@ -140,5 +228,37 @@ check "stderr a pipe: the warning is on it" 1 \
 	"$(grep -c '^mptcpshim\[[0-9]*\]: warning: .*broken.conf:2: ' "$ROOT_TMP/out/pipe.err" || true)"
 check "stderr a pipe: nothing in the journal" 0 \
 	"$(cat "$ROOT_TMP/out/journal.log" 2>/dev/null | wc -c)"
+
+# 6. stderr a pipe whose reader has gone (`prog 2>&1 | head -1`, a dead
+# logger): a warning must not kill with SIGPIPE a program that never
+# writes there itself, nor `run` before it starts the program; the line
+# goes to the journal. The read end is closed before CMD starts (no race
+# with a reader's exit). widowed CMD...: CMD's exit status in widowed.rc,
+# its stdout in widowed.out.
+widowed() {
+	rm -f "$ROOT_TMP/out/journal.log" "$ROOT_TMP/out/widowed.out"
+	in_sink journal "
+		$PY -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+rc = subprocess.call(sys.argv[1:], stderr=w, stdout=open(\"$ROOT_TMP/out/widowed.out\", \"w\"))
+open(\"$ROOT_TMP/out/widowed.rc\", \"w\").write(str(rc))
+' $*
+	"
+}
+widowed $preload $SOCKPROBE table
+check "stderr a pipe without reader: the program is not killed by SIGPIPE" 0 \
+	"$(cat "$ROOT_TMP/out/widowed.rc")"
+check_ge "and its own output is complete" 1 \
+	"$(grep -c . "$ROOT_TMP/out/widowed.out" || true)"
+check "and the warning is in the journal" 1 \
+	"$(grep -c 'MESSAGE=.*broken.conf:2: .*file ignored' "$ROOT_TMP/out/journal.log" || true)"
+widowed $MPTCPSHIM_BIN run -d -- $SOCKPROBE table
+check "run -d, stderr without reader: run is not killed by SIGPIPE" 0 \
+	"$(cat "$ROOT_TMP/out/widowed.rc")"
+check_ge "and the program ran" 1 "$(grep -c . "$ROOT_TMP/out/widowed.out" || true)"
+check "and run's route line is in the journal" 1 \
+	"$(grep -c 'MESSAGE=mptcpshim run: route: ' "$ROOT_TMP/out/journal.log" || true)"
 
 finish

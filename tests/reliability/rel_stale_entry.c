@@ -9,6 +9,7 @@
  * fixtures/include_loopback4.conf, where connect() to 127.0.0.1 switches
  * a TCP socket to MPTCP, replaying its options.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -81,6 +82,23 @@ static void test_raw_close_then_raw_socket(void **state)
 	close(other);
 }
 
+/* A close_range() the kernel refuses (EINVAL: an unknown flag) closes
+ * nothing: the socket's entry still answers. */
+static void test_refused_close_range_keeps_entry(void **state)
+{
+	int fd = socket_with_remembered_options();
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	(void)state;
+	errno = 0;
+	assert_int_equal(close_range(fd, fd, 1u << 14), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(getsockopt(fd, IPPROTO_IP, IP_TTL, &v, &len), 0);
+	assert_int_equal(v, 99);
+	close(fd);
+}
+
 /* The file the entry was made for still reads back what it remembers. */
 static void test_own_socket_reads_back(void **state)
 {
@@ -147,6 +165,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_own_socket_reads_back),
 		cmocka_unit_test(test_raw_close_range_then_udp),
 		cmocka_unit_test(test_raw_close_then_raw_socket),
+		cmocka_unit_test(test_refused_close_range_keeps_entry),
 	};
 	const struct CMUnitTest rebuild[] = {
 		cmocka_unit_test(test_no_rebuild_of_another_socket),

@@ -107,4 +107,113 @@ printf '[app:mygo]\nexclude = 10.0.0.0/8\n' >"$T/p.conf"
 check "doctor, Go, exclude list: a warning that it cannot reach Go" \
 	"PASS WARN" "$(doctor_go)"
 
+# run's route for Go 1.21+ follows the policy: GODEBUG when it can say
+# everything, the seccomp route when there are destination or port rules
+# (or per-option modes), which only the supervisor applies.
+route_of() {
+	"$MPTCPSHIM_BIN" run -d -c "$T/p.conf" -- "$T/mygo" 2>&1 >/dev/null |
+		grep -o 'route: [a-z]*' | head -1
+}
+check "run, Go 1.21+, exclude list: the seccomp route" "route: seccomp" "$(route_of)"
+check "run -d says why" 1 "$("$MPTCPSHIM_BIN" run -d -c "$T/p.conf" -- "$T/mygo" 2>&1 |
+	grep -c 'GODEBUG=multipathtcp cannot express its destination and port rules')"
+check "policy explain says so too (a name, found in PATH as run would)" 1 \
+	"$(PATH="$T:$PATH" "$MPTCPSHIM_BIN" policy explain -c "$T/p.conf" mygo |
+		grep -c '^route: *seccomp (.*GODEBUG=multipathtcp cannot express')"
+printf '[app:mygo]\nunsupported_option.TCP_USER_TIMEOUT = ignore\n' >"$T/p.conf"
+check "run, Go 1.21+, a per-option mode: the seccomp route" "route: seccomp" "$(route_of)"
+printf '[app:mygo]\nlisten = false\n' >"$T/p.conf"
+check "run, Go 1.21+, no such rule: GODEBUG (preload route)" "route: preload" "$(route_of)"
+
+# A Go program that links a Landlock package (a package of its own named
+# landlock here, as go-landlock's is) may restrict its TCP itself. Go
+# makes its sockets without libc, so nothing sees it do so, and Landlock's
+# TCP rules do not hold for MPTCP: run, env, enable give it multipathtcp=0
+# whatever the policy says, and doctor warns. A program that merely names
+# the system calls (a container tool's seccomp profile: podman) is not
+# taken for one. The version string is rewritten as above; the programs
+# are run, but never restrict themselves (no argument).
+mkdir -p "$T/gopath/src/sandbox/landlock" "$T/gosandbox" "$T/goprofile"
+cat >"$T/gopath/src/sandbox/landlock/landlock.go" <<'EOF2'
+package landlock
+
+import "syscall"
+
+func RestrictSelf(fd uintptr) error {
+	if _, _, e := syscall.Syscall(446, fd, 0, 0); e != 0 {
+		return e
+	}
+	return nil
+}
+EOF2
+cat >"$T/gosandbox/main.go" <<'EOF2'
+package main
+
+import (
+	"fmt"
+	"os"
+	"sandbox/landlock"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		fmt.Println(landlock.RestrictSelf(0))
+	}
+	fmt.Println(os.Getenv("GODEBUG"))
+}
+EOF2
+cat >"$T/goprofile/main.go" <<'EOF2'
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+var profile = []string{"landlock_add_rule", "landlock_create_ruleset",
+	"landlock_restrict_self"}
+
+func main() {
+	if len(os.Args) > 1 {
+		fmt.Println(profile)
+	}
+	fmt.Println(os.Getenv("GODEBUG"))
+}
+EOF2
+(cd "$T/gosandbox" && GOFLAGS= GO111MODULE=off GOTOOLCHAIN=local go build -ldflags=-s -o "$T/go-sandbox" main.go)
+(cd "$T/goprofile" && GOFLAGS= GO111MODULE=off GOTOOLCHAIN=local go build -ldflags=-s -o "$T/go-profile" main.go)
+if [ "$minor" -lt 21 ]; then
+	LC_ALL=C sed "s/$V/$NEW/g" "$T/go-profile" >"$T/mygo-profile"
+else
+	cp "$T/go-profile" "$T/mygo-profile"
+fi
+chmod +x "$T/mygo-profile"
+if [ "$minor" -lt 21 ]; then
+	LC_ALL=C sed "s/$V/$NEW/g" "$T/go-sandbox" >"$T/mygo-sandbox"
+else
+	cp "$T/go-sandbox" "$T/mygo-sandbox"
+fi
+chmod +x "$T/mygo-sandbox"
+printf '[global]\n' >"$T/p.conf"
+check "run, a Go program linking Landlock: multipathtcp=0" multipathtcp=0 \
+	"$("$MPTCPSHIM_BIN" run -c "$T/p.conf" -- "$T/mygo-sandbox")"
+check "run, the same policy, a Go program without: multipathtcp=1" multipathtcp=1 \
+	"$("$MPTCPSHIM_BIN" run -c "$T/p.conf" -- sh -c 'echo "$GODEBUG"')"
+check "run, a Go program that only names the system calls: multipathtcp=1" multipathtcp=1 \
+	"$("$MPTCPSHIM_BIN" run -c "$T/p.conf" -- "$T/mygo-profile")"
+check "env PROGRAM, a Go program linking Landlock: off" \
+	"export GODEBUG='multipathtcp=0'" \
+	"$("$MPTCPSHIM_BIN" env -c "$T/p.conf" "$T/mygo-sandbox" | grep GODEBUG)"
+mkdir -p "$R/usr/bin"
+cp "$T/mygo-sandbox" "$R/usr/bin/mygo-sandbox"
+printf '[Service]\nExecStart=/usr/bin/mygo-sandbox\n' \
+	>"$R/usr/lib/systemd/system/mygo-sandbox.service"
+check "enable, ExecStart a Go program linking Landlock: off" \
+	"Environment=GODEBUG=multipathtcp=0" \
+	"$(MPTCPSHIM_CONFIG="$T/p.conf" "$MPTCPSHIM_BIN" enable --root "$R" \
+		--dry-run mygo-sandbox.service 2>/dev/null | grep GODEBUG)"
+check "doctor warns about it" 1 \
+	"$("$MPTCPSHIM_BIN" doctor "$T/mygo-sandbox" 2>&1 |
+		grep -c '^WARN.*links a Landlock library.*multipathtcp=0')"
+
 finish

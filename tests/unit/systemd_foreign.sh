@@ -107,4 +107,45 @@ check "'..' links stop at the image's /" 0 "$rc"
 check_contains "the image's unit was read" "LD_PRELOAD=/k/inside.so:" \
 	"$(cat "$K/etc/systemd/system/web.service.d/50-mptcpshim.conf" 2>/dev/null)"
 
+# Drop-ins of other names that are not regular files: systemd skips them;
+# enable, status and disable must too, and never wait on a FIFO (opening
+# one for reading blocks until a writer comes). Bounded by timeout.
+P=$T/image4
+mkdir -p "$P/etc/systemd/system/web.service.d" "$P/etc/systemd/system/web.service.d/20-dir.conf"
+printf '[Service]\nExecStart=/bin/true\n' >"$P/etc/systemd/system/web.service"
+mkfifo "$P/etc/systemd/system/web.service.d/10-fifo.conf"
+for verb in enable status disable; do
+	set +e
+	err=$(timeout 10 "$MPTCPSHIM_BIN" $verb --root "$P" web 2>&1 >/dev/null)
+	rc=$?
+	set -e
+	check "$verb with a FIFO and a directory among the drop-ins: exit 0, no wait" 0 "$rc"
+done
+[ -p "$P/etc/systemd/system/web.service.d/10-fifo.conf" ] && ok "the FIFO is left" || bad "the FIFO is gone"
+
+# --root that is not a directory is a usage error (2), like one that does
+# not exist, not a failed check with a path glued below a file.
+: >"$T/afile"
+for verb in enable disable status; do
+	run $verb --root "$T/afile" web
+	check "$verb --root FILE: exit 2" 2 "$rc"
+	check_contains "$verb --root FILE says so" "--root $T/afile: not a directory" "$err"
+done
+
+# A hostile unit file: one 1 GiB line of NULs (sparse: no disk used).
+# systemd refuses lines over 1 MiB; enable reads no more than that, in
+# bounded memory (ulimit -v; not under the sanitizers, which reserve
+# terabytes of address space), and says so.
+Q=$T/image5
+mkdir -p "$Q/etc/systemd/system"
+truncate -s 1G "$Q/etc/systemd/system/huge.service"
+set +e
+err=$( (if ! ldd "$MPTCPSHIM_BIN" | grep -q libasan; then ulimit -v 262144; fi
+	timeout 20 "$MPTCPSHIM_BIN" enable --dry-run --root "$Q" huge) 2>&1 >/dev/null)
+rc=$?
+set -e
+check "enable on a unit file with a 1 GiB line: exit 0 in bounded time and memory" 0 "$rc"
+check_contains "it says the line is longer than systemd reads" \
+	"huge.service:1: line longer than systemd reads (1 MiB)" "$err"
+
 finish

@@ -91,4 +91,26 @@ for style in --shell --systemd --containerfile; do
 	expect_out "mptcpshim env: cannot write LD_PRELOAD safely: the dynamic loader splits LD_PRELOAD at spaces and colons"
 done
 
+# --shell: every value written, the environment's GODEBUG and LD_PRELOAD
+# merged in included, evaluates back to its exact bytes, or env refuses
+# (exit 2) the bytes its text output would print escaped (\xNN, which eval
+# would set literally): a carriage return, ESC, bytes that are not UTF-8.
+for v in $'cr\rx' $'esc\x1b[31m' $'\xff\xfe' $'c1\xc2\x9b'; do
+	GODEBUG=$v expect_rc 2 "$BIN" env --shell
+	check_contains "GODEBUG $(printf %q "$v"): refused" "cannot write GODEBUG safely" "$out"
+done
+LD_PRELOAD=$'/x\r.so' expect_rc 2 "$BIN" env --shell
+check_contains "an LD_PRELOAD to merge with a CR: refused" "cannot write LD_PRELOAD safely" "$out"
+crpol="$work/cr"$'\r'"x.conf"
+: >"$crpol"
+expect_rc 2 "$BIN" env --shell -c "$crpol"
+check_contains "a policy path with a CR: refused" "cannot write MPTCPSHIM_CONFIG safely" "$out"
+expect_rc 0 "$BIN" env --systemd -c "$crpol"
+expect_out "Environment=\"MPTCPSHIM_CONFIG=$work/cr\\x0dx.conf\""
+for v in $'tab\tx' $'nl\nx' "q'\$(x)\`y\`\\ %h" 'é'; do
+	GODEBUG=$v expect_rc 0 "$BIN" env --shell
+	check "GODEBUG $(printf %q "$v") evaluates back" "$v,multipathtcp=1" \
+		"$(env -i bash -c "$out"'; printf %s "$GODEBUG"')"
+done
+
 finish

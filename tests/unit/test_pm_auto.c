@@ -446,6 +446,48 @@ static void test_unused_addresses(void **state)
 					     "mptcpd runs"));
 }
 
+/* Interface names may hold '$', quotes, ';' (only '/', ':' and spaces
+ * are refused): the commands printed for the user to paste keep each one a
+ * single shell word, in the plan and in pm_check's fixes. */
+static void test_hostile_interface_names(void **state)
+{
+	static const struct rtnl_addr odd[] = {
+	    {.family = AF_INET, .ifindex = 2, .ifname = "e$(id)",
+	     .address = "10.0.1.1"},
+	    {.family = AF_INET, .ifindex = 3, .ifname = "q'x;y",
+	     .address = "10.0.2.1"},
+	};
+	struct pm_unused_address u = {.family = AF_INET,
+				      .address = "10.0.3.1",
+				      .ifname = "`reboot`",
+				      .cause = "x"};
+	struct pm_endpoint ep = usable_endpoint(0);
+	struct pm_state st = {.limits_known = true};
+	struct pm_auto_opts o = {0};
+	struct pm_warning w[8];
+	struct pm_plan p;
+	char cmd[256];
+	size_t n;
+
+	(void)state;
+	p = plan(&st, odd, 2, &o);
+	pm_action_command(&p.act[0], cmd, sizeof(cmd));
+	assert_string_equal(cmd, "ip mptcp endpoint add 10.0.1.1 dev 'e$(id)' "
+				 "subflow");
+	pm_action_command(&p.act[1], cmd, sizeof(cmd));
+	assert_string_equal(cmd, "ip mptcp endpoint add 10.0.2.1 dev "
+				 "'q'\\''x;y' subflow");
+	pm_plan_free(&p);
+
+	st = (struct pm_state){
+	    .ep = &ep, .n = 1, .env_probed = true, .unused = &u, .nunused = 1};
+	n = pm_check(&st, w, 8);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(w[i].id, "interface_without_endpoint") == 0)
+			assert_non_null(strstr(w[i].fix, "dev '`reboot`' "));
+	assert_true(has_warning(&st, "interface_without_endpoint"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +500,7 @@ int main(void)
 	    cmocka_unit_test(test_flush_and_limits),
 	    cmocka_unit_test(test_routing_warnings),
 	    cmocka_unit_test(test_unused_addresses),
+	    cmocka_unit_test(test_hostile_interface_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "policy.h"
 #include "route.h"
 #include "run.h"
 
@@ -132,9 +133,66 @@ static void test_limits_listed(void **state)
 	(void)state;
 	while (route_seccomp_limits[n])
 		n++;
-	/* policy explain and the man page state each of these. */
-	assert_true(n >= 5);
-	assert_non_null(strstr(route_seccomp_limits[0], "destination"));
+	/* policy explain and the man page state each of these, with its
+	 * reason; destination rules and option rescue are no longer among
+	 * them (the supervisor applies them). */
+	assert_true(n >= 4);
+	for (size_t i = 0; i < n; i++) {
+		assert_null(strstr(route_seccomp_limits[i], "[destinations]"));
+		assert_null(strstr(route_seccomp_limits[i], "unsupported_option"));
+		assert_true(strchr(route_seccomp_limits[i], '(') != NULL);
+	}
+}
+
+static struct policy *policy_from(const char *text, struct policy_view *v)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	struct policy *p;
+
+	assert_non_null(in);
+	p = policy_load_stream(in, "test", NULL, NULL);
+	fclose(in);
+	assert_non_null(p);
+	policy_resolve(p, NULL, v);
+	return p;
+}
+
+/* Go 1.21+: GODEBUG unless the policy has rules it cannot express; older
+ * or unknown versions: the seccomp route whatever the policy. */
+static void test_go_route(void **state)
+{
+	static const struct {
+		const char *policy, *version;
+		bool seccomp;
+		const char *why;
+	} cases[] = {
+		{ "[global]\nmode = all\n", "go1.22.1", false, "reaches it" },
+		{ "[global]\nmode = all\n[destinations]\nexclude = 10.0.0.0/8\n",
+		  "go1.22.1", true, "destination and port rules" },
+		{ "[global]\nmode = all\n[destinations]\nports = 443\n",
+		  "go1.21.0", true, "destination and port rules" },
+		{ "[global]\nmode = all\nunsupported_option.TCP_USER_TIMEOUT = ignore\n",
+		  "go1.23", true, "per-option modes" },
+		/* Off for the program: GODEBUG's 0 says everything. */
+		{ "[global]\nmode = all\nconnect = false\nlisten = false\n"
+		  "[destinations]\nexclude = 10.0.0.0/8\n",
+		  "go1.22.1", false, "reaches it" },
+		{ "[global]\nmode = all\n", "go1.20.14", true, "older than Go 1.21" },
+		{ "[global]\nmode = all\n", "", true, "unknown version" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct route_choice c = { 0 };
+		struct policy_view v;
+		struct policy *p = policy_from(cases[i].policy, &v);
+
+		route_judge_go("/x/goprog", cases[i].version, &v, &c);
+		assert_int_equal(c.seccomp, cases[i].seccomp);
+		if (!strstr(c.why, cases[i].why))
+			fail_msg("case %zu: %s", i, c.why);
+		policy_free(p);
+	}
 }
 
 int main(void)
@@ -145,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_static),
 		cmocka_unit_test(test_scripts),
 		cmocka_unit_test(test_limits_listed),
+		cmocka_unit_test(test_go_route),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

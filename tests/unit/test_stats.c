@@ -120,13 +120,13 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	errno = 4321;
-	shim_stats_socket(5, SHIM_STATS_CONVERTED, 0, NULL);
+	shim_stats_socket(5, STATS_OUTCOME_CONVERTED, 0, NULL);
 	assert_int_equal(errno, 4321);
-	shim_stats_socket(6, SHIM_STATS_KEPT_TCP_POLICY, 0,
+	shim_stats_socket(6, STATS_OUTCOME_KEPT_TCP_POLICY, 0,
 			  "destination excluded\t(127.0.0.0/8)\n");
-	shim_stats_socket(7, SHIM_STATS_KEPT_TCP_POLICY, 0,
+	shim_stats_socket(7, STATS_OUTCOME_KEPT_TCP_POLICY, 0,
 			  "destination excluded\t(127.0.0.0/8)\n");
-	shim_stats_socket(8, SHIM_STATS_CREATION_FALLBACK, ENOPROTOOPT, NULL);
+	shim_stats_socket(8, STATS_OUTCOME_CREATION_FALLBACK, ENOPROTOOPT, NULL);
 	shim_stats_switch(5, false, "unsupported option");
 	shim_stats_switch(6, true, "port 443 listed");
 	shim_stats_handshake(5, false, false);
@@ -179,13 +179,13 @@ static void test_fork_child_has_own_pid(void **state)
 	int status;
 
 	(void)state;
-	shim_stats_socket(3, SHIM_STATS_CONVERTED, 0, NULL);
+	shim_stats_socket(3, STATS_OUTCOME_CONVERTED, 0, NULL);
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
 		/* Inherits the open fd: must still name itself. */
-		shim_stats_socket(3, SHIM_STATS_CONVERTED, 0, NULL);
-		shim_stats_socket(4, SHIM_STATS_CONVERTED, 0, NULL);
+		shim_stats_socket(3, STATS_OUTCOME_CONVERTED, 0, NULL);
+		shim_stats_socket(4, STATS_OUTCOME_CONVERTED, 0, NULL);
 		_exit(0);
 	}
 	assert_int_equal(waitpid(child, &status, 0), child);
@@ -250,7 +250,7 @@ static void test_disabled_writes_nothing(void **state)
 
 	(void)state;
 	shim_rt.stats = false;
-	shim_stats_socket(3, SHIM_STATS_CONVERTED, 0, NULL);
+	shim_stats_socket(3, STATS_OUTCOME_CONVERTED, 0, NULL);
 	shim_stats_keepalive(3);
 	shim_rt.stats = true;
 	assert_true(stat(records, &st) < 0 || st.st_size == 0);

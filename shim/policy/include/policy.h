@@ -190,6 +190,14 @@ void policy_for_each_source(const struct policy *policy, policy_source_fn fn,
 bool policy_role_possible(const struct policy_view *view,
 			  enum policy_role role);
 bool policy_has_destination_rules(const struct policy_view *view);
+/*
+ * Whether the program's names can change the view: the policy has an
+ * [app:NAME] section, or the sources have an apps.d directory with any
+ * NAME.conf in it. When not, one view serves every program (the seccomp
+ * supervisor then needs no names from /proc).
+ */
+bool policy_names_matter(const struct policy *policy,
+			 const struct policy_sources *src);
 /* The connect/listen key alone, whether or not the program is converted:
  * for settings that serve every program (`mptcpshim env`). */
 bool policy_role_on(const struct policy_view *view, enum policy_role role);

@@ -65,4 +65,14 @@ void policy_for_each_app_setting(const struct policy *policy, size_t app,
 struct policy_origin policy_setting_item(const struct policy_setting_view *s,
 					 size_t i, char *buf, size_t len);
 
+/*
+ * Whether pred holds for the view of some program: one not named in the
+ * policy, or one of its [app:NAME] sections (apps.d files are loaded per
+ * program and are not seen here). For settings that must serve every
+ * program a process may run (the seccomp route's filter).
+ */
+bool policy_any_program(const struct policy *policy,
+			bool (*pred)(const struct policy_view *view, void *ctx),
+			void *ctx);
+
 #endif
