@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * `mptcpshim policy check|explain|show`: the CLI face of the policy
- * module. This file dispatches the verbs; cmd_policy_check.c,
- * cmd_policy_explain.c and cmd_policy_show.c are the verbs, policy_verbs.c
- * what they share.
+ * `mptcpshim policy check|explain|show|compile`: the CLI face of the
+ * policy module. This file dispatches the verbs; cmd_policy_check.c,
+ * cmd_policy_explain.c, cmd_policy_show.c and cmd_policy_compile.c are the
+ * verbs, policy_verbs.c what they share.
  */
 #include "cli.h"
 #include "policy_verbs.h"
@@ -12,6 +12,7 @@ static const struct cli_command verbs[] = {
 	{ "check", policy_check_cmd, NULL },
 	{ "explain", policy_explain_cmd, NULL },
 	{ "show", policy_show_cmd, NULL },
+	{ "compile", policy_compile_cmd, NULL },
 };
 
 int cmd_policy(int argc, char **argv)

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "policy_index.h"
 #include "policy_verbs.h"
 #include "strbuf.h"
 
@@ -47,6 +48,20 @@ static void print_problem(void *ctx, const char *file, unsigned line,
 }
 
 /* Returns the number of problems in path; 0 when clean. */
+/* The compiled index beside a clean path, if any: the shim ignores a
+ * stale one (and reads the whole file), worth knowing after an edit. */
+static void report_index(struct out *out, const char *path)
+{
+	static const char *const names[] = { "none", "current", "stale" };
+	enum policy_index_state state = policy_index_state(path);
+
+	out_string(out, "compiled_index", NULL, names[state]);
+	if (state == POLICY_INDEX_UNUSABLE)
+		out_text(out, "%s%s: stale or unusable, so not used "
+				"(run 'mptcpshim policy compile %s')\n", path,
+				POLICY_INDEX_SUFFIX, path);
+}
+
 static int check_one(struct out *out, const char *path)
 {
 	struct check_state st = { .out = out };
@@ -69,8 +84,10 @@ static int check_one(struct out *out, const char *path)
 	}
 	out_array_close(out);
 	out_bool(out, "ok", NULL, st.problems == 0);
-	if (st.problems == 0)
+	if (st.problems == 0) {
 		out_text_string(out, "%s: ok\n", path);
+		report_index(out, path);
+	}
 	out_object_close(out);
 	return st.problems;
 }

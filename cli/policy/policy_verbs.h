@@ -17,6 +17,7 @@ void policy_usage(FILE *fp);
 int policy_check_cmd(int argc, char **argv);
 int policy_explain_cmd(int argc, char **argv);
 int policy_show_cmd(int argc, char **argv);
+int policy_compile_cmd(int argc, char **argv);
 
 /*
  * Loads the policy the shim would load for a program called program (NULL:

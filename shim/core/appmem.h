@@ -14,4 +14,7 @@
  * of them is not readable. */
 bool shim_copy_from_app(void *dst, const void *src, size_t len);
 
+/* In a fork child: the cached pid is the parent's. */
+void shim_appmem_after_fork(void);
+
 #endif

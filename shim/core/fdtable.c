@@ -6,8 +6,10 @@
 
 #include "fdtable.h"
 
-_Atomic(struct shim_fd *) shim_fd_chunks[SHIM_FD_MAX_CHUNKS];
-uint8_t shim_fd_marks[SHIM_FD_MARKS];
+/* Not in .bss (see SHIM_BIG_DATA in real.h): no mmap() at load. */
+_Atomic(struct shim_fd *) shim_fd_chunks[SHIM_FD_MAX_CHUNKS]
+	__attribute__((section("shim_big_data")));
+uint8_t shim_fd_marks[SHIM_FD_MARKS] __attribute__((section("shim_big_data")));
 
 /*
  * mmap rather than malloc: this can run in a signal handler or a vfork

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Sockets shared with other processes or another copy of the shim. */
-#include "shim_dlsym.h"
 #include <pthread.h>
 #include <string.h>
 
+#include "appmem.h"
 #include "fdtable.h"
 #include "inherit.h"
 #include "real.h"
@@ -19,11 +19,21 @@ static void share_all(void)
 	shim_fd_share_all();
 }
 
-void shim_track_forks(void)
+static void (*child_extra)(void);
+
+static void share_all_in_child(void)
+{
+	share_all();
+	shim_appmem_after_fork();
+	child_extra();
+}
+
+void shim_track_forks(void (*in_child)(void))
 {
 	/* vfork() and posix_spawn() run no handlers: their child execs or
 	 * exits, and only sockets without FD_CLOEXEC outlive the exec. */
-	pthread_atfork(share_all, share_all, share_all);
+	child_extra = in_child;
+	pthread_atfork(share_all, share_all, share_all_in_child);
 }
 
 void shim_note_passed_fds(const struct msghdr *msg)
@@ -50,18 +60,14 @@ void shim_note_passed_fds(const struct msghdr *msg)
 }
 
 /*
- * Every copy exports this marker; symbol lookup from the global scope
- * finds the first copy loaded, so each copy can tell whether it is that
- * one. Our own address comes from a hidden alias, as a reference to the
- * exported name would itself be interposed by the first copy.
+ * Every copy exports this marker, so each copy can tell whether an object
+ * loaded before it (the global scope's order) is another copy.
  */
 SHIM_EXPORT const char mptcpshim_copy_marker[] = "mptcpshim";
-extern const char shim_own_copy_marker[sizeof("mptcpshim")]
-	__attribute__((alias("mptcpshim_copy_marker"), visibility("hidden")));
 
 bool shim_another_copy_active(void)
 {
-	const void *first = dlsym(RTLD_DEFAULT, "mptcpshim_copy_marker");
-
-	return first && first != (const void *)shim_own_copy_marker;
+	/* The walk that resolves the real calls looks for the marker in
+	 * the objects before ours (symbol_walk.h): no dlsym(). */
+	return shim_real_another_copy_first();
 }

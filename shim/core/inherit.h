@@ -10,8 +10,9 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
-/* Registers the fork handlers that mark every socket shared; once. */
-void shim_track_forks(void);
+/* Registers the fork handlers that mark every socket shared, and in_child
+ * to run in the child after them; once. */
+void shim_track_forks(void (*in_child)(void));
 
 /* After a successful sendmsg(): every tracked fd it passed is shared. */
 void shim_note_passed_fds(const struct msghdr *msg);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Resolution of the real socket calls, with raw-syscall stand-ins. */
-#include "shim_dlsym.h"
 #include <fcntl.h>
+#include <link.h>
 #include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -9,8 +9,8 @@
 
 #include <sys/socket.h>
 
-#include "once.h"
 #include "real.h"
+#include "symbol_walk.h"
 
 /*
  * Until resolution every pointer leads to a stub that resolves them all and
@@ -220,6 +220,9 @@ static int sys_fcntl(int fd, int cmd, ...)
 	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 
+/* fcntl64 is fcntl with 64-bit offsets, the same system call here. */
+#define sys_fcntl64 sys_fcntl
+
 static int sys_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
 {
 	return (int)syscall(SYS_epoll_ctl, ep, op, fd, ev);
@@ -243,7 +246,10 @@ static int sys_open(const char *path, int flags, ...)
 	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
 }
 
-static const struct shim_real_calls raw_calls = {
+/* For the unit test, which drives every stand-in through this table; the
+ * library itself names them (sys_##field), so that no table of pointers
+ * needs relocating at load. */
+static const struct shim_real_calls raw_calls __attribute__((unused)) = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
 	sys_dup2, sys_dup3, sys_shutdown, sys_dup, sys_fcntl, sys_fcntl,
@@ -272,64 +278,133 @@ SHIM_SELF_DECLARE(epoll_ctl);
 SHIM_SELF_DECLARE(close_range);
 SHIM_SELF_DECLARE(closefrom);
 
-/* The next definition of name, or NULL when there is none or it is one of
- * our own hooks again (a circular chain, e.g. the shim preloaded twice). */
-static void *next_symbol(const char *name, void *ours)
-{
-	void *next = dlsym(RTLD_NEXT, name);
+/* Every hooked function: a field of shim_real, a raw stand-in and a hidden
+ * alias of our own hook each. */
+#define HOOKED(X)                                                              \
+	X(socket) X(close) X(connect) X(bind) X(listen) X(accept) X(accept4)   \
+	X(setsockopt) X(getsockopt) X(sendto) X(sendmsg) X(dup2) X(dup3)       \
+	X(shutdown) X(dup) X(fcntl) X(fcntl64) X(epoll_ctl) X(close_range)     \
+	X(closefrom)
 
-	return next == ours ? NULL : next;
-}
+#define NAME_OF(field) #field,
+#define COUNT_ONE(field) +1
+enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 4 };
+/* The hooks in order, then what init calls that is not one: "open", and
+ * "faccessat" and "environ", found here rather than bound by ld.so at
+ * their first use (a binding costs 700 instructions, a lookup in this
+ * walk 250; environ replaces six getenv() scans with one). */
+/* Kept in place, not pointed to: a table of pointers costs a relocation
+ * per entry in every process that loads the shim. */
+static const char real_names[N_REAL][12] = { HOOKED(NAME_OF) "open",
+					      "faccessat", "syscall",
+					      "environ" };
+/* Their GNU hashes, precomputed (test_real checks them): hashing the
+ * names at run time was a fifth of the walk. */
+static const unsigned real_hashes[N_REAL] = {
+	0x1c31032eu, 0x0f3b9a5bu, 0xd3764dcfu, 0x7c9499e2u, 0x0b794014u,
+	0xf15ae9b5u, 0x1cb82089u, 0xa7ec1274u, 0x776d44e8u, 0x1b81fa72u,
+	0x8bc12bd6u, 0x7c95e5c0u, 0x7c95e5c1u, 0xfc460361u, 0x0b886bceu,
+	0x0f6cf05cu, 0x9e6a7e86u, 0xa847e103u, 0x1adac227u, 0x1e21322fu,
+	0x7c9bd777u, 0x93bc1fd2u, 0xbac212a0u, 0x6ba3dda6u,
+};
 
-/* Publishes each pointer with one aligned store, so a thread racing with
+/* Our own dynamic section (the linker defines it; <link.h> declares it). */
+extern ElfW(Dyn) _DYNAMIC[] __attribute__((visibility("hidden")));
+
+static _Atomic bool resolved;
+static _Atomic bool another_copy_first;
+static int (*_Atomic real_faccessat)(int, const char *, int, int);
+static void *_Atomic real_syscall;
+static char ***_Atomic real_environ;
+
+/* Publishes one pointer with one aligned store, so a thread racing with
  * resolution sees either the stub or the final function. */
-#define RESOLVE(field)                                                         \
+#define PUBLISH(field)                                                         \
 	do {                                                                   \
 		__typeof__(&shim_self_##field) fn_ =                           \
-			(__typeof__(&shim_self_##field))next_symbol(           \
-				#field, (void *)shim_self_##field);            \
-		if (!fn_)                                                      \
-			fn_ = raw_calls.field;                                 \
+			(__typeof__(&shim_self_##field))want[i++].found;       \
+		if (!fn_ || fn_ == shim_self_##field)                          \
+			fn_ = sys_##field;                                     \
 		atomic_store_explicit(&shim_real.field, fn_,                   \
 				      memory_order_release);                   \
-	} while (0)
+	} while (0);
 
+/*
+ * One walk of the symbol tables of the objects loaded after us. It only
+ * reads, and its results are the same whoever runs it, so threads (or a
+ * signal handler) that race here each store the same pointers: no lock,
+ * no futex, nothing a forked child of a threaded program could find held.
+ * A name no later object defines, or whose next definition is our own
+ * hook again (a circular chain, e.g. the shim preloaded twice), gets the
+ * raw system call.
+ */
 static void resolve_all(void)
 {
-	RESOLVE(socket);
-	RESOLVE(close);
-	RESOLVE(connect);
-	RESOLVE(bind);
-	RESOLVE(listen);
-	RESOLVE(accept);
-	RESOLVE(accept4);
-	RESOLVE(setsockopt);
-	RESOLVE(getsockopt);
-	RESOLVE(sendto);
-	RESOLVE(sendmsg);
-	RESOLVE(dup2);
-	RESOLVE(dup3);
-	RESOLVE(shutdown);
-	RESOLVE(dup);
-	RESOLVE(fcntl);
-	RESOLVE(fcntl64);
-	RESOLVE(epoll_ctl);
-	RESOLVE(close_range);
-	RESOLVE(closefrom);
-	/* Not hooked by us: the next definition is simply the first one. */
-	{
-		void *fn = dlsym(RTLD_NEXT, "open");
+	struct symbol_want want[N_REAL];
+	bool first_elsewhere;
+	size_t i = 0;
 
-		atomic_store_explicit(&shim_real.open,
-				      fn ? (int (*)(const char *, int, ...))fn :
-					   raw_calls.open,
-				      memory_order_release);
-	}
+	for (size_t k = 0; k < N_REAL; k++)
+		want[k] = (struct symbol_want){ real_names[k], real_hashes[k],
+						false, NULL };
+	/* The program's copy of environ, if it has one, is the live one. */
+	want[N_REAL - 1].from_first = true;
+	first_elsewhere = shim_symbol_walk(_DYNAMIC, want, N_REAL,
+					   "mptcpshim_copy_marker");
+	HOOKED(PUBLISH)
+	atomic_store_explicit(&shim_real.open,
+			      want[i].found ? (int (*)(const char *, int, ...))
+							want[i].found
+					    : sys_open,
+			      memory_order_release);
+	i++;
+	atomic_store_explicit(&real_faccessat,
+			      (int (*)(int, const char *, int, int))
+				      want[i++].found,
+			      memory_order_relaxed);
+	atomic_store_explicit(&real_syscall, want[i++].found,
+			      memory_order_relaxed);
+	atomic_store_explicit(&real_environ,
+			      (char ***)want[i].found,
+			      memory_order_relaxed);
+	atomic_store_explicit(&another_copy_first, first_elsewhere,
+			      memory_order_relaxed);
+	atomic_store_explicit(&resolved, true, memory_order_release);
 }
 
 void shim_real_resolve_once(void)
 {
-	static shim_once_t once = SHIM_ONCE_INIT;
+	if (!atomic_load_explicit(&resolved, memory_order_acquire))
+		resolve_all();
+}
 
-	shim_once(&once, resolve_all);
+bool shim_real_another_copy_first(void)
+{
+	shim_real_resolve_once();
+	return atomic_load_explicit(&another_copy_first, memory_order_relaxed);
+}
+
+int shim_libc_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	int (*fn)(int, const char *, int, int);
+
+	shim_real_resolve_once();
+	fn = atomic_load_explicit(&real_faccessat, memory_order_relaxed);
+	return fn ? fn(dirfd, path, mode, flags)
+		  : faccessat(dirfd, path, mode, flags);
+}
+
+char **shim_libc_environ(void)
+{
+	char ***p;
+
+	shim_real_resolve_once();
+	p = atomic_load_explicit(&real_environ, memory_order_relaxed);
+	return p ? *p : NULL;
+}
+
+void *shim_real_next_syscall(void)
+{
+	shim_real_resolve_once();
+	return atomic_load_explicit(&real_syscall, memory_order_relaxed);
 }

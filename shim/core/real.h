@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The next definitions of the functions we interpose, from dlsym(RTLD_NEXT)
- * so that other preloads in the chain keep working. If the lookup finds
- * nothing, or finds us again (the shim preloaded twice), the raw system
- * call stands in.
+ * The next definitions of the functions we interpose, as dlsym(RTLD_NEXT)
+ * would give them (so that other preloads in the chain keep working), from
+ * one walk of the next objects' symbol tables (symbol_walk.h). If the
+ * lookup finds nothing, or finds us again (the shim preloaded twice), the
+ * raw system call stands in.
  */
 #ifndef MPTCPSHIM_REAL_H
 #define MPTCPSHIM_REAL_H
 
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -67,6 +69,18 @@ extern struct shim_real_calls shim_real __attribute__((visibility("hidden")));
 		arg_;                                                          \
 	})
 
+/*
+ * Zero-filled but kept out of .bss: a .bss larger than the rest of its last
+ * page costs every process an anonymous mmap() at load (the fd byte map
+ * alone is 64 KiB), while untouched pages of the file mapping cost nothing.
+ * SHIM_DATA is for what init writes (next to the small variables, so one
+ * page fault covers them), SHIM_BIG_DATA for big tables written rarely
+ * (an orphan section, which the linker places after .data: they no longer
+ * push the small variables onto pages of their own).
+ */
+#define SHIM_DATA __attribute__((section(".data")))
+#define SHIM_BIG_DATA __attribute__((section("shim_big_data")))
+
 /* An interposed function: the only symbols the library exports. */
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
@@ -88,7 +102,20 @@ extern struct shim_real_calls shim_real __attribute__((visibility("hidden")));
 	extern __typeof__(fn) shim_self_##fn __attribute__((visibility("hidden")))
 
 
-/* Fills shim_real, once per process; safe from any thread. */
+/* Fills shim_real, once per process; safe from any thread, a signal
+ * handler and a forked child (no lock). */
 void shim_real_resolve_once(void);
+
+/* Whether another copy of this library came first in the load order (its
+ * marker is defined by an object before ours). */
+bool shim_real_another_copy_first(void);
+
+/* libc's faccessat() and the program's environment, found by the same
+ * walk (no PLT binding at init); environ is NULL if it was not found. */
+int shim_libc_faccessat(int dirfd, const char *path, int mode, int flags);
+char **shim_libc_environ(void);
+
+/* The next definition of syscall() (hooks_syscall.c's), or NULL. */
+void *shim_real_next_syscall(void);
 
 #endif

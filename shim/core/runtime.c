@@ -9,10 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,7 +25,7 @@
 #include "log.h"
 #include "inherit.h"
 #include "landlock.h"
-#include "once.h"
+#include "raw_syscall.h"
 #include "real.h"
 #include "runtime.h"
 #include "start_guess.h"
@@ -33,17 +36,83 @@ _Atomic int shim_socket_mode;
 _Atomic int shim_mptcp_unavailable;
 __thread int shim_busy __attribute__((tls_model("initial-exec")));
 
-static shim_once_t init_once = SHIM_ONCE_INIT;
+/*
+ * Who runs init, as a futex word: a thread claims it with one
+ * compare-and-swap and wakes anybody only if somebody waits, so the common
+ * case (nobody does) makes no system call, where pthread_once() always
+ * made one. init_owner identifies the claiming thread (its shim_busy: one
+ * per live thread) for the fork handler below.
+ */
+enum { INIT_IDLE, INIT_RUNNING, INIT_WAITED, INIT_DONE };
+static _Atomic unsigned init_phase;
+static void *_Atomic init_owner;
 
-/* secure_getenv semantics, decided once for all variables. */
-static const char *shim_getenv(const char *name)
+/* The variables init reads, from one pass over the environment. */
+enum { ENV_LOG, ENV_DISABLE, ENV_STATS, ENV_CONFIG, ENV_XDG, ENV_HOME,
+       ENV_COUNT };
+static const char env_names[ENV_COUNT][20] = {
+	"MPTCPSHIM_LOG=", "MPTCPSHIM_DISABLE=", "MPTCPSHIM_STATS=",
+	"MPTCPSHIM_CONFIG=", "XDG_CONFIG_HOME=", "HOME=",
+};
+static const char *env_values[ENV_COUNT];
+
+/* name=value: the value if entry starts with name (name ends in '='). */
+static const char *env_match(const char *entry, const char *name)
 {
-	return shim_rt.secure ? NULL : getenv(name);
+	for (; *name; name++, entry++)
+		if (*entry != *name)
+			return NULL;
+	return entry;
+}
+
+/*
+ * secure_getenv semantics, decided once for all variables: nothing is
+ * read under AT_SECURE. One pass over environ (found by the symbol walk)
+ * instead of a getenv() scan per variable; the first definition of a
+ * name wins, as with getenv().
+ */
+static void read_environment(void)
+{
+	char **env;
+
+	memset(env_values, 0, sizeof(env_values));
+	if (shim_rt.secure)
+		return;
+	env = shim_libc_environ();
+	if (!env) {
+		for (int i = 0; i < ENV_COUNT; i++) {
+			char name[20];
+			size_t len = strlen(env_names[i]) - 1;
+
+			memcpy(name, env_names[i], len);
+			name[len] = '\0';
+			env_values[i] = getenv(name);
+		}
+		return;
+	}
+	for (; *env; env++) {
+		const char *entry = *env;
+
+		/* The first byte settles most entries. */
+		if (entry[0] != 'M' && entry[0] != 'X' && entry[0] != 'H')
+			continue;
+		for (int i = 0; i < ENV_COUNT; i++) {
+			const char *value;
+
+			if (env_values[i] || entry[0] != env_names[i][0])
+				continue;
+			value = env_match(entry, env_names[i]);
+			if (value) {
+				env_values[i] = value;
+				break;
+			}
+		}
+	}
 }
 
 static bool log_level_from_env(void)
 {
-	const char *value = shim_getenv("MPTCPSHIM_LOG");
+	const char *value = env_values[ENV_LOG];
 	int level;
 
 	if (!value || !*value)
@@ -67,7 +136,7 @@ static bool log_level_from_env(void)
 static void report_policy_problem(void *ctx, const char *file, unsigned line,
 				  const char *message)
 {
-	static char last_file[PATH_MAX];
+	static char last_file[PATH_MAX] SHIM_BIG_DATA;
 
 	(void)ctx;
 	if (strcmp(last_file, file) == 0)
@@ -86,7 +155,8 @@ static void report_policy_problem(void *ctx, const char *file, unsigned line,
 /* Whether path exists, for our effective ids (setuid programs too). */
 static bool exists(const char *path)
 {
-	return path && faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
+	return path &&
+	       shim_libc_faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
 }
 
 /*
@@ -101,23 +171,19 @@ static bool no_policy_files(const struct policy_sources *src)
 	       !exists(src->user_file);
 }
 
-static void load_policy(void)
+/*
+ * The names the program goes by, for [app:NAME] and apps.d: the
+ * executable's file name and, unless secure, argv[0]'s. On its own (and
+ * not inlined) so that its PATH_MAX buffer is on the stack only when a
+ * policy file exists.
+ */
+static __attribute__((noinline)) void program_names(const char **names)
 {
 	static char exe_name[NAME_MAX + 1];
-	static char user_file[PATH_MAX];
-	static const char *names[3];
-	struct policy_sources src;
 	char exe[PATH_MAX];
 	ssize_t n;
 	int k = 0;
 
-	policy_sources_default(&src, names, shim_rt.secure, user_file,
-			       sizeof(user_file));
-	if (no_policy_files(&src)) {
-		names[0] = program_invocation_short_name;
-		policy_resolve(NULL, names, &shim_rt.view);
-		return;
-	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *base;
@@ -138,7 +204,35 @@ static void load_policy(void)
 	    *program_invocation_short_name &&
 	    (k == 0 || strcmp(program_invocation_short_name, exe_name) != 0))
 		names[k++] = program_invocation_short_name;
+}
 
+static void load_policy(void)
+{
+	static const char *names[3];
+	static char long_user_file[PATH_MAX] SHIM_BIG_DATA;
+	struct policy_sources src;
+	/* Small, so that it lies in a stack page already in use (a page
+	 * fault costs more than the rest of init); policy_load() keeps
+	 * copies of the names it reads. */
+	char user_file[256];
+
+	struct policy_env env = {
+		.xdg_config_home = env_values[ENV_XDG],
+		.home = env_values[ENV_HOME],
+		.config = env_values[ENV_CONFIG],
+	};
+
+	if (!policy_sources_from(&src, names, shim_rt.secure, &env, user_file,
+				 sizeof(user_file)))
+		policy_sources_from(&src, names, shim_rt.secure, &env,
+				    long_user_file, sizeof(long_user_file));
+	if (no_policy_files(&src)) {
+		names[0] = program_invocation_short_name;
+		policy_resolve(NULL, names, &shim_rt.view);
+		return;
+	}
+	program_names(names);
+	src.use_index = true;
 	shim_rt.policy = policy_load(&src, report_policy_problem, NULL);
 	policy_resolve(shim_rt.policy, names, &shim_rt.view);
 }
@@ -153,6 +247,7 @@ static void init_once_fn(void)
 	shim_busy++;
 	shim_real_resolve_once();
 	shim_rt.secure = getauxval(AT_SECURE) != 0;
+	read_environment();
 	shim_log_decide_stderr();
 
 	env_log = log_level_from_env();
@@ -162,13 +257,13 @@ static void init_once_fn(void)
 			 "in this process; this one passes calls through");
 		goto pass;
 	}
-	value = shim_getenv("MPTCPSHIM_DISABLE");
+	value = env_values[ENV_DISABLE];
 	if (value && strcmp(value, "0") != 0 && *value) {
 		shim_log(SHIM_LOG_INFO, "disabled by MPTCPSHIM_DISABLE");
 		goto pass;
 	}
 
-	shim_rt.stats_path = shim_getenv("MPTCPSHIM_STATS");
+	shim_rt.stats_path = env_values[ENV_STATS];
 	__atomic_store_n(&shim_rt.stats,
 			 shim_rt.stats_path && *shim_rt.stats_path,
 			 __ATOMIC_RELAXED);
@@ -206,7 +301,6 @@ static void init_once_fn(void)
 	else
 		mode = shim_rt.track_tcp ? SHIM_SOCKET_SLOW : SHIM_SOCKET_PASS;
 	atomic_store_explicit(&shim_socket_mode, mode, memory_order_release);
-	shim_track_forks();
 	atomic_store_explicit(&shim_state, SHIM_ACTIVE, memory_order_release);
 	goto out;
 pass:
@@ -258,7 +352,58 @@ bool shim_start_other(void)
 	return shim_rt.may_start_other && start_guess_other(&guess);
 }
 
+/*
+ * In the child of a fork() that another thread made while init ran, that
+ * thread does not exist: the child runs init again when it needs it (as
+ * glibc's pthread_once() does). Registered as soon as init is claimed; a
+ * fork in the instant before that is the one case left waiting, as under
+ * musl's pthread_once().
+ */
+static void init_after_fork_child(void)
+{
+	if (atomic_load_explicit(&init_phase, memory_order_relaxed) !=
+		    INIT_DONE &&
+	    atomic_load_explicit(&init_owner, memory_order_relaxed) !=
+		    (void *)&shim_busy) {
+		atomic_store_explicit(&init_owner, NULL, memory_order_relaxed);
+		atomic_store_explicit(&init_phase, INIT_IDLE,
+				      memory_order_relaxed);
+	}
+}
+
+static void wait_while(unsigned phase)
+{
+	shim_raw_syscall(SYS_futex, (long)&init_phase, FUTEX_WAIT_PRIVATE,
+			 phase, 0, 0, 0);
+}
+
 void shim_init_slow(void)
 {
-	shim_once(&init_once, init_once_fn);
+	unsigned phase = atomic_load_explicit(&init_phase,
+					      memory_order_acquire);
+
+	while (phase != INIT_DONE) {
+		if (phase == INIT_IDLE) {
+			if (!atomic_compare_exchange_strong(
+				    &init_phase, &phase, INIT_RUNNING))
+				continue;
+			atomic_store_explicit(&init_owner, (void *)&shim_busy,
+					      memory_order_relaxed);
+			shim_track_forks(init_after_fork_child);
+			init_once_fn();
+			if (atomic_exchange(&init_phase, INIT_DONE) ==
+			    INIT_WAITED)
+				shim_raw_syscall(SYS_futex,
+						 (long)&init_phase,
+						 FUTEX_WAKE_PRIVATE, INT_MAX,
+						 0, 0, 0);
+			return;
+		}
+		if (phase == INIT_RUNNING &&
+		    !atomic_compare_exchange_strong(&init_phase, &phase,
+						    INIT_WAITED))
+			continue;
+		wait_while(INIT_WAITED);
+		phase = atomic_load_explicit(&init_phase, memory_order_acquire);
+	}
 }

@@ -7,7 +7,6 @@
  * is; futex-heavy programs (Rust's std uses syscall() for futexes) pay a
  * compare and an indirect call.
  */
-#include "shim_dlsym.h"
 #include <errno.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,6 +23,12 @@ typedef long (*syscall_fn)(long, ...);
 static syscall_fn _Atomic next_syscall;
 static __thread int resolving __attribute__((tls_model("initial-exec")));
 
+SHIM_EXPORT long shim_syscall(long number, long a0, long a1, long a2, long a3,
+			      long a4, long a5) __asm__("syscall");
+/* Our own hook, without a symbol lookup (see SHIM_SELF in real.h). */
+extern __typeof__(shim_syscall) shim_self_syscall
+	__attribute__((alias("syscall"), visibility("hidden")));
+
 /* The definition after ours, resolved on the first call; NULL while this
  * thread is resolving it. */
 static syscall_fn resolve(void)
@@ -33,7 +38,12 @@ static syscall_fn resolve(void)
 
 	if (__builtin_expect(!fn, 0) && !resolving) {
 		resolving = 1;
-		fn = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+		/* From the shim's one walk of the symbol tables (no
+		 * dlsym(): no loader lock in a fork child or a signal
+		 * handler); ours again (a second copy): the raw call. */
+		fn = (syscall_fn)shim_real_next_syscall();
+		if (fn == (syscall_fn)shim_self_syscall)
+			fn = NULL;
 		resolving = 0;
 		atomic_store_explicit(&next_syscall, fn, memory_order_release);
 	}
@@ -62,8 +72,6 @@ static __attribute__((noinline)) long syscall_slow(long number, long a0,
 	return rc;
 }
 
-SHIM_EXPORT long shim_syscall(long number, long a0, long a1, long a2, long a3,
-			      long a4, long a5) __asm__("syscall");
 /* Every other number: a tail call into libc's. */
 SHIM_EXPORT long shim_syscall(long number, long a0, long a1, long a2, long a3,
 			      long a4, long a5)

@@ -14,12 +14,14 @@
  * - fstat is a symbol of its own only since GLIBC_2.33 (before, an inline
  *   wrapper of __fxstat): shim_fstat() below makes the system call.
  * - pthread_once moved into libc at GLIBC_2.34; before, it lives only in
- *   libpthread, which a program need not load: core/once.c instead.
+ *   libpthread, which a program need not load: init is claimed by a
+ *   compare-and-swap of its own (core/runtime.c).
  * - strerrorname_np (GLIBC_2.32): shim_errno_name() in core/log.c.
  * - pthread_sigmask moved into libc at GLIBC_2.32 (before: libpthread):
  *   sigprocmask, the same per-thread mask on Linux (system_log.h).
- * - dlsym moved into libc at GLIBC_2.34 (before: libdl): pinned to its
- *   first version where it is used (shim_dlsym.h).
+ * - dlsym moved into libc at GLIBC_2.34 (before: libdl): the next
+ *   definitions come from one walk of the loaded objects' symbol tables
+ *   (core/symbol_walk.c), not from dlsym.
  * musl builds (musl-gcc) see only shim_fstat(), as a plain fstat().
  */
 #ifndef MPTCPSHIM_GLIBC_FLOOR_H

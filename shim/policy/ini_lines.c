@@ -27,7 +27,16 @@ bool ini_lines_open(struct ini_lines *r, FILE *in, size_t max_bytes,
 		.ctx = ctx,
 	};
 	r->buf = malloc(BLOCK_SIZE);
+	r->data = r->buf;
 	return r->buf != NULL;
+}
+
+void ini_lines_segments(struct ini_lines *r, const struct ini_segment *segs,
+			size_t n_segs)
+{
+	r->in = NULL;
+	r->segs = segs;
+	r->n_segs = n_segs;
 }
 
 /* Runs once inih is done with the current line. */
@@ -98,10 +107,24 @@ static void stop(struct ini_lines *r, enum ini_lines_problem what,
 	r->stopped = true;
 }
 
-/* Refills the block buffer; false at the end of the stream. */
+/* Refills the block buffer, or moves to the next segment (whose lines
+ * carry their own numbers); false at the end of the stream. */
 static bool fill(struct ini_lines *r)
 {
 	r->pos = 0;
+	if (!r->in) {
+		const struct ini_segment *seg;
+
+		do {
+			if (r->next_seg >= r->n_segs)
+				return false;
+			seg = &r->segs[r->next_seg++];
+		} while (seg->len == 0);
+		r->data = seg->text;
+		r->len = seg->len;
+		r->lineno = seg->first_line ? seg->first_line - 1 : 0;
+		return true;
+	}
 	r->len = fread(r->buf, 1, BLOCK_SIZE, r->in);
 	return r->len > 0;
 }
@@ -115,13 +138,14 @@ char *ini_lines_read(char *str, int num, void *stream)
 	finish_line(r);
 	if (r->stopped)
 		return NULL;
+	r->line_offset = r->bytes;
 	for (;;) {
 		const char *p, *nl;
 		size_t avail, take, text, copy;
 
 		if (r->pos == r->len && !fill(r))
 			break;
-		p = r->buf + r->pos;
+		p = r->data + r->pos;
 		avail = r->len - r->pos;
 		nl = memchr(p, '\n', avail);
 		take = nl ? (size_t)(nl - p) + 1 : avail;
@@ -143,7 +167,7 @@ char *ini_lines_read(char *str, int num, void *stream)
 			break;
 	}
 	if (!any) {
-		if (ferror(r->in))
+		if (r->in && ferror(r->in))
 			stop(r, INI_LINES_READ_ERROR, 0);
 		return NULL;
 	}

@@ -52,6 +52,15 @@ enum ini_lines_problem {
 
 struct ini_lines;
 
+/* A run of whole lines of a text in memory, starting at line first_line:
+ * the parts of a file its compiled index (policy_index.h) says a program
+ * needs, read with their own line numbers. */
+struct ini_segment {
+	const char *text;
+	size_t len;
+	unsigned first_line;
+};
+
 /* A line the handler was not called for, once inih is done with it. */
 typedef void (*ini_lines_unhandled_fn)(void *ctx, const struct ini_lines *r);
 /* limit: the longest line accepted (TOO_LONG), max_bytes (TOO_BIG). */
@@ -62,6 +71,7 @@ typedef void (*ini_lines_problem_fn)(void *ctx, unsigned lineno,
 struct ini_lines {
 	/* Read-only for callers, valid while inih works on a line. */
 	unsigned lineno;		/* 1-based; 0 before the first line */
+	size_t line_offset;		/* byte offset of the line in the stream */
 	enum ini_line_kind kind;
 	bool indented;			/* inih's continuation-line test */
 	char section[INI_LINES_SECTION_MAX];	/* INI_LINE_SECTION's name */
@@ -69,6 +79,9 @@ struct ini_lines {
 
 	/* Private. */
 	FILE *in;
+	const struct ini_segment *segs;	/* instead of in */
+	size_t n_segs, next_seg;
+	const char *data;		/* buf, or the current segment */
 	size_t max_bytes, bytes;
 	bool stopped;
 	unsigned handled_line;
@@ -83,6 +96,10 @@ struct ini_lines {
 bool ini_lines_open(struct ini_lines *r, FILE *in, size_t max_bytes,
 		    ini_lines_unhandled_fn unhandled,
 		    ini_lines_problem_fn problem, void *ctx);
+/* Reads segments of a text in memory (they end at line ends) instead of
+ * the stream, each line numbered from its segment's first_line. */
+void ini_lines_segments(struct ini_lines *r, const struct ini_segment *segs,
+			size_t n_segs);
 /* Reports the last line if need be and frees the buffer. */
 void ini_lines_close(struct ini_lines *r);
 

@@ -15,7 +15,7 @@
 int policy_file_safety(const char *path, policy_diag_fn diag, void *ctx)
 {
 	int problems = 0;
-	int fd = policy_open_checked(path, true, diag, ctx, &problems);
+	int fd = policy_open_checked(path, true, diag, ctx, &problems, NULL);
 
 	if (fd == -2) {
 		errno = ENOENT;
@@ -39,7 +39,7 @@ int policy_check_stream(FILE *in, const char *name, policy_diag_fn diag,
 int policy_check_file(const char *path, policy_diag_fn diag, void *ctx)
 {
 	int problems = 0;
-	int fd = policy_open_checked(path, false, diag, ctx, &problems);
+	int fd = policy_open_checked(path, false, diag, ctx, &problems, NULL);
 	FILE *in;
 
 	if (fd == -2) {

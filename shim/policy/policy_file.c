@@ -23,7 +23,16 @@ void policy_report(policy_diag_fn diag, void *ctx, const char *file,
 /* O_NONBLOCK keeps a FIFO from hanging us before fstat tells us it is
  * not a regular file. */
 int policy_open_checked(const char *path, bool check_owner,
-			policy_diag_fn diag, void *ctx, int *problems)
+			policy_diag_fn diag, void *ctx, int *problems,
+			struct stat *st_out)
+{
+	return policy_open_checked_max(path, check_owner, POLICY_MAX_FILE_SIZE,
+				       diag, ctx, problems, st_out);
+}
+
+int policy_open_checked_max(const char *path, bool check_owner,
+			    long long max_size, policy_diag_fn diag, void *ctx,
+			    int *problems, struct stat *st_out)
 {
 	char message[256];
 	struct stat st;
@@ -53,10 +62,9 @@ int policy_open_checked(const char *path, bool check_owner,
 		(*problems)++;
 		return -1;
 	}
-	if (st.st_size > POLICY_MAX_FILE_SIZE) {
+	if (st.st_size > max_size) {
 		snprintf(message, sizeof(message),
-			 "refused: larger than %d bytes",
-			 POLICY_MAX_FILE_SIZE);
+			 "refused: larger than %lld bytes", max_size);
 		policy_report(diag, ctx, path, message);
 		(*problems)++;
 	}
@@ -80,5 +88,7 @@ int policy_open_checked(const char *path, bool check_owner,
 		close(fd);
 		return -1;
 	}
+	if (st_out)
+		*st_out = st;
 	return fd;
 }

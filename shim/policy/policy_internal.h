@@ -35,23 +35,23 @@ enum policy_mode { POLICY_MODE_ALL = 0, POLICY_MODE_LISTED = 1 };
 
 /*
  * X(ID, SECTION, NAME, APP_NAME, TYPE, DEFAULT, MIN, MAX, HELP)
- * NAME is the key in SECTION (NULL: only in [app:NAME]); APP_NAME is the
- * key inside [app:NAME] (NULL: not allowed there). An app's value wins
+ * NAME is the key in SECTION ("": only in [app:NAME]); APP_NAME is the
+ * key inside [app:NAME] ("": not allowed there). An app's value wins
  * over the section's for that program. HELP is shown by `policy show`.
  */
 #define POLICY_KEYS(X)                                                         \
-	X(MODE, SEC_GLOBAL, "mode", NULL, KT_MODE, POLICY_MODE_ALL, 0, 0,      \
+	X(MODE, SEC_GLOBAL, "mode", "", KT_MODE, POLICY_MODE_ALL, 0, 0,        \
 	  "all: every program; listed: only programs with [app:NAME]")         \
 	X(UNSUPPORTED, SEC_GLOBAL, "unsupported_option", "unsupported_option", \
 	  KT_UNSUP, POLICY_UNSUP_AUTO, 0, 0,                                   \
 	  "option MPTCP refuses: auto (per-option table), tcp, ignore, fail") \
-	X(LOG, SEC_GLOBAL, "log", NULL, KT_LOG, 1, 0, 0,                       \
+	X(LOG, SEC_GLOBAL, "log", "", KT_LOG, 1, 0, 0,                         \
 	  "shim log level (MPTCPSHIM_LOG overrides)")                          \
 	X(CONNECT, SEC_GLOBAL, "connect", "connect", KT_BOOL, 1, 0, 0,         \
 	  "convert outgoing (connecting) sockets")                             \
 	X(LISTEN, SEC_GLOBAL, "listen", "listen", KT_BOOL, 1, 0, 0,            \
 	  "convert listening sockets")                                         \
-	X(ENABLED, 0, NULL, "enabled", KT_BOOL, 1, 0, 0,                       \
+	X(ENABLED, 0, "", "enabled", KT_BOOL, 1, 0, 0,                         \
 	  "false: leave this program alone")                                   \
 	X(KA_ENABLED, SEC_KEEPALIVE, "enabled", "keepalive.enabled", KT_BOOL,  \
 	  0, 0, 0, "set SO_KEEPALIVE and the timers below")                    \
@@ -74,10 +74,14 @@ enum policy_mode { POLICY_MODE_ALL = 0, POLICY_MODE_LISTED = 1 };
 enum policy_key { POLICY_KEYS(POLICY_KEY_ENUM) KEY_COUNT };
 #undef POLICY_KEY_ENUM
 
+/* Names in place, not pointed to: a table of pointers costs every process
+ * that loads the shim a relocation per entry. */
+#define KEY_NAME_MAX 20
+
 struct key_info {
 	int sections;
-	const char *name;
-	const char *app_name;
+	char name[KEY_NAME_MAX];
+	char app_name[KEY_NAME_MAX];
 	enum key_type type;
 	int def;
 	int min, max;
@@ -154,11 +158,32 @@ struct policy {
 	size_t n_sources, cap_sources;
 };
 
+
+/* What else policy_parse_with() does: on_section sees every section
+ * header line (name, line, byte offset; false: out of memory), for the
+ * compiled index; segs, when set, are read instead of the stream. */
+typedef bool (*policy_section_fn)(void *ctx, const char *name, unsigned line,
+				  size_t offset);
+struct ini_segment;
+struct policy_parse_opts {
+	policy_section_fn on_section;
+	void *section_ctx;
+	const struct ini_segment *segs;
+	size_t n_segs;
+};
+int policy_parse_with(FILE *in, const struct policy_parse_opts *opts,
+		      const char *file, policy_diag_fn diag, void *ctx,
+		      struct policy **out);
+
 /* policy_parse.c: parses in into a fresh struct policy holding only what
  * the text sets; file must outlive the result. Returns the number of
  * problems, -1 when out of memory (*out NULL). */
-int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *ctx,
-		 struct policy **out);
+static inline int policy_parse(FILE *in, const char *file,
+			       policy_diag_fn diag, void *ctx,
+			       struct policy **out)
+{
+	return policy_parse_with(in, NULL, file, diag, ctx, out);
+}
 
 /* policy_model.c */
 void policy_settings_init_defaults(struct settings *s);
@@ -179,9 +204,15 @@ void policy_report(policy_diag_fn diag, void *ctx, const char *file,
 /* Opens path read-only if it passes the safety rules (owner and mode only
  * when check_owner). Returns the fd; -1 after reporting a problem (counted
  * in *problems); -2 if it does not exist; -3 after reporting that it
- * cannot be opened or examined. */
+ * cannot be opened or examined. st_out (if not NULL) gets its fstat. */
+struct stat;
 int policy_open_checked(const char *path, bool check_owner,
-			policy_diag_fn diag, void *ctx, int *problems);
+			policy_diag_fn diag, void *ctx, int *problems,
+			struct stat *st_out);
+/* The same with another size limit (a compiled index's). */
+int policy_open_checked_max(const char *path, bool check_owner,
+			    long long max_size, policy_diag_fn diag, void *ctx,
+			    int *problems, struct stat *st_out);
 
 /* policy_cidr.c */
 /* Parses "ADDR" or "ADDR/LEN"; returns NULL or a static error message. */
@@ -198,7 +229,10 @@ const struct cidr *policy_cidr_match(const struct rule_list *list,
 const struct port_range *policy_port_match(const struct rule_list *list,
 					   uint16_t port);
 
-/* policy_model.c: value names, for the parser and `policy show`. */
+/* policy_model.c: value names, for the parser and `policy show`; the
+ * index of value in names (count of them), or -1. */
+int policy_name_index(const char *value, const char *const *names,
+		      size_t count);
 extern const char *const policy_mode_names[2];
 extern const char *const policy_unsup_names[4];
 extern const char *const policy_log_names[4];

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build_config.h"
+#include "policy_index.h"
 #include "policy_internal.h"
 
 /* Later wins per key; a list replaces the earlier list as a whole. */
@@ -126,18 +127,12 @@ static bool record_source(struct policy *p, const char *file, bool used)
 	return true;
 }
 
-/* Parses in and merges it into p unless it has a problem. Returns the
- * number of problems, -1 when out of memory. */
-static int add_stream(struct policy *p, FILE *in, const char *name,
-		      policy_diag_fn diag, void *ctx)
+/* Merges a parsed layer of file (owned by p) into p unless it has a
+ * problem; frees it. Returns the number of problems, -1 when out of
+ * memory. */
+static int add_layer(struct policy *p, const char *file, struct policy *layer,
+		     int problems, policy_diag_fn diag, void *ctx)
 {
-	const char *file = own_file_name(p, name);
-	struct policy *layer;
-	int problems;
-
-	if (!file)
-		return -1;
-	problems = policy_parse(in, file, diag, ctx, &layer);
 	if (problems < 0)
 		return -1;
 	if (problems == 0 && !merge_policy(p, layer)) {
@@ -154,12 +149,25 @@ static int add_stream(struct policy *p, FILE *in, const char *name,
 	return problems;
 }
 
-/* Loads one source file into p if it exists and is safe. */
+/* Parses in and merges it into p unless it has a problem. */
+static int add_stream(struct policy *p, FILE *in, const char *file,
+		      policy_diag_fn diag, void *ctx)
+{
+	struct policy *layer = NULL;
+	int problems = policy_parse(in, file, diag, ctx, &layer);
+
+	return add_layer(p, file, layer, problems, diag, ctx);
+}
+
+/* Loads one source file into p if it exists and is safe; through its
+ * compiled index (policy_index.h) when names is set and one is usable. */
 static int add_file(struct policy *p, const char *path, bool must_exist,
-		    policy_diag_fn diag, void *ctx)
+		    const char *const *names, policy_diag_fn diag, void *ctx)
 {
 	int problems = 0;
-	int fd = policy_open_checked(path, true, diag, ctx, &problems);
+	struct stat st;
+	int fd = policy_open_checked(path, true, diag, ctx, &problems, &st);
+	const char *file;
 	FILE *in;
 	int rc;
 
@@ -168,17 +176,30 @@ static int add_file(struct policy *p, const char *path, bool must_exist,
 			policy_report(diag, ctx, path, "cannot read: no such file");
 		return 0;
 	}
-	if (fd < 0) {
-		const char *file = own_file_name(p, path);
+	file = own_file_name(p, path);
+	if (!file) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0)
+		return record_source(p, file, false) ? 0 : -1;
+	if (names) {
+		struct policy *layer;
 
-		return file && record_source(p, file, false) ? 0 : -1;
+		rc = policy_index_parse(fd, &st, file, names, diag, ctx, &layer);
+		if (rc != -2) {
+			close(fd);
+			return add_layer(p, file, layer, rc, diag, ctx) < 0 ? -1
+									    : 0;
+		}
 	}
 	in = fdopen(fd, "r");
 	if (!in) {
 		close(fd);
 		return -1;
 	}
-	rc = add_stream(p, in, path, diag, ctx);
+	rc = add_stream(p, in, file, diag, ctx);
 	fclose(in);
 	return rc < 0 ? -1 : 0;
 }
@@ -191,7 +212,10 @@ struct policy *policy_load(const struct policy_sources *src,
 
 	if (!p)
 		return NULL;
-	if (src->system_file && add_file(p, src->system_file, false, diag, ctx))
+	const char *const *names = src->use_index ? src->program_names : NULL;
+
+	if (src->system_file &&
+	    add_file(p, src->system_file, false, names, diag, ctx))
 		goto oom;
 	/* Last name first: the first name (the executable's) wins, as it
 	 * does when policy_resolve() picks the [app:NAME] section. */
@@ -210,12 +234,13 @@ struct policy *policy_load(const struct policy_sources *src,
 			       name);
 		if (len < 0 || len >= (int)sizeof(path))
 			continue;
-		if (add_file(p, path, false, diag, ctx))
+		if (add_file(p, path, false, NULL, diag, ctx))
 			goto oom;
 	}
-	if (src->user_file && add_file(p, src->user_file, false, diag, ctx))
+	if (src->user_file &&
+	    add_file(p, src->user_file, false, names, diag, ctx))
 		goto oom;
-	if (src->env_file && add_file(p, src->env_file, true, diag, ctx))
+	if (src->env_file && add_file(p, src->env_file, true, names, diag, ctx))
 		goto oom;
 	return p;
 oom:
@@ -229,9 +254,12 @@ struct policy *policy_load_stream(FILE *in, const char *name,
 {
 	struct policy *p = policy_new();
 
+	const char *file;
+
 	if (!p)
 		return NULL;
-	if (add_stream(p, in, name, diag, ctx) < 0) {
+	file = own_file_name(p, name);
+	if (!file || add_stream(p, in, file, diag, ctx) < 0) {
 		policy_free(p);
 		errno = ENOMEM;
 		return NULL;
@@ -239,12 +267,53 @@ struct policy *policy_load_stream(FILE *in, const char *name,
 	return p;
 }
 
-void policy_sources_default(struct policy_sources *src,
+/* dir followed by tail into buf; false if it does not fit. By hand: in
+ * the shim this runs in every process that opens a socket, and snprintf()
+ * is a thousand instructions (and a PLT binding) there. */
+static bool join_path(char *buf, size_t len, const char *dir,
+		      const char *tail)
+{
+	size_t n = 0;
+
+	for (; *dir; dir++)
+		if (n + 1 < len)
+			buf[n++] = *dir;
+		else
+			return false;
+	for (; *tail; tail++)
+		if (n + 1 < len)
+			buf[n++] = *tail;
+		else
+			return false;
+	if (len == 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+bool policy_sources_default(struct policy_sources *src,
 			    const char *const *program_names, bool secure,
 			    char *user_buf, size_t user_buf_len)
 {
-	const char *xdg, *home, *env;
-	int len = -1;
+	struct policy_env env = { 0 };
+
+	if (!secure) {
+		env.xdg_config_home = getenv("XDG_CONFIG_HOME");
+		env.home = getenv("HOME");
+		env.config = getenv("MPTCPSHIM_CONFIG");
+	}
+	return policy_sources_from(src, program_names, secure, &env, user_buf,
+				   user_buf_len);
+}
+
+bool policy_sources_from(struct policy_sources *src,
+			 const char *const *program_names, bool secure,
+			 const struct policy_env *e, char *user_buf,
+			 size_t user_buf_len)
+{
+	const char *xdg = e->xdg_config_home, *home = e->home;
+	const char *env = e->config;
+	bool have_user = false, want_user = false;
 
 	*src = (struct policy_sources){
 		.system_file = MPTCPSHIM_SYSCONFDIR "/mptcpshim.conf",
@@ -252,20 +321,21 @@ void policy_sources_default(struct policy_sources *src,
 		.program_names = program_names,
 	};
 	if (secure)
-		return;
-	xdg = getenv("XDG_CONFIG_HOME");
-	home = getenv("HOME");
-	if (user_buf && xdg && *xdg == '/')
-		len = snprintf(user_buf, user_buf_len,
-			       "%s/mptcpshim/mptcpshim.conf", xdg);
-	else if (user_buf && home && *home == '/')
-		len = snprintf(user_buf, user_buf_len,
-			       "%s/.config/mptcpshim/mptcpshim.conf", home);
-	if (len > 0 && (size_t)len < user_buf_len)
+		return true;
+	if (user_buf && xdg && *xdg == '/') {
+		want_user = true;
+		have_user = join_path(user_buf, user_buf_len, xdg,
+				      "/mptcpshim/mptcpshim.conf");
+	} else if (user_buf && home && *home == '/') {
+		want_user = true;
+		have_user = join_path(user_buf, user_buf_len, home,
+				      "/.config/mptcpshim/mptcpshim.conf");
+	}
+	if (have_user)
 		src->user_file = user_buf;
-	env = getenv("MPTCPSHIM_CONFIG");
 	if (env && *env)
 		src->env_file = env;
+	return have_user || !want_user;
 }
 
 bool policy_names_matter(const struct policy *policy,

@@ -20,6 +20,15 @@ const char *const policy_unsup_names[4] = { "tcp", "ignore", "fail",
 						"auto" };
 const char *const policy_log_names[4] = { "error", "warn", "info", "debug" };
 
+int policy_name_index(const char *value, const char *const *names,
+		      size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(value, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 bool policy_program_name_ok(const char *name)
 {
 	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&

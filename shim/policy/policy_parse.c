@@ -62,6 +62,7 @@ struct parse_ctx {
 	char last_name[64];
 
 	struct policy *out;
+	const struct policy_parse_opts *opts;
 };
 
 static void problem(struct parse_ctx *ctx, unsigned line, const char *fmt,
@@ -233,6 +234,10 @@ static void unhandled_line(void *user, const struct ini_lines *r)
 	case INI_LINE_BLANK:
 		break;
 	case INI_LINE_SECTION:
+		if (ctx->opts && ctx->opts->on_section &&
+		    !ctx->opts->on_section(ctx->opts->section_ctx, r->section,
+					   r->lineno, r->line_offset))
+			ctx->oom = true;
 		enter_section(ctx, r->section, r->section_len, r->lineno);
 		break;
 	case INI_LINE_SECTION_OPEN:
@@ -274,15 +279,6 @@ static void reader_problem(void *user, unsigned lineno,
 static const char *const bool_true[] = { "true", "yes", "on", "1" };
 static const char *const bool_false[] = { "false", "no", "off", "0" };
 
-static int lookup_name(const char *value, const char *const *names,
-		       size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(value, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool parse_scalar(struct parse_ctx *ctx, const struct key_info *k,
@@ -293,11 +289,11 @@ static bool parse_scalar(struct parse_ctx *ctx, const struct key_info *k,
 
 	switch (k->type) {
 	case KT_BOOL:
-		if (lookup_name(value, bool_true, COUNT(bool_true)) >= 0) {
+		if (policy_name_index(value, bool_true, COUNT(bool_true)) >= 0) {
 			*out = 1;
 			return true;
 		}
-		if (lookup_name(value, bool_false, COUNT(bool_false)) >= 0) {
+		if (policy_name_index(value, bool_false, COUNT(bool_false)) >= 0) {
 			*out = 0;
 			return true;
 		}
@@ -305,19 +301,19 @@ static bool parse_scalar(struct parse_ctx *ctx, const struct key_info *k,
 			key, value);
 		return false;
 	case KT_MODE:
-		v = lookup_name(value, policy_mode_names, 2);
+		v = policy_name_index(value, policy_mode_names, 2);
 		if (v < 0)
 			problem(ctx, line, "%s: '%s' is not all|listed", key,
 				value);
 		break;
 	case KT_UNSUP:
-		v = lookup_name(value, policy_unsup_names, 4);
+		v = policy_name_index(value, policy_unsup_names, 4);
 		if (v < 0)
 			problem(ctx, line, "%s: '%s' is not auto|tcp|ignore|fail",
 				key, value);
 		break;
 	case KT_LOG:
-		v = lookup_name(value, policy_log_names, 4);
+		v = policy_name_index(value, policy_log_names, 4);
 		if (v < 0)
 			problem(ctx, line,
 				"%s: '%s' is not error|warn|info|debug", key,
@@ -431,7 +427,7 @@ static void set_option_mode(struct parse_ctx *ctx, const char *key,
 	const char *opt_name = key + strlen(POLICY_OPT_PREFIX);
 	const struct sockopt_name *opt = sockopt_by_name(opt_name);
 	struct settings *s = ctx->target;
-	int mode = lookup_name(value, policy_unsup_names, 4);
+	int mode = policy_name_index(value, policy_unsup_names, 4);
 
 	if (!opt) {
 		problem(ctx, ctx->lines.lineno,
@@ -555,14 +551,16 @@ static int handle_pair(void *user, const char *section, const char *name,
 	return 1;
 }
 
-int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *dctx,
-		 struct policy **out)
+int policy_parse_with(FILE *in, const struct policy_parse_opts *opts,
+		      const char *file, policy_diag_fn diag, void *dctx,
+		      struct policy **out)
 {
 	struct parse_ctx ctx = {
 		.file = file,
 		.diag = diag,
 		.diag_ctx = dctx,
 		.last_key = -1,
+		.opts = opts,
 	};
 	int rc;
 
@@ -575,6 +573,8 @@ int policy_parse(FILE *in, const char *file, policy_diag_fn diag, void *dctx,
 		free(ctx.out);
 		return -1;
 	}
+	if (opts && opts->segs)
+		ini_lines_segments(&ctx.lines, opts->segs, opts->n_segs);
 	rc = ini_parse_stream(ini_lines_read, &ctx.lines, handle_pair, &ctx);
 	ini_lines_close(&ctx.lines);
 	for (size_t i = 0; i < ctx.n_seen; i++)

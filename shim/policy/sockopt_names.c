@@ -41,6 +41,8 @@
 #define IP_LOCAL_PORT_RANGE 51
 #endif
 
+/* A name too long for the entry fails to compile (initializer-string
+ * for an array of chars is too long). */
 #define SOCKET_OPT(n) { #n, SOL_SOCKET, n }
 #define TCP_OPT(n) { #n, SOL_TCP, n }
 #define IP_OPT(n) { #n, SOL_IP, n }

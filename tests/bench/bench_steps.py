@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The benchmark steps that drive other programs: valgrind (instruction
-# counts, the many-program policy), nginx + wrk, and the two-path demo; and
-# the helpers that read their output. Mixed into tests/bench/run's Bench.
+# counts, the many-program policy), the CLI's seccomp route, nginx + wrk,
+# and the two-path demo; and the helpers that read their output. Mixed into
+# tests/bench/run's Bench.
 import json
 import os
 import re
@@ -74,6 +75,134 @@ class ProgramSteps:
 			 "instructions: shim with policy / libmptcpwrap",
 			 self.figures["instr_shim_policy"]["value"] /
 			 self.figures["instr_wrap"]["value"], "x")
+
+	# --- run's seccomp route (static and pre-1.21 Go programs) ------------
+	def seccomp_route(self):
+		"""socket()+close() and connect+accept+close of one program run
+		three ways: direct MPTCP, the preload library, and `run
+		--route=seccomp` (shimbench is dynamic, so the route is forced).
+		Wall-clock time for all three: under the route the supervisor,
+		another process, does half the work."""
+		route = [self.cli, "run", "--route=seccomp", "--", self.shimbench]
+		n_sock = str(max(self.socket_n // 10, 1000))
+		n_conn = str(self.connect_n)
+
+		def timed(cmd, env):
+			r = subprocess.run(cmd, env=env, capture_output=True,
+					   text=True, timeout=600)
+			if r.returncode != 0:
+				raise RuntimeError("%s failed: %s" % (
+					" ".join(cmd[-3:]), r.stderr.strip()))
+			return float(dict(kv.split("=", 1) for kv in
+					  r.stdout.split())["ns_per_op"])
+
+		med = {}
+		for mode, n in (("socket-wall", n_sock), ("connect", n_conn)):
+			variants = {
+				"mptcp": ([self.shimbench, mode, n, "mptcp"],
+					  self.env()),
+				"shim": ([self.shimbench, mode, n, "default"],
+					 self.env(self.shim)),
+				"seccomp": (route + [mode, n, "default"],
+					    self.env()),
+			}
+			samples = {v: [] for v in variants}
+			names = list(variants)
+			for r in range(self.rounds):
+				for v in (names if r % 2 == 0 else names[::-1]):
+					samples[v].append(timed(*variants[v]))
+			med[mode] = {v: statistics.median(s)
+				     for v, s in samples.items()}
+		labels = {"mptcp": "direct MPTCP", "shim": "preload library",
+			  "seccomp": "seccomp route"}
+		for mode, key, what in (("socket-wall", "socket",
+					 "socket()+close() (wall)"),
+					("connect", "connect",
+					 "connect+accept+close")):
+			m = med[mode]
+			for v, label in labels.items():
+				self.fig("seccomp_%s_ns_%s" % (key, v),
+					 "%s: %s" % (what, label), m[v], "ns")
+			self.fig("seccomp_%s_ratio_vs_mptcp" % key,
+				 "%s: seccomp route / direct MPTCP" % what,
+				 m["seccomp"] / m["mptcp"], "x")
+			self.fig("seccomp_%s_ratio_vs_shim" % key,
+				 "%s: seccomp route / preload library" % what,
+				 m["seccomp"] / m["shim"], "x")
+		trap = med["socket-wall"]["seccomp"] - \
+			med["socket-wall"]["mptcp"]
+		self.fig("seccomp_trap_vs_connect",
+			 "seccomp route: one trapped socket()'s extra cost / one "
+			 "loopback connect+accept+close (direct MPTCP)",
+			 trap / med["connect"]["mptcp"], "x", 0.5)
+
+		# A connect through a destination rule (loopback excluded: the
+		# socket is made MPTCP and switched to TCP at connect()), against
+		# a direct connect of its outcome, TCP; the same run.
+		rule = {"direct TCP": ([self.shimbench, "connect", n_conn, "tcp"],
+				       self.env()),
+			"route": (route + ["connect", n_conn, "default"],
+				  self.env(config=self.switch))}
+		samples = {v: [] for v in rule}
+		for r in range(self.rounds):
+			for v in (list(rule) if r % 2 == 0 else list(rule)[::-1]):
+				samples[v].append(timed(*rule[v]))
+		rmed = {v: statistics.median(x) for v, x in samples.items()}
+		self.fig("seccomp_rule_connect_ns",
+			 "connect+accept+close through an exclude rule on the "
+			 "seccomp route", rmed["route"], "ns")
+		self.fig("seccomp_rule_connect_ratio",
+			 "connect through an exclude rule on the seccomp route / "
+			 "direct connect of its outcome (TCP)",
+			 rmed["route"] / rmed["direct TCP"], "x", 1.3)
+
+		# The floor: a bare notification round trip, answered empty.
+		floor = [self.floor_run(n_sock) for _ in range(self.rounds)]
+		floor_ns = statistics.median(floor)
+		self.fig("seccomp_floor_ns",
+			 "floor: one trapped socket() answered CONTINUE by a "
+			 "thread (extra ns over direct)", floor_ns, "ns")
+		self.fig("seccomp_trap_vs_floor",
+			 "seccomp route: one trapped socket()'s extra cost / the "
+			 "floor", trap / floor_ns, "x")
+		self.fig("seccomp_supervisor_syscalls",
+			 "system calls of the supervisor per trapped socket()",
+			 self.supervisor_syscalls(route), "calls", 4)
+
+	def floor_run(self, n):
+		r = subprocess.run([self.floor, n], env=self.env(),
+				   capture_output=True, text=True, timeout=600)
+		if r.returncode != 0:
+			raise RuntimeError("notify_floor failed: %s"
+					   % r.stderr.strip())
+		out = dict(kv.split("=", 1) for kv in r.stdout.split())
+		return float(out["trapped_ns"]) - float(out["direct_ns"])
+
+	def supervisor_syscalls(self, route):
+		"""strace -f of a run: the supervisor's system calls (the
+		process that receives notifications) over the trapped calls."""
+		n = 2000
+		out = os.path.join(self.tmp, "strace.out")
+		subprocess.run(["strace", "-f", "-qq", "-o", out] + route +
+			       ["socket-wall", str(n), "default"],
+			       env=self.env(), capture_output=True, timeout=600,
+			       check=True)
+		calls = {}
+		sup = None
+		with open(out) as f:
+			for line in f:
+				pid, _, rest = line.partition(" ")
+				rest = rest.lstrip()
+				if rest.startswith("<...") or rest.startswith("+++") \
+				   or rest.startswith("---"):
+					continue
+				calls[pid] = calls.get(pid, 0) + 1
+				if "SECCOMP_IOCTL_NOTIF_RECV" in rest:
+					sup = pid
+		if sup is None:
+			raise RuntimeError("no supervisor in the strace output")
+		# shimbench's warm-up (1000 calls) is trapped too.
+		return calls[sup] / (n + 1000)
 
 	# --- a real server: nginx + wrk --------------------------------------
 	def nginx_wrk(self):
@@ -202,22 +331,41 @@ http {
 	# --- a policy with many programs ----------------------------------------
 	def many_programs(self):
 		"""Start-up instructions (callgrind, a process that opens one
-		socket) with a policy of 50 [app:NAME] sections against the
-		sample policy, each over what the same process costs with
-		nothing preloaded."""
+		socket) with a policy of 50 [app:NAME] sections and with one at
+		the size limit (1 MiB, ~80k sections) against the sample policy,
+		each over what the same process costs with nothing preloaded.
+		The big policies are compiled (`mptcpshim policy compile`, as
+		an installation listing many programs would be); the 50-program
+		one is also measured uncompiled, for comparison."""
 		# gen_policy: the sample policy plus 50 sections of 3 keys.
 		gen = os.path.join(HERE, "gen_policy")
-		big = os.path.join(self.tmp, "programs50.conf")
-		with open(big, "w") as f:
-			subprocess.run([sys.executable, gen, "apps", "50"],
-				       stdout=f, check=True, timeout=60)
-		os.chmod(big, 0o644)
+		policies = {}
+		for name, argv in (("programs50", ["apps", "50"]),
+				   ("programs50_plain", ["apps", "50"]),
+				   ("max", ["max"])):
+			path = os.path.join(self.tmp, name + ".conf")
+			with open(path, "w") as f:
+				subprocess.run([sys.executable, gen] + argv,
+					       stdout=f, check=True, timeout=60)
+			os.chmod(path, 0o644)
+			policies[name] = path
+		for name in ("programs50", "max"):
+			r = subprocess.run([self.cli, "policy", "compile",
+					    policies[name]], capture_output=True,
+					   text=True, timeout=120)
+			if r.returncode != 0:
+				raise RuntimeError("policy compile %s: %s"
+						   % (name, r.stderr.strip()))
 		counts = {}
 		for v, env in (("none", self.env()),
 			       ("wrap", self.env(self.wrap)),
 			       ("nopolicy", self.env(self.shim)),
 			       ("sample", self.env(self.shim, self.typical)),
-			       ("programs50", self.env(self.shim, big))):
+			       ("programs50", self.env(self.shim,
+						       policies["programs50"])),
+			       ("programs50_plain", self.env(
+				       self.shim, policies["programs50_plain"])),
+			       ("max", self.env(self.shim, policies["max"]))):
 			out = os.path.join(self.artefacts,
 					   "callgrind.start.%s" % v)
 			r = subprocess.run(
@@ -229,6 +377,7 @@ http {
 				raise RuntimeError("callgrind %s: %s"
 						   % (v, r.stderr[-400:]))
 			counts[v] = callgrind_total(out)
+		self.start_counts = counts
 		self.fig("start_instr_ratio_shim_vs_wrap", "start + 1st socket "
 			 "instructions: shim (no policy) / libmptcpwrap",
 			 counts["nopolicy"] / counts["wrap"], "x")
@@ -237,14 +386,24 @@ http {
 		self.fig("start_instr_sample", "start-up instructions over "
 			 "nothing preloaded: sample policy", sample, "instr")
 		self.fig("start_instr_programs50", "start-up instructions over "
-			 "nothing preloaded: 50-program policy", many, "instr")
+			 "nothing preloaded: 50-program policy (compiled)", many,
+			 "instr")
 		self.fig("start_instr_ratio_programs50", "start-up "
-			 "instructions (whole process): 50-program policy / "
-			 "sample policy", counts["programs50"] / counts["sample"],
-			 "x", 2.0)
+			 "instructions (whole process): 50-program policy "
+			 "(compiled) / sample policy",
+			 counts["programs50"] / counts["sample"], "x", 1.1)
+		self.fig("start_instr_ratio_programs50_plain", "start-up "
+			 "instructions (whole process): 50-program policy, not "
+			 "compiled / sample policy",
+			 counts["programs50_plain"] / counts["sample"], "x")
+		self.fig("start_instr_ratio_max", "start-up instructions (whole "
+			 "process): 1 MiB policy (%d sections, compiled) / sample "
+			 "policy" % count_sections(policies["max"]),
+			 counts["max"] / counts["sample"], "x", 2.0)
 		self.fig("start_instr_ratio_programs50_over_nothing",
 			 "start-up instructions over nothing preloaded: "
-			 "50-program policy / sample policy", many / sample, "x")
+			 "50-program policy (compiled) / sample policy",
+			 many / sample, "x")
 
 	# --- the two-path demo ------------------------------------------------
 	def two_paths(self):
@@ -315,6 +474,11 @@ http {
 					 max(rec if rec is not None else 99, 0.1),
 					 "s")
 
+
+
+def count_sections(path):
+	with open(path) as f:
+		return sum(1 for line in f if line.startswith("["))
 
 
 def mptcp_counter(name):

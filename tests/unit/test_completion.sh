@@ -48,7 +48,7 @@ for sub in $subs; do
 	help=$("$MPTCPSHIM_BIN" "$sub" --help 2>&1)
 	offered=$(complete_line mptcpshim "$sub" -)
 	if [ "$sub" = policy ]; then
-		offered=$(for v in check explain show; do
+		offered=$(for v in check explain show compile; do
 			complete_line mptcpshim policy "$v" -; done)
 	fi
 	for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u); do

@@ -170,4 +170,20 @@ grep -q "$(printf '\033')" <<<"$out" && bad "raw ESC in text: $out"
 expect_rc 0 "$BIN" policy explain --json "$(printf 'evil\033[31m\xff')"
 json_ok "assert d['program']=='evil\\x1b[31m\\ufffd'"
 
+# compile: a clean file gets FILE.compiled, a broken one none (exit 1, its
+# problems as check prints them); check tells a stale index.
+cp "$FIX/good02-all-keys.conf" "$work/big.conf"
+expect_rc 0 "$BIN" policy compile "$work/big.conf"
+expect_out "$work/big.conf: "
+[ -f "$work/big.conf.compiled" ] || bad "no $work/big.conf.compiled"
+expect_rc 0 "$BIN" policy check --json "$work/big.conf"
+json_ok "assert d['files'][0]['compiled_index']=='current', d"
+echo "; edited" >> "$work/big.conf"
+expect_rc 0 "$BIN" policy check "$work/big.conf"
+expect_out "$work/big.conf.compiled: stale or unusable"
+cp "$FIX/bad01-unknown-key.conf" "$work/bad.conf"
+expect_rc 1 "$BIN" policy compile "$work/bad.conf"
+expect_out "$work/bad.conf:3: unknown key 'colour' in [global]"
+[ -e "$work/bad.conf.compiled" ] && bad "an index for a broken file"
+
 finish

@@ -5,15 +5,16 @@
  * Includes real.c to reach its static functions; our hooks are not linked,
  * so trivial stand-ins take the names real.c compares against.
  */
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "../../shim/core/real.c"
-#include "../../shim/core/once.c"
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -133,15 +134,117 @@ static void test_raw_calls(void **state)
 	walk(&raw_calls);
 }
 
-/* What the chain gives is the next definition, never our own hook. */
-static void test_next_symbol(void **state)
+/* The walk gives what dlsym(RTLD_NEXT) gives, for every hooked name and a
+ * few that test the rules: versioned names (fcntl has a hidden old version
+ * in glibc), an indirect function (memcpy), data (environ). */
+static void test_walk_matches_dlsym(void **state)
+{
+	const char *names[N_REAL + 4];
+	struct symbol_want want[N_REAL + 4];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_REAL; i++)
+		names[n++] = real_names[i];
+	names[n++] = "memcpy";
+	names[n++] = "environ";
+	names[n++] = "fcntl64";
+	names[n++] = "no_such_function_here";
+	for (size_t i = 0; i < N_REAL; i++)
+		assert_int_equal(real_hashes[i], shim_symbol_hash(real_names[i]));
+	for (size_t i = 0; i < n; i++)
+		want[i] = (struct symbol_want){ .name = names[i] };
+	assert_false(shim_symbol_walk(_DYNAMIC, want, n, NULL));
+	for (size_t i = 0; i < n; i++) {
+		void *expected = dlsym(RTLD_NEXT, names[i]);
+
+		if (want[i].found != expected)
+			fail_msg("%s: walk %p, dlsym %p", names[i],
+				 want[i].found, expected);
+	}
+	assert_null(want[n - 1].found);
+}
+
+/* After resolution, a name whose next definition is our own hook gets the
+ * raw call (the shim preloaded twice), and the rest what the walk found. */
+static void test_resolved_table(void **state)
 {
 	(void)state;
-	assert_null(next_symbol("socket", dlsym(RTLD_NEXT, "socket")));
-	assert_ptr_equal(next_symbol("socket", (void *)shim_self_socket),
-			 dlsym(RTLD_NEXT, "socket"));
-	assert_null(next_symbol("no_such_function_here", NULL) ?
-			    (void *)1 : NULL);
+	shim_real_resolve_once();
+	assert_ptr_equal(shim_real.socket, dlsym(RTLD_NEXT, "socket"));
+	assert_ptr_equal(shim_real.fcntl, dlsym(RTLD_NEXT, "fcntl"));
+	assert_ptr_equal(shim_real.open, dlsym(RTLD_NEXT, "open"));
+	assert_false(shim_real_another_copy_first());
+}
+
+/* The marker of a copy loaded first is found in the objects before ours:
+ * seen from libc, cmocka (loaded before it) defines its runner. */
+static void test_marker_before(void **state)
+{
+	struct link_map *libc = NULL;
+	void *h = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+	struct symbol_want want = { .name = "socket" };
+
+	(void)state;
+	assert_non_null(h);
+	assert_int_equal(dlinfo(h, RTLD_DI_LINKMAP, &libc), 0);
+	assert_true(shim_symbol_walk(libc->l_ld, &want, 1,
+				     "_cmocka_run_group_tests"));
+	assert_false(shim_symbol_walk(_DYNAMIC, &want, 1,
+				      "_cmocka_run_group_tests"));
+	assert_false(shim_symbol_walk(libc->l_ld, &want, 1,
+				      "no_such_marker_here"));
+	dlclose(h);
+}
+
+/* Data the program may hold a copy of (environ: a copy relocation in a
+ * PIE) is found where the program's references go, from the first object
+ * on; and the environment init reads through it is the live one. */
+static void test_from_first_environ(void **state)
+{
+	extern char **environ;
+	struct symbol_want want = { .name = "environ", .from_first = true };
+
+	(void)state;
+	shim_symbol_walk(_DYNAMIC, &want, 1, NULL);
+	assert_ptr_equal(want.found, &environ);
+	assert_ptr_equal(shim_libc_environ(), environ);
+	assert_int_equal(setenv("TEST_REAL_LIVE", "1", 1), 0);
+	assert_ptr_equal(shim_libc_environ(), environ);
+	assert_int_equal(shim_libc_faccessat(AT_FDCWD, "/", F_OK, 0), 0);
+}
+
+/* An object with DT_HASH only: the older hash table is read as well. */
+static void test_sysv_hash_object(void **state)
+{
+	struct link_map *m = NULL;
+	void *h = dlopen(SYSV_LIB, RTLD_NOW | RTLD_LOCAL);
+	void *found;
+
+	(void)state;
+	assert_non_null(h);
+	assert_int_equal(dlinfo(h, RTLD_DI_LINKMAP, &m), 0);
+	found = shim_symbol_in_object(m->l_addr, m->l_ld,
+				      "symwalk_sysv_answer");
+	assert_non_null(found);
+	assert_ptr_equal(found, dlsym(h, "symwalk_sysv_answer"));
+	assert_null(shim_symbol_in_object(m->l_addr, m->l_ld, "no_such_one"));
+	dlclose(h);
+}
+
+/* An object that is not loaded (a dynamic section nobody has): neither
+ * the loader's list nor dl_iterate_phdr() has it, so nothing comes after
+ * it and every name falls back to the raw call. */
+static void test_unknown_self(void **state)
+{
+	static const ElfW(Dyn) nowhere[1] = { { DT_NULL, { 0 } } };
+	struct symbol_want want = { .name = "socket" };
+
+	(void)state;
+	assert_false(shim_symbol_walk(nowhere, &want, 1, NULL));
+	assert_null(want.found);
+	/* Every object then counts as loaded before it. */
+	assert_true(shim_symbol_walk(nowhere, &want, 1, "socket"));
 }
 
 int main(void)
@@ -149,7 +252,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stubs_resolve_and_forward),
 		cmocka_unit_test(test_raw_calls),
-		cmocka_unit_test(test_next_symbol),
+		cmocka_unit_test(test_walk_matches_dlsym),
+		cmocka_unit_test(test_resolved_table),
+		cmocka_unit_test(test_marker_before),
+		cmocka_unit_test(test_from_first_environ),
+		cmocka_unit_test(test_sysv_hash_object),
+		cmocka_unit_test(test_unknown_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

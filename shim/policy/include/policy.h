@@ -85,6 +85,10 @@ struct policy_sources {
 	const char *user_file;		/* $XDG_CONFIG_HOME/...; NULL if secure */
 	const char *env_file;		/* $MPTCPSHIM_CONFIG; NULL if secure */
 	const char *const *program_names; /* NULL-terminated; apps.d/<name>.conf */
+	/* Read big files through their compiled index (policy_index.h), for
+	 * program_names only: the shim's way. `policy check`/`explain` read
+	 * every file whole. */
+	bool use_index;
 };
 
 /* One problem found while loading; file:line when known (line 0: whole file). */
@@ -148,10 +152,23 @@ enum policy_unsupported policy_unsupported_for(const struct policy_view *view,
  * into user_buf; env_file from $MPTCPSHIM_CONFIG (NULL when empty). When
  * secure (AT_SECURE), user_file and env_file are NULL and the environment
  * is not read at all. program_names is stored as is (may be NULL).
+ * Returns false when the user file's path does not fit in user_buf.
  */
-void policy_sources_default(struct policy_sources *src,
+bool policy_sources_default(struct policy_sources *src,
 			    const char *const *program_names, bool secure,
 			    char *user_buf, size_t user_buf_len);
+
+/* The variables policy_sources_default() reads, for a caller that has
+ * them already (the shim reads its environment in one pass). */
+struct policy_env {
+	const char *xdg_config_home;	/* $XDG_CONFIG_HOME */
+	const char *home;		/* $HOME */
+	const char *config;		/* $MPTCPSHIM_CONFIG */
+};
+bool policy_sources_from(struct policy_sources *src,
+			 const char *const *program_names, bool secure,
+			 const struct policy_env *env, char *user_buf,
+			 size_t user_buf_len);
 
 /*
  * The checks policy_load() makes before it parses a file (regular file, at

@@ -9,8 +9,12 @@
 
 #include <stddef.h>
 
+/* The name is kept in the entry, not pointed to: a table of pointers
+ * costs every process that loads the shim one relocation per entry. */
+#define SOCKOPT_NAME_MAX 28
+
 struct sockopt_name {
-	const char *name;	/* as in the C headers: "TCP_USER_TIMEOUT" */
+	char name[SOCKOPT_NAME_MAX];	/* as in the headers: "TCP_USER_TIMEOUT" */
 	int level;
 	int optname;
 };
