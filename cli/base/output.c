@@ -197,21 +197,30 @@ void out_prom_escaped(FILE *fp, const char *str, bool label)
 
 	while (*s) {
 		size_t len = 1;
+		bool unsafe = *s < 0x20 || *s == 0x7f;
 
+		if (!unsafe && *s >= 0x80) {
+			len = utf8_sequence(s);
+			unsafe = len == 0 || (len == 2 && s[0] == 0xc2 &&
+					      s[1] < 0xa0);
+			len = len ? len : 1;
+		}
 		if (*s == '\\') {
-			fputs("\\\\", fp);
+			/* A label value's own backslash is doubled too: its
+			 * \xNN below must not meet a name holding "\xNN". */
+			fputs(label ? "\\\\\\\\" : "\\\\", fp);
 		} else if (*s == '\n') {
 			fputs("\\n", fp);
 		} else if (*s == '"' && label) {
 			fputs("\\\"", fp);
-		} else if (*s < 0x20 || *s == 0x7f) {
+		} else if (unsafe && label) {
+			/* Label values are identities (two interfaces
+			 * "t\1x" and "t\2x" are two series): each byte that
+			 * is not printable UTF-8 becomes the text \xNN. */
+			for (size_t i = 0; i < len; i++)
+				fprintf(fp, "\\\\x%02x", s[i]);
+		} else if (unsafe) {
 			fputs("\xef\xbf\xbd", fp);	/* U+FFFD */
-		} else if (*s < 0x80) {
-			fputc(*s, fp);
-		} else if ((len = utf8_sequence(s)) == 0 ||
-			   (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)) {
-			len = len ? len : 1;
-			fputs("\xef\xbf\xbd", fp);
 		} else {
 			fwrite(s, 1, len, fp);
 		}

@@ -68,10 +68,12 @@ void out_text(struct out *out, const char *fmt, ...)
  * included) are escaped. */
 void out_json_string(FILE *fp, const char *s);
 
-/* s inside a Prometheus text-format label value (label: \\, " and newline
- * escaped) or HELP text (\\ and newline escaped); bytes that are not
- * UTF-8 and control characters become U+FFFD, so a scrape always parses.
- * The one escaper of `metrics`. */
+/* s inside a Prometheus text-format label value (label) or HELP text,
+ * so that a scrape always parses. HELP: \\ and newline escaped, bytes
+ * that are not printable UTF-8 become U+FFFD. Label: newline and " escaped,
+ * and the value stays one-to-one with s (a label is an identity): such
+ * bytes become the text \xNN and a backslash of s is doubled. The one
+ * escaper of `metrics`. */
 void out_prom_escaped(FILE *fp, const char *s, bool label);
 
 /* A value of its own in text mode (key ignored) that JSON leaves out:

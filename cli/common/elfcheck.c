@@ -154,7 +154,9 @@ static bool go_build_id_note(const unsigned char *p, uint64_t size)
 
 		if (len > size)
 			return false;
-		if (n->n_type == GO_NOTE_BUILDID && n->n_namesz == 3 &&
+		/* Go's linker writes "Go\0\0" with n_namesz 4. */
+		if (n->n_type == GO_NOTE_BUILDID &&
+		    (n->n_namesz == 3 || n->n_namesz == 4) &&
 		    memcmp(p + sizeof(*n), "Go", 3) == 0)
 			return true;
 		p += len;

@@ -52,3 +52,37 @@ int libpath_find(char *buf, size_t len)
 	/* In a container given the library by a CDI device (`cdi`). */
 	return accept_library_path(MPTCPSHIM_CDI_LIBRARY, buf, len);
 }
+
+void libpath_exec_helper_env(const char *library)
+{
+	char build[PATH_MAX];
+
+	/* A build tree's library finds the build tree's launcher: the
+	 * library's own default is the installed path. */
+	if (library && !getenv("MPTCPSHIM_EXEC_HELPER") &&
+	    realpath(MPTCPSHIM_BUILD_LIBRARY, build) &&
+	    strcmp(build, library) == 0 &&
+	    access(MPTCPSHIM_BUILD_EXEC_HELPER, X_OK) == 0)
+		setenv("MPTCPSHIM_EXEC_HELPER", MPTCPSHIM_BUILD_EXEC_HELPER, 1);
+}
+
+const char *libpath_exec_helper(void)
+{
+	const char *env = secure_getenv("MPTCPSHIM_EXEC_HELPER");
+	char exe[PATH_MAX], build[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env == '/')
+		return env;
+	/* The CLI of a build tree speaks of that tree's launcher. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0 && realpath(MPTCPSHIM_BUILD_EXEC_HELPER, build)) {
+		char *slash = strrchr(build, '/');
+
+		exe[n] = '\0';
+		if (slash && strncmp(exe, build, (size_t)(slash - build) + 1) == 0 &&
+		    !strchr(exe + (slash - build) + 1, '/'))
+			return MPTCPSHIM_BUILD_EXEC_HELPER;
+	}
+	return MPTCPSHIM_EXEC_HELPER;
+}

@@ -14,4 +14,12 @@
  */
 int libpath_find(char *buf, size_t len);
 
+/* Run from a build tree: points the library at the build tree's
+ * mptcpshim-exec (MPTCPSHIM_EXEC_HELPER), unless already set. */
+void libpath_exec_helper_env(const char *library);
+
+/* The seccomp route's launcher, as the library finds it: the path fixed
+ * at build time, or MPTCPSHIM_EXEC_HELPER (not under AT_SECURE). */
+const char *libpath_exec_helper(void);
+
 #endif

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "envmerge.h"
 #include "gomptcp.h"
+#include "libpath.h"
 #include "seccomp_landlock.h"
 #include "shimenv.h"
 
@@ -48,6 +49,7 @@ int shimenv_apply(const char *subcommand, bool debug, const char *config,
 				  envmerge_preload(getenv("LD_PRELOAD"),
 						   library)))
 		return -1;
+	libpath_exec_helper_env(library);
 	if (debug && setenv("MPTCPSHIM_LOG", "debug", 1))
 		return -1;
 	if (shimenv_export_config(subcommand, config) != 0)

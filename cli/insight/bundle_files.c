@@ -231,6 +231,9 @@ void bundle_write_reproduce(const struct bundle *b,
 			fprintf(fp, "exit status: %d\n", WEXITSTATUS(status));
 		else if (WIFSIGNALED(status))
 			fprintf(fp, "killed by signal %d\n", WTERMSIG(status));
+		if (b->stopped)
+			fprintf(fp, "stopped at the time limit (--duration "
+				    "%g s)\n", o->duration);
 		fprintf(fp, "duration: %.3f s\n", took);
 	}
 	fclose(fp);

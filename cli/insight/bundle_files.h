@@ -26,6 +26,7 @@ struct bundle {
 	double t0;
 	double last_established;	/* an (sf_)established event, or 0 */
 	bool snapped;			/* the "-during" snapshot was taken */
+	bool stopped;			/* the program hit --duration */
 };
 
 /* name in the bundle directory, created 0600 (never an existing file). */

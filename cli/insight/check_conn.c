@@ -251,6 +251,14 @@ void check_conn_print(struct out *out, const struct check_conn *c)
 			   "the counters of this namespace name none (the "
 			   "peer's side may tell)");
 	}
+	if (c->side[0] == 'c') {
+		out_bool(out, "peer_closed", NULL, c->peer_closed);
+		if (c->peer_closed)
+			out_double(out, "peer_closed_ms",
+				   "  the peer closed the connection %.3g ms "
+				   "after it was made (its program refused or "
+				   "failed)\n", c->peer_closed_ms);
+	}
 	print_announced(out, c);
 	out_double(out, "waited", NULL, c->waited);
 	out_array_open(out, "subflows");

@@ -50,6 +50,10 @@ struct check_conn {
 	struct check_subflow sub[CHECK_MAX_SUBFLOWS];
 	size_t nsub;
 	double waited;			/* seconds subflows were awaited */
+	/* The peer closed while we watched (client side: a server that
+	 * accepts and closes at once speaks MPTCP but serves nothing). */
+	bool peer_closed;
+	double peer_closed_ms;		/* after connecting */
 	/* What the counters say about subflows (joins unanswered, refused,
 	 * reset...), when MPTCP. */
 	struct explain_reason subflow_causes[4];

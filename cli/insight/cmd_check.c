@@ -125,6 +125,10 @@ static void watch(int fd, struct check_conn *c, struct pm_listener *l,
 			closed = r == 0 || (r < 0 && errno != EAGAIN &&
 					    errno != EINTR);
 		}
+		if (closed && !c->peer_closed) {
+			c->peer_closed = true;
+			c->peer_closed_ms = (now() - start) * 1000;
+		}
 		if (closed && until_close)
 			break;
 		if (closed)
@@ -212,6 +216,47 @@ static int split_target(char *buf, char **host, char **port)
 	return **host && valid_port(*port, 1) ? 0 : -1;
 }
 
+/* The document of a check that made no connection: scripts get one
+ * whatever failed (errname: errno's or getaddrinfo's name). */
+static void print_unconnected(const struct check_options *o,
+			      const char *target, const char *errname,
+			      const char *message)
+{
+	struct out *out;
+
+	if (!o->json || !(out = out_new(stdout, true)))
+		return;
+	out_string(out, "target", NULL, target);
+	out_bool(out, "connected", NULL, false);
+	out_string(out, "error", NULL, errname);
+	out_string(out, "message", NULL, message);
+	out_end(out);
+}
+
+static const char *gai_name(int rc)
+{
+	static const struct {
+		int rc;
+		const char *name;
+	} names[] = {
+		{ EAI_NONAME, "EAI_NONAME" }, { EAI_AGAIN, "EAI_AGAIN" },
+		{ EAI_FAIL, "EAI_FAIL" }, { EAI_FAMILY, "EAI_FAMILY" },
+		{ EAI_MEMORY, "EAI_MEMORY" }, { EAI_SERVICE, "EAI_SERVICE" },
+		{ EAI_SYSTEM, "EAI_SYSTEM" },
+#ifdef EAI_NODATA
+		{ EAI_NODATA, "EAI_NODATA" },
+#endif
+#ifdef EAI_ADDRFAMILY
+		{ EAI_ADDRFAMILY, "EAI_ADDRFAMILY" },
+#endif
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].rc == rc)
+			return names[i].name;
+	return "EAI_FAIL";
+}
+
 static int client(const struct check_options *o, const char *target)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
@@ -224,7 +269,7 @@ static int client(const struct check_options *o, const char *target)
 	char buf[512], *host, *port;
 	struct out *out;
 	int fd = -1, rc, err = 0;
-	double t0;
+	double t0, deadline;
 
 	snprintf(buf, sizeof(buf), "%s", target);
 	if (split_target(buf, &host, &port) < 0) {
@@ -237,21 +282,39 @@ static int client(const struct check_options *o, const char *target)
 	if (rc != 0) {
 		cli_error("check", "cannot resolve '%s': %s", target,
 			  gai_strerror(rc));
+		print_unconnected(o, target, gai_name(rc), gai_strerror(rc));
 		return CLI_CHECK_FAILED;
 	}
 	l = events_open(&c);
 	(void)mib_read(MIB_NETSTAT, &before);
 	t0 = now();
+	deadline = t0 + o->timeout_s;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		size_t left = 0;
+
 		fd = socket(ai->ai_family,
 			    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			    IPPROTO_MPTCP);
 		if (fd < 0) {
+			/* An address family this kernel lacks (IPv6
+			 * disabled: localhost's ::1): the next address. */
 			err = errno;
+			continue;
+		}
+		/* --timeout bounds the whole attempt: a name with many
+		 * dead addresses took --timeout for each one. Each address
+		 * gets an equal share of what is left, so a live one after
+		 * dead ones is still tried (curl shares its time likewise). */
+		for (const struct addrinfo *a = ai; a; a = a->ai_next)
+			left++;
+		t0 = now();
+		if (t0 >= deadline) {
+			close(fd);
+			fd = -1;
+			err = ETIMEDOUT;
 			break;
 		}
-		t0 = now();
-		if (connect_timed(fd, ai, o->timeout_s) == 0)
+		if (connect_timed(fd, ai, (deadline - t0) / (double)left) == 0)
 			break;
 		err = errno;
 		close(fd);
@@ -265,14 +328,10 @@ static int client(const struct check_options *o, const char *target)
 				  "'mptcpshim doctor' says why)" : "");
 		pm_listener_close(l);
 		mib_free(&before);
-		/* Scripts get a document either way. */
-		if (o->json && (out = out_new(stdout, true))) {
-			out_string(out, "target", NULL, target);
-			out_bool(out, "connected", NULL, false);
-			out_string(out, "error", NULL, strerrorname_np(err));
-			out_string(out, "message", NULL, strerror(err));
-			out_end(out);
-		}
+		print_unconnected(o, target,
+				  strerrorname_np(err) ? strerrorname_np(err) :
+							 "?",
+				  strerror(err));
 		return CLI_CHECK_FAILED;
 	}
 	c.connect_ms = (now() - t0) * 1000;

@@ -32,6 +32,7 @@
 #include "output.h"
 #include "pm_check.h"
 #include "route.h"
+#include "route_where.h"
 #include "seccomp_filter.h"
 #include "seccomp_launch.h"
 #include "uapi_compat.h"
@@ -450,9 +451,10 @@ static void check_binary(struct report *r, const char *path, int lib_class,
 		c = add(r, "binary", ST_WARN,
 			"%s is statically linked: no dynamic loader runs, so "
 			"LD_PRELOAD cannot act", path);
-		fix(c, "run it with 'mptcpshim run' (the seccomp route; in a "
-		       "unit: ExecStart=mptcpshim run -- %s), or use a "
-		       "dynamically linked build", path);
+		fix(c, "run it with 'mptcpshim run', or start it from a "
+		       "program that has the library (the seccomp route; "
+		       "'mptcpshim enable' does so for a unit), or use a "
+		       "dynamically linked build");
 		check_seccomp_route(r, path);
 		return;
 	}
@@ -461,10 +463,33 @@ static void check_binary(struct report *r, const char *path, int lib_class,
 	    f.interp);
 }
 
+/* Where the library can be loaded, the route the program gets there. */
+static void check_routes(struct report *r, const char *command,
+			 const char *program, bool script)
+{
+	static struct route_where w[ROUTE_WHERE_MAX];
+	struct route_choice c;
+	char why[200];
+	bool runs;
+	size_t n;
+
+	route_choose(program, ROUTE_AUTO, &c);
+	runs = !c.seccomp ||
+	       seccomp_launch_probe(why, sizeof(why)) == SECCOMP_LAUNCH_OK;
+	n = route_where_describe(command, program, script, runs, w);
+	for (size_t i = 0; i < n; i++) {
+		struct check *k = add(r, w[i].id, w[i].ok ? ST_PASS : ST_WARN,
+				      "%s", w[i].text);
+
+		if (w[i].fix[0])
+			fix(k, "%s", w[i].fix);
+	}
+}
+
 static void check_command(struct report *r, const char *name, int lib_class,
 			  int lib_machine)
 {
-	char path[PATH_MAX], interp[PATH_MAX];
+	char path[PATH_MAX], interp[PATH_MAX], command[PATH_MAX];
 	struct check *c;
 	struct stat st;
 	int depth;
@@ -478,6 +503,7 @@ static void check_command(struct report *r, const char *name, int lib_class,
 		return;
 	}
 	add(r, "command", ST_PASS, "%s", path);
+	snprintf(command, sizeof(command), "%s", path);
 
 	/* For scripts the interpreter is what runs (and what preloads);
 	 * the kernel ignores set-id bits and capabilities on scripts. */
@@ -501,6 +527,7 @@ static void check_command(struct report *r, const char *name, int lib_class,
 		check_ids(r, path, &st);
 	check_caps(r, path);
 	check_binary(r, path, lib_class, lib_machine);
+	check_routes(r, command, path, depth > 0);
 }
 
 /* container_report()'s lines as checks. */
@@ -540,7 +567,9 @@ static void usage(FILE *fp)
 		"  -a, --addresses      keep IP addresses in the bundle "
 		"(default: pseudonyms)\n"
 		"  -d, --duration S     without --reproduce: record for S "
-		"seconds (default 5)\n"
+		"seconds (default 5);\n"
+		"                       with it: CMD's time limit (SIGTERM, "
+		"SIGKILL 2 s later)\n"
 		"\nExit status: 0 nothing failed (warnings allowed), 1 a check "
 		"failed, 2 usage.\n");
 }

@@ -59,31 +59,40 @@ static int write_here(FILE *fp, void *arg)
 	return metrics_write(fp, arg);
 }
 
-/* Label characters a file name can carry; the rest become '_'. */
-static void file_name(const char *netns, char *buf, size_t len)
+/* One file per namespace, and never the same file for two: characters
+ * other than letters, digits, '.', '_' and '-' are written %XX (and '%'
+ * itself), so "a b" and "a_b" stay apart. 0: the name does not fit in a
+ * file name (NAME_MAX, with room for the temporary file's suffix). */
+static bool file_name(const char *netns, char *buf, size_t len)
 {
 	size_t n;
 
-	if (!netns) {
-		snprintf(buf, len, "mptcpshim.prom");
-		return;
-	}
+	if (!netns)
+		return (size_t)snprintf(buf, len, "mptcpshim.prom") < len;
 	n = (size_t)snprintf(buf, len, "mptcpshim-netns-");
-	for (const char *s = netns; *s && n + 6 < len; s++)
-		buf[n++] = (*s >= 'a' && *s <= 'z') ||
-				   (*s >= 'A' && *s <= 'Z') ||
-				   (*s >= '0' && *s <= '9') || *s == '-' ||
-				   *s == '_' ? *s : '_';
-	snprintf(buf + n, len - n, ".prom");
+	for (const unsigned char *s = (const unsigned char *)netns; *s; s++) {
+		bool keep = (*s >= 'a' && *s <= 'z') ||
+			    (*s >= 'A' && *s <= 'Z') ||
+			    (*s >= '0' && *s <= '9') || *s == '-' ||
+			    *s == '_' || *s == '.';
+
+		if (n + 4 >= len)
+			return false;
+		n += (size_t)(keep ? snprintf(buf + n, len - n, "%c", *s) :
+				     snprintf(buf + n, len - n, "%%%02X", *s));
+	}
+	return (size_t)snprintf(buf + n, len - n, ".prom") < len - n;
 }
 
 static int write_textfile(const char *dir, const char *netns,
 			  const char *text, size_t len)
 {
-	char name[128], tmp[PATH_MAX], final[PATH_MAX];
+	/* NAME_MAX less the temporary name's "." and ".XXXXXX". */
+	char name[NAME_MAX - 8 + 1], tmp[PATH_MAX], final[PATH_MAX];
 	int fd;
 
-	file_name(netns, name, sizeof(name));
+	if (!file_name(netns, name, sizeof(name)))
+		return CLI_USAGE;	/* checked before collecting */
 	if ((size_t)snprintf(final, sizeof(final), "%s/%s", dir, name) >=
 		    sizeof(final) ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >=
@@ -170,6 +179,21 @@ int cmd_metrics(int argc, char **argv)
 			       CLI_OPTIONS_NO_OPERANDS, usage);
 	if (rc >= 0)
 		return rc;
+	if (c.textfile) {
+		char name[NAME_MAX - 8 + 1];
+
+		/* "" would write /mptcpshim.prom. */
+		if (!*c.textfile) {
+			cli_error("metrics", "--textfile: a directory "
+					     "expected");
+			return CLI_USAGE;
+		}
+		if (!file_name(c.netns, name, sizeof(name))) {
+			cli_error("metrics", "--netns: name too long for a "
+					     "file name");
+			return CLI_USAGE;
+		}
+	}
 	rc = collect(&c, &text, &len);
 	if (rc == -2)
 		return CLI_USAGE;

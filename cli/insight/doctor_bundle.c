@@ -120,13 +120,20 @@ static void snapshot(const struct bundle *b, const char *ss_file,
 	run_into(b, conns_file, true, conns);
 }
 
+/* How long a program stopped at its time limit has to exit on SIGTERM
+ * before SIGKILL. */
+#define REPRODUCE_TERM_GRACE 2.0
+
 /* Until the child exits (or the duration passes), gathering events. The
  * CLI ignores SIGINT meanwhile: ^C ends the reproduction, not the
- * bundle. */
+ * bundle. A child with a time limit (limited) gets SIGTERM there, then
+ * SIGKILL: a program that never exits cannot hold the bundle forever
+ * where no one is at a terminal to press ^C. */
 static int wait_gathering(struct pm_listener *l, struct bundle *b,
-			  pid_t child, double duration, int *status)
+			  pid_t child, double duration, bool limited,
+			  int *status)
 {
-	double end = now() + duration;
+	double end = now() + duration, termed = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = l ? pm_listener_fd(l) : -1,
@@ -137,6 +144,14 @@ static int wait_gathering(struct pm_listener *l, struct bundle *b,
 
 			if (r == child || (r < 0 && errno != EINTR))
 				break;
+			if (limited && !termed && now() >= end) {
+				kill(child, SIGTERM);
+				termed = now();
+				b->stopped = true;
+			} else if (termed &&
+				   now() - termed >= REPRODUCE_TERM_GRACE) {
+				kill(child, SIGKILL);
+			}
 		} else if (now() >= end) {
 			break;
 		}
@@ -164,16 +179,63 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-static int pack(const struct bundle *b, const char *file)
+/* Where the archive goes: "-" is standard output (never a terminal);
+ * otherwise a new file beside FILE, renamed over it once complete, so
+ * that a symbolic link at FILE is replaced rather than followed (a link
+ * planted in a shared directory cannot aim the archive at another
+ * file), a failed bundle leaves no half-written FILE, and tar never sees
+ * the name (it would take "host:file" for a remote archive). */
+static int output_open(const char *file, char *tmp, size_t len)
 {
-	char *argv[] = { "tar", "-czf", (char *)file, "-C", (char *)b->root,
-			 BUNDLE_DIR, NULL };
+	const char *slash = strrchr(file, '/');
+	struct stat st;
+	int fd;
+
+	tmp[0] = '\0';
+	if (strcmp(file, "-") == 0) {
+		if (isatty(STDOUT_FILENO)) {
+			cli_error("doctor", "--bundle -: standard output is a "
+					    "terminal; redirect it to a file");
+			return -2;
+		}
+		return dup(STDOUT_FILENO);
+	}
+	if (!*file || (slash && !slash[1]) ||
+	    (stat(file, &st) == 0 && S_ISDIR(st.st_mode))) {
+		cli_error("doctor", "--bundle \"%s\": a file name expected, "
+				    "not a directory", file);
+		return -2;
+	}
+	if ((size_t)snprintf(tmp, len, "%.*s.%s.XXXXXX",
+			     slash ? (int)(slash - file + 1) : 0, file,
+			     slash ? slash + 1 : file) >= len) {
+		cli_error("doctor", "--bundle: file name too long");
+		tmp[0] = '\0';
+		return -2;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		cli_error("doctor", "cannot write %s: %s", file,
+			  strerror(errno));
+		tmp[0] = '\0';
+	}
+	return fd;
+}
+
+/* tar(1) into fd; owner names stay out of the archive (a user name is
+ * not the maintainers' business either). */
+static int pack(const struct bundle *b, int fd)
+{
+	char *argv[] = { "tar", "--owner=0", "--group=0", "--numeric-owner",
+			 "-czf", "-", "-C", (char *)b->root, BUNDLE_DIR, NULL };
 	int status;
 	pid_t pid;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		if (dup2(fd, STDOUT_FILENO) < 0)
+			_exit(127);
 		execvp("tar", argv);
 		_exit(127);
 	}
@@ -182,6 +244,24 @@ static int pack(const struct bundle *b, const char *file)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Completes the output: the temporary file becomes FILE. */
+static int output_close(int fd, const char *tmp, const char *file, bool ok)
+{
+	int e = 0;
+
+	if (ok && tmp[0] && fsync(fd) < 0)
+		e = errno;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (ok && !e && tmp[0] && rename(tmp, file) < 0)
+		e = errno;
+	if (ok && e)
+		cli_error("doctor", "cannot write %s: %s", file, strerror(e));
+	if (tmp[0] && (!ok || e))
+		unlink(tmp);
+	return ok && !e ? 0 : -1;
 }
 
 static void collect_reports(const struct bundle *b,
@@ -237,6 +317,9 @@ static int reproduce(struct bundle *b, const struct bundle_options *o,
 
 			sigaction(SIGINT, &old_int, NULL);
 			sigaction(SIGQUIT, &old_quit, NULL);
+			/* "--bundle -": the archive owns standard output. */
+			if (strcmp(o->file, "-") == 0)
+				dup2(STDERR_FILENO, STDOUT_FILENO);
 			execvp(o->command[0], o->command);
 			e = errno;
 			(void)!write(errpipe[1], &e, sizeof(e));
@@ -249,7 +332,7 @@ static int reproduce(struct bundle *b, const struct bundle_options *o,
 			start_error = child < 0 ? errno : 0;
 		close(errpipe[0]);
 	}
-	wait_gathering(l, b, child, o->duration, &status);
+	wait_gathering(l, b, child, o->duration, o->limited, &status);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	bundle_write_reproduce(b, o, status, now() - t0, start_error);
@@ -267,14 +350,20 @@ int doctor_bundle(const struct bundle_options *o)
 	struct mib_set delta = { 0 };
 	bool have_delta = false;
 	const char *tmp = getenv("TMPDIR");
-	int rc = CLI_OK;
+	char out_tmp[PATH_MAX];
+	int rc = CLI_OK, out_fd;
 
+	/* Before the reproduction: a wrong FILE costs no reproduction. */
+	out_fd = output_open(o->file, out_tmp, sizeof(out_tmp));
+	if (out_fd < 0)
+		return out_fd == -2 ? CLI_USAGE : CLI_CHECK_FAILED;
 	if (!tmp || tmp[0] != '/' || strlen(tmp) > 200)
 		tmp = "/tmp";
 	snprintf(b.root, sizeof(b.root), "%s/mptcpshim-bundle.XXXXXX", tmp);
 	if (!mkdtemp(b.root)) {
 		cli_error("doctor", "cannot make a temporary directory: %s",
 			  strerror(errno));
+		output_close(out_fd, out_tmp, o->file, false);
 		return CLI_CHECK_FAILED;
 	}
 	snprintf(b.dir, sizeof(b.dir), "%s/%s", b.root, BUNDLE_DIR);
@@ -282,6 +371,7 @@ int doctor_bundle(const struct bundle_options *o)
 		cli_error("doctor", "cannot make %s: %s", b.dir,
 			  strerror(errno));
 		rmdir(b.root);
+		output_close(out_fd, out_tmp, o->file, false);
 		return CLI_CHECK_FAILED;
 	}
 	bundle_write_kernel(&b);
@@ -297,10 +387,12 @@ int doctor_bundle(const struct bundle_options *o)
 		cli_error("doctor", "cannot redact the addresses; no bundle "
 				    "written");
 		rc = CLI_CHECK_FAILED;
-	} else if (pack(&b, o->file) < 0) {
+	} else if (pack(&b, out_fd) < 0) {
 		cli_error("doctor", "tar could not write %s", o->file);
 		rc = CLI_CHECK_FAILED;
 	}
+	if (output_close(out_fd, out_tmp, o->file, rc == CLI_OK) < 0)
+		rc = CLI_CHECK_FAILED;
 	mib_free(&delta);
 	free(b.ev);
 	nftw(b.root, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
@@ -361,6 +453,7 @@ int doctor_parse(int argc, char **argv, void (*usage)(FILE *), bool *json,
 	}
 	if (reproduce)
 		b->command = argv + optind;
+	b->limited = reproduce && b->duration >= 0;
 	if (b->duration < 0)
 		b->duration = 5;
 	return -1;

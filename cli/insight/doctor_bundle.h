@@ -15,7 +15,9 @@
 struct bundle_options {
 	const char *file;
 	bool addresses;
-	double duration;	/* without a command: the delta's interval */
+	double duration;	/* without a command: the delta's interval;
+				 * with one, when given: its time limit */
+	bool limited;		/* --duration given with --reproduce */
 	char **command;		/* --reproduce: run it meanwhile; NULL */
 };
 

@@ -48,7 +48,8 @@ int netns_open(const char *spec)
 		return errno = EINVAL, -1;
 	else
 		snprintf(path, sizeof(path), "/run/netns/%s", spec);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named here must not hang the timer's run. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
 	/* Only a network namespace will do (NS_GET_NSTYPE, 4.11+); an

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "gcov_flush.h"
 #include "seccomp_filter.h"
 #include "seccomp_launch.h"
@@ -127,7 +128,7 @@ static void close_others(int a, int b)
 	close_range_between(hi + 1, 0x7fffffff);
 }
 
-static void detach(void)
+static void detach(bool debug)
 {
 	/* SIGTERM too: stopping a service signals every process of its
 	 * cgroup, and the program may still open sockets while it shuts
@@ -148,11 +149,38 @@ static void detach(void)
 	if (chdir("/") != 0) {
 		/* Only so as not to keep a mount busy. */
 	}
+	/* None of the program's descriptors: a pipeline, $(...) or an ssh
+	 * session reading its output ends when the program's own processes
+	 * end, not when the last of them leaves the supervisor idle. stdin
+	 * and stdout: /dev/null. stderr: a socket nobody reads, so that
+	 * cli_error() sends the supervisor's warnings (a broken policy file)
+	 * to the system log, where the program's stderr is out of reach.
+	 * Only run -d keeps the program's stderr, for its debug lines. */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
 		close(null);
+	}
+	if (!debug) {
+		int sink[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sink) ==
+		    0) {
+			close(sink[1]);
+			dup2(sink[0], STDERR_FILENO);
+			close(sink[0]);
+		} else {
+			close(STDERR_FILENO);	/* closed: the log too */
+		}
+		cli_error_keep_off_sockets();
+	}
+	if (null < 0) {
+		/* No /dev/null (a bare chroot): closed, never the
+		 * program's (a socket of ours that takes the number is
+		 * never written to: it is a socket). */
+		close(STDIN_FILENO);
+		close(STDOUT_FILENO);
 	}
 }
 
@@ -198,7 +226,7 @@ static __attribute__((noreturn)) void supervisor_main(int sock, bool debug,
 	char ack = 'A';
 	int listener;
 
-	detach();
+	detach(debug);
 	listener = recv_fd(sock);
 	/* Not if the route was not installed after all. */
 	if (listener >= 0 && send(sock, &ack, 1, MSG_NOSIGNAL) == 1) {

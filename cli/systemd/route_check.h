@@ -8,12 +8,16 @@
 #include "sd_context.h"
 
 /*
- * CLI_OK, or CLI_CHECK_FAILED after saying (stderr) that an ExecStart
- * program is one only the seccomp route reaches (static, Go < 1.21), and
- * how to wrap it: ExecStart=mptcpshim run -- PROGRAM ARGS...
- * Programs that cannot be found are left to systemd to report.
+ * The unit's ExecStart= programs and the route each gets. The preload
+ * drop-in reaches a dynamic program and, through the library's exec hooks,
+ * every static program it starts (a wrapper script needs nothing more). A
+ * static or Go < 1.21 program systemd starts itself is started through
+ * mptcpshim-exec: *exec_lines gets the drop-in's ExecStart= lines for
+ * that (NULL: nothing to rewrite; free() it). CLI_OK, or CLI_CHECK_FAILED
+ * after saying (stderr) why a line cannot be rewritten and how to wrap it
+ * by hand. Programs that cannot be found are left to systemd to report.
  */
-int sd_route_check(const struct sd *sd);
+int sd_route_check(const struct sd *sd, char **exec_lines);
 
 /*
  * Whether an ExecStart program is a Go program that links a Landlock

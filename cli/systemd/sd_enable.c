@@ -185,7 +185,7 @@ static int current_env(const struct sd *sd, const struct target *t,
 /* Writes (or shows) one drop-in; *changed tells whether the file moved. */
 static int put_dropin(const struct sd *sd, const struct target *t,
 		      const char *preload, const char *godebug,
-		      bool *changed)
+		      const char *exec_lines, bool *changed)
 {
 	char **created = NULL, *old, *text;
 	size_t n_created = 0;
@@ -203,6 +203,14 @@ static int put_dropin(const struct sd *sd, const struct target *t,
 	text = preload ? dropin_render_service(preload, godebug, created,
 					       n_created) :
 			 dropin_render_socket(created, n_created);
+	if (text && exec_lines) {
+		char *all = NULL;
+
+		if (asprintf(&all, "%s%s", text, exec_lines) < 0)
+			all = NULL;
+		free(text);
+		text = all;
+	}
 	if (!text)
 		goto out;
 	if (old && strcmp(old, text) == 0) {
@@ -250,7 +258,7 @@ int sd_enable(struct sd *sd)
 {
 	struct target svc_t, sock_t;
 	char *preload_now = NULL, *godebug_now = NULL;
-	char *preload = NULL, *godebug = NULL;
+	char *preload = NULL, *godebug = NULL, *exec_lines = NULL;
 	bool changed = false, sock_changed = false;
 	int rc;
 
@@ -268,7 +276,7 @@ int sd_enable(struct sd *sd)
 	free(text);
 	rc = current_env(sd, &svc_t, &preload_now, &godebug_now);
 	if (rc == CLI_OK)
-		rc = sd_route_check(sd);
+		rc = sd_route_check(sd, &exec_lines);
 	if (rc != CLI_OK)
 		goto out;
 	if (sd->socket && !sd_unit_exists(sd, &sd->socket_unit)) {
@@ -285,11 +293,11 @@ int sd_enable(struct sd *sd)
 	rc = CLI_CHECK_FAILED;
 	if (!preload || !godebug)
 		goto out;
-	rc = put_dropin(sd, &svc_t, preload, godebug, &changed);
+	rc = put_dropin(sd, &svc_t, preload, godebug, exec_lines, &changed);
 	if (rc == CLI_OK && sd->socket) {
 		int v = *sd->root ? 0 : sd_systemd_version();
 
-		rc = put_dropin(sd, &sock_t, NULL, NULL, &sock_changed);
+		rc = put_dropin(sd, &sock_t, NULL, NULL, NULL, &sock_changed);
 		if (v && v < 257)
 			cli_error(sd->cmd, "warning: this systemd is %d; "
 					   "SocketProtocol= needs 257 or "
@@ -300,6 +308,7 @@ int sd_enable(struct sd *sd)
 		rc = sd_apply(sd, changed || sock_changed, "restart",
 			      sd->socket);
 out:
+	free(exec_lines);
 	free(preload_now);
 	free(godebug_now);
 	free(preload);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "proc_route.h"
 #include "sd_context.h"
 
 /* "yes"/"no"/"unknown" answers and the words behind them. */
@@ -19,6 +20,8 @@ struct status {
 	const char *loaded;
 	const char *running;
 	long main_pid;
+	enum proc_route route;	/* what is true of the main process */
+	long supervisor;
 	char *socket;		/* the activating .socket, or NULL */
 	bool socket_dropin;
 	const char *unit_file;	/* "found", "masked", "not found" */
@@ -38,33 +41,6 @@ static bool list_has_library(const char *list, const char *library)
 		p += n;
 	}
 	return false;
-}
-
-/* Whether /proc/PID/environ has the library in LD_PRELOAD. */
-static const char *process_has_library(long pid, const char *library)
-{
-	char path[64], *env;
-	size_t len = 0;
-	FILE *f;
-	const char *answer = "no";
-
-	snprintf(path, sizeof(path), "/proc/%ld/environ", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return "unknown";
-	env = malloc(1 << 20);
-	if (env)
-		len = fread(env, 1, (1 << 20) - 1, f);
-	fclose(f);
-	if (!env)
-		return "unknown";
-	env[len] = '\0';
-	for (size_t i = 0; i < len; i += strlen(env + i) + 1)
-		if (strncmp(env + i, "LD_PRELOAD=", 11) == 0 &&
-		    list_has_library(env + i + 11, library))
-			answer = "yes";
-	free(env);
-	return answer;
 }
 
 static void status_files(const struct sd *sd, const struct target *t,
@@ -129,7 +105,16 @@ static void print_status(const struct sd *sd, const struct target *t,
 			 " (a template is loaded through its instances)" : "");
 	out_string(out, "running_with_library", "running:  %s", st->running);
 	if (st->main_pid > 0)
-		out_text(out, " (pid %ld)", st->main_pid);
+		out_text(out, " (pid %ld", st->main_pid);
+	out_string(out, "route", st->main_pid > 0 ? ": %s" : NULL,
+		   st->main_pid > 0 ? proc_route_name(st->route) : NULL);
+	if (st->route == PROC_ROUTE_SECCOMP)
+		out_text(out, ", supervisor pid %ld", st->supervisor);
+	if (st->route == PROC_ROUTE_NONE)
+		out_text(out, ": neither the library mapped nor the seccomp "
+			      "route's filter and supervisor");
+	if (st->main_pid > 0)
+		out_text(out, ")");
 	out_text(out, "\n");
 	out_string(out, "socket",
 		   st->socket ? "socket:   %s activates this service; its "
@@ -181,10 +166,17 @@ int sd_status(struct sd *sd)
 
 		st.loaded = paths && strstr(paths, t.file) ? "yes" : "no";
 		st.main_pid = pid ? strtol(pid, NULL, 10) : 0;
-		st.running = st.main_pid > 0 ?
-				     process_has_library(st.main_pid,
-							 sd->library) :
-				     "not running";
+		/* What is true of the process: its environment asking for
+		 * the library proves nothing (a static program ignores it). */
+		if (st.main_pid > 0) {
+			st.route = proc_route_of(st.main_pid, sd->library,
+						 &st.supervisor);
+			st.running = st.route == PROC_ROUTE_UNKNOWN ? "unknown" :
+				     st.route == PROC_ROUTE_NONE    ? "no" :
+								      "yes";
+		} else {
+			st.running = "not running";
+		}
 		if (trig && *trig) {
 			char *end = trig + strcspn(trig, " ");
 

@@ -33,6 +33,9 @@ enum shim_fd_flag {
 	SHIM_FD_REPORTED = 1 << 13,	/* subflows already read for stats */
 	/* Another fd or process holds the socket: dup(), fork(), SCM_RIGHTS. */
 	SHIM_FD_SHARED = 1 << 14,
+	/* connect() reached the kernel: it now refuses listen() (EINVAL),
+	 * even after the attempt failed. */
+	SHIM_FD_CONNECT_TRIED = 1 << 15,
 };
 
 /*

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Resolution of the real socket calls, with raw-syscall stand-ins. */
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -130,6 +132,55 @@ static void first_closefrom(int fd)
 	shim_real.closefrom(fd);
 }
 
+static int first_execve(const char *p, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.execve(p, a, e);
+}
+
+static int first_execveat(int d, const char *p, char *const a[],
+			  char *const e[], int f)
+{
+	shim_real_resolve_once();
+	return shim_real.execveat(d, p, a, e, f);
+}
+
+static int first_fexecve(int fd, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.fexecve(fd, a, e);
+}
+
+static int first_execvp(const char *p, char *const a[])
+{
+	shim_real_resolve_once();
+	return shim_real.execvp(p, a);
+}
+
+static int first_execvpe(const char *p, char *const a[], char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.execvpe(p, a, e);
+}
+
+static int first_posix_spawn(pid_t *pid, const char *p,
+			     const posix_spawn_file_actions_t *fa,
+			     const posix_spawnattr_t *at, char *const a[],
+			     char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.posix_spawn(pid, p, fa, at, a, e);
+}
+
+static int first_posix_spawnp(pid_t *pid, const char *p,
+			      const posix_spawn_file_actions_t *fa,
+			      const posix_spawnattr_t *at, char *const a[],
+			      char *const e[])
+{
+	shim_real_resolve_once();
+	return shim_real.posix_spawnp(pid, p, fa, at, a, e);
+}
+
 static int first_open(const char *path, int flags, ...)
 {
 	void *mode = SHIM_FCNTL_ARG(flags);
@@ -143,7 +194,9 @@ struct shim_real_calls shim_real = {
 	first_accept, first_accept4, first_setsockopt, first_getsockopt,
 	first_sendto, first_sendmsg, first_dup2, first_dup3, first_shutdown,
 	first_dup, first_fcntl, first_fcntl64, first_epoll_ctl,
-	first_close_range, first_closefrom, first_open,
+	first_close_range, first_closefrom, first_execve, first_execveat,
+	first_fexecve, first_execvp, first_execvpe, first_posix_spawn,
+	first_posix_spawnp, first_open,
 };
 
 /* Raw system calls, for a symbol the chain does not provide. */
@@ -239,6 +292,54 @@ static void sys_closefrom(int fd)
 	syscall(SYS_close_range, (unsigned)fd, ~0u, 0);
 }
 
+static int sys_execve(const char *p, char *const a[], char *const e[])
+{
+	return (int)syscall(SYS_execve, p, a, e);
+}
+
+static int sys_execveat(int d, const char *p, char *const a[],
+			char *const e[], int f)
+{
+	return (int)syscall(SYS_execveat, d, p, a, e, f);
+}
+
+static int sys_fexecve(int fd, char *const a[], char *const e[])
+{
+	return (int)syscall(SYS_execveat, fd, "", a, e, AT_EMPTY_PATH);
+}
+
+/* Only if the chain has no such function: never in practice (libc has
+ * them all); the exec family itself would then be missing. */
+static int sys_execvpe(const char *p, char *const a[], char *const e[])
+{
+	(void)p;
+	(void)a;
+	(void)e;
+	errno = ENOSYS;
+	return -1;
+}
+
+static int sys_execvp(const char *p, char *const a[])
+{
+	return sys_execvpe(p, a, NULL);
+}
+
+static int sys_posix_spawn(pid_t *pid, const char *p,
+			   const posix_spawn_file_actions_t *fa,
+			   const posix_spawnattr_t *at, char *const a[],
+			   char *const e[])
+{
+	(void)pid;
+	(void)p;
+	(void)fa;
+	(void)at;
+	(void)a;
+	(void)e;
+	return ENOSYS;
+}
+
+#define sys_posix_spawnp sys_posix_spawn
+
 static int sys_open(const char *path, int flags, ...)
 {
 	void *mode = SHIM_FCNTL_ARG(flags);
@@ -253,7 +354,9 @@ static const struct shim_real_calls raw_calls __attribute__((unused)) = {
 	sys_socket, sys_close, sys_connect, sys_bind, sys_listen, sys_accept,
 	sys_accept4, sys_setsockopt, sys_getsockopt, sys_sendto, sys_sendmsg,
 	sys_dup2, sys_dup3, sys_shutdown, sys_dup, sys_fcntl, sys_fcntl,
-	sys_epoll_ctl, sys_close_range, sys_closefrom, sys_open,
+	sys_epoll_ctl, sys_close_range, sys_closefrom, sys_execve,
+	sys_execveat, sys_fexecve, sys_execvp, sys_execvpe, sys_posix_spawn,
+	sys_posix_spawn, sys_open,
 };
 
 SHIM_SELF_DECLARE(socket);
@@ -277,6 +380,14 @@ SHIM_SELF_DECLARE(fcntl64);
 SHIM_SELF_DECLARE(epoll_ctl);
 SHIM_SELF_DECLARE(close_range);
 SHIM_SELF_DECLARE(closefrom);
+SHIM_SELF_DECLARE(execve);
+extern int execveat(int, const char *, char *const[], char *const[], int);
+SHIM_SELF_DECLARE(execveat);
+SHIM_SELF_DECLARE(fexecve);
+SHIM_SELF_DECLARE(execvp);
+SHIM_SELF_DECLARE(execvpe);
+SHIM_SELF_DECLARE(posix_spawn);
+SHIM_SELF_DECLARE(posix_spawnp);
 
 /* Every hooked function: a field of shim_real, a raw stand-in and a hidden
  * alias of our own hook each. */
@@ -284,7 +395,8 @@ SHIM_SELF_DECLARE(closefrom);
 	X(socket) X(close) X(connect) X(bind) X(listen) X(accept) X(accept4)   \
 	X(setsockopt) X(getsockopt) X(sendto) X(sendmsg) X(dup2) X(dup3)       \
 	X(shutdown) X(dup) X(fcntl) X(fcntl64) X(epoll_ctl) X(close_range)     \
-	X(closefrom)
+	X(closefrom) X(execve) X(execveat) X(fexecve) X(execvp) X(execvpe)     \
+	X(posix_spawn) X(posix_spawnp)
 
 #define NAME_OF(field) #field,
 #define COUNT_ONE(field) +1
@@ -295,7 +407,7 @@ enum { N_HOOKED = 0 HOOKED(COUNT_ONE), N_REAL = N_HOOKED + 4 };
  * walk 250; environ replaces six getenv() scans with one). */
 /* Kept in place, not pointed to: a table of pointers costs a relocation
  * per entry in every process that loads the shim. */
-static const char real_names[N_REAL][12] = { HOOKED(NAME_OF) "open",
+static const char real_names[N_REAL][13] = { HOOKED(NAME_OF) "open",
 					      "faccessat", "syscall",
 					      "environ" };
 /* Their GNU hashes, precomputed (test_real checks them): hashing the
@@ -305,7 +417,8 @@ static const unsigned real_hashes[N_REAL] = {
 	0xf15ae9b5u, 0x1cb82089u, 0xa7ec1274u, 0x776d44e8u, 0x1b81fa72u,
 	0x8bc12bd6u, 0x7c95e5c0u, 0x7c95e5c1u, 0xfc460361u, 0x0b886bceu,
 	0x0f6cf05cu, 0x9e6a7e86u, 0xa847e103u, 0x1adac227u, 0x1e21322fu,
-	0x7c9bd777u, 0x93bc1fd2u, 0xbac212a0u, 0x6ba3dda6u,
+	0xfc2c9fc5u, 0xb9d3b1fau, 0xa3c16d4bu, 0xfc2c9fd0u, 0x81c09a35u,
+	0x3abbbc60u, 0x923348d0u, 0x7c9bd777u, 0x93bc1fd2u, 0xbac212a0u, 0x6ba3dda6u,
 };
 
 /* Our own dynamic section (the linker defines it; <link.h> declares it). */

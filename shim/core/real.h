@@ -10,6 +10,7 @@
 #define MPTCPSHIM_REAL_H
 
 #include <stdarg.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/epoll.h>
@@ -47,6 +48,21 @@ struct shim_real_calls {
 	int (*_Atomic epoll_ctl)(int, int, int, struct epoll_event *);
 	int (*_Atomic close_range)(unsigned, unsigned, int);
 	void (*_Atomic closefrom)(int);
+	/* Exec: the seccomp route follows it (exec_route.h). */
+	int (*_Atomic execve)(const char *, char *const[], char *const[]);
+	int (*_Atomic execveat)(int, const char *, char *const[],
+				char *const[], int);
+	int (*_Atomic fexecve)(int, char *const[], char *const[]);
+	int (*_Atomic execvp)(const char *, char *const[]);
+	int (*_Atomic execvpe)(const char *, char *const[], char *const[]);
+	int (*_Atomic posix_spawn)(pid_t *, const char *,
+				   const posix_spawn_file_actions_t *,
+				   const posix_spawnattr_t *, char *const[],
+				   char *const[]);
+	int (*_Atomic posix_spawnp)(pid_t *, const char *,
+				    const posix_spawn_file_actions_t *,
+				    const posix_spawnattr_t *, char *const[],
+				    char *const[]);
 	/* Not a hook: the shim's own files (stats, /proc) are opened past
 	 * other interposers too, like the close() that ends them. */
 	int (*_Atomic open)(const char *, int, ...);

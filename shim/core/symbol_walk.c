@@ -201,12 +201,16 @@ void *shim_symbol_in_object(unsigned long base, const void *dyn,
 	return lookup(&t, name, gnu_hash(name));
 }
 
+/* At most this many names per walk (the library's own table is 31 with
+ * the exec functions; the unit test adds a few). */
+#define WALK_MAX 48
+
 /* The state of one walk: objects come in load order. */
 struct walk {
 	const void *own_dynamic;
 	struct symbol_want *want;
 	size_t n, missing;
-	uint32_t hashes[32];
+	uint32_t hashes[WALK_MAX];
 	const char *marker;
 	uint32_t marker_hash;
 	bool seen_self;
@@ -307,8 +311,8 @@ bool shim_symbol_walk(const void *own_dynamic, struct symbol_want *want,
 	struct walk w = {
 		.own_dynamic = own_dynamic,
 		.want = want,
-		.n = n < 32 ? n : 32,
-		.missing = n < 32 ? n : 32,
+		.n = n < WALK_MAX ? n : WALK_MAX,
+		.missing = n < WALK_MAX ? n : WALK_MAX,
 		.marker = first_copy_marker,
 		.marker_hash = first_copy_marker ? gnu_hash(first_copy_marker)
 						 : 0,

@@ -37,7 +37,7 @@ struct symbol_want {
 unsigned shim_symbol_hash(const char *name);
 
 /*
- * Fills want[i].found for each name; returns whether some object before
+ * Fills want[i].found for each name (at most 48 per walk); returns whether some object before
  * ours defines first_copy_marker (a second copy of this library that
  * loaded first). own_dynamic is our own _DYNAMIC.
  */

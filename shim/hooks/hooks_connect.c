@@ -101,6 +101,11 @@ static void after_connect(int fd, struct shim_fd *entry, int rc)
 		entry->flags |= SHIM_FD_CONNECTING;
 		return;
 	}
+	/* An argument the kernel rejected before trying leaves listen()
+	 * allowed; any other failure came from an attempt. */
+	if (errno != EFAULT && errno != EINVAL && errno != EAFNOSUPPORT &&
+	    errno != EBADF && errno != ENOTSOCK)
+		entry->flags |= SHIM_FD_CONNECT_TRIED;
 	state = shim_fd_tcp_state(fd);
 	if (state >= 0 && state != TCP_CLOSE)
 		entry->flags |= SHIM_FD_CONNECTING;
@@ -239,7 +244,8 @@ SHIM_EXPORT int listen(int fd, int backlog)
 	int rc;
 
 	if (entry && shim_rt.view.decide_at_listen &&
-	    !(entry->flags & (SHIM_FD_LISTENING | SHIM_FD_CONNECTING))) {
+	    !(entry->flags & (SHIM_FD_LISTENING | SHIM_FD_CONNECTING |
+			      SHIM_FD_CONNECT_TRIED))) {
 		struct sockaddr_in6 local = { 0 };
 
 		/* Unbound, listen() binds the wildcard address, port 0. */

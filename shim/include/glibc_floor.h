@@ -11,8 +11,9 @@
  * - strtol/strtoul/sscanf become __isoc23_* (GLIBC_2.38) under _GNU_SOURCE
  *   from glibc 2.38 on (Debian 13): the redirect is switched off here; the
  *   only difference is a "0b" prefix, which no policy value uses.
- * - fstat is a symbol of its own only since GLIBC_2.33 (before, an inline
- *   wrapper of __fxstat): shim_fstat() below makes the system call.
+ * - fstat and stat are symbols of their own only since GLIBC_2.33 (before,
+ *   inline wrappers of __fxstat/__xstat): shim_fstat() and shim_stat()
+ *   below make the system calls.
  * - pthread_once moved into libc at GLIBC_2.34; before, it lives only in
  *   libpthread, which a program need not load: init is claimed by a
  *   compare-and-swap of its own (core/runtime.c).
@@ -36,6 +37,7 @@
 #define __GLIBC_USE_C23_STRTOL 0
 #endif
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -51,11 +53,23 @@ static inline int shim_fstat(int fd, struct stat *st)
 #endif
 }
 
-/* Every fstat() the library's sources make is the one above, so that a
- * call added later cannot raise the floor (stat, lstat and fstatat are
+/* stat() (a symbol of its own since GLIBC_2.33 too) as newfstatat, which
+ * both architectures have (aarch64 has no plain stat system call). */
+static inline int shim_stat(const char *path, struct stat *st)
+{
+#if defined(__GLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
+	return (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, 0);
+#else
+	return stat(path, st);
+#endif
+}
+
+/* Every fstat() and stat() the library's sources make is one of the above,
+ * so that a call added later cannot raise the floor (lstat and fstatat are
  * GLIBC_2.33 too: test_glibc_floor names them if they appear). */
 #if defined(__GLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
 #define fstat(fd, st) shim_fstat((fd), (st))
+#define stat(path, st) shim_stat((path), (st))
 #endif
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,35 +17,8 @@
 #include "build_config.h"
 #include "ini_lines.h"
 #include "policy_index.h"
+#include "policy_index_format.h"
 #include "policy_internal.h"
-
-#define INDEX_MAGIC "MPSHIDX1"
-/* The format, and what the parser it was made for does with lines. */
-#define INDEX_VERSION                                                          \
-	(1u | (MPTCPSHIM_INIH_STRIPS_CONTINUATION_COMMENTS << 8) |             \
-	 (MPTCPSHIM_INIH_DISCARDS_LONG_LINE_REST << 9))
-
-struct index_seg {
-	uint32_t offset, len, line;
-};
-
-struct index_app {
-	uint32_t hash, next;	/* next: index + 1 of the next in the bucket */
-	uint32_t name_off, name_len;
-	struct index_seg seg;
-};
-
-struct index_header {
-	char magic[8];
-	uint32_t version, size;
-	char shim_version[16];
-	uint64_t dev, ino, src_size;
-	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
-	uint32_t n_global, global_off;	/* struct index_seg[] */
-	uint32_t n_buckets, buckets_off;	/* uint32_t[]: app index + 1 */
-	uint32_t n_apps, apps_off;	/* struct index_app[] */
-	uint32_t names_off, names_size;
-};
 
 static uint32_t name_hash(const char *s, size_t len)
 {
@@ -88,20 +62,11 @@ bool policy_index_fix_header(void *buf, size_t len, const struct stat *st)
 		 MPTCPSHIM_VERSION);
 	stamp(&h, st);
 	memcpy(buf, &h, sizeof(h));
+	index_store_sums(buf, len);
 	return true;
 }
 
 /* ---- reading ---- */
-
-/* An array of n items of size bytes at off lies inside the index, at an
- * offset its items may be read at (4: every array but the names is of
- * 32-bit words; a misaligned read is a SIGBUS on some machines). */
-static bool inside(const struct index_header *h, uint32_t off, uint64_t n,
-		   size_t size)
-{
-	return off <= h->size && n * size <= h->size - off &&
-	       (size == 1 || off % 4 == 0);
-}
 
 static bool usable(const struct index_header *h, size_t size,
 		   const struct stat *st)
@@ -111,6 +76,7 @@ static bool usable(const struct index_header *h, size_t size,
 	stamp(&want, st);
 	return size >= sizeof(*h) && memcmp(h->magic, INDEX_MAGIC, 8) == 0 &&
 	       h->version == INDEX_VERSION && h->size == size &&
+	       h->sum == index_head_sum((const char *)h, size) &&
 	       strncmp(h->shim_version, MPTCPSHIM_VERSION,
 		       sizeof(h->shim_version)) == 0 &&
 	       h->dev == want.dev && h->ino == want.ino &&
@@ -119,11 +85,12 @@ static bool usable(const struct index_header *h, size_t size,
 	       h->mtime_nsec == want.mtime_nsec &&
 	       h->ctime_sec == want.ctime_sec &&
 	       h->ctime_nsec == want.ctime_nsec &&
-	       inside(h, h->global_off, h->n_global, sizeof(struct index_seg)) &&
+	       index_inside(h, h->global_off, h->n_global, sizeof(struct index_seg)) &&
 	       h->n_buckets > 0 &&
-	       inside(h, h->buckets_off, h->n_buckets, sizeof(uint32_t)) &&
-	       inside(h, h->apps_off, h->n_apps, sizeof(struct index_app)) &&
-	       inside(h, h->names_off, h->names_size, 1);
+	       index_inside(h, h->buckets_off, h->n_buckets, sizeof(uint32_t)) &&
+	       index_inside(h, h->apps_off, h->n_apps, sizeof(struct index_app)) &&
+	       index_inside(h, h->names_off, h->names_size, 1) &&
+	       index_inside(h, h->sums_off, h->n_buckets, sizeof(uint32_t));
 }
 
 static bool seg_ok(const struct index_seg *s, const struct stat *st)
@@ -132,17 +99,22 @@ static bool seg_ok(const struct index_seg *s, const struct stat *st)
 	       s->len <= st->st_size - s->offset;
 }
 
-/* The app section of name, or NULL; every step bounded by the index. */
-static const struct index_app *find_app(const char *base,
-					const struct index_header *h,
-					const char *name)
+/* The app section of name in *out (NULL: none); false if the chain that
+ * would hold it is damaged. */
+static bool find_app(const char *base, const struct index_header *h,
+		     const char *name, const struct index_app **out)
 {
 	size_t len = strlen(name);
 	uint32_t hash = name_hash(name, len), at, steps = 0;
 	const uint32_t *buckets = (const uint32_t *)(base + h->buckets_off);
+	const uint32_t *sums = (const uint32_t *)(base + h->sums_off);
 	const struct index_app *apps =
 		(const struct index_app *)(base + h->apps_off);
 
+	*out = NULL;
+	if (index_chain_sum(base, h, hash % h->n_buckets) !=
+	    sums[hash % h->n_buckets])
+		return false;
 	at = buckets[hash % h->n_buckets];
 	while (at != 0 && at <= h->n_apps && steps++ < h->n_apps) {
 		const struct index_app *a = &apps[at - 1];
@@ -150,11 +122,13 @@ static const struct index_app *find_app(const char *base,
 		if (a->hash == hash && a->name_len == len &&
 		    a->name_off <= h->names_size &&
 		    len <= h->names_size - a->name_off &&
-		    memcmp(base + h->names_off + a->name_off, name, len) == 0)
-			return a;
+		    memcmp(base + h->names_off + a->name_off, name, len) == 0) {
+			*out = a;
+			return true;
+		}
 		at = a->next;
 	}
-	return NULL;
+	return true;
 }
 
 static int by_offset(const void *a, const void *b)
@@ -254,9 +228,11 @@ int policy_index_parse(int fd, const struct stat *st, const char *path,
 			goto out;
 	}
 	for (size_t i = 0; names[i]; i++) {
-		const struct index_app *a = find_app(map, h, names[i]);
+		const struct index_app *a;
 		bool dup = false;
 
+		if (!find_app(map, h, names[i], &a))
+			goto out;
 		if (!a)
 			continue;
 		for (size_t j = 0; j < n; j++)
@@ -302,7 +278,8 @@ enum policy_index_state policy_index_state(const char *path)
 		map = mmap(NULL, (size_t)ist.st_size, PROT_READ, MAP_PRIVATE,
 			   ifd, 0);
 		if (map != MAP_FAILED) {
-			if (usable(map, (size_t)ist.st_size, &st))
+			if (usable(map, (size_t)ist.st_size, &st) &&
+			    index_chains_intact(map))
 				state = POLICY_INDEX_CURRENT;
 			munmap(map, (size_t)ist.st_size);
 		}
@@ -372,7 +349,8 @@ static char *build_index(const struct section_marks *m, const struct stat *st,
 	h.buckets_off = h.global_off + n_global * sizeof(*global);
 	h.n_apps = n_apps;
 	h.apps_off = h.buckets_off + buckets * sizeof(*bucket);
-	h.names_off = h.apps_off + n_apps * sizeof(*apps);
+	h.sums_off = h.apps_off + n_apps * sizeof(*apps);
+	h.names_off = h.sums_off + buckets * sizeof(uint32_t);
 	h.names_size = names_size;
 	size = (size_t)h.names_off + names_size;
 	h.size = (uint32_t)size;
@@ -410,6 +388,7 @@ static char *build_index(const struct section_marks *m, const struct stat *st,
 		bucket[apps[n_apps].hash % buckets] = n_apps + 1;
 		n_apps++;
 	}
+	index_store_sums(buf, size);
 	*size_out = size;
 	return buf;
 }

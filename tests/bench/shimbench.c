@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static void usage(void)
 		"       shimbench connect N tcp|mptcp|default\n"
 		"       shimbench spawn N PRELOAD|- [socket]\n"
 		"       shimbench one   (opens and closes one TCP socket)\n"
+		"       shimbench exec N spawn|fork|fail PATH ARGV0 [ARG...]\n"
 		"       shimbench threads N T tcp|mptcp|default\n"
 		"       shimbench highfd N tcp|mptcp|default [BASE_FD]\n"
 		"       shimbench rss\n"
@@ -264,6 +266,74 @@ static int bench_spawn(long n, const char *preload, const char *what)
 	return 0;
 }
 
+/*
+ * What a program pays to start another when it has the library itself
+ * (the exec hooks run in it): posix_spawn, or fork + execv, of PATH with
+ * this process's own environment. CPU time (ns_per_op, this process and
+ * its children) and wall-clock time (wall_ns_per_op: a seccomp-route
+ * supervisor is no child of ours and is charged to nobody here).
+ */
+static int bench_exec(long n, const char *how, char **argv)
+{
+	bool fork_exec = strcmp(how, "fork") == 0;
+	double start = 0, wall = 0, children = 0;
+
+	/* "fail": only the exec call itself, in this process: an argv the
+	 * kernel refuses (EFAULT) after it opened the file, so what a hook
+	 * adds to an exec is timed without the noise of a process start. */
+	if (strcmp(how, "fail") == 0) {
+		char **bad = (char **)8;
+
+		__asm__("" : "+r"(bad));	/* a pointer the kernel refuses */
+		start = cpu_ns();
+		for (long i = 0; i < n * 100; i++)
+			if (execve(argv[0], bad, environ) == 0 ||
+			    errno != EFAULT)
+				die("execve with a bad argv");
+		printf("ns_per_op=%.1f wall_ns_per_op=0\n",
+		       (cpu_ns() - start) / (n * 100));
+		return 0;
+	}
+	for (long i = -10; i < n; i++) {
+		struct rusage ru;
+		pid_t pid;
+		int status, err = 0;
+
+		if (i == 0) {
+			start = cpu_ns();
+			wall = wall_ns();
+		}
+		if (fork_exec) {
+			pid = fork();
+			if (pid == 0) {
+				execv(argv[0], argv + 1);
+				_exit(127);
+			}
+			if (pid < 0)
+				die("fork");
+		} else {
+			err = posix_spawn(&pid, argv[0], NULL, NULL, argv + 1,
+					  environ);
+		}
+		if (err) {
+			errno = err;
+			die("posix_spawn");
+		}
+		if (wait4(pid, &status, 0, &ru) < 0)
+			die("wait4");
+		if (i >= 0)
+			children += rusage_ns(&ru);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "shimbench: %s failed (%d)\n",
+				argv[0], status);
+			return 1;
+		}
+	}
+	printf("ns_per_op=%.1f wall_ns_per_op=%.1f\n",
+	       (cpu_ns() - start + children) / n, (wall_ns() - wall) / n);
+	return 0;
+}
+
 struct thread_job {
 	long n;
 	int protocol;
@@ -375,6 +445,8 @@ int main(int argc, char **argv)
 		return bench_rss();
 	if (argc == 2 && strcmp(argv[1], "one") == 0)
 		return one_socket();
+	if (argc >= 6 && strcmp(argv[1], "exec") == 0)
+		return bench_exec(parse_count(argv[2]), argv[3], argv + 4);
 	if (argc == 5 && strcmp(argv[1], "spawn") == 0 &&
 	    strcmp(argv[4], "socket") == 0)
 		return bench_spawn(parse_count(argv[2]), argv[3], argv[4]);

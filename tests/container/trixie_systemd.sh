@@ -6,7 +6,12 @@
 # a service (its listener and its outgoing connection become MPTCP) and
 # `enable --now --socket` on a socket-activated one (SocketProtocol=mptcp:
 # systemd's listener is MPTCP); `status` says so; `disable` restores
-# every unit file and /etc/systemd/system byte for byte.
+# every unit file and /etc/systemd/system byte for byte. And the seccomp
+# route (issue 21): a unit whose ExecStart= is a wrapper script around a
+# static server (busybox httpd) and one whose ExecStart= is the static
+# server itself, both enabled with `enable`: their listeners are MPTCP,
+# `status` reports the route the running process has; kill -9 of the
+# server leaves no helper.
 source "$(dirname "$0")/lib.sh"
 : "${SRC_DIR:?set by CTest}"
 ct_need_image "$CT_BUILD13"
@@ -66,13 +71,29 @@ unit sock.service <<'EOF2'
 [Service]
 ExecStart=/usr/bin/python3 /src/tests/container/svc.py echo-inherited
 EOF2
+# Static servers (the host's busybox-static): behind a wrapper script,
+# and as ExecStart= itself.
+pm cp /bin/busybox "$SD:/usr/local/bin/busybox"
+sx sh -c 'mkdir -p /srv/www && echo static >/srv/www/index.html'
+pm exec -i "$SD" sh -c 'cat >/usr/local/bin/swrap.sh && chmod 755 /usr/local/bin/swrap.sh' <<'EOF2'
+#!/bin/sh
+exec /usr/local/bin/busybox httpd -f -p 127.0.0.1:5003 -h /srv/www
+EOF2
+unit swrap.service <<'EOF2'
+[Service]
+ExecStart=/usr/local/bin/swrap.sh
+EOF2
+unit sstatic.service <<'EOF2'
+[Service]
+ExecStart=/usr/local/bin/busybox httpd -f -p 127.0.0.1:5004 -h /srv/www
+EOF2
 sx systemctl daemon-reload
-sx systemctl start web.service sock.socket
+sx systemctl start web.service sock.socket swrap.service sstatic.service
 
 snapshot() {
 	sx sh -c 'cd /etc/systemd/system && find . -printf "%y %m %p\n" | sort
 		find . -type f -exec sha256sum {} + | sort
-		cd /usr/lib/systemd/system && sha256sum web.service dial.service sock.socket sock.service'
+		cd /usr/lib/systemd/system && sha256sum web.service dial.service sock.socket sock.service swrap.service sstatic.service'
 }
 # mptcp_listeners PORT: MPTCP listeners on PORT (ss -M lists each once as
 # mptcp, once as its tcp subflow).
@@ -129,6 +150,85 @@ check "dial's own outgoing connection is MPTCP (262, MPCapableSYNACKRX +1)" \
 check "systemd gave the services the library" "$LIB" \
 	"$(sx systemctl show -p Environment --value web.service | tr ' ' '\n' | sed -n 's/^LD_PRELOAD=//p')"
 
+# --- static servers: the seccomp route, behind a script and as ExecStart= --
+# http_ackrx PORT [PROTO]: GET / with an explicit MPTCP (or PROTO) client;
+# prints "BODY ACKRX" (the server's count of MPTCP handshakes completed).
+http_ackrx() {
+	local a0 got
+	a0=$(ct_mib "$SD" MPCapableACKRX)
+	got=$(sx timeout 10 python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, int(sys.argv[2]))
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+d = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    d += b
+print(d.split(b"\r\n\r\n", 1)[1].decode().strip())' "$1" "${2:-262}")
+	echo "$got $(($(ct_mib "$SD" MPCapableACKRX) - a0))"
+}
+wait_port 5003
+wait_port 5004
+check "before enable: the scripted static server's listener is TCP" 0 "$(mptcp_listeners 5003)"
+check "before enable: the static ExecStart's listener is TCP" 0 "$(mptcp_listeners 5004)"
+check "before enable: its connection falls back to TCP" "static 0" "$(http_ackrx 5004)"
+for u in swrap sstatic; do
+	out=$(sx mptcpshim enable --now "$u" 2>&1) && rc=0 || rc=$?
+	echo "$out"
+	check "enable --now $u: exit 0" 0 "$rc"
+done
+wait_port 5003
+wait_port 5004
+check "wrapper script -> static server: its listener is MPTCP" 1 "$(mptcp_listeners 5003)"
+check "wrapper script -> static server: a connection is MPTCP" "static 1" "$(http_ackrx 5003)"
+check "static ExecStart=: its listener is MPTCP" 1 "$(mptcp_listeners 5004)"
+check "static ExecStart=: a connection is MPTCP" "static 1" "$(http_ackrx 5004)"
+contains "static ExecStart=: started through the launcher" \
+	"ExecStart=${LIB%/*}/mptcpshim/mptcpshim-exec -p /usr/local/bin/busybox /usr/local/bin/busybox httpd" \
+	"$(sx cat /etc/systemd/system/sstatic.service.d/50-mptcpshim.conf)"
+for u in swrap sstatic; do
+	st=$(sx mptcpshim status "$u") && rc=0 || rc=$?
+	echo "$st"
+	check "status $u: exit 0" 0 "$rc"
+	contains "status $u: the running server has the seccomp route" \
+		"running:  yes (pid" "$st"
+	contains "status $u: ... its filter and supervisor, not its environment" \
+		"seccomp route, supervisor pid" "$st"
+done
+# MPTCP off in the container's network namespace (/proc/sys is read-only
+# in the container: remounted by a privileged exec): the same two units,
+# restarted, serve over TCP.
+if pm exec --privileged "$SD" sh -c 'mount -o remount,rw /proc/sys &&
+	sysctl -qw net.mptcp.enabled=0' 2>/dev/null; then
+	sx systemctl restart swrap.service sstatic.service
+	wait_port 5003
+	wait_port 5004
+	check "MPTCP off: the scripted static server serves, over TCP" \
+		"static 0" "$(http_ackrx 5003 6)"
+	check "MPTCP off: the static ExecStart= serves, over TCP" \
+		"static 0" "$(http_ackrx 5004 6)"
+	check "MPTCP off: their listeners are TCP" "0 0" \
+		"$(mptcp_listeners 5003) $(mptcp_listeners 5004)"
+	pm exec --privileged "$SD" sysctl -qw net.mptcp.enabled=1
+	sx systemctl restart swrap.service sstatic.service
+	wait_port 5003
+	wait_port 5004
+else
+	echo "note: net.mptcp.enabled cannot be changed in this container;" \
+		"MPTCP off is covered by exec_route and container_exec_route"
+fi
+
+pid=$(sx systemctl show -p MainPID --value sstatic.service)
+sx kill -9 "$pid"
+for i in $(seq 1 100); do
+	n=$(sx sh -c 'cat /proc/[0-9]*/comm 2>/dev/null' | grep -c '^mptcpshim-sup$' || true)
+	[ "$n" = 1 ] && break	# swrap's is the one left
+	sleep 0.1
+done
+check "kill -9 of a static server: its supervisor leaves (swrap's remains)" 1 "$n"
+
 # --- enable --now --socket on a socket-activated service -------------------
 check "before: systemd's listener on 5002 is TCP" 0 "$(mptcp_listeners 5002)"
 check "before: plain TCP to sock (the client fell back)" "hello 0 1" "$(echo_once 5002)"
@@ -145,7 +245,7 @@ contains "status sock: the socket's drop-in is reported" "Its drop-in asks for S
 contains "status sock: systemd loaded the service's drop-in" "loaded:   yes" "$st"
 
 # --- disable: every unit as it was -----------------------------------------
-for u in web dial sock; do
+for u in web dial sock swrap sstatic; do
 	sx mptcpshim disable --now "$u" >/dev/null
 done
 check "disable: /etc/systemd/system and the unit files as before, byte for byte" \

@@ -34,6 +34,24 @@ check "server: MPTCP" True "$(json_get server.json 'd["mptcp"]')"
 check "server: side" server "$(json_get server.json 'd["side"]')"
 check_ge "server: the same subflows" 2 "$(json_get server.json 'len(d["subflows"])')"
 
+check "MPTCP peer: did not close on us" False "$(json_get client.json 'd["peer_closed"]')"
+
+# A server that speaks MPTCP but closes each connection at once (what
+# curl reports as an empty reply): MPTCP still, and the close is said.
+bg_in "$S" 60 $PY -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+s.bind(("0.0.0.0", 5309)); s.listen(4)
+while True:
+    s.accept()[0].close()'
+wait_listen "$S" 5309
+rc=0
+nsx "$C" "$MPTCPSHIM_BIN" check --json --wait 1 "$SRV:5309" >closer.json || rc=$?
+check "closing peer: exit 0 (it speaks MPTCP)" 0 "$rc"
+check "closing peer: the close reported" True "$(json_get closer.json 'd["peer_closed"]')"
+nsx "$C" "$MPTCPSHIM_BIN" check --wait 1 "$SRV:5309" >closer.txt || true
+check "closing peer: said in the text" 1 "$(grep -c 'the peer closed the connection' closer.txt)"
+
 # The text form.
 bg_in "$S" 60 "$MPTCPSHIM_BIN" check --serve --count 1 --wait 10 5301 >/dev/null
 wait_listen "$S" 5301
@@ -90,6 +108,32 @@ check "refused: said" 1 "$(grep -c 'Connection refused' err.txt)"
 nsx "$C" "$MPTCPSHIM_BIN" check --json --timeout 2 "$SRV:5999" >refused.json 2>/dev/null || true
 check "refused: JSON too" "False ECONNREFUSED" \
 	"$(json_get refused.json 'd["connected"], d["error"]' | tr -d "(),'")"
+# A name with many addresses, all dead (SYNs to 10.99.0.0/24 go to lo,
+# where nothing answers): --timeout bounds the whole attempt (it was per
+# address: 6 x 1 s), and a live address among dead ones is still reached
+# within it. The name comes from a hosts file mounted in a private mount
+# namespace; the outer timeout is the bound under test.
+nsx "$C" ip route add 10.99.0.0/24 dev lo
+for i in 1 2 3 4 5 6; do echo "10.99.0.$i many.check.test"; done >hosts.dead
+{ cat hosts.dead; echo "$SRV many.check.test"; } >hosts.live
+manycheck() { # HOSTS EXPECTED-RC
+	local rc=0
+	nsx "$C" unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' - \
+		"$T_TMP/$1" timeout 4 "$MPTCPSHIM_BIN" check --json --timeout 1 --wait 0 \
+		many.check.test:5309 >many.json 2>/dev/null || rc=$?
+	check "many addresses ($1): exit $2" "$2" "$rc"
+}
+manycheck hosts.dead 1
+check "many dead addresses: timed out" ETIMEDOUT "$(json_get many.json 'd["error"]')"
+manycheck hosts.live 0
+
+# A name that does not resolve (the namespace reaches no resolver: no
+# traffic leaves it): exit 1 and a document too (there was none).
+rc=0
+nsx "$C" "$MPTCPSHIM_BIN" check --json no-such-host.invalid:80 >unresolved.json 2>/dev/null || rc=$?
+check "unresolvable: exit 1" 1 "$rc"
+check "unresolvable: JSON says so" "False EAI_" \
+	"$(json_get unresolved.json 'd["connected"], d["error"][:4]' | tr -d "(),'")"
 
 # Without CAP_NET_ADMIN the announced addresses are only counted.
 bg_in "$S" 60 "$MPTCPSHIM_BIN" check --serve --count 1 --wait 10 5303 >/dev/null

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,12 +110,18 @@ static int fetch(const char *addr, int port)
 	       int_opt(fd, IPPROTO_TCP, TCP_KEEPIDLE));
 	if (write(fd, req, sizeof(req) - 1) < 0)
 		return 1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		char *body = memmem(buf, (size_t)n, "\r\n\r\n", 4);
+	/* Headers and body may come in separate reads (busybox httpd). */
+	bool in_body = false;
 
-		if (body)
-			printf("body %.*s", (int)(n - (body + 4 - buf)),
-			       body + 4);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		char *end = in_body ? NULL :
+				      memmem(buf, (size_t)n, "\r\n\r\n", 4);
+		ssize_t from = in_body ? 0 : end ? end + 4 - buf : n;
+
+		if (end)
+			printf("body ");
+		printf("%.*s", (int)(n - from), buf + from);
+		in_body = in_body || end;
 	}
 	close(fd);
 	return 0;

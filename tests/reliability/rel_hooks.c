@@ -270,6 +270,28 @@ static void test_reconnect_redecides(void **state)
 	close(l);
 }
 
+/*
+ * The kernel refuses listen() on a socket that has tried to connect
+ * (EINVAL), even after the attempt failed. The failed connect clears the
+ * destination decision; listen() must not rebuild a fresh socket that
+ * would then listen where the program's own socket could not.
+ */
+static void test_listen_after_failed_connect_einval(void **state)
+{
+	struct sockaddr_in refused = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	(void)state;
+	refused.sin_port = htons(closed_port(AF_INET));
+	refused.sin_addr.s_addr = htonl(0x7f000001);
+	assert_int_equal(connect(fd, (struct sockaddr *)&refused,
+				 sizeof(refused)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	assert_int_equal(listen(fd, 1), -1);
+	assert_int_equal(errno, EINVAL);
+	close(fd);
+}
+
 /* The kernel takes a 24-byte sockaddr_in6 (RFC 2133, no scope id). */
 static void test_sin6_rfc2133_length(void **state)
 {
@@ -382,6 +404,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_scm_rights_shares),
 		cmocka_unit_test(test_eintr_connect_stays_connecting),
 		cmocka_unit_test(test_reconnect_redecides),
+		cmocka_unit_test(test_listen_after_failed_connect_einval),
 		cmocka_unit_test(test_sin6_rfc2133_length),
 		cmocka_unit_test(test_bad_pointers_get_efault),
 		cmocka_unit_test(test_connect_short_length),

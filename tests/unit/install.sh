@@ -21,6 +21,10 @@ check "mptcpize is a link to it" mptcpshim "$(readlink "$prefix/bin/mptcpize")"
 for page in man1/mptcpshim.1 man5/mptcpshim.conf.5 man8/libmptcpshim.8; do
 	check "man page $page" 1 "$([ -f "$prefix/share/man/$page" ] && echo 1)"
 done
+# (libexecdir: libexec by default, lib/<triplet> in the packages)
+check "the seccomp route's launcher, static, in libexecdir/mptcpshim" 1 \
+	"$(h=$(find "$prefix" -path '*/mptcpshim/mptcpshim-exec' -type f | head -1)
+		[ -x "$h" ] && ! readelf -l "$h" | grep -q INTERP && echo 1)"
 check "bash completion" 1 \
 	"$([ -f "$prefix/share/bash-completion/completions/mptcpshim" ] && echo 1)"
 
@@ -44,7 +48,7 @@ check "mptcpize run converts" "inet-stream-0 262" \
 exported=$(nm -D --defined-only "$lib" | awk '{ print $3 }' | sort | tr '\n' ' ')
 # ...and the marker by which a second copy of the library sees the first.
 check "only the hooks and the copy marker are exported" \
-	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl fcntl fcntl64 getsockopt listen mptcpshim_copy_marker sendmsg sendto setsockopt shutdown socket syscall " \
+	"accept accept4 bind close close_range closefrom connect dup dup2 dup3 epoll_ctl execl execle execlp execv execve execveat execvp execvpe fcntl fcntl64 fexecve getsockopt listen mptcpshim_copy_marker posix_spawn posix_spawnp sendmsg sendto setsockopt shutdown socket syscall " \
 	"$exported"
 check "no inih symbols leak" 0 "$(nm -D "$lib" | grep -c ini_parse || true)"
 finish

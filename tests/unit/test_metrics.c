@@ -155,13 +155,33 @@ static char *escaped(const char *s, bool label)
 static void test_prom_escape(void **state)
 {
 	(void)state;
-	assert_string_equal(escaped("a\"b\\c\nd", true), "a\\\"b\\\\c\\nd");
+	/* Label value a"b\\c<newline>d: the backslash doubled in the
+	 * value, then each escaped for the text format. */
+	assert_string_equal(escaped("a\"b\\c\nd", true),
+			    "a\\\"b\\\\\\\\c\\nd");
 	/* HELP text leaves quotes alone. */
 	assert_string_equal(escaped("say \"hi\"\n", false), "say \"hi\"\\n");
-	/* Not UTF-8, and control bytes: U+FFFD, so a scrape parses. */
-	assert_string_equal(escaped("x\xff\x01y", true),
+	/* Not UTF-8, and control bytes: HELP gets U+FFFD; a label the
+	 * text \xNN (value), so a scrape parses and names stay apart. */
+	assert_string_equal(escaped("x\xff\x01y", false),
 			    "x\xef\xbf\xbd\xef\xbf\xbdy");
+	assert_string_equal(escaped("x\xff\x01y", true),
+			    "x\\\\xff\\\\x01y");
 	assert_string_equal(escaped("caf\xc3\xa9", true), "caf\xc3\xa9");
+	/* Interface names that differ stay different label values (they
+	 * were both "t<U+FFFD>x": a duplicate series), also against a name
+	 * that spells the escape out. */
+	{
+		char a[256], b[256], c[256];
+
+		snprintf(a, sizeof(a), "%s", escaped("t\x01x", true));
+		snprintf(b, sizeof(b), "%s", escaped("t\x02x", true));
+		snprintf(c, sizeof(c), "%s", escaped("t\\x01x", true));
+		assert_string_not_equal(a, b);
+		assert_string_not_equal(a, c);
+		snprintf(a, sizeof(a), "%s", escaped("\xfe\xff", true));
+		assert_string_not_equal(a, escaped("\xff\xfe", true));
+	}
 }
 
 static char *redacted(struct redact *r, const char *in)

@@ -358,6 +358,26 @@ static void test_index_used_and_refused(void **state)
 		assert_int_equal(policy_index_write(path, NULL, NULL, NULL), 0);
 		assert_int_equal(parse_through_index(path, "prog7"), 0);
 	}
+	/* Damaged inside, header intact: the buckets zeroed would hide every
+	 * program's section (its settings silently lost), so the index is
+	 * refused, not read as "no section". The buckets' count and offset
+	 * are the header's 25th and 26th 32-bit words. */
+	{
+		uint32_t off, n, zero = 0;
+		int fd = open(ipath, O_RDWR);
+
+		assert_true(fd >= 0);
+		assert_int_equal(pread(fd, &n, 4, 96), 4);
+		assert_int_equal(pread(fd, &off, 4, 100), 4);
+		for (uint32_t i = 0; i < n; i++)
+			assert_int_equal(pwrite(fd, &zero, 4, off + 4 * i), 4);
+		close(fd);
+		assert_int_equal(parse_through_index(path, "prog7"), -2);
+		assert_int_equal(policy_index_state(path),
+				 POLICY_INDEX_UNUSABLE);
+		assert_int_equal(policy_index_write(path, NULL, NULL, NULL), 0);
+		assert_int_equal(parse_through_index(path, "prog7"), 0);
+	}
 	/* Damaged: cut short. */
 	assert_int_equal(truncate(ipath, 100), 0);
 	assert_int_equal(parse_through_index(path, "prog7"), -2);

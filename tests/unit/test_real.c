@@ -46,6 +46,18 @@ SELF(int, fcntl64, int a, int b, ...)
 SELF(int, epoll_ctl, int a, int b, int c, struct epoll_event *d)
 SELF(int, close_range, unsigned a, unsigned b, int c)
 SELF(void, closefrom, int a)
+SELF(int, execve, const char *a, char *const b[], char *const c[])
+SELF(int, execveat, int a, const char *b, char *const c[], char *const d[],
+     int e)
+SELF(int, fexecve, int a, char *const b[], char *const c[])
+SELF(int, execvp, const char *a, char *const b[])
+SELF(int, execvpe, const char *a, char *const b[], char *const c[])
+SELF(int, posix_spawn, pid_t *a, const char *b,
+     const posix_spawn_file_actions_t *c, const posix_spawnattr_t *d,
+     char *const e[], char *const f[])
+SELF(int, posix_spawnp, pid_t *a, const char *b,
+     const posix_spawn_file_actions_t *c, const posix_spawnattr_t *d,
+     char *const e[], char *const f[])
 
 /* Exercises one table: a loopback connection, options, fds, epoll. */
 static void walk(const struct shim_real_calls *t)
