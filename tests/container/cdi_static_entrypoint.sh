@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 23 with issue 21: a container whose entry point starts a static
-# server (`sh -c 'exec static-server'`, the usual shape of an image's
-# entrypoint script) gets MPTCP from the glibc CDI device alone: the
+# Issue 23 with issue 21: a container whose entry point script starts a
+# static server (`sh -c 'static-server; ...'`; the sleep after it keeps the
+# netns for its counters) gets MPTCP from the glibc CDI device alone: the
 # library in the shell hands the static program to the seccomp route's
 # launcher, which the spec mounts from the host. An entry point that is
 # itself static runs no code of ours before it (no dynamic loader, no
@@ -48,7 +48,7 @@ listens() {
 	T_FAILED=1
 }
 ct_start wrapped 120 --network "$NET" --ip 10.91.24.10 --device "$KIND=glibc" -v "$P:/p:ro" \
-	"$CT_BASE12" sh -c 'exec /p/sockprobe-static listen 0.0.0.0 5003'
+	"$CT_BASE12" sh -c '/p/sockprobe-static listen 0.0.0.0 5003; sleep 100'
 ct_start bare 120 --network "$NET" --ip 10.91.24.11 --device "$KIND=glibc" -v "$P:/p:ro" \
 	"$CT_BASE12" /p/sockprobe-static listen 0.0.0.0 5003
 listens wrapped 5003
@@ -57,9 +57,9 @@ W=$(ct_name wrapped)
 B=$(ct_name bare)
 a0=$(ct_mib "$W" MPCapableACKRX)
 for addr in 10.91.24.10 10.91.24.11; do
-	pm run --rm --network "$NET" --device "$KIND=glibc" "$CT_BASE12" python3 -c "
-import socket; s = socket.create_connection(('$addr', 5003), timeout=10); s.sendall(b'x'); s.recv(10)" \
-		>/dev/null 2>&1
+	pm run --rm --network "$NET" --device "$KIND=glibc" "$CT_BASE12" timeout 10 python3 -c "
+import socket; s = socket.create_connection(('$addr', 5003), timeout=10); s.sendall(b'x'); s.close()" \
+		>/dev/null 2>&1 || echo "client to $addr: exit $?" >&2
 done
 for c in "$W" "$B"; do
 	for i in $(seq 1 50); do
