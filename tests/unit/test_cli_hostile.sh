@@ -74,8 +74,9 @@ check "metrics: a regular file now" yes \
 	"$([ -f tf/mptcpshim.prom ] && [ ! -L tf/mptcpshim.prom ] && echo yes)"
 
 # Two namespace names never share a file ("a b" and "a_b" did). Both
-# name this shell's namespace by a link; entering it needs root.
-if [ "$(id -u)" = 0 ]; then
+# name this shell's namespace by a link; entering it needs CAP_SYS_ADMIN
+# (root in a container, as in the package build, may lack it).
+if nsenter --net=/proc/$$/ns/net true 2>/dev/null; then
 	ln -s /proc/$$/ns/net "a b"
 	ln -s /proc/$$/ns/net "a_b"
 	mkdir tf2
@@ -83,7 +84,7 @@ if [ "$(id -u)" = 0 ]; then
 	expect_rc 0 "$MPTCPSHIM_BIN" metrics --no-probe --netns "$T_TMP/a_b" --textfile tf2
 	check "metrics: one file per namespace name" 2 "$(ls tf2 | grep -c '\.prom$')"
 else
-	echo "not checked without root: one file per namespace name"
+	echo "not checked without CAP_SYS_ADMIN: one file per namespace name"
 fi
 
 finish
