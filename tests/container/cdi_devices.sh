@@ -39,7 +39,7 @@ for f in "$SPEC_DIR"/*.yaml "$SPEC_DIR"/*.json /etc/cdi/*.yaml /etc/cdi/*.json; 
 		ct_skip "$f already defines $KIND (a second spec of that kind conflicts)"
 done
 # A runtime directory this test made is removed with its spec.
-[ -d "$SPEC_DIR" ] || t_on_exit 'rmdir "$SPEC_DIR" 2>/dev/null'
+[ -d "$SPEC_DIR" ] || t_on_exit 'rm -f "$SPEC"; rmdir "$SPEC_DIR" 2>/dev/null'
 mkdir -p "$SPEC_DIR"
 POL=$T_TMP/policy
 mkdir -m 755 "$POL"

@@ -23,7 +23,7 @@ for f in "$SPEC_DIR"/*.yaml /etc/cdi/*.yaml; do
 	[ -f "$f" ] && grep -q "$KIND" "$f" && ct_skip "$f already defines $KIND"
 done
 # A runtime directory this test made is removed with its spec.
-[ -d "$SPEC_DIR" ] || t_on_exit 'rmdir "$SPEC_DIR" 2>/dev/null'
+[ -d "$SPEC_DIR" ] || t_on_exit 'rm -f "$SPEC"; rmdir "$SPEC_DIR" 2>/dev/null'
 mkdir -p "$SPEC_DIR"
 "$MPTCPSHIM_BIN" cdi --output "$SPEC" --library "$SHIM_LIB" --policy none >"$T_TMP/cdi.out" ||
 	{ echo "FAIL: mptcpshim cdi" >&2; exit 1; }
