@@ -13,7 +13,7 @@ cd "$T_TMP" || exit 1
 for args in "" "-p" "-x a" "-pp a"; do
 	# shellcheck disable=SC2086
 	expect_rc 127 "$H" $args
-	check "launcher refuses '$args'" \
+	check_contains "launcher refuses '$args'" \
 		"mptcpshim-exec: started by libmptcpshim.so only (see libmptcpshim(8))" "$out"
 done
 expect_rc 4 "$H" -p /bin/sh sh -c 'exit 4'
@@ -25,13 +25,13 @@ expect_rc 5 "$H" -f 3 sh -c 'exit 5'
 expect_rc 6 "$H" -F 3 sh -c 'exit 6'
 exec 3<&-
 expect_rc 127 "$H" -p "$T_TMP/none" x
-check "a missing target" "mptcpshim-exec: $T_TMP/none: No such file or directory" "$out"
+check_contains "a missing target" "mptcpshim-exec: $T_TMP/none: No such file or directory" "$out"
 printf 'data\n' >plain
 chmod 644 plain
 expect_rc 126 "$H" -p "$T_TMP/plain" x
-check "a target that cannot run" "mptcpshim-exec: $T_TMP/plain: Permission denied" "$out"
+check_contains "a target that cannot run" "mptcpshim-exec: $T_TMP/plain: Permission denied" "$out"
 exec 4<plain
 expect_rc 126 "$H" -f 4 x
-check "by descriptor, cannot run" "mptcpshim-exec: 4: Permission denied" "$out"
+check_contains "by descriptor, cannot run" "mptcpshim-exec: 4: Permission denied" "$out"
 exec 4<&-
 finish
