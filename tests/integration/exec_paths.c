@@ -12,6 +12,8 @@
  * popen vfork thread. The target runs in a child (its output passes
  * through); on a failed start the line "error NAME" is printed (the errno
  * or posix_spawn's result). Exit status: the target's, or 100.
+ * EXEC_PATHS_WRITER=1: the program holds PROG open for writing
+ * (close-on-exec) while it starts it: the kernel says ETXTBSY.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -123,6 +125,11 @@ int main(int argc, char **argv)
 	method = argv[1];
 	target = argv + 2;
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (getenv("EXEC_PATHS_WRITER") &&
+	    open(target[0], O_WRONLY | O_CLOEXEC) < 0) {
+		perror(target[0]);
+		return 2;
+	}
 	if (!strcmp(method, "posix_spawn") || !strcmp(method, "posix_spawnp")) {
 		rc = (method[11] ? posix_spawnp : posix_spawn)(
 			&pid, target[0], NULL, NULL, target, environ);
