@@ -133,6 +133,13 @@ for m in execve execvp fexecve posix_spawn posix_spawnp vfork; do
 	check "$m ./busy_peer held for writing: the same error as without the library" "$want" "$got"
 done
 
+# A relative static target and a file action that changes the child's
+# directory: posix_spawn's ENOENT, not the launcher's exit status 127.
+want=$(./exec_paths posix_spawn-chdir ./seccomp_peer 2>&1 | grep '^error' || true)
+got=$("${PRE[@]}" ./exec_paths posix_spawn-chdir ./seccomp_peer 2>&1 | grep '^error' || true)
+check "posix_spawn + addchdir_np, relative target: the kernel's error" "error ENOENT" "$want"
+check "posix_spawn + addchdir_np, relative target: the same error as without the library" "$want" "$got"
+
 # --- a program that already has a seccomp filter --------------------------
 # One that refuses seccomp(2) (a container's profile): the target runs as
 # it is, over TCP, and works.
