@@ -22,6 +22,7 @@ static const struct cli_command commands[] = {
 	{ "disable", cmd_disable, "remove the shim's drop-in from a unit" },
 	{ "status", cmd_status, "whether a unit runs with the shim" },
 	{ "env", cmd_env, "print the lines that activate the shim" },
+	{ "cdi", cmd_cdi, "write the CDI spec: MPTCP for any container image" },
 	{ "conns", cmd_conns, "MPTCP connections and subflows per process" },
 	{ "top", cmd_top, "conns, live: per-subflow and interface throughput" },
 	{ "metrics", cmd_metrics, "Prometheus metrics (stdout or a textfile)" },

@@ -155,6 +155,7 @@ int cmd_enable(int argc, char **argv);
 int cmd_disable(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_env(int argc, char **argv);
+int cmd_cdi(int argc, char **argv);
 int cmd_conns(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);

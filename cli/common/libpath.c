@@ -47,7 +47,10 @@ int libpath_find(char *buf, size_t len)
 		if (accept_library_path(path, buf, len) == 0)
 			return 0;
 	}
-	return accept_library_path(MPTCPSHIM_INSTALLED_LIBRARY, buf, len);
+	if (accept_library_path(MPTCPSHIM_INSTALLED_LIBRARY, buf, len) == 0)
+		return 0;
+	/* In a container given the library by a CDI device (`cdi`). */
+	return accept_library_path(MPTCPSHIM_CDI_LIBRARY, buf, len);
 }
 
 void libpath_exec_helper_env(const char *library)

@@ -8,7 +8,8 @@
 /*
  * Writes the absolute path of the shim library into buf. Looks at
  * $MPTCPSHIM_LIBRARY, then beside the running CLI (build tree, then the
- * installed layout relative to bindir), then the configured libdir.
+ * installed layout relative to bindir), then the configured libdir, then
+ * where a CDI device mounts it in a container.
  * Returns 0, or -1 when no readable library was found.
  */
 int libpath_find(char *buf, size_t len);

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "cmdpath.h"
+#include "container_probe.h"
 #include "elfcheck.h"
 #include "blackhole.h"
 #include "doctor_bundle.h"
@@ -529,6 +530,16 @@ static void check_command(struct report *r, const char *name, int lib_class,
 	check_routes(r, command, path, depth > 0);
 }
 
+/* container_report()'s lines as checks. */
+static void add_container_check(void *ctx, const char *id, int status,
+				const char *message, const char *fix_text)
+{
+	struct check *c = add(ctx, id, (enum status)status, "%s", message);
+
+	if (fix_text)
+		fix(c, "%s", fix_text);
+}
+
 static void usage(FILE *fp)
 {
 	out_usage(fp,
@@ -588,6 +599,8 @@ int cmd_doctor(int argc, char **argv)
 	check_library(&r, &lib_class, &lib_machine);
 	if (optind < argc)
 		check_command(&r, argv[optind], lib_class, lib_machine);
+	container_report(optind < argc ? argv[optind] : NULL,
+			 add_container_check, &r);
 
 	out = out_new(stdout, json);
 	if (!out)

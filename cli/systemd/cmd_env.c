@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build_config.h"
+#include "cdi_spec.h"
 #include "cli.h"
 #include "dropin.h"
 #include "envmerge.h"
@@ -18,12 +20,12 @@
 #include "output.h"
 #include "strbuf.h"
 
-enum env_style { ENV_SHELL, ENV_SYSTEMD, ENV_CONTAINERFILE };
+enum env_style { ENV_SHELL, ENV_SYSTEMD, ENV_CONTAINERFILE, ENV_CDI };
 
 static void env_usage(FILE *out)
 {
 	out_usage(out,
-		  "Usage: mptcpshim env [--shell|--systemd|--containerfile] "
+		  "Usage: mptcpshim env [--shell|--systemd|--containerfile|--cdi] "
 		  "[-c FILE] [PROGRAM]\n"
 		  "Prints the lines that activate the shim; "
 		  "GODEBUG=multipathtcp=N for Go\n"
@@ -39,8 +41,12 @@ static void env_usage(FILE *out)
 		  "own values)\n"
 		  "  --containerfile  ENV instructions for a Containerfile or "
 		  "Dockerfile\n"
+		  "  --cdi            a CDI containerEdits env list (the library "
+		  "at the path\n"
+		  "                   'mptcpshim cdi' mounts it to; CDI "
+		  "replaces the image's values)\n"
 		  "  -c, --config FILE  also set MPTCPSHIM_CONFIG (with "
-		  "--containerfile: the\n"
+		  "--containerfile, --cdi: the\n"
 		  "                   absolute path inside the image)\n");
 }
 
@@ -91,6 +97,22 @@ static int put_systemd(struct strbuf *b, const char *name, const char *value)
 	return rc;
 }
 
+/* One item of a CDI containerEdits env list, quoted as the spec is. */
+static int put_cdi(struct strbuf *b, const char *name, const char *value)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	int rc;
+
+	if (!fp)
+		return -1;
+	cdi_put_env(fp, 4, name, value);
+	rc = fclose(fp) == 0 && text ? strbuf_adds(b, text) : -1;
+	free(text);
+	return rc;
+}
+
 /*
  * Why value cannot be written in style so that its reader gets it back
  * exactly, or NULL. systemd's C escapes hold any byte (the output's \xNN
@@ -134,6 +156,8 @@ static int put(struct strbuf *b, enum env_style style, const char *name,
 {
 	if (!value)
 		return -1;
+	if (style == ENV_CDI)
+		return put_cdi(b, name, value);
 	if (style == ENV_SHELL)
 		return put_shell(b, name, value);
 	if (style == ENV_CONTAINERFILE)
@@ -159,12 +183,13 @@ static int go_value(const char *program, const char *config)
 
 int cmd_env(int argc, char **argv)
 {
-	bool shell = false, systemd = false, containerfile = false;
+	bool shell = false, systemd = false, containerfile = false, cdi = false;
 	const char *config = NULL;
 	const struct cli_option options[] = {
 		CLI_OPTION_FLAG("shell", 0, &shell),
 		CLI_OPTION_FLAG("systemd", 0, &systemd),
 		CLI_OPTION_FLAG("containerfile", 0, &containerfile),
+		CLI_OPTION_FLAG("cdi", 0, &cdi),
 		CLI_OPTION_CONFIG(&config),
 		CLI_OPTION_END,
 	};
@@ -178,13 +203,13 @@ int cmd_env(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	rc = CLI_OK;
-	if (optind + 1 < argc || shell + systemd + containerfile > 1) {
+	if (optind + 1 < argc || shell + systemd + containerfile + cdi > 1) {
 		if (optind + 1 < argc)
 			cli_error("env", "unexpected argument '%s'",
 				  argv[optind + 1]);
 		else
 			cli_error("env", "choose one of --shell, --systemd, "
-					 "--containerfile");
+					 "--containerfile, --cdi");
 		env_usage(stderr);
 		return CLI_USAGE;
 	}
@@ -192,9 +217,11 @@ int cmd_env(int argc, char **argv)
 		style = ENV_SYSTEMD;
 	else if (containerfile)
 		style = ENV_CONTAINERFILE;
+	else if (cdi)
+		style = ENV_CDI;
 	if (config) {
 		/* In an image the file is the image's; here it must exist. */
-		if (style == ENV_CONTAINERFILE) {
+		if (style == ENV_CONTAINERFILE || style == ENV_CDI) {
 			if (config[0] != '/') {
 				cli_error("env", "-c %s: give the absolute "
 						 "path inside the image",
@@ -208,7 +235,10 @@ int cmd_env(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
-	if (libpath_find(library, sizeof(library)) != 0) {
+	if (style == ENV_CDI) {
+		/* Where the CDI devices mount it, in every container. */
+		snprintf(library, sizeof(library), "%s", MPTCPSHIM_CDI_LIBRARY);
+	} else if (libpath_find(library, sizeof(library)) != 0) {
 		cli_error("env", "cannot find libmptcpshim.so (set "
 				 "MPTCPSHIM_LIBRARY, or reinstall)");
 		return CLI_CHECK_FAILED;
@@ -220,7 +250,8 @@ int cmd_env(int argc, char **argv)
 	godebug = envmerge_godebug(style == ENV_SHELL ? getenv("GODEBUG") :
 							NULL,
 				   go_value(optind < argc ? argv[optind] : NULL,
-					    config && style != ENV_CONTAINERFILE
+					    config && style != ENV_CONTAINERFILE &&
+							    style != ENV_CDI
 						    ? config_abs
 						    : NULL));
 	if (!preload || !godebug)
@@ -246,6 +277,8 @@ int cmd_env(int argc, char **argv)
 		}
 	}
 	if ((style == ENV_SYSTEMD && strbuf_adds(&lines, "[Service]\n") < 0) ||
+	    (style == ENV_CDI &&
+	     strbuf_adds(&lines, "containerEdits:\n  env:\n") < 0) ||
 	    put(&lines, style, "LD_PRELOAD", preload) < 0 ||
 	    put(&lines, style, "GODEBUG", godebug) < 0 ||
 	    (config && put(&lines, style, "MPTCPSHIM_CONFIG", config_abs) < 0) ||

@@ -28,6 +28,7 @@
 
 #include "build_config.h"
 #include "exec_route.h"
+#include "glibc_floor.h"
 #include "raw_syscall.h"
 #include "real.h"
 
@@ -382,7 +383,7 @@ bool shim_exec_search(const char *file, struct shim_exec_plan *plan)
 			memcpy(out + dlen, file, flen + 1);
 			/* The first file that exists and may be exec'd is
 			 * the one glibc's search runs. */
-			if (stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
+			if (shim_stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
 			    faccessat(AT_FDCWD, out, X_OK, AT_EACCESS) == 0) {
 				plan->path = out;
 				return shim_exec_needs_route(AT_FDCWD, out,

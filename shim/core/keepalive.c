@@ -25,7 +25,7 @@ void shim_apply_keepalive(int fd, struct shim_fd *entry)
 		entry->flags |= SHIM_FD_KEEPALIVE_SET;
 	} else {
 		shim_log(SHIM_LOG_DEBUG, "fd %d: keepalive policy refused: %s",
-			 fd, strerrorname_np(errno));
+			 fd, shim_errno_name(errno));
 	}
 	errno = saved;
 }

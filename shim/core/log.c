@@ -20,12 +20,38 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glibc_floor.h"
 #include "log.h"
 #include "real.h"
 #include "stats.h"
 #include "system_log.h"
 
 int shim_log_threshold = SHIM_LOG_WARN;
+
+/* The errnos socket(), setsockopt() and the policy files give, by name
+ * (strerrorname_np is GLIBC_2.32, newer than the library's floor, and not
+ * in musl); anything else by its description. */
+const char *shim_errno_name(int err)
+{
+#define NAME(e) { e, #e }
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		NAME(ENOPROTOOPT), NAME(EPROTONOSUPPORT), NAME(EAFNOSUPPORT),
+		NAME(ESOCKTNOSUPPORT), NAME(EOPNOTSUPP), NAME(EINVAL),
+		NAME(EPERM), NAME(EACCES), NAME(ENOMEM), NAME(ENOBUFS),
+		NAME(EMFILE), NAME(ENFILE), NAME(ENOTSOCK), NAME(EBADF),
+		NAME(EFAULT), NAME(ENOSYS), NAME(EINTR), NAME(EAGAIN),
+		NAME(EISCONN), NAME(EALREADY), NAME(EINPROGRESS), NAME(ENOENT),
+	};
+#undef NAME
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return strerror(err);
+}
 
 /* The program's stderr as decided: 0 undecided, 1 usable, 2 not. */
 static _Atomic int stderr_state;
@@ -51,7 +77,7 @@ void shim_log_decide_stderr(void)
 	 * stream's identity with whatever fd 2 is by then. */
 	if (atomic_load(&stderr_state) != 0)
 		return;
-	usable = fstat(STDERR_FILENO, &st) == 0 && system_log_stderr_kind(&st);
+	usable = shim_fstat(STDERR_FILENO, &st) == 0 && system_log_stderr_kind(&st);
 	if (usable) {
 		atomic_store(&stderr_dev, st.st_dev);
 		atomic_store(&stderr_ino, st.st_ino);
@@ -83,7 +109,7 @@ static bool stderr_usable(void)
 	if (atomic_load(&stderr_state) == 0)
 		shim_log_decide_stderr();
 	return atomic_load(&stderr_state) == 1 &&
-	       fstat(STDERR_FILENO, &st) == 0 && system_log_stderr_kind(&st) &&
+	       shim_fstat(STDERR_FILENO, &st) == 0 && system_log_stderr_kind(&st) &&
 	       st.st_dev == atomic_load(&stderr_dev) &&
 	       st.st_ino == atomic_load(&stderr_ino);
 }

@@ -15,6 +15,9 @@ enum shim_log_level {
 
 extern int shim_log_threshold;
 
+/* "ENOPROTOOPT" for ENOPROTOOPT; an errno it does not name, described. */
+const char *shim_errno_name(int err);
+
 /* Parses error|warn|info|debug; returns -1 for anything else. */
 int shim_log_parse_level(const char *name);
 

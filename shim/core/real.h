@@ -18,6 +18,12 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#ifndef __GLIBC__
+/* glibc 2.34 declares them; musl has neither (our hooks define both). */
+int close_range(unsigned first, unsigned last, int flags);
+void closefrom(int first);
+#endif
+
 /* Each pointer is atomic: set once by resolution while other threads may
  * call through it (a plain load on x86, but visible as such to TSan). */
 struct shim_real_calls {

@@ -15,6 +15,7 @@
 
 #include "fdidentity.h"
 #include "fdinfo_epoll.h"
+#include "glibc_floor.h"
 #include "keepalive.h"
 #include "keepalive_rule.h"
 #include "log.h"
@@ -230,7 +231,7 @@ static const char *verify_epoll(int fd, struct shim_fd *entry, bool *any)
 
 		if (!reg->epfd1)
 			continue;
-		if (fstat(fd, &st) < 0)
+		if (shim_fstat(fd, &st) < 0)
 			return "its epoll registrations cannot be checked";
 		found = verify_reg(fd, (unsigned long)st.st_ino, reg);
 		if (found < 0)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glibc_floor.h"
 #include "real.h"
 #include "runtime.h"
 #include "stats.h"
@@ -69,7 +70,7 @@ static bool is_ours(int fd)
 {
 	struct stat st;
 
-	return fd >= 0 && fstat(fd, &st) == 0 &&
+	return fd >= 0 && shim_fstat(fd, &st) == 0 &&
 	       st.st_dev == atomic_load(&stats_dev) &&
 	       st.st_ino == atomic_load(&stats_ino);
 }
@@ -93,7 +94,7 @@ static int open_records(void)
 		raw_close(fd);
 		fd = high;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (shim_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		raw_close(fd);
 		return -1;
 	}

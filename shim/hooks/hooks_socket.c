@@ -33,7 +33,7 @@ static void note_mptcp_unavailable(int err)
 	if (atomic_exchange(&shim_mptcp_unavailable, err) == 0)
 		shim_log(SHIM_LOG_INFO,
 			 "MPTCP is not available (socket: %s); using TCP",
-			 strerrorname_np(err) ? strerrorname_np(err) : "?");
+			 shim_errno_name(err));
 }
 
 /* socket(IPPROTO_MPTCP) failed with err: TCP if MPTCP is unavailable. */

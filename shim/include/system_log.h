@@ -61,7 +61,10 @@ static inline bool system_log_stderr_write(const char *buf, size_t len)
 	errno = 0;
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
-	if (pthread_sigmask(SIG_BLOCK, &pipe_set, &saved) != 0)
+	/* sigprocmask, not pthread_sigmask: the same per-thread mask on
+	 * Linux (glibc and musl), and in libc in every glibc, where
+	 * pthread_sigmask lived in libpthread before 2.32 (glibc_floor.h). */
+	if (sigprocmask(SIG_BLOCK, &pipe_set, &saved) != 0)
 		return false;
 	was_pending = sigpending(&pending) == 0 &&
 		      sigismember(&pending, SIGPIPE);
@@ -69,7 +72,7 @@ static inline bool system_log_stderr_write(const char *buf, size_t len)
 	err = errno;
 	if (rc < 0 && err == EPIPE && !was_pending)
 		sigtimedwait(&pipe_set, NULL, &now);
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 	errno = err;
 	return rc >= 0;
 }

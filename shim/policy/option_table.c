@@ -6,8 +6,12 @@
  * to a TCP socket). To extend it, add one line here and one entry in
  * mptcpshim.conf(5); an option missing here is rebuilt as TCP.
  */
-#include <linux/in6.h>
 #include <netinet/in.h>
+#ifdef __GLIBC__
+/* musl defines the kernel's in6 structures itself (uapi_compat.h has the
+ * option numbers it lacks). */
+#include <linux/in6.h>
+#endif
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <string.h>

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glibc_floor.h"
 #include "policy_internal.h"
 
 void policy_report(policy_diag_fn diag, void *ctx, const char *file,
@@ -19,7 +20,7 @@ void policy_report(policy_diag_fn diag, void *ctx, const char *file,
 		diag(ctx, file, 0, message);
 }
 
-/* O_NONBLOCK keeps a FIFO from hanging us before fstat() tells us it is
+/* O_NONBLOCK keeps a FIFO from hanging us before fstat tells us it is
  * not a regular file. */
 int policy_open_checked(const char *path, bool check_owner,
 			policy_diag_fn diag, void *ctx, int *problems,
@@ -47,7 +48,7 @@ int policy_open_checked_max(const char *path, bool check_owner,
 		(*problems)++;
 		return -3;
 	}
-	if (fstat(fd, &st) < 0) {
+	if (shim_fstat(fd, &st) < 0) {
 		snprintf(message, sizeof(message), "cannot stat: %s",
 			 strerror(errno));
 		policy_report(diag, ctx, path, message);

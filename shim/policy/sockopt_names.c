@@ -3,8 +3,12 @@
  * One table of socket option names, searched linearly: it is used when a
  * policy is parsed and when something is printed, never per socket call.
  */
-#include <linux/in6.h>
 #include <netinet/in.h>
+#ifdef __GLIBC__
+/* musl defines the kernel's in6 structures itself (uapi_compat.h has the
+ * option numbers it lacks). */
+#include <linux/in6.h>
+#endif
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <stdio.h>

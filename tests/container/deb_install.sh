@@ -45,7 +45,11 @@ check "the policy is the library package's conffile" \
 	"$(cx dpkg-query -W -f='${Conffiles}\n' libmptcpshim | awk 'NF { print $1 }')"
 check "the library is in the multiarch directory" \
 	"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libmptcpshim.so" \
-	"$(cx dpkg -L libmptcpshim | grep '/libmptcpshim\.so$')"
+	"$(cx dpkg -L libmptcpshim | grep '/libmptcpshim\.so$' | grep -v '/mptcpshim/musl/')"
+check "the musl build and the ld.so.preload file the CDI devices mount lie beside it" \
+	"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/mptcpshim/ld.so.preload
+/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/mptcpshim/musl/libmptcpshim.so" \
+	"$(cx dpkg -L libmptcpshim | grep '/mptcpshim/\(ld\.so\.preload\|musl/libmptcpshim\.so\)$' | sort)"
 
 # --- the installed programs ---------------------------------------------
 check "unmodified python3: TCP" 6 "$(cx python3 -c "$PROBE")"

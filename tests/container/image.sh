@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# image.sh bookworm|trixie: the base image the container tests share,
+# image.sh bookworm|trixie|bullseye: the base image the container tests share,
 # built locally (mmdebstrap, then podman import) once per test run.
 # MPTCPSHIM_REUSE_IMAGES=1 keeps an image that exists already.
 source "$(dirname "$0")/lib.sh"
@@ -16,10 +16,16 @@ trixie)
 	image=$CT_BUILD13
 	# Debian 13 with systemd 257 as init and what the project's packages
 	# build with (debian/control's Build-Depends).
-	include=build-essential,debhelper,cmake,pkg-config,libinih-dev,libmnl-dev,libcap-dev,libcmocka-dev,libevent-dev,systemd,systemd-sysv,python3,iproute2
+	include=build-essential,debhelper,cmake,pkg-config,libinih-dev,libmnl-dev,libcap-dev,libcmocka-dev,libevent-dev,musl-tools,systemd,systemd-sysv,python3,python3-yaml,iproute2
+	;;
+bullseye)
+	image=$CT_BASE11
+	# Debian 11, glibc 2.31: an image older than the machine that builds
+	# the library (the glibc floor, CDI devices). python3 for probes.
+	include=python3
 	;;
 *)
-	echo "usage: image.sh bookworm|trixie" >&2
+	echo "usage: image.sh bookworm|trixie|bullseye" >&2
 	exit 2
 	;;
 esac

@@ -13,6 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
 # One image of each per test run, shared by every container test.
 CT_BASE12=localhost/mptcpshim-test-base:12
 CT_BUILD13=localhost/mptcpshim-test-build:13
+CT_BASE11=localhost/mptcpshim-test-base:11
 CT_PREFIX="mptcpshim-test-$$"
 CT_NAMES=()
 CT_NETWORKS=()

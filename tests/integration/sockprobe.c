@@ -31,6 +31,30 @@
 
 #include "sockopt_names.h"
 
+#ifndef __GLIBC__
+/* The musl-linked copy of the probe (tests/integration/musl_preload.sh):
+ * musl has no strerrorname_np; the names the tests compare. */
+#define NAME(e) { e, #e }
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
+	NAME(ESOCKTNOSUPPORT), NAME(EPROTONOSUPPORT), NAME(ENOPROTOOPT),
+	NAME(EAFNOSUPPORT), NAME(EOPNOTSUPP), NAME(EINVAL), NAME(EPERM),
+	NAME(EACCES), NAME(ECONNREFUSED), NAME(ECONNRESET), NAME(ETIMEDOUT),
+	NAME(EINPROGRESS), NAME(EPIPE), NAME(EBADF), NAME(ENOTSOCK),
+	NAME(EADDRINUSE), NAME(ENOMEM), NAME(EMFILE),
+};
+#undef NAME
+static const char *strerrorname_np(int err)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	return "E?";
+}
+#endif
+
 #ifndef TCP_IS_MPTCP
 #define TCP_IS_MPTCP 43
 #endif

@@ -55,7 +55,7 @@ expect_out "Environment=\"MPTCPSHIM_CONFIG=$pol\""
 expect_rc 2 "$BIN" env -c "$work/none.conf"
 expect_out "mptcpshim env: policy file '$work/none.conf': No such file or directory"
 expect_rc 2 "$BIN" env --shell --systemd
-expect_out "mptcpshim env: choose one of --shell, --systemd, --containerfile"
+expect_out "mptcpshim env: choose one of --shell, --systemd, --containerfile, --cdi"
 expect_rc 2 "$BIN" env curl wget
 expect_out "mptcpshim env: unexpected argument 'wget'"
 MPTCPSHIM_LIBRARY=$work/none.so expect_rc 1 "$BIN" env
