@@ -164,6 +164,90 @@ static bool elf_needs_route(int fd, const unsigned char *head, size_t got)
 	return false;
 }
 
+static void fd_text(char *out, int fd)
+{
+	char digits[12];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + fd % 10);
+		fd /= 10;
+	} while (fd && n < 11);
+	while (n)
+		*out++ = digits[--n];
+	*out = '\0';
+}
+
+/* The kernel's own linux_dirent64 (glibc declares none). */
+struct dirent_raw {
+	unsigned long long ino;
+	long long off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* Is this descriptor the memfd_create() one? Its file is made without an
+ * open, so it does not count as a writer and does not make exec fail. */
+static bool memfd_made(int fd)
+{
+	char proc[32], link[8];
+
+	memcpy(proc, "/proc/self/fd/", 14);
+	fd_text(proc + 14, fd);
+	return shim_raw_syscall(SYS_readlink, (long)proc, (long)link,
+				sizeof(link), 0, 0, 0) == (long)sizeof(link) &&
+	       memcmp(link, "/memfd:", 7) == 0;
+}
+
+/*
+ * Does this process hold the file open for writing? The kernel then fails
+ * the exec with ETXTBSY; through the launcher, a close-on-exec writer
+ * would be gone by then (the target would run) or the launcher would fail
+ * after the caller's exec succeeded (exit 126): either way not the errno
+ * the program must see. Writers in other processes cannot be seen from
+ * here (a race the program has without us too).
+ */
+static bool written_here(const struct stat *target)
+{
+	char buf[512];
+	long n;
+	bool found = false;
+	int dir = open_at(AT_FDCWD, "/proc/self/fd",
+			  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dir < 0)
+		return false;
+	while (!found && (n = shim_raw_syscall(SYS_getdents64, dir, (long)buf,
+					       sizeof(buf), 0, 0, 0)) > 0) {
+		for (long off = 0; off < n && !found;) {
+			struct dirent_raw *d = (struct dirent_raw *)(buf + off);
+			const char *c = d->name;
+			int fd = 0;
+			long flags;
+			struct stat st;
+
+			off += d->reclen;
+			if (*c < '0' || *c > '9')
+				continue;
+			while (*c >= '0' && *c <= '9')
+				fd = fd * 10 + (*c++ - '0');
+			if (fd == dir)
+				continue;
+			flags = shim_raw_syscall(SYS_fcntl, fd, F_GETFL, 0, 0,
+						 0, 0);
+			if (flags < 0 || (flags & O_PATH) ||
+			    (flags & O_ACCMODE) == O_RDONLY)
+				continue;
+			found = fstat(fd, &st) == 0 &&
+				st.st_dev == target->st_dev &&
+				st.st_ino == target->st_ino && !memfd_made(fd);
+		}
+	}
+	close_fd(dir);
+	return found;
+}
+
 /* Would the kernel exec this file, so that the launcher's exec of it
  * gives the same result as the program's own? */
 static bool execable(int fd)
@@ -178,7 +262,8 @@ static bool execable(int fd)
 	if (shim_raw_syscall(SYS_faccessat2, fd, (long)"", X_OK,
 			     AT_EACCESS | AT_EMPTY_PATH, 0, 0) != 0)
 		return false;
-	return fstatvfs(fd, &vfs) == 0 && !(vfs.f_flag & ST_NOEXEC);
+	return fstatvfs(fd, &vfs) == 0 && !(vfs.f_flag & ST_NOEXEC) &&
+	       !written_here(&st);
 }
 
 static bool judge(int fd, int depth, bool *script);
@@ -246,20 +331,6 @@ bool shim_exec_needs_route(int dirfd, const char *path, bool nofollow,
 	needs = judge(fd, 0, script);
 	close_fd(fd);
 	return needs;
-}
-
-static void fd_text(char *out, int fd)
-{
-	char digits[12];
-	int n = 0;
-
-	do {
-		digits[n++] = (char)('0' + fd % 10);
-		fd /= 10;
-	} while (fd && n < 11);
-	while (n)
-		*out++ = digits[--n];
-	*out = '\0';
 }
 
 bool shim_exec_fd_needs_route(int fd, bool *script)

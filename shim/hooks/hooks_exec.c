@@ -257,6 +257,26 @@ static int spawn_launcher(pid_t *pid, struct shim_exec_plan *plan,
 	return rc;
 }
 
+/*
+ * A relative target and file actions: one of them may change the child's
+ * directory (addchdir_np, addfchdir_np), and the file as the child will
+ * find it is not known here; the launcher, once spawned, could not give
+ * the caller posix_spawn's error (ENOENT would become exit status 127).
+ * Such a target is spawned as asked. glibc's action count is public;
+ * elsewhere any file actions count.
+ */
+static bool cwd_may_change(const char *path,
+			   const posix_spawn_file_actions_t *fa)
+{
+	if (!fa || !path || path[0] == '/')
+		return false;
+#ifdef __GLIBC__
+	return fa->__used > 0;
+#else
+	return true;
+#endif
+}
+
 SHIM_EXPORT int posix_spawn(pid_t *pid, const char *path,
 			    const posix_spawn_file_actions_t *fa,
 			    const posix_spawnattr_t *attr, char *const argv[],
@@ -267,7 +287,8 @@ SHIM_EXPORT int posix_spawn(pid_t *pid, const char *path,
 
 	plan.by = SHIM_EXEC_BY_PATH;
 	plan.path = path;
-	if (shim_exec_needs_route(AT_FDCWD, MAYBE_NULL(path), false, NULL) &&
+	if (!cwd_may_change(MAYBE_NULL(path), fa) &&
+	    shim_exec_needs_route(AT_FDCWD, MAYBE_NULL(path), false, NULL) &&
 	    shim_exec_route_wanted() &&
 	    spawn_launcher(pid, &plan, fa, attr, argv, envp) == 0) {
 		errno = saved;
@@ -287,6 +308,7 @@ SHIM_EXPORT int posix_spawnp(pid_t *pid, const char *file,
 	int saved = errno;
 
 	if (search_needs_route(file, &plan) &&
+	    !cwd_may_change(plan.path, fa) &&
 	    spawn_launcher(pid, &plan, fa, attr, argv, envp) == 0) {
 		errno = saved;
 		return 0;

@@ -8,10 +8,13 @@
  *   exec_paths METHOD PROG [ARGS...]
  *
  * METHOD: execve execv execvp execvpe execl execle execlp execveat
- * execveat-dirfd fexecve fexecve-cloexec posix_spawn posix_spawnp system
+ * execveat-dirfd fexecve fexecve-cloexec posix_spawn posix_spawn-chdir
+ * (the child's directory "/") posix_spawnp system
  * popen vfork thread. The target runs in a child (its output passes
  * through); on a failed start the line "error NAME" is printed (the errno
  * or posix_spawn's result). Exit status: the target's, or 100.
+ * EXEC_PATHS_WRITER=1: the program holds PROG open for writing
+ * (close-on-exec) while it starts it: the kernel says ETXTBSY.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -123,6 +126,26 @@ int main(int argc, char **argv)
 	method = argv[1];
 	target = argv + 2;
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (getenv("EXEC_PATHS_WRITER") &&
+	    open(target[0], O_WRONLY | O_CLOEXEC) < 0) {
+		perror(target[0]);
+		return 2;
+	}
+	if (!strcmp(method, "posix_spawn-chdir")) {
+		/* The child's directory is "/": a relative PROG is looked up
+		 * there, not in this program's directory. */
+		posix_spawn_file_actions_t fa;
+
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addchdir_np(&fa, "/");
+		rc = posix_spawn(&pid, target[0], &fa, NULL, target, environ);
+		posix_spawn_file_actions_destroy(&fa);
+		if (rc) {
+			report(rc);
+			return 100;
+		}
+		return wait_for(pid);
+	}
 	if (!strcmp(method, "posix_spawn") || !strcmp(method, "posix_spawnp")) {
 		rc = (method[11] ? posix_spawnp : posix_spawn)(
 			&pid, target[0], NULL, NULL, target, environ);

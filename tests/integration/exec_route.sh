@@ -119,6 +119,27 @@ for m in execve execvp fexecve posix_spawn posix_spawnp vfork; do
 	done
 done
 
+# The program holds the static target open for writing (close-on-exec):
+# ETXTBSY, not a launcher that runs it anyway (its writer closed by then)
+# or fails with 126 after the program's exec succeeded.
+cp seccomp_peer busy_peer
+for m in execve execvp fexecve posix_spawn posix_spawnp vfork; do
+	want=$(EXEC_PATHS_WRITER=1 ./exec_paths "$m" ./busy_peer 2>&1 | grep '^error' || true)
+	got=$(EXEC_PATHS_WRITER=1 "${PRE[@]}" ./exec_paths "$m" ./busy_peer 2>&1 | grep '^error' || true)
+	# (vfork's child can only tell ENOENT from the rest: "error EACCES")
+	[ "$m" = vfork ] ||
+		check "$m ./busy_peer held for writing: the kernel's error" "error ETXTBSY" "$want"
+	[ -n "$want" ] || { echo "FAIL: $m ./busy_peer held for writing ran" >&2; exit 1; }
+	check "$m ./busy_peer held for writing: the same error as without the library" "$want" "$got"
+done
+
+# A relative static target and a file action that changes the child's
+# directory: posix_spawn's ENOENT, not the launcher's exit status 127.
+want=$(./exec_paths posix_spawn-chdir ./seccomp_peer 2>&1 | grep '^error' || true)
+got=$("${PRE[@]}" ./exec_paths posix_spawn-chdir ./seccomp_peer 2>&1 | grep '^error' || true)
+check "posix_spawn + addchdir_np, relative target: the kernel's error" "error ENOENT" "$want"
+check "posix_spawn + addchdir_np, relative target: the same error as without the library" "$want" "$got"
+
 # --- a program that already has a seccomp filter --------------------------
 # One that refuses seccomp(2) (a container's profile): the target runs as
 # it is, over TCP, and works.
