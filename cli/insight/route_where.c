@@ -4,6 +4,7 @@
  * loaded, from what is true here (the ELF file, the launcher installed),
  * never from what a configuration merely asks for.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,14 +13,23 @@
 #include "route.h"
 #include "route_where.h"
 
-static struct route_where *next(struct route_where *w, size_t *n,
-				const char *id, bool ok)
+/* Appends entry id with its text (printf-style); its fix starts empty. */
+static struct route_where *say(struct route_where *w, size_t *n,
+			       const char *id, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static struct route_where *say(struct route_where *w, size_t *n,
+			       const char *id, bool ok, const char *fmt, ...)
 {
 	struct route_where *e = &w[(*n)++];
+	va_list ap;
 
 	e->id = id;
 	e->ok = ok;
-	e->text[0] = e->fix[0] = '\0';
+	e->fix[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	va_end(ap);
 	return e;
 }
 
@@ -35,8 +45,7 @@ size_t route_where_describe(const char *command, const char *program,
 
 	route_choose(program, ROUTE_AUTO, &c);
 	if (!c.seccomp) {
-		e = next(w, &n, "route_preload", true);
-		snprintf(e->text, sizeof(e->text),
+		say(w, &n, "route_preload", true,
 			 "%s: the preload library, wherever it is loaded "
 			 "(run, a drop-in, a container's ENV, "
 			 "/etc/ld.so.preload)%s", program,
@@ -45,12 +54,10 @@ size_t route_where_describe(const char *command, const char *program,
 				  "in its interpreter" : "");
 		return n;
 	}
-	e = next(w, &n, "route_run", seccomp_runs);
-	snprintf(e->text, sizeof(e->text),
+	say(w, &n, "route_run", seccomp_runs,
 		 "under 'mptcpshim run': the seccomp route for %s%s", program,
 		 seccomp_runs ? "" : ", which cannot run here (see above)");
-	e = next(w, &n, "route_exec", launcher && seccomp_runs);
-	snprintf(e->text, sizeof(e->text),
+	e = say(w, &n, "route_exec", launcher && seccomp_runs,
 		 "started by a program that has the library (a shell or "
 		 "wrapper script under a drop-in, a container's ENV lines, "
 		 "/etc/ld.so.preload): %s",
@@ -63,21 +70,18 @@ size_t route_where_describe(const char *command, const char *program,
 			 "install mptcpshim-exec at %s (package libmptcpshim; "
 			 "in a container, mount it at that path too)",
 			 helper);
-	e = next(w, &n, "route_unit", launcher && seccomp_runs);
-	snprintf(e->text, sizeof(e->text),
+	say(w, &n, "route_unit", launcher && seccomp_runs,
 		 "as a unit's ExecStart= (systemd has no library): 'mptcpshim "
 		 "enable' starts it through %s%s", helper,
 		 launcher ? "" : " (not installed: enable refuses)");
-	e = next(w, &n, "route_container", launcher && seccomp_runs);
-	snprintf(e->text, sizeof(e->text),
+	say(w, &n, "route_container", launcher && seccomp_runs,
 		 "in a container: as an entrypoint itself it never loads the "
 		 "library (start it from a script, or with 'mptcpshim run'); "
 		 "started by the entrypoint's shell it gets the route if "
 		 "the image has %s (mount it as the library is mounted)",
 		 helper);
 	if (strcmp(command, program) != 0 && script) {
-		e = next(w, &n, "route_script", launcher && seccomp_runs);
-		snprintf(e->text, sizeof(e->text),
+		say(w, &n, "route_script", launcher && seccomp_runs,
 			 "%s is a script run by %s, which LD_PRELOAD cannot "
 			 "reach: the script gets the seccomp route (as a "
 			 "whole) wherever the launcher starts it", command,

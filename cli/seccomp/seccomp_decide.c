@@ -112,19 +112,27 @@ static int borrow_candidate(const struct seccomp_call *c, int fd, bool *mptcp)
 	return -1;
 }
 
+/* borrow_candidate() for a call the task still waits on (else what we read
+ * may be another task's): -1 when there is nothing to decide, with *gone
+ * set when the task no longer waits. */
+static int borrow_pending(const struct seccomp_call *c, int fd, bool *mptcp,
+			  bool *gone)
+{
+	*gone = !still_pending(c);
+	return *gone ? -1 : borrow_candidate(c, fd, mptcp);
+}
+
 /* Switches fd if the policy wants the other protocol for addr. */
 static void decide_for(const struct seccomp_call *c, int fd,
 		       enum policy_role role, const struct sockaddr *addr,
 		       socklen_t len)
 {
 	struct policy_decision d;
-	bool is_mptcp, want;
+	bool is_mptcp, want, gone;
 	const char *why;
 	int copy;
 
-	if (!still_pending(c))
-		return;	/* what we read may be another task's */
-	copy = borrow_candidate(c, fd, &is_mptcp);
+	copy = borrow_pending(c, fd, &is_mptcp, &gone);
 	if (copy < 0)
 		return;
 	d = policy_decide(c->view, role, addr, len);
@@ -230,18 +238,16 @@ static struct seccomp_verdict on_setsockopt(const struct seccomp_call *c)
 	struct policy_opt_action act;
 	char buf[48];
 	const char *opt;
-	bool is_mptcp;
+	bool is_mptcp, gone;
 	int copy, tcp, domain, err;
 
 	if (len > sizeof(value) ||
 	    policy_unsupported_for(c->view, level, name) == POLICY_UNSUP_FAIL ||
 	    seccomp_task_copy(c->tid, value, (unsigned long)c->args[3], len))
 		return v;	/* the kernel answers (EFAULT, EINVAL...) */
-	if (!still_pending(c))
-		return (struct seccomp_verdict){ .gone = true };
-	copy = borrow_candidate(c, fd, &is_mptcp);
+	copy = borrow_pending(c, fd, &is_mptcp, &gone);
 	if (copy < 0)
-		return v;
+		return gone ? (struct seccomp_verdict){ .gone = true } : v;
 	if (!is_mptcp || setsockopt(copy, level, name, value, len) == 0 ||
 	    (errno != EOPNOTSUPP && errno != ENOPROTOOPT)) {
 		/* TCP, or MPTCP takes it, or an error TCP gives too: the
@@ -305,7 +311,7 @@ static struct seccomp_verdict on_getsockopt(const struct seccomp_call *c)
 	int name = (int)c->args[2];
 	unsigned char value[OPTION_VALUE_MAX];
 	socklen_t len, have;
-	bool is_mptcp;
+	bool is_mptcp, gone;
 	int copy, tcp, domain, err = 0;
 
 	if (policy_unsupported_for(c->view, level, name) == POLICY_UNSUP_FAIL ||
@@ -313,11 +319,9 @@ static struct seccomp_verdict on_getsockopt(const struct seccomp_call *c)
 			      sizeof(len)) ||
 	    len > sizeof(value))
 		return v;	/* the kernel answers (EFAULT, EINVAL...) */
-	if (!still_pending(c))
-		return (struct seccomp_verdict){ .gone = true };
-	copy = borrow_candidate(c, fd, &is_mptcp);
+	copy = borrow_pending(c, fd, &is_mptcp, &gone);
 	if (copy < 0)
-		return v;
+		return gone ? (struct seccomp_verdict){ .gone = true } : v;
 	have = len;
 	if (!is_mptcp || getsockopt(copy, level, name, value, &have) == 0 ||
 	    (errno != EOPNOTSUPP && errno != ENOPROTOOPT)) {
