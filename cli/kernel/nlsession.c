@@ -70,3 +70,18 @@ int nl_session_transact(struct nl_session *s, struct nlmsghdr *nlh,
 	} while (rc > 0);
 	return rc < 0 ? -1 : 0;
 }
+
+uint32_t nl_attr_uint_or(const struct nlattr *attr, size_t width,
+			 uint32_t fallback)
+{
+	if (mnl_attr_get_payload_len(attr) < width)
+		return fallback;
+	switch (width) {
+	case 1:
+		return mnl_attr_get_u8(attr);
+	case 2:
+		return mnl_attr_get_u16(attr);
+	default:
+		return mnl_attr_get_u32(attr);
+	}
+}

@@ -47,4 +47,12 @@ struct nlmsghdr *nl_session_request(struct nl_session *s, uint16_t type,
 int nl_session_transact(struct nl_session *s, struct nlmsghdr *nlh,
 			mnl_cb_t cb, void *data);
 
+/*
+ * The unsigned integer of width bytes (1, 2 or 4) that attr carries, or
+ * fallback when its payload is shorter (a truncated attribute leaves the
+ * field as it was).
+ */
+uint32_t nl_attr_uint_or(const struct nlattr *attr, size_t width,
+			 uint32_t fallback);
+
 #endif

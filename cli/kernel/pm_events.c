@@ -85,20 +85,16 @@ static int event_attr_cb(const struct nlattr *attr, void *data)
 
 	switch (mnl_attr_get_type(attr)) {
 	case MPTCP_ATTR_TOKEN:
-		if (len >= 4)
-			ev->token = mnl_attr_get_u32(attr);
+		ev->token = nl_attr_uint_or(attr, 4, ev->token);
 		break;
 	case MPTCP_ATTR_FAMILY:
-		if (len >= 2)
-			ev->family = mnl_attr_get_u16(attr);
+		ev->family = nl_attr_uint_or(attr, 2, ev->family);
 		break;
 	case MPTCP_ATTR_LOC_ID:
-		if (len >= 1)
-			ev->loc_id = mnl_attr_get_u8(attr);
+		ev->loc_id = nl_attr_uint_or(attr, 1, ev->loc_id);
 		break;
 	case MPTCP_ATTR_REM_ID:
-		if (len >= 1)
-			ev->rem_id = mnl_attr_get_u8(attr);
+		ev->rem_id = nl_attr_uint_or(attr, 1, ev->rem_id);
 		break;
 	case MPTCP_ATTR_SADDR4:
 		address(attr, AF_INET, ev->saddr);
@@ -127,12 +123,11 @@ static int event_attr_cb(const struct nlattr *attr, void *data)
 			ev->backup = mnl_attr_get_u8(attr) != 0;
 		break;
 	case MPTCP_ATTR_ERROR:
-		if (len >= 1)
-			ev->error = mnl_attr_get_u8(attr);
+		ev->error = nl_attr_uint_or(attr, 1, ev->error);
 		break;
 	case MPTCP_ATTR_IF_IDX:
-		if (len >= 4)
-			ev->ifindex = (int32_t)mnl_attr_get_u32(attr);
+		ev->ifindex = (int32_t)nl_attr_uint_or(attr, 4,
+							 (uint32_t)ev->ifindex);
 		break;
 	case MPTCP_ATTR_RESET_REASON:
 		if (len >= 4) {
@@ -141,8 +136,7 @@ static int event_attr_cb(const struct nlattr *attr, void *data)
 		}
 		break;
 	case MPTCP_ATTR_RESET_FLAGS:
-		if (len >= 4)
-			ev->reset_flags = mnl_attr_get_u32(attr);
+		ev->reset_flags = nl_attr_uint_or(attr, 4, ev->reset_flags);
 		break;
 	case MPTCP_ATTR_SERVER_SIDE:
 		if (len >= 1)

@@ -146,12 +146,10 @@ static int addr_attr_cb(const struct nlattr *attr, void *data)
 
 	switch (mnl_attr_get_type(attr)) {
 	case MPTCP_PM_ADDR_ATTR_FAMILY:
-		if (len >= 2)
-			ep->family = mnl_attr_get_u16(attr);
+		ep->family = nl_attr_uint_or(attr, 2, ep->family);
 		break;
 	case MPTCP_PM_ADDR_ATTR_ID:
-		if (len >= 1)
-			ep->id = mnl_attr_get_u8(attr);
+		ep->id = nl_attr_uint_or(attr, 1, ep->id);
 		break;
 	case MPTCP_PM_ADDR_ATTR_ADDR4:
 		if (len >= 4)
@@ -164,16 +162,14 @@ static int addr_attr_cb(const struct nlattr *attr, void *data)
 				  sizeof(ep->address));
 		break;
 	case MPTCP_PM_ADDR_ATTR_PORT:
-		if (len >= 2)
-			ep->port = mnl_attr_get_u16(attr);
+		ep->port = nl_attr_uint_or(attr, 2, ep->port);
 		break;
 	case MPTCP_PM_ADDR_ATTR_FLAGS:
-		if (len >= 4)
-			ep->flags = mnl_attr_get_u32(attr);
+		ep->flags = nl_attr_uint_or(attr, 4, ep->flags);
 		break;
 	case MPTCP_PM_ADDR_ATTR_IF_IDX:
-		if (len >= 4)
-			ep->ifindex = (int32_t)mnl_attr_get_u32(attr);
+		ep->ifindex = (int32_t)nl_attr_uint_or(attr, 4,
+							 (uint32_t)ep->ifindex);
 		break;
 	}
 	return MNL_CB_OK;

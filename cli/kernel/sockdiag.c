@@ -154,16 +154,13 @@ static int subflow_attr_cb(const struct nlattr *attr, void *data)
 		}
 		break;
 	case MPTCP_SUBFLOW_ATTR_FLAGS:
-		if (len >= 4)
-			sf->flags = mnl_attr_get_u32(attr);
+		sf->flags = nl_attr_uint_or(attr, 4, sf->flags);
 		break;
 	case MPTCP_SUBFLOW_ATTR_ID_REM:
-		if (len >= 1)
-			sf->id_rem = mnl_attr_get_u8(attr);
+		sf->id_rem = nl_attr_uint_or(attr, 1, sf->id_rem);
 		break;
 	case MPTCP_SUBFLOW_ATTR_ID_LOC:
-		if (len >= 1)
-			sf->id_loc = mnl_attr_get_u8(attr);
+		sf->id_loc = nl_attr_uint_or(attr, 1, sf->id_loc);
 		break;
 	}
 	return MNL_CB_OK;
