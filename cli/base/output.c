@@ -97,52 +97,36 @@ static size_t utf8_sequence(const unsigned char *s)
 	return len;
 }
 
+/* The characters JSON has a short escape for. */
+static const char *const json_escapes[] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\t'] = "\\t",
+	['\r'] = "\\r",
+};
+
 void out_json_string(FILE *fp, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	fputc('"', fp);
 	while (*s) {
-		size_t len;
+		size_t len = 1;
 
-		switch (*s) {
-		case '"':
-			fputs("\\\"", fp);
-			break;
-		case '\\':
-			fputs("\\\\", fp);
-			break;
-		case '\n':
-			fputs("\\n", fp);
-			break;
-		case '\t':
-			fputs("\\t", fp);
-			break;
-		case '\r':
-			fputs("\\r", fp);
-			break;
-		default:
-			if (*s < 0x20 || *s == 0x7f) {
-				fprintf(fp, "\\u%04x", *s);
-				break;
-			}
-			len = utf8_sequence(s);
-			if (len == 0) {
-				fputs("\\ufffd", fp);
-				break;
-			}
+		if (*s < sizeof(json_escapes) / sizeof(*json_escapes) &&
+		    json_escapes[*s]) {
+			fputs(json_escapes[*s], fp);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(fp, "\\u%04x", *s);
+		} else if ((len = utf8_sequence(s)) == 0) {
+			fputs("\\ufffd", fp);
+			len = 1;
+		} else if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
 			/* C1 controls are valid JSON raw, but a terminal
 			 * showing the document would obey them. */
-			if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
-				fprintf(fp, "\\u%04x", s[1]);
-				s += len;
-				continue;
-			}
+			fprintf(fp, "\\u%04x", s[1]);
+		} else {
 			fwrite(s, 1, len, fp);
-			s += len;
-			continue;
 		}
-		s++;
+		s += len;
 	}
 	fputc('"', fp);
 }

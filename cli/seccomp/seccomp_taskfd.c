@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,33 +27,34 @@
 #define PIDFD_THREAD O_EXCL	/* 6.9: a pidfd for any thread */
 #endif
 
-int seccomp_task_copy(pid_t tid, void *dst, unsigned long src, size_t len)
+/* len bytes between here and there in tid's memory, written there or read
+ * from there: 0, or the errno the task's own access would meet. */
+static int task_transfer(pid_t tid, void *here, unsigned long there,
+			 size_t len, bool write)
 {
-	struct iovec local = { .iov_base = dst, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)src, .iov_len = len };
+	struct iovec local = { .iov_base = here, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)there, .iov_len = len };
 	ssize_t n;
 
-	if (!src)
+	if (!there)
 		return EFAULT;
-	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	n = write ? process_vm_writev(tid, &local, 1, &remote, 1, 0) :
+		    process_vm_readv(tid, &local, 1, &remote, 1, 0);
 	if (n < 0)
 		return errno;
 	return (size_t)n == len ? 0 : EFAULT;
 }
 
+int seccomp_task_copy(pid_t tid, void *dst, unsigned long src, size_t len)
+{
+	return task_transfer(tid, dst, src, len, false);
+}
+
 int seccomp_task_write(pid_t tid, unsigned long dst, const void *src,
 		       size_t len)
 {
-	struct iovec local = { .iov_base = (void *)src, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)dst, .iov_len = len };
-	ssize_t n;
-
-	if (!dst)
-		return EFAULT;
-	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
-	if (n < 0)
-		return errno;
-	return (size_t)n == len ? 0 : EFAULT;
+	/* process_vm_writev only reads the local buffer. */
+	return task_transfer(tid, (void *)src, dst, len, true);
 }
 
 static pid_t tgid_of(pid_t tid)
