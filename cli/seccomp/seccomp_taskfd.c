@@ -57,21 +57,30 @@ int seccomp_task_write(pid_t tid, unsigned long dst, const void *src,
 	return task_transfer(tid, (void *)src, dst, len, true);
 }
 
-static pid_t tgid_of(pid_t tid)
+/* The start of a small /proc file (one read) as a string in buf: its
+ * length, or -1 when it cannot be read or is empty. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
 {
-	char path[64], buf[1024], *line;
 	ssize_t n;
-	int fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
+	return n;
+}
+
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], buf[1024], *line;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return -1;
 	line = strstr(buf, "\nTgid:");
 	return line ? (pid_t)strtol(line + 6, NULL, 10) : -1;
 }
@@ -235,18 +244,10 @@ const char *seccomp_task_socket_shared(pid_t tid, int fd, int copy)
 int seccomp_task_fd_cloexec(pid_t tid, int fd)
 {
 	char path[64], buf[512], *flags;
-	ssize_t n;
-	int info;
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
-	info = open(path, O_RDONLY | O_CLOEXEC);
-	if (info < 0)
+	if (read_small(path, buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(info, buf, sizeof(buf) - 1);
-	close(info);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	flags = strstr(buf, "flags:");
 	if (!flags)
 		return -1;

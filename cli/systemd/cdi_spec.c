@@ -78,11 +78,22 @@ static void find_launcher(struct cdi_source *src)
 #endif
 }
 
+/* out = rel in the library's directory, when that fits and is a file. */
+static bool beside_library(const char *library, const char *rel, char *out,
+			   size_t out_len)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", library);
+	return (size_t)snprintf(out, out_len, "%s/%s", dirname(dir), rel) <
+		       out_len &&
+	       is_regular(out);
+}
+
 int cdi_source_find(struct cdi_source *src, const char *library,
 		    const char *policy, char *why, size_t why_len)
 {
 	struct elf_facts elf;
-	char dir[PATH_MAX];
 
 	memset(src, 0, sizeof(*src));
 	errno = 0;
@@ -103,22 +114,16 @@ int cdi_source_find(struct cdi_source *src, const char *library,
 				       "this machine", src->library);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%s", src->library);
 	/* The runtime mounts these from beside the library, where the
 	 * package (or the build tree) puts them. */
-	if ((size_t)snprintf(src->preload, sizeof(src->preload),
-			     "%s/mptcpshim/ld.so.preload",
-			     dirname(dir)) >= sizeof(src->preload) ||
-	    !is_regular(src->preload)) {
+	if (!beside_library(src->library, "mptcpshim/ld.so.preload",
+			    src->preload, sizeof(src->preload))) {
 		snprintf(why, why_len, "no %s beside the library (installed "
 				       "with it)", src->preload);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%s", src->library);
-	if ((size_t)snprintf(src->musl, sizeof(src->musl),
-			     "%s/mptcpshim/musl/libmptcpshim.so",
-			     dirname(dir)) >= sizeof(src->musl) ||
-	    !is_regular(src->musl))
+	if (!beside_library(src->library, "mptcpshim/musl/libmptcpshim.so",
+			    src->musl, sizeof(src->musl)))
 		src->musl[0] = '\0';
 	if (find_policy(src, policy, why, why_len) < 0)
 		return -1;
