@@ -291,26 +291,35 @@ void out_array_close(struct out *out)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
+/* One number: as json_fmt under key in JSON, else as the caller's fmt
+ * (nothing when fmt is NULL). */
+static void out_number(struct out *out, const char *key, const char *json_fmt,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!out->json && !fmt)
+		return;
+	va_start(ap, fmt);
+	if (out->json) {
+		json_key(out, key);
+		vfprintf(out->fp, json_fmt, ap);
+	} else {
+		vfprintf(out->fp, fmt, ap);
+	}
+	va_end(ap);
+}
+
 void out_uint(struct out *out, const char *key, const char *fmt,
 	      unsigned long long value)
 {
-	if (out->json) {
-		json_key(out, key);
-		fprintf(out->fp, "%llu", value);
-	} else if (fmt) {
-		fprintf(out->fp, fmt, value);
-	}
+	out_number(out, key, "%llu", fmt, value);
 }
 
 void out_int(struct out *out, const char *key, const char *fmt,
 	     long long value)
 {
-	if (out->json) {
-		json_key(out, key);
-		fprintf(out->fp, "%lld", value);
-	} else if (fmt) {
-		fprintf(out->fp, fmt, value);
-	}
+	out_number(out, key, "%lld", fmt, value);
 }
 
 void out_string(struct out *out, const char *key, const char *fmt,
