@@ -67,8 +67,14 @@ const char *pm_reset_reason_name(uint32_t reason)
 							 : "unknown";
 }
 
-static void address(const struct nlattr *attr, int family, char *buf)
+/* An [SD]ADDR[46] attribute into the event's saddr or daddr text. */
+static void address(const struct nlattr *attr, struct pm_event *ev)
 {
+	uint16_t type = mnl_attr_get_type(attr);
+	int family = type == MPTCP_ATTR_SADDR4 || type == MPTCP_ATTR_DADDR4 ?
+			     AF_INET : AF_INET6;
+	char *buf = type == MPTCP_ATTR_SADDR4 || type == MPTCP_ATTR_SADDR6 ?
+			    ev->saddr : ev->daddr;
 	size_t need = family == AF_INET ? 4 : 16;
 
 	if (mnl_attr_get_payload_len(attr) < need ||
@@ -97,16 +103,10 @@ static int event_attr_cb(const struct nlattr *attr, void *data)
 		ev->rem_id = nl_attr_uint_or(attr, 1, ev->rem_id);
 		break;
 	case MPTCP_ATTR_SADDR4:
-		address(attr, AF_INET, ev->saddr);
-		break;
 	case MPTCP_ATTR_SADDR6:
-		address(attr, AF_INET6, ev->saddr);
-		break;
 	case MPTCP_ATTR_DADDR4:
-		address(attr, AF_INET, ev->daddr);
-		break;
 	case MPTCP_ATTR_DADDR6:
-		address(attr, AF_INET6, ev->daddr);
+		address(attr, ev);
 		break;
 	case MPTCP_ATTR_SPORT:
 	case MPTCP_ATTR_DPORT:
