@@ -80,13 +80,17 @@ contains "installing Debian's mptcpize would replace our link package" \
 	"Remv mptcpshim-mptcpize" "$(cx apt-get install -s mptcpize 2>&1)"
 
 # --- remove: only the conffiles stay; purge: nothing ---------------------
-cx sh -c 'dpkg -L libmptcpshim mptcpshim mptcpshim-mptcpize' | sort -u >"$T_TMP/listed"
+# Each path as dpkg lists it and as find sees it: Debian 12 merges /usr, so
+# a unit listed under /lib/systemd/system is found under /usr/lib/...
+cx sh -c 'dpkg -L libmptcpshim mptcpshim mptcpshim-mptcpize | while read -r p; do
+	echo "$p"; d=$(readlink -f "$(dirname "$p")") && echo "$d/${p##*/}"
+done' | sed 's|^//|/|' | sort -u >"$T_TMP/listed"
 check "dpkg -L lists the CLI" 1 "$(grep -cx /usr/bin/mptcpshim "$T_TMP/listed")"
 # Paths that dpkg listed and that exist, less the directories every system
 # has (/usr/bin, /usr/share/man...): those are not ours.
 left() {
 	pm exec -i "$C" sh -c 'while read -r p; do
-		if [ -d "$p" ] && [ ! -L "$p" ]; then
+		if [ -d "$p" ]; then
 			case "$p" in /etc/mptcpshim*|*/mptcpshim*|*/libmptcpshim*) ;; *) continue ;; esac
 		fi
 		if [ -e "$p" ] || [ -L "$p" ]; then echo "$p"; fi
@@ -94,26 +98,35 @@ left() {
 }
 check "installed: everything dpkg lists exists" "" \
 	"$(pm exec -i "$C" sh -c 'while read -r p; do [ -e "$p" ] || echo "$p"; done' <"$T_TMP/listed")"
+# deb-systemd-helper's record of the metrics units is dpkg's kind of
+# record (removed by purge, checked below), not a file of the package.
 check "installed: find sees no file of ours that dpkg does not list" "" \
-	"$(ours | grep -v '^/var/lib/dpkg/info/' | comm -23 - "$T_TMP/listed")"
+	"$(ours | grep -v -e '^/var/lib/dpkg/info/' -e '^/var/lib/systemd/deb-systemd-helper-enabled/mptcpshim-metrics\.' |
+		comm -23 - "$T_TMP/listed")"
 cx env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq \
 	libmptcpshim mptcpshim mptcpshim-mptcpize >"$T_TMP/remove.log" 2>&1 ||
 	{ cat "$T_TMP/remove.log" >&2; echo "FAIL: apt-get remove" >&2; exit 1; }
 check "remove: only the conffile (and its directory) is left" \
 	"/etc/mptcpshim
 /etc/mptcpshim/mptcpshim.conf" "$(left)"
-check "remove: find sees only the conffile and dpkg's record of it" \
+# The metrics units' state (deb-systemd-helper) stays until purge, as for
+# every Debian package that ships a unit: its postrm purge removes it.
+check "remove: find sees only the conffile, the units' state and dpkg's records" \
 	"/etc/mptcpshim
-/etc/mptcpshim/mptcpshim.conf" "$(ours | grep -v '^/var/lib/dpkg/info/')"
+/etc/mptcpshim/mptcpshim.conf
+/var/lib/systemd/deb-systemd-helper-enabled/mptcpshim-metrics.timer.dsh-also" \
+	"$(ours | grep -v '^/var/lib/dpkg/info/')"
 check "remove: the edit survived" 1 "$(cx grep -c '^mode = listed$' /etc/mptcpshim/mptcpshim.conf)"
 check "remove: libmptcpshim is config-files" "deinstall ok config-files" \
 	"$(cx dpkg-query -W -f='${Status}\n' libmptcpshim)"
-for p in mptcpshim mptcpshim-mptcpize; do
-	st=$(cx dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || echo un)
-	check "remove: $p (no conffiles) is not installed at all" un "${st:0:2}"
-done
+st=$(cx dpkg-query -W -f='${db:Status-Abbrev}' mptcpshim-mptcpize 2>/dev/null || echo un)
+check "remove: mptcpshim-mptcpize (no conffiles, no scripts) is not installed at all" un "${st:0:2}"
+# mptcpshim has a postrm (dh_installsystemd's, for the metrics units): dpkg
+# keeps it as config-files until purge runs it.
+st=$(cx dpkg-query -W -f='${db:Status-Abbrev}' mptcpshim 2>/dev/null || echo un)
+check "remove: mptcpshim waits for purge" rc "${st:0:2}"
 cx env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq \
-	libmptcpshim >"$T_TMP/purge.log" 2>&1 ||
+	libmptcpshim mptcpshim >"$T_TMP/purge.log" 2>&1 ||
 	{ cat "$T_TMP/purge.log" >&2; echo "FAIL: apt-get purge" >&2; exit 1; }
 check "purge: nothing dpkg listed is left" "" "$(left)"
 check "purge: find sees nothing of ours, not even in dpkg's database" "" "$(ours)"
