@@ -49,9 +49,12 @@ static int find_policy(struct cdi_source *src, const char *policy, char *why,
 				 MPTCPSHIM_SYSCONFDIR);
 		return 0;
 	}
-	if (!realpath(policy, src->policy) || !is_directory(src->policy)) {
+	/* As for the library (cdi_source_find): errno only on failure. */
+	bool found = realpath(policy, src->policy) != NULL;
+
+	if (!found || !is_directory(src->policy)) {
 		snprintf(why, why_len, "policy directory '%s': %s", policy,
-			 errno ? strerror(errno) : "not a directory");
+			 found ? "not a directory" : strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -98,10 +101,13 @@ int cdi_source_find(struct cdi_source *src, const char *library,
 	memset(src, 0, sizeof(*src));
 	errno = 0;
 	if (library) {
-		if (!realpath(library, src->library) ||
-		    !is_regular(src->library)) {
+		bool found = realpath(library, src->library) != NULL;
+
+		/* errno only from a failed realpath(): a successful one may
+		 * leave it set (glibc: EINVAL), naming the wrong reason. */
+		if (!found || !is_regular(src->library)) {
 			snprintf(why, why_len, "library '%s': %s", library,
-				 errno ? strerror(errno) : "not a file");
+				 found ? "not a file" : strerror(errno));
 			return -1;
 		}
 	} else if (libpath_find(src->library, sizeof(src->library)) != 0) {

@@ -62,4 +62,25 @@ if [ -n "$static" ]; then
 		"container_device WARN no CDI device fits $static (libc: none (static))" \
 		"$(grep '^container_device ' <<<"$out")"
 fi
+# Kubernetes' variable names the runtime before any file does.
+out=$(checks KUBERNETES_SERVICE_HOST=10.0.0.1 MPTCPSHIM_LIBRARY="$LIB" --)
+check_contains "KUBERNETES_SERVICE_HOST: kubernetes" "container PASS in a kubernetes container" "$out"
+# A script: the libc of its interpreter decides.
+printf '#!/bin/sh\necho hi\n' >"$T_TMP/job.sh" && chmod 755 "$T_TMP/job.sh"
+out=$(checks MPTCPSHIM_LIBRARY="$LIB" -- "$T_TMP/job.sh")
+check_contains "a script: its interpreter's libc" "libc of /bin/sh: glibc $glibc" "$out"
+# No library in the image and no device: nothing to try, WARN with the fix.
+if [ ! -e /etc/ld.so.preload ] && [ ! -e /usr/lib/mptcpshim/libmptcpshim.so ]; then
+	out=$(checks MPTCPSHIM_LIBRARY="$T_TMP/none.so" --)
+	check "no library: no preload tried" "" "$(grep '^container_library ' <<<"$out")"
+	check "no library, no device: WARN naming the device that fits" \
+		"container_device WARN no mptcpshim CDI device attached; this image needs mptcpshim.org/mptcp=glibc" \
+		"$(grep '^container_device ' <<<"$out")"
+	out=$(checks MPTCPSHIM_LIBRARY="$T_TMP/none.so" MPTCPSHIM_CDI=glibc-env --)
+	check "glibc-env attached where glibc fits: FAIL" \
+		"container_device FAIL device mptcpshim.org/mptcp=glibc-env is attached; this image needs mptcpshim.org/mptcp=glibc" \
+		"$(grep '^container_device ' <<<"$out")"
+else
+	echo "skip: this host has an /etc/ld.so.preload or an installed library"
+fi
 finish
