@@ -36,8 +36,9 @@ if [ "${1:-}" != inside ]; then
 	printf '[global]\n' >"$work/b.conf"
 	expect_rc 1 "$BIN" policy compile "$work/none.conf" "$work/b.conf"
 	[ -f "$work/b.conf.compiled" ] || bad "the good file after a bad one got no index"
-	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
-		skip "the default sources need root for a private mount namespace"
+	# root in a container (the package build) may lack CAP_SYS_ADMIN.
+	unshare -m true 2>/dev/null ||
+		skip "the default sources need a private mount namespace (CAP_SYS_ADMIN)"
 	# The nearest existing ancestor of SYSCONF gets the tmpfs.
 	top=$SYSCONF
 	while [ ! -d "$top" ]; do top=$(dirname "$top"); done
