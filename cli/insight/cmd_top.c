@@ -51,19 +51,16 @@ struct top_opts {
 
 static int take_interval(const char *sub, const char *arg, void *to)
 {
-	double *v = to;
-	char *end;
-
-	errno = 0;
-	*v = strtod(arg, &end);
-	if (errno || *end || !isfinite(*v) || *v <= 0 || *v > 3600) {
-		cli_error(sub,
-			  "argument \"%s\" is wrong: --interval takes "
-			  "seconds, more than 0 and at most 3600",
-			  arg);
+	/* The shared reader allows 0 seconds, which would make top spin. */
+	if (cli_take_seconds(sub, arg, to) < 0)
 		return -1;
-	}
-	return 0;
+	if (*(double *)to > 0)
+		return 0;
+	cli_error(sub,
+		  "argument \"%s\" is wrong: --interval takes seconds, more "
+		  "than 0 and at most 3600",
+		  arg);
+	return -1;
 }
 
 static int parse(int argc, char **argv, struct top_opts *o)

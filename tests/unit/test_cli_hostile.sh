@@ -87,4 +87,10 @@ else
 	echo "not checked without CAP_SYS_ADMIN: one file per namespace name"
 fi
 
+
+# --- top --interval: 0 would spin, NaN/inf/negative are no seconds -----
+for bad_interval in 0 -1 nan inf 3601 abc ''; do
+	expect_rc 2 "$MPTCPSHIM_BIN" top --once --interval "$bad_interval"
+done
+
 finish
