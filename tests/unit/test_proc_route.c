@@ -83,6 +83,11 @@ static pid_t start_child(enum child_mode mode)
 		int ok = 1;
 
 		close(p[0]);
+		/* A failed assertion in the parent skips stop_child(): the
+		 * child must not outlive it holding ctest's output pipe. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(1);
 		if (mode == CHILD_FILTER)
 			ok = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
 			     prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER,
