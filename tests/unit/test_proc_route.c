@@ -210,9 +210,14 @@ static void test_seccomp_needs_supervisor(void **state)
 	assert_int_equal(proc_route_of(filtered, lib, &sup),
 			 PROC_ROUTE_SECCOMP);
 	assert_int_equal(sup, supervisor);
-	/* The supervisor's name alone, without a filter, is no route. */
-	assert_int_equal(proc_route_of(getpid(), lib, &sup), PROC_ROUTE_NONE);
-	assert_int_equal(sup, 0);
+	/* The supervisor's name alone, without a filter, is no route. Not
+	 * checkable where this process has a filter of its own (a container
+	 * runtime's seccomp profile, as in the Debian 13 package build). */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0) {
+		assert_int_equal(proc_route_of(getpid(), lib, &sup),
+				 PROC_ROUTE_NONE);
+		assert_int_equal(sup, 0);
+	}
 	stop_child(supervisor);
 	assert_int_equal(proc_route_of(filtered, lib, &sup), PROC_ROUTE_NONE);
 	stop_child(filtered);
