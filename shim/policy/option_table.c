@@ -25,18 +25,6 @@
 #ifndef SO_ZEROCOPY
 #define SO_ZEROCOPY 60
 #endif
-#ifndef SO_RCVPRIORITY
-#define SO_RCVPRIORITY 82
-#endif
-#ifndef TCP_RTO_MAX_MS
-#define TCP_RTO_MAX_MS 44
-#endif
-#ifndef TCP_RTO_MIN_US
-#define TCP_RTO_MIN_US 45
-#endif
-#ifndef TCP_DELACK_MAX_US
-#define TCP_DELACK_MAX_US 46
-#endif
 
 #define RULE(l, n, v, has, r, why) { l, n, POLICY_OPT_##v, has, r, why }
 #define IF_DEFAULT(l, n, why) RULE(l, n, KEEP_IF_DEFAULT, false, 0, why)
